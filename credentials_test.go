@@ -1,0 +1,182 @@
+package alidomain
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestCredentialsRedaction(t *testing.T) {
+	c := Credentials{AccessKeyID: "LTAIid", AccessKeySecret: "the-secret", SecurityToken: "the-token"}
+	var buf bytes.Buffer
+	slog.New(slog.NewJSONHandler(&buf, nil)).Info("creds", "c", c)
+	slog.New(slog.NewTextHandler(&buf, nil)).Info("creds", "c", c)
+	outs := []string{
+		c.String(), c.GoString(), fmt.Sprint(c), fmt.Sprintf("%v %+v %#v %s %q", c, c, c, c, c),
+		fmt.Sprintf("%v %+v", &c, &c), fmt.Sprintf("%+v", struct{ C Credentials }{c}), buf.String(),
+	}
+	for _, s := range outs {
+		assert.NotContains(t, s, "the-secret")
+		assert.NotContains(t, s, "the-token")
+	}
+	assert.Contains(t, c.String(), "LTAIid")
+	assert.Contains(t, buf.String(), "LTAIid")
+	assert.Contains(t, c.String(), redacted)
+}
+
+func TestStaticCredentials(t *testing.T) {
+	got, err := StaticCredentials("id", "sec").Credentials(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, Credentials{AccessKeyID: "id", AccessKeySecret: "sec"}, got)
+	_, err = StaticCredentials("id", "").Credentials(context.Background())
+	require.Error(t, err)
+	p := StaticSTSCredentials("id", "the-secret", "the-token")
+	assert.NotContains(t, fmt.Sprintf("%v %+v %#v", p, p, p), "the-secret")
+}
+
+func clearEnv(t *testing.T) string {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	for _, k := range []string{EnvAccessKeyID, EnvAccessKeySecret, EnvSecurityToken, EnvCredentialsFile, EnvProfile} {
+		t.Setenv(k, "")
+	}
+	return home
+}
+
+func TestEnvCredentials(t *testing.T) {
+	clearEnv(t)
+	_, err := EnvCredentials().Credentials(context.Background())
+	require.ErrorContains(t, err, EnvAccessKeyID)
+
+	t.Setenv(EnvAccessKeyID, "id")
+	_, err = EnvCredentials().Credentials(context.Background())
+	require.ErrorContains(t, err, EnvAccessKeySecret)
+
+	t.Setenv(EnvAccessKeySecret, "sec")
+	t.Setenv(EnvSecurityToken, "tok")
+	got, err := EnvCredentials().Credentials(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, Credentials{AccessKeyID: "id", AccessKeySecret: "sec", SecurityToken: "tok"}, got)
+}
+
+func writeFile(t *testing.T, path, content string) {
+	require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o700))
+	require.NoError(t, os.WriteFile(path, []byte(content), 0o600))
+}
+
+func TestDefaultCredentialsChain(t *testing.T) {
+	ctx := context.Background()
+	home := clearEnv(t)
+
+	_, err := DefaultCredentials().Credentials(ctx)
+	require.ErrorContains(t, err, "no credentials")
+
+	// The CLI config, current profile.
+	cli := filepath.Join(home, ".aliyun", "config.json")
+	writeFile(t, cli, `{"current":"work","profiles":[
+		{"name":"default","mode":"AK","access_key_id":"cli-default","access_key_secret":"s0"},
+		{"name":"work","mode":"StsToken","access_key_id":"cli-work","access_key_secret":"s1","sts_token":"t1"}]}`)
+	got, err := DefaultCredentials().Credentials(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, Credentials{AccessKeyID: "cli-work", AccessKeySecret: "s1", SecurityToken: "t1"}, got)
+
+	// The INI file wins over the CLI config.
+	ini := filepath.Join(home, ".alibabacloud", "credentials")
+	writeFile(t, ini, "# comment\n[default]\ntype = access_key\naccess_key_id = ini-id\naccess_key_secret = ini=secret\n\n[other]\ntype = access_key\naccess_key_id = other-id\naccess_key_secret = other-secret\n")
+	got, err = DefaultCredentials().Credentials(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, Credentials{AccessKeyID: "ini-id", AccessKeySecret: "ini=secret"}, got)
+
+	t.Setenv(EnvProfile, "other")
+	got, err = DefaultCredentials().Credentials(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, "other-id", got.AccessKeyID)
+
+	// ALIBABA_CLOUD_CREDENTIALS_FILE chooses the file.
+	custom := filepath.Join(t.TempDir(), "creds.ini")
+	writeFile(t, custom, "[other]\naccess_key_id = custom-id\naccess_key_secret = custom-secret\n")
+	t.Setenv(EnvCredentialsFile, custom)
+	got, err = DefaultCredentials().Credentials(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, "custom-id", got.AccessKeyID)
+
+	// The environment wins over everything.
+	t.Setenv(EnvAccessKeyID, "env-id")
+	t.Setenv(EnvAccessKeySecret, "env-secret")
+	got, err = DefaultCredentials().Credentials(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, "env-id", got.AccessKeyID)
+
+	// A named file that does not exist is an error, not a silent fallback.
+	t.Setenv(EnvAccessKeyID, "")
+	t.Setenv(EnvAccessKeySecret, "")
+	t.Setenv(EnvCredentialsFile, filepath.Join(home, "missing.ini"))
+	_, err = DefaultCredentials().Credentials(ctx)
+	require.ErrorContains(t, err, "missing.ini")
+}
+
+func TestCredentialFileErrorsNameFileNotSecret(t *testing.T) {
+	tests := []struct {
+		name, content, profile, want string
+		cli                          bool
+	}{
+		{"ini wrong type", "[default]\ntype = ram_role_arn\naccess_key_id = id\naccess_key_secret = SECRETVALUE\n", "", "type", false},
+		{"ini no secret", "[default]\ntype = access_key\naccess_key_id = id\n", "", "access_key_secret", false},
+		{"ini no profile", "[default]\ntype = access_key\naccess_key_id = id\naccess_key_secret = SECRETVALUE\n", "prod", "no profile [prod]", false},
+		{"ini garbage line", "[default]\nSECRETVALUE\n", "", "line 2", false},
+		{"ini bad header", "[default\naccess_key_secret = SECRETVALUE\n", "", "line 1", false},
+		{"ini key outside section", "access_key_secret = SECRETVALUE\n", "", "outside", false},
+		{"cli bad json", `{"profiles":[{"access_key_secret":"SECRETVALUE"`, "", "not valid JSON", true},
+		{"cli wrong mode", `{"current":"default","profiles":[{"name":"default","mode":"RamRoleArn","access_key_id":"id","access_key_secret":"SECRETVALUE"}]}`, "", "RamRoleArn", true},
+		{"cli sts without token", `{"current":"default","profiles":[{"name":"default","mode":"StsToken","access_key_id":"id","access_key_secret":"SECRETVALUE"}]}`, "", "sts_token", true},
+		{"cli no such profile", `{"current":"x","profiles":[]}`, "", `no profile "x"`, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var err error
+			if tt.cli {
+				_, err = parseCLIConfig("/home/u/.aliyun/config.json", []byte(tt.content), tt.profile)
+				require.ErrorContains(t, err, "/home/u/.aliyun/config.json")
+			} else {
+				_, err = parseINICredentials("/home/u/creds", []byte(tt.content), tt.profile)
+				require.ErrorContains(t, err, "/home/u/creds")
+			}
+			assert.Contains(t, err.Error(), tt.want)
+			assert.NotContains(t, err.Error(), "SECRETVALUE")
+		})
+	}
+}
+
+// The client signs with what the provider returns, per call.
+func TestClientAsksProviderPerCall(t *testing.T) {
+	calls := 0
+	c, ts := setup(t, func(o *Options) {
+		o.Credentials = CredentialsProviderFunc(func(context.Context) (Credentials, error) {
+			calls++
+			return Credentials{AccessKeyID: testKeyID, AccessKeySecret: testSecret, SecurityToken: fmt.Sprint("tok", calls)}, nil
+		})
+	})
+	ts.reply(actionBatch, 200, okBatch)
+	for i := 0; i < 2; i++ {
+		_, err := c.Redeem.SubmitBatch(context.Background(), twoDomains())
+		require.NoError(t, err)
+	}
+	reqs := ts.requests()
+	assert.Equal(t, "tok1", reqs[0].Query.Get("SecurityToken"))
+	assert.Equal(t, "tok2", reqs[1].Query.Get("SecurityToken"))
+
+	failing, _ := setup(t, func(o *Options) {
+		o.Credentials = CredentialsProviderFunc(func(context.Context) (Credentials, error) {
+			return Credentials{}, fmt.Errorf("no creds here")
+		})
+	})
+	_, err := failing.Redeem.SubmitBatch(context.Background(), twoDomains())
+	require.ErrorContains(t, err, "no creds here")
+}

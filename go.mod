@@ -1,0 +1,10 @@
+module github.com/alidomain/alidomain
+
+go 1.23
+
+require github.com/google/go-querystring v1.2.0
+
+require (
+	github.com/stretchr/testify v1.12.1
+	go.yaml.in/yaml/v3 v3.0.5 // indirect
+)

@@ -1,0 +1,299 @@
+package alidomain
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// RedeemService submits redemption orders for domains in their redemption
+// period. Its submissions cost money: they are never re-sent unless the
+// request provably did not take effect (see OutcomeUnknownError).
+type RedeemService service
+
+// RedeemDomain is one domain to redeem.
+type RedeemDomain struct {
+	// DomainName is the domain, in ASCII (punycode) or Unicode form.
+	DomainName string
+	// CurrentExpirationDate is the domain's expiration date exactly as the
+	// service reports it (Domain.ExpirationDate); it is sent as Unix
+	// milliseconds, and the service refuses a date that does not match.
+	CurrentExpirationDate time.Time
+}
+
+// BatchRedeemRequest is the input of SubmitBatch
+// (SaveBatchTaskForCreatingOrderRedeem).
+type BatchRedeemRequest struct {
+	// Domains are the domains to redeem, sent as OrderRedeemParam.N.*.
+	Domains []RedeemDomain
+	// UseCoupon asks the service to apply a coupon.
+	UseCoupon bool
+	// CouponNo is the coupon to apply; it requires UseCoupon.
+	CouponNo string
+	// UsePromotion asks the service to apply a promotion.
+	UsePromotion bool
+	// PromotionNo is the promotion to apply; it requires UsePromotion.
+	PromotionNo string
+	// UserClientIP is the end user's IP address, sent as UserClientIp.
+	UserClientIP string
+	// Lang ("en" or "zh") overrides Options.Lang for this call.
+	Lang string
+}
+
+// RedeemRequest is the input of Submit (SaveSingleTaskForCreatingOrderRedeem):
+// one domain, with the same options as BatchRedeemRequest.
+type RedeemRequest struct {
+	// DomainName is the domain, in ASCII (punycode) or Unicode form.
+	DomainName string
+	// CurrentExpirationDate is the domain's current expiration date, sent as
+	// Unix milliseconds.
+	CurrentExpirationDate time.Time
+	// UseCoupon asks the service to apply a coupon.
+	UseCoupon bool
+	// CouponNo is the coupon to apply; it requires UseCoupon.
+	CouponNo string
+	// UsePromotion asks the service to apply a promotion.
+	UsePromotion bool
+	// PromotionNo is the promotion to apply; it requires UsePromotion.
+	PromotionNo string
+	// UserClientIP is the end user's IP address, sent as UserClientIp.
+	UserClientIP string
+	// Lang ("en" or "zh") overrides Options.Lang for this call.
+	Lang string
+}
+
+// SubmitResult is the answer to a redemption order: the task that carries
+// it out. Follow it with TaskService.Wait.
+type SubmitResult struct {
+	Meta
+	// TaskNo identifies the task created for the order.
+	TaskNo string
+}
+
+// minExpiration is the earliest plausible expiration date; an earlier one is
+// almost surely a unit mix-up (seconds for milliseconds) or an unset field.
+var minExpiration = time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// Validate checks the request without sending anything: at least one
+// domain, each a well-formed name (IDN allowed) with a plausible expiration
+// date, no domain twice, a coupon or promotion number only together with its
+// Use flag, a valid client IP and language. It returns a *ValidationError
+// naming the field, such as Domains[2].DomainName.
+func (r *BatchRedeemRequest) Validate() error {
+	if r == nil {
+		return &ValidationError{Field: "BatchRedeemRequest", Reason: "is nil"}
+	}
+	if len(r.Domains) == 0 {
+		return &ValidationError{Field: "Domains", Reason: "is empty: give at least one domain"}
+	}
+	seen := make(map[string]int, len(r.Domains))
+	for i, d := range r.Domains {
+		field := "Domains[" + strconv.Itoa(i) + "]"
+		if err := validateRedeemDomain(field+".", d.DomainName, d.CurrentExpirationDate); err != nil {
+			return err
+		}
+		key := strings.ToLower(d.DomainName)
+		if j, dup := seen[key]; dup {
+			return &ValidationError{Field: field + ".DomainName", Reason: fmt.Sprintf("%q is already Domains[%d]; a batch may name a domain once", d.DomainName, j)}
+		}
+		seen[key] = i
+	}
+	return validateOrderOptions(r.UseCoupon, r.CouponNo, r.UsePromotion, r.PromotionNo, r.UserClientIP, r.Lang)
+}
+
+// Validate checks the request without sending anything, as
+// BatchRedeemRequest.Validate does for one domain.
+func (r *RedeemRequest) Validate() error {
+	if r == nil {
+		return &ValidationError{Field: "RedeemRequest", Reason: "is nil"}
+	}
+	if err := validateRedeemDomain("", r.DomainName, r.CurrentExpirationDate); err != nil {
+		return err
+	}
+	return validateOrderOptions(r.UseCoupon, r.CouponNo, r.UsePromotion, r.PromotionNo, r.UserClientIP, r.Lang)
+}
+
+func validateRedeemDomain(prefix, name string, expires time.Time) error {
+	if reason := checkDomainName(name); reason != "" {
+		return &ValidationError{Field: prefix + "DomainName", Reason: reason}
+	}
+	switch {
+	case expires.IsZero():
+		return &ValidationError{Field: prefix + "CurrentExpirationDate", Reason: "is zero: use the domain's ExpirationDate from Domains.List"}
+	case expires.Before(minExpiration):
+		return &ValidationError{Field: prefix + "CurrentExpirationDate", Reason: expires.UTC().Format(time.RFC3339) + " is before 1990"}
+	}
+	return nil
+}
+
+func validateOrderOptions(useCoupon bool, couponNo string, usePromotion bool, promotionNo, ip, lang string) error {
+	if couponNo != "" && !useCoupon {
+		return &ValidationError{Field: "CouponNo", Reason: "is set but UseCoupon is false"}
+	}
+	if promotionNo != "" && !usePromotion {
+		return &ValidationError{Field: "PromotionNo", Reason: "is set but UsePromotion is false"}
+	}
+	if ip != "" && net.ParseIP(ip) == nil {
+		return &ValidationError{Field: "UserClientIP", Reason: fmt.Sprintf("%q is not an IP address", ip)}
+	}
+	return checkLang("Lang", lang)
+}
+
+// checkDomainName returns why name is not a valid domain name, or "". Labels
+// may hold ASCII letters, digits and inner hyphens, or Unicode letters,
+// digits and marks (IDN in Unicode form); punycode labels are ASCII.
+func checkDomainName(name string) string {
+	switch {
+	case name == "":
+		return "is empty"
+	case len(name) > 253:
+		return fmt.Sprintf("is %d bytes long; the limit is 253", len(name))
+	case !utf8.ValidString(name):
+		return "is not valid UTF-8"
+	case strings.IndexFunc(name, unicode.IsSpace) >= 0:
+		return fmt.Sprintf("%q contains white space", name)
+	}
+	labels := strings.Split(name, ".")
+	if len(labels) < 2 {
+		return fmt.Sprintf("%q has no top-level domain", name)
+	}
+	for _, l := range labels {
+		switch {
+		case l == "":
+			return fmt.Sprintf("%q has an empty label", name)
+		case len(l) > 63:
+			return fmt.Sprintf("%q has a label longer than 63 bytes", name)
+		case l[0] == '-' || l[len(l)-1] == '-':
+			return fmt.Sprintf("%q has a label that starts or ends with a hyphen", name)
+		}
+		for _, c := range l {
+			ok := c < utf8.RuneSelf && ('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-') ||
+				c >= utf8.RuneSelf && (unicode.IsLetter(c) || unicode.IsDigit(c) || unicode.IsMark(c))
+			if !ok {
+				return fmt.Sprintf("%q contains the character %q", name, c)
+			}
+		}
+	}
+	return ""
+}
+
+// redeemParam is one element of OrderRedeemParam on the wire.
+type redeemParam struct {
+	DomainName            string `url:"DomainName"`
+	CurrentExpirationDate millis `url:"CurrentExpirationDate"`
+}
+
+// appendValues flattens the element without reflection; batches reach
+// thousands of domains.
+func (p redeemParam) appendValues(prefix string, v url.Values) {
+	v[prefix+"DomainName"] = []string{p.DomainName}
+	v[prefix+"CurrentExpirationDate"] = []string{strconv.FormatInt(time.Time(p.CurrentExpirationDate).UnixMilli(), 10)}
+}
+
+// orderOptions are the parameters that both redeem actions share. The Use
+// flags are always sent, so that a paid order states exactly what it asks for.
+type orderOptions struct {
+	UseCoupon    bool   `url:"UseCoupon"`
+	CouponNo     string `url:"CouponNo,omitempty"`
+	UsePromotion bool   `url:"UsePromotion"`
+	PromotionNo  string `url:"PromotionNo,omitempty"`
+	UserClientIP string `url:"UserClientIp,omitempty"`
+	Lang         string `url:"Lang,omitempty"`
+}
+
+type batchRedeemParams struct {
+	OrderRedeemParam repeated[redeemParam] `url:"OrderRedeemParam"`
+	orderOptions
+}
+
+type singleRedeemParams struct {
+	DomainName            string `url:"DomainName"`
+	CurrentExpirationDate millis `url:"CurrentExpirationDate"`
+	orderOptions
+}
+
+// submitResponse is the answer of both redeem actions.
+type submitResponse struct {
+	wireMeta
+	TaskNo string `json:"TaskNo" xml:"TaskNo"`
+}
+
+// check makes an answer without a TaskNo a failed decode: for a paid order,
+// an outcome to reconcile rather than a success.
+func (r *submitResponse) check() error {
+	if r.TaskNo == "" {
+		return errors.New("the response has no TaskNo")
+	}
+	return nil
+}
+
+var (
+	opSaveBatchRedeem  = &operation{action: "SaveBatchTaskForCreatingOrderRedeem"}
+	opSaveSingleRedeem = &operation{action: "SaveSingleTaskForCreatingOrderRedeem"}
+)
+
+// SubmitBatch submits one task that redeems every domain of req
+// (SaveBatchTaskForCreatingOrderRedeem), and returns the task's number.
+//
+// The order costs money, so it is sent again only when the previous attempt
+// provably did not take effect (it failed before being written, or the
+// service answered Throttling*). Any other failure after the request left
+// returns an *OutcomeUnknownError (errors.Is(err, ErrOutcomeUnknown)): call
+// Reconcile before submitting again. The task's per-domain results come later:
+// follow it with TaskService.Wait.
+func (s *RedeemService) SubmitBatch(ctx context.Context, req *BatchRedeemRequest, optFns ...func(*Options)) (*SubmitResult, error) {
+	if err := req.Validate(); err != nil {
+		return nil, err
+	}
+	p := batchRedeemParams{
+		OrderRedeemParam: make(repeated[redeemParam], len(req.Domains)),
+		orderOptions: orderOptions{
+			UseCoupon: req.UseCoupon, CouponNo: req.CouponNo,
+			UsePromotion: req.UsePromotion, PromotionNo: req.PromotionNo,
+			UserClientIP: req.UserClientIP, Lang: req.Lang,
+		},
+	}
+	for i, d := range req.Domains {
+		p.OrderRedeemParam[i] = redeemParam{DomainName: d.DomainName, CurrentExpirationDate: millis(d.CurrentExpirationDate)}
+	}
+	return s.submit(ctx, opSaveBatchRedeem, p, optFns)
+}
+
+// Submit submits a task that redeems one domain
+// (SaveSingleTaskForCreatingOrderRedeem), with the same validation and the
+// same rule for re-sending as SubmitBatch.
+func (s *RedeemService) Submit(ctx context.Context, req *RedeemRequest, optFns ...func(*Options)) (*SubmitResult, error) {
+	if err := req.Validate(); err != nil {
+		return nil, err
+	}
+	p := singleRedeemParams{
+		DomainName:            req.DomainName,
+		CurrentExpirationDate: millis(req.CurrentExpirationDate),
+		orderOptions: orderOptions{
+			UseCoupon: req.UseCoupon, CouponNo: req.CouponNo,
+			UsePromotion: req.UsePromotion, PromotionNo: req.PromotionNo,
+			UserClientIP: req.UserClientIP, Lang: req.Lang,
+		},
+	}
+	return s.submit(ctx, opSaveSingleRedeem, p, optFns)
+}
+
+func (s *RedeemService) submit(ctx context.Context, op *operation, p any, optFns []func(*Options)) (*SubmitResult, error) {
+	ps, err := encodeRequest(p)
+	if err != nil {
+		return nil, err
+	}
+	var out submitResponse
+	meta, err := s.client.invoke(ctx, op, ps, &out, optFns)
+	if err != nil {
+		return nil, err
+	}
+	return &SubmitResult{Meta: meta, TaskNo: out.TaskNo}, nil
+}

@@ -1,0 +1,135 @@
+package alidomain
+
+import (
+	"context"
+	"math/rand/v2"
+	"time"
+)
+
+// RetryPolicy says how often and how patiently a call is attempted. Whether
+// a failure may be retried at all is decided per operation: reads are
+// retried on transport errors, 5xx and throttling; paid orders only when the
+// request provably did not take effect (see OutcomeUnknownError).
+type RetryPolicy struct {
+	// MaxAttempts is the total number of attempts, the first included; 1
+	// disables retries. Zero means the default.
+	MaxAttempts int
+	// BaseDelay is the backoff ceiling after the first attempt; it doubles
+	// after each attempt. Zero means the default.
+	BaseDelay time.Duration
+	// MaxDelay caps the backoff ceiling. Zero means the default.
+	MaxDelay time.Duration
+}
+
+// DefaultRetryPolicy returns 3 attempts with full-jitter exponential backoff
+// from 250ms up to 5s.
+func DefaultRetryPolicy() RetryPolicy {
+	return RetryPolicy{MaxAttempts: 3, BaseDelay: 250 * time.Millisecond, MaxDelay: 5 * time.Second}
+}
+
+// withDefaults fills the zero fields of p from DefaultRetryPolicy.
+func (p RetryPolicy) withDefaults() RetryPolicy {
+	d := DefaultRetryPolicy()
+	if p.MaxAttempts <= 0 {
+		p.MaxAttempts = d.MaxAttempts
+	}
+	if p.BaseDelay <= 0 {
+		p.BaseDelay = d.BaseDelay
+	}
+	if p.MaxDelay <= 0 {
+		p.MaxDelay = d.MaxDelay
+	}
+	return p
+}
+
+// backoff returns the full-jitter delay before attempt+1, given that attempt
+// attempts (1-based) have been made: uniform in [0, min(MaxDelay,
+// BaseDelay*2^(attempt-1))].
+func (p RetryPolicy) backoff(attempt int) time.Duration {
+	ceil := p.BaseDelay
+	for i := 1; i < attempt && ceil < p.MaxDelay; i++ {
+		ceil *= 2
+	}
+	if ceil > p.MaxDelay {
+		ceil = p.MaxDelay
+	}
+	if ceil <= 0 {
+		return 0
+	}
+	return time.Duration(rand.Int64N(int64(ceil) + 1))
+}
+
+// sleepCtx waits for d or until ctx ends, whichever is first.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// failureKind is what went wrong in one attempt, as far as retrying cares.
+type failureKind int
+
+const (
+	failNone      failureKind = iota // a 2xx that decoded
+	failTransport                    // no response, or its body could not be read
+	failThrottled                    // an error answer with a Throttling* code
+	failServer                       // another 5xx answer
+	failRejected                     // another error answer (4xx, 3xx)
+	failDecode                       // a 2xx whose body could not be decoded
+	failCanceled                     // the caller's context ended
+)
+
+var failureNames = [...]string{"none", "transport", "throttled", "server", "rejected", "decode", "canceled"}
+
+func (k failureKind) String() string { return failureNames[k] }
+
+// decision is what the client does after an attempt.
+type decision int
+
+const (
+	decideDone    decision = iota // return the result or the error as it is
+	decideRetry                   // attempt again, if attempts remain
+	decideUnknown                 // a write that may have taken effect: OutcomeUnknownError, never re-sent
+)
+
+var decisionNames = [...]string{"done", "retry", "outcome-unknown"}
+
+func (d decision) String() string { return decisionNames[d] }
+
+// classify decides what to do after an attempt of an idempotent or
+// non-idempotent operation that failed with kind, where written says whether
+// the request may have reached the server. It returns the reason, for logs.
+func classify(idempotent, written bool, kind failureKind) (decision, string) {
+	switch kind {
+	case failNone:
+		return decideDone, "success"
+	case failRejected:
+		return decideDone, "rejected by the service"
+	case failThrottled:
+		return decideRetry, "throttled: the service did not perform the request"
+	case failCanceled:
+		if written && !idempotent {
+			return decideUnknown, "context ended after a paid request was sent"
+		}
+		return decideDone, "context ended"
+	}
+	if !written {
+		// Nothing reached the server, so even a paid order is safe to send again.
+		return decideRetry, "failed before the request was written"
+	}
+	if !idempotent {
+		return decideUnknown, "a paid request was sent and no definite answer came back"
+	}
+	if kind == failDecode {
+		return decideDone, "the response body could not be decoded"
+	}
+	return decideRetry, "a read is safe to repeat"
+}
