@@ -366,7 +366,7 @@ func (c *Client) send(ctx context.Context, o *Options, d *derived, s *signing, p
 	var a attempt
 	var common [10]param
 	n := 0
-	add := func(k, v string) { common[n] = param{k, v}; n++ }
+	add := func(k, v string) { common[n] = param{key: k, value: v}; n++ }
 	var tsBuf [32]byte
 	ts := c.now().UTC().AppendFormat(tsBuf[:0], "2006-01-02T15:04:05Z")
 	add("AccessKeyId", s.idEsc)

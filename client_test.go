@@ -418,7 +418,7 @@ type readResponse struct {
 
 func invokeRead(c *Client, ctx context.Context) (Meta, *readResponse, error) {
 	var out readResponse
-	m, err := c.invoke(ctx, opTestRead, params{{"PageNum", "1"}}, &out, nil)
+	m, err := c.invoke(ctx, opTestRead, params{{key: "PageNum", value: "1"}}, &out, nil)
 	return m, &out, err
 }
 

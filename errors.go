@@ -197,21 +197,19 @@ func parseAPIError(action string, status int, body []byte) *APIError {
 	return e
 }
 
-// excerpt returns at most maxExcerpt bytes of b as valid one-line UTF-8.
+// excerpt returns at most maxExcerpt bytes (plus "...") of b, as valid
+// one-line UTF-8.
 func excerpt(b []byte) string {
-	cut := len(b) > maxExcerpt
-	if cut {
-		n := maxExcerpt
-		for n > 0 && !utf8.RuneStart(b[n]) {
-			n--
-		}
-		b = b[:n]
+	const window = 4 * maxExcerpt // enough input for maxExcerpt bytes after folding
+	s := oneLine(strings.ToValidUTF8(string(b[:min(len(b), window)]), "\uFFFD"))
+	if len(s) <= maxExcerpt && len(b) <= window {
+		return s
 	}
-	s := strings.ToValidUTF8(string(b), "\uFFFD")
-	if cut {
-		s += "..."
+	n := min(len(s), maxExcerpt)
+	for n > 0 && n < len(s) && !utf8.RuneStart(s[n]) {
+		n--
 	}
-	return oneLine(s)
+	return s[:n] + "..."
 }
 
 // oneLine folds line breaks so that an error stays on one line.

@@ -12,15 +12,25 @@ import (
 
 // param is one request parameter whose key and value are already
 // percent-encoded per RFC 3986, ready to be placed in a canonical query.
-type param struct{ key, value string }
+// Order is by the raw key, as the official SDKs sort before encoding; raw
+// is empty when the key needs no encoding (raw == key).
+type param struct{ key, value, raw string }
 
-// params is a list of encoded parameters, sorted by key.
+// sortKey returns the key the canonical query is ordered by.
+func (p *param) sortKey() string {
+	if p.raw != "" {
+		return p.raw
+	}
+	return p.key
+}
+
+// params is a list of encoded parameters, sorted by raw key.
 type params []param
 
-// has reports whether ps holds the (encoded) key.
+// has reports whether ps holds the raw key.
 func (ps params) has(key string) bool {
-	i := sort.Search(len(ps), func(i int) bool { return ps[i].key >= key })
-	return i < len(ps) && ps[i].key == key
+	i := sort.Search(len(ps), func(i int) bool { return ps[i].sortKey() >= key })
+	return i < len(ps) && ps[i].sortKey() == key
 }
 
 const upperhex = "0123456789ABCDEF"
@@ -56,22 +66,26 @@ func escape(s string) string {
 	return s
 }
 
-// encodeValues turns query values into encoded parameters sorted by key, the
-// form that every attempt reuses without encoding the request again.
+// encodeValues turns query values into encoded parameters sorted by raw
+// key, the form that every attempt reuses without encoding the request again.
 func encodeValues(v url.Values) params {
-	ps := make(params, 0, len(v))
+	keys := make([]string, 0, len(v))
+	n := 0
 	for k, vs := range v {
-		ek := escape(k)
-		for _, val := range vs {
-			ps = append(ps, param{ek, escape(val)})
+		keys = append(keys, k)
+		n += len(vs)
+	}
+	sort.Strings(keys)
+	ps := make(params, 0, n)
+	for _, k := range keys {
+		ek, raw := escape(k), ""
+		if ek != k {
+			raw = k
+		}
+		for _, val := range v[k] {
+			ps = append(ps, param{key: ek, value: escape(val), raw: raw})
 		}
 	}
-	sort.Slice(ps, func(i, j int) bool {
-		if ps[i].key != ps[j].key {
-			return ps[i].key < ps[j].key
-		}
-		return ps[i].value < ps[j].value
-	})
 	return ps
 }
 
@@ -81,7 +95,7 @@ func appendCanonical(dst []byte, a, b params) []byte {
 	i, j, first := 0, 0, true
 	for i < len(a) || j < len(b) {
 		var p param
-		if j >= len(b) || (i < len(a) && a[i].key <= b[j].key) {
+		if j >= len(b) || (i < len(a) && a[i].sortKey() <= b[j].sortKey()) {
 			p = a[i]
 			i++
 		} else {

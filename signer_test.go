@@ -149,8 +149,8 @@ func TestSignAwkwardValues(t *testing.T) {
 }
 
 func TestCanonicalMergesSortedLists(t *testing.T) {
-	a := params{{"A", "1"}, {"C", "3"}, {"E", "5"}}
-	b := params{{"B", "2"}, {"D", "4"}, {"F", "6"}}
+	a := params{{key: "A", value: "1"}, {key: "C", value: "3"}, {key: "E", value: "5"}}
+	b := params{{key: "B", value: "2"}, {key: "D", value: "4"}, {key: "F", value: "6"}}
 	assert.Equal(t, "A=1&B=2&C=3&D=4&E=5&F=6", string(appendCanonical(nil, a, b)))
 	assert.Equal(t, "A=1&B=2&C=3&D=4&E=5&F=6", string(appendCanonical(nil, b, a)))
 	assert.Equal(t, "B=2&D=4&F=6", string(appendCanonical(nil, nil, b)))

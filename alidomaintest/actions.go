@@ -1,0 +1,556 @@
+package alidomaintest
+
+import (
+	"net"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+type params = map[string]string
+
+// perform runs action (already known to the gateway).
+func (s *Server) perform(action string, p params, reqID string, r *http.Request) result {
+	now := s.now()
+	var (
+		body any
+		err  *gatewayError
+	)
+	switch action {
+	case ActionSaveBatchTaskForCreatingOrderRedeem:
+		body, err = s.saveBatchRedeem(p, reqID, r, now)
+	case ActionSaveSingleTaskForCreatingOrderRedeem:
+		body, err = s.saveSingleRedeem(p, reqID, r, now)
+	case ActionQueryDomainList:
+		body, err = s.queryDomainList(p, reqID, now)
+	case ActionQueryTaskList:
+		body, err = s.queryTaskList(p, reqID, now)
+	case ActionQueryTaskDetailList:
+		body, err = s.queryTaskDetailList(p, reqID, now)
+	default:
+		err = &gatewayError{http.StatusNotFound, "InvalidAction.NotFound",
+			"Specified api is not found, please check your url and method."}
+	}
+	if err != nil {
+		return err.result(reqID)
+	}
+	return result{status: http.StatusOK, body: body}
+}
+
+// ---- redeem ----
+
+type submitResponse struct {
+	RequestID string `json:"RequestId" xml:"RequestId"`
+	TaskNo    string `json:"TaskNo" xml:"TaskNo"`
+}
+
+// checkRedeemOptions validates the parameters common to both redeem actions.
+func checkRedeemOptions(p params) *gatewayError {
+	for _, k := range []string{"UseCoupon", "UsePromotion"} {
+		if v, ok := p[k]; ok && v != "" {
+			if _, err := strconv.ParseBool(v); err != nil {
+				return errInvalid(k)
+			}
+		}
+	}
+	return nil
+}
+
+func clientIP(p params, r *http.Request) string {
+	if ip := p["UserClientIp"]; ip != "" {
+		return ip
+	}
+	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+		return host
+	}
+	return r.RemoteAddr
+}
+
+func parseMS(p params, name string, required bool) (int64, bool, *gatewayError) {
+	v, ok := p[name]
+	if !ok || v == "" {
+		if required {
+			return 0, false, errMissing(name)
+		}
+		return 0, false, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		return 0, false, errInvalid(name)
+	}
+	return n, true, nil
+}
+
+func (s *Server) saveBatchRedeem(p params, reqID string, r *http.Request, now time.Time) (any, *gatewayError) {
+	const prefix = "OrderRedeemParam."
+	maxN := 0
+	seen := map[int]bool{}
+	for k := range p {
+		if !strings.HasPrefix(k, prefix) {
+			continue
+		}
+		rest := k[len(prefix):]
+		i := strings.IndexByte(rest, '.')
+		if i < 0 {
+			return nil, errInvalid(k)
+		}
+		n, err := strconv.Atoi(rest[:i])
+		if err != nil || n < 1 || rest[:i] != strconv.Itoa(n) {
+			return nil, errInvalid(k)
+		}
+		seen[n] = true
+		maxN = max(maxN, n)
+	}
+	if maxN == 0 {
+		return nil, errMissing("OrderRedeemParam")
+	}
+	items := make([]redeemItem, 0, maxN)
+	for n := 1; n <= maxN; n++ {
+		base := prefix + strconv.Itoa(n) + "."
+		if !seen[n] {
+			return nil, errMissing(base + "DomainName")
+		}
+		name := p[base+"DomainName"]
+		if strings.TrimSpace(name) == "" {
+			return nil, errMissing(base + "DomainName")
+		}
+		ms, _, err := parseMS(p, base+"CurrentExpirationDate", true)
+		if err != nil {
+			return nil, err
+		}
+		items = append(items, redeemItem{name: name, expires: ms})
+	}
+	if err := checkRedeemOptions(p); err != nil {
+		return nil, err
+	}
+	t := s.createRedeemTask(items, clientIP(p, r), now)
+	return submitResponse{RequestID: reqID, TaskNo: t.no}, nil
+}
+
+func (s *Server) saveSingleRedeem(p params, reqID string, r *http.Request, now time.Time) (any, *gatewayError) {
+	name := p["DomainName"]
+	if strings.TrimSpace(name) == "" {
+		return nil, errMissing("DomainName")
+	}
+	ms, _, err := parseMS(p, "CurrentExpirationDate", true)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkRedeemOptions(p); err != nil {
+		return nil, err
+	}
+	t := s.createRedeemTask([]redeemItem{{name: name, expires: ms}}, clientIP(p, r), now)
+	return submitResponse{RequestID: reqID, TaskNo: t.no}, nil
+}
+
+// ---- paging ----
+
+type pageInfo struct {
+	RequestID      string `json:"RequestId" xml:"RequestId"`
+	TotalItemNum   int    `json:"TotalItemNum" xml:"TotalItemNum"`
+	CurrentPageNum int    `json:"CurrentPageNum" xml:"CurrentPageNum"`
+	TotalPageNum   int    `json:"TotalPageNum" xml:"TotalPageNum"`
+	PageSize       int    `json:"PageSize" xml:"PageSize"`
+	PrePage        bool   `json:"PrePage" xml:"PrePage"`
+	NextPage       bool   `json:"NextPage" xml:"NextPage"`
+}
+
+// pageParams reads PageNum (default 1) and PageSize (default 20, at most the
+// limit).
+func (s *Server) pageParams(p params) (num, size int, err *gatewayError) {
+	num, size = 1, 20
+	if v := p["PageNum"]; v != "" {
+		n, e := strconv.Atoi(v)
+		if e != nil || n < 1 {
+			return 0, 0, errInvalid("PageNum")
+		}
+		num = n
+	}
+	if v := p["PageSize"]; v != "" {
+		n, e := strconv.Atoi(v)
+		if e != nil || n < 1 || n > s.cfg.pageSizeLimit {
+			return 0, 0, errInvalid("PageSize")
+		}
+		size = n
+	}
+	return num, size, nil
+}
+
+// paginate returns the bounds of page num in total items, and the paging
+// fields.
+func paginate(reqID string, total, num, size int) (lo, hi int, pi pageInfo) {
+	pages := (total + size - 1) / size
+	lo = total
+	if num-1 < pages { // also avoids overflowing (num-1)*size
+		lo = (num - 1) * size
+	}
+	hi = min(lo+size, total)
+	return lo, hi, pageInfo{
+		RequestID:      reqID,
+		TotalItemNum:   total,
+		CurrentPageNum: num,
+		TotalPageNum:   pages,
+		PageSize:       size,
+		PrePage:        num > 1,
+		NextPage:       num < pages,
+	}
+}
+
+// ---- QueryDomainList ----
+
+type domainItem struct {
+	DomainName             string `json:"DomainName" xml:"DomainName"`
+	InstanceID             string `json:"InstanceId" xml:"InstanceId"`
+	ExpirationDate         string `json:"ExpirationDate" xml:"ExpirationDate"`
+	ExpirationDateLong     int64  `json:"ExpirationDateLong" xml:"ExpirationDateLong"`
+	RegistrationDate       string `json:"RegistrationDate" xml:"RegistrationDate"`
+	RegistrationDateLong   int64  `json:"RegistrationDateLong" xml:"RegistrationDateLong"`
+	DomainType             string `json:"DomainType" xml:"DomainType"`
+	DomainStatus           string `json:"DomainStatus" xml:"DomainStatus"`
+	ProductID              string `json:"ProductId" xml:"ProductId"`
+	Premium                bool   `json:"Premium" xml:"Premium"`
+	ExpirationCurrDateDiff int    `json:"ExpirationCurrDateDiff" xml:"ExpirationCurrDateDiff"`
+	Remark                 string `json:"Remark" xml:"Remark"`
+	DomainGroupID          string `json:"DomainGroupId" xml:"DomainGroupId"`
+	DomainGroupName        string `json:"DomainGroupName" xml:"DomainGroupName"`
+	DomainAuditStatus      string `json:"DomainAuditStatus" xml:"DomainAuditStatus"`
+	ExpirationDateStatus   string `json:"ExpirationDateStatus" xml:"ExpirationDateStatus"`
+	RegistrantType         string `json:"RegistrantType" xml:"RegistrantType"`
+}
+
+type domainListResponse struct {
+	pageInfo
+	Data struct {
+		Domain []domainItem `json:"Domain" xml:"Domain"`
+	} `json:"Data" xml:"Data"`
+}
+
+// domainType is a rough classification: two-letter TLDs are ccTLD, the rest
+// gTLD.
+func domainType(name string) string {
+	tld := name[strings.LastIndexByte(name, '.')+1:]
+	if len(tld) == 2 {
+		return "ccTLD"
+	}
+	return "gTLD"
+}
+
+// daysBetween returns the number of calendar days (in China Standard Time)
+// from now to t, negative when t is in the past.
+func daysBetween(now, t time.Time) int {
+	a, b := now.In(cst), t.In(cst)
+	da := time.Date(a.Year(), a.Month(), a.Day(), 0, 0, 0, 0, time.UTC)
+	db := time.Date(b.Year(), b.Month(), b.Day(), 0, 0, 0, 0, time.UTC)
+	return int(db.Sub(da).Hours() / 24)
+}
+
+func (s *Server) queryDomainList(p params, reqID string, now time.Time) (any, *gatewayError) {
+	num, size, err := s.pageParams(p)
+	if err != nil {
+		return nil, err
+	}
+	wantStatus := 0
+	switch p["QueryType"] {
+	case "":
+	case "1":
+		wantStatus = StatusNeedsRenewal
+	case "2":
+		wantStatus = StatusNeedsRedemption
+	default:
+		return nil, errInvalid("QueryType")
+	}
+	var bounds [4]int64
+	var has [4]bool
+	for i, name := range []string{"StartExpirationDate", "EndExpirationDate", "StartRegistrationDate", "EndRegistrationDate"} {
+		v, ok, err := parseMS(p, name, false)
+		if err != nil {
+			return nil, err
+		}
+		bounds[i], has[i] = v, ok
+	}
+	orderKey := strings.ToLower(p["OrderKeyType"])
+	switch orderKey {
+	case "", "expirationdate", "registrationdate":
+	default:
+		return nil, errInvalid("OrderKeyType")
+	}
+	desc := orderKey != ""
+	switch strings.ToUpper(p["OrderByType"]) {
+	case "":
+	case "ASC":
+		desc = false
+	case "DESC":
+		desc = true
+	default:
+		return nil, errInvalid("OrderByType")
+	}
+	nameFilter := strings.ToLower(strings.TrimSpace(p["DomainName"]))
+	productType := p["ProductDomainType"]
+	groupID := p["DomainGroupId"]
+
+	s.mu.Lock()
+	s.settle(now)
+	var list []domain
+	for _, d := range s.domains {
+		exp, reg := d.expires.UnixMilli(), d.registered.UnixMilli()
+		switch {
+		case wantStatus != 0 && d.status != wantStatus,
+			nameFilter != "" && !strings.Contains(strings.ToLower(d.name), nameFilter),
+			has[0] && exp < bounds[0], has[1] && exp > bounds[1],
+			has[2] && reg < bounds[2], has[3] && reg > bounds[3],
+			productType != "" && !strings.EqualFold(productType, domainType(d.name)),
+			groupID != "" && groupID != d.groupID:
+			continue
+		}
+		list = append(list, *d)
+	}
+	s.mu.Unlock()
+
+	sort.Slice(list, func(i, j int) bool {
+		a, b := list[i], list[j]
+		var c int
+		switch orderKey {
+		case "expirationdate":
+			c = a.expires.Compare(b.expires)
+		case "registrationdate":
+			c = a.registered.Compare(b.registered)
+		default:
+			c = strings.Compare(strings.ToLower(a.name), strings.ToLower(b.name))
+		}
+		if c == 0 {
+			return strings.ToLower(a.name) < strings.ToLower(b.name)
+		}
+		if desc {
+			return c > 0
+		}
+		return c < 0
+	})
+
+	lo, hi, pi := paginate(reqID, len(list), num, size)
+	resp := domainListResponse{pageInfo: pi}
+	resp.Data.Domain = make([]domainItem, 0, hi-lo)
+	for _, d := range list[lo:hi] {
+		expStatus := "1"
+		if !d.expires.After(now) {
+			expStatus = "2"
+		}
+		resp.Data.Domain = append(resp.Data.Domain, domainItem{
+			DomainName:             d.name,
+			InstanceID:             d.instanceID,
+			ExpirationDate:         formatCST(d.expires),
+			ExpirationDateLong:     d.expires.UnixMilli(),
+			RegistrationDate:       formatCST(d.registered),
+			RegistrationDateLong:   d.registered.UnixMilli(),
+			DomainType:             domainType(d.name),
+			DomainStatus:           strconv.Itoa(d.status),
+			ProductID:              "2",
+			Premium:                d.premium,
+			ExpirationCurrDateDiff: daysBetween(now, d.expires),
+			Remark:                 d.remark,
+			DomainGroupID:          d.groupID,
+			DomainGroupName:        d.groupName,
+			DomainAuditStatus:      "SUCCEED",
+			ExpirationDateStatus:   expStatus,
+			RegistrantType:         "1",
+		})
+	}
+	return resp, nil
+}
+
+// ---- tasks ----
+
+var (
+	taskStatusNames   = []string{"WAITING_EXECUTE", "EXECUTING", "COMPLETE"}
+	detailStatusNames = []string{"WAITING_EXECUTE", "EXECUTING", "EXECUTE_SUCCESS", "EXECUTE_FAILURE"}
+)
+
+func typeDescription(typ, lang string) string {
+	if typ == "ORDER_REDEEM" {
+		if strings.EqualFold(lang, "zh") {
+			return "赎回"
+		}
+		return "Redeem"
+	}
+	return typ
+}
+
+type taskInfoItem struct {
+	TaskNo               string `json:"TaskNo" xml:"TaskNo"`
+	TaskType             string `json:"TaskType" xml:"TaskType"`
+	TaskTypeDescription  string `json:"TaskTypeDescription" xml:"TaskTypeDescription"`
+	TaskStatus           string `json:"TaskStatus" xml:"TaskStatus"`
+	TaskStatusCode       int    `json:"TaskStatusCode" xml:"TaskStatusCode"`
+	TaskNum              int    `json:"TaskNum" xml:"TaskNum"`
+	CreateTime           string `json:"CreateTime" xml:"CreateTime"`
+	TaskCancelStatus     string `json:"TaskCancelStatus" xml:"TaskCancelStatus"`
+	TaskCancelStatusCode int    `json:"TaskCancelStatusCode" xml:"TaskCancelStatusCode"`
+	ClientIP             string `json:"Clientip" xml:"Clientip"`
+}
+
+type taskListResponse struct {
+	pageInfo
+	Data struct {
+		TaskInfo []taskInfoItem `json:"TaskInfo" xml:"TaskInfo"`
+	} `json:"Data" xml:"Data"`
+}
+
+// taskStatus is 0 while every detail waits, 2 once every detail is final,
+// 1 otherwise.
+func (t *task) status(now time.Time) int {
+	waiting, final := 0, 0
+	for _, d := range t.details {
+		switch d.status(now) {
+		case 0:
+			waiting++
+		case 2, 3:
+			final++
+		}
+	}
+	switch {
+	case final == len(t.details):
+		return 2
+	case waiting == len(t.details):
+		return 0
+	}
+	return 1
+}
+
+func (s *Server) queryTaskList(p params, reqID string, now time.Time) (any, *gatewayError) {
+	num, size, err := s.pageParams(p)
+	if err != nil {
+		return nil, err
+	}
+	begin, hasBegin, err := parseMS(p, "BeginCreateTime", false)
+	if err != nil {
+		return nil, err
+	}
+	end, hasEnd, err := parseMS(p, "EndCreateTime", false)
+	if err != nil {
+		return nil, err
+	}
+	lang := p["Lang"]
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.settle(now)
+	var list []*task
+	for i := len(s.tasks) - 1; i >= 0; i-- { // newest first
+		t := s.tasks[i]
+		c := t.created.UnixMilli()
+		if (hasBegin && c < begin) || (hasEnd && c > end) {
+			continue
+		}
+		list = append(list, t)
+	}
+	lo, hi, pi := paginate(reqID, len(list), num, size)
+	resp := taskListResponse{pageInfo: pi}
+	resp.Data.TaskInfo = make([]taskInfoItem, 0, hi-lo)
+	for _, t := range list[lo:hi] {
+		st := t.status(now)
+		resp.Data.TaskInfo = append(resp.Data.TaskInfo, taskInfoItem{
+			TaskNo:               t.no,
+			TaskType:             t.typ,
+			TaskTypeDescription:  typeDescription(t.typ, lang),
+			TaskStatus:           taskStatusNames[st],
+			TaskStatusCode:       st,
+			TaskNum:              len(t.details),
+			CreateTime:           formatCST(t.created),
+			TaskCancelStatus:     "NOT_CANCEL",
+			TaskCancelStatusCode: 0,
+			ClientIP:             t.clientIP,
+		})
+	}
+	return resp, nil
+}
+
+type taskDetailItem struct {
+	TaskNo              string `json:"TaskNo" xml:"TaskNo"`
+	TaskDetailNo        string `json:"TaskDetailNo" xml:"TaskDetailNo"`
+	TaskType            string `json:"TaskType" xml:"TaskType"`
+	TaskTypeDescription string `json:"TaskTypeDescription" xml:"TaskTypeDescription"`
+	InstanceID          string `json:"InstanceId" xml:"InstanceId"`
+	DomainName          string `json:"DomainName" xml:"DomainName"`
+	TaskStatus          string `json:"TaskStatus" xml:"TaskStatus"`
+	TaskStatusCode      int    `json:"TaskStatusCode" xml:"TaskStatusCode"`
+	TryCount            int    `json:"TryCount" xml:"TryCount"`
+	ErrorMsg            string `json:"ErrorMsg" xml:"ErrorMsg"`
+	FailReason          string `json:"FailReason" xml:"FailReason"`
+	TaskResult          string `json:"TaskResult" xml:"TaskResult"`
+	CreateTime          string `json:"CreateTime" xml:"CreateTime"`
+	UpdateTime          string `json:"UpdateTime" xml:"UpdateTime"`
+}
+
+type taskDetailListResponse struct {
+	pageInfo
+	Data struct {
+		TaskDetail []taskDetailItem `json:"TaskDetail" xml:"TaskDetail"`
+	} `json:"Data" xml:"Data"`
+}
+
+func (s *Server) queryTaskDetailList(p params, reqID string, now time.Time) (any, *gatewayError) {
+	taskNo := p["TaskNo"]
+	if taskNo == "" {
+		return nil, errMissing("TaskNo")
+	}
+	num, size, err := s.pageParams(p)
+	if err != nil {
+		return nil, err
+	}
+	wantStatus := -1
+	if v := p["TaskStatus"]; v != "" {
+		n, e := strconv.Atoi(v)
+		if e != nil || n < 0 || n > 3 {
+			return nil, errInvalid("TaskStatus")
+		}
+		wantStatus = n
+	}
+	nameFilter := strings.ToLower(strings.TrimSpace(p["DomainName"]))
+	instance := p["InstanceId"]
+	lang := p["Lang"]
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.settle(now)
+	var list []*detail
+	if t := s.taskByNo[taskNo]; t != nil {
+		for _, d := range t.details {
+			if (wantStatus >= 0 && d.status(now) != wantStatus) ||
+				(nameFilter != "" && d.key != nameFilter) ||
+				(instance != "" && d.instance != instance) {
+				continue
+			}
+			list = append(list, d)
+		}
+	}
+	lo, hi, pi := paginate(reqID, len(list), num, size)
+	resp := taskDetailListResponse{pageInfo: pi}
+	resp.Data.TaskDetail = make([]taskDetailItem, 0, hi-lo)
+	for _, d := range list[lo:hi] {
+		st := d.status(now)
+		item := taskDetailItem{
+			TaskNo:              d.task.no,
+			TaskDetailNo:        d.no,
+			TaskType:            d.task.typ,
+			TaskTypeDescription: typeDescription(d.task.typ, lang),
+			InstanceID:          d.instance,
+			DomainName:          d.name,
+			TaskStatus:          detailStatusNames[st],
+			TaskStatusCode:      st,
+			CreateTime:          formatCST(d.created),
+			UpdateTime:          formatCST(d.updated(now)),
+		}
+		if st > 0 {
+			item.TryCount = 1
+		}
+		switch st {
+		case 2:
+			item.ErrorMsg = MsgSuccess
+		case 3:
+			item.ErrorMsg, item.FailReason = d.failMsg, d.failMsg
+		}
+		resp.Data.TaskDetail = append(resp.Data.TaskDetail, item)
+	}
+	return resp, nil
+}

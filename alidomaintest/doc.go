@@ -1,0 +1,40 @@
+// Package alidomaintest provides a local fake of the Alibaba Cloud Domain API
+// (RPC style, version 2018-01-29) for use in tests, in the spirit of
+// net/http/httptest and cloud.google.com/go/pubsub/pstest.
+//
+// A Server listens on the loopback interface and behaves like the real
+// endpoint for the operations the SDK uses: it verifies every request the way
+// the API gateway does (common parameters, signature v1, timestamp window,
+// nonce replay, security token) and answers with the gateway's error codes and
+// bodies, in JSON or XML as asked by the Format parameter. It keeps a small
+// in-memory account of domains and redeem tasks:
+//
+//   - SaveBatchTaskForCreatingOrderRedeem / SaveSingleTaskForCreatingOrderRedeem
+//     create a task (and count an order per domain, see Server.Orders);
+//   - QueryTaskList and QueryTaskDetailList report tasks and their details;
+//   - QueryDomainList lists the domains added with Server.AddDomain.
+//
+// Faults can be scripted per action with Server.Inject to exercise retry and
+// "outcome unknown" paths deterministically: throttling, 5xx answers, dropped
+// or reset connections, malformed, truncated, huge or slow bodies, delays.
+//
+// Typical use with the SDK:
+//
+//	srv := alidomaintest.NewServer()
+//	defer srv.Close()
+//	srv.AddDomain("example.com", expires) // in redemption by default
+//	client, err := alidomain.New(alidomain.Options{
+//		Endpoint:    srv.URL,
+//		Credentials: alidomain.StaticCredentials(srv.AccessKeyID, srv.AccessKeySecret),
+//	})
+//	...
+//	srv.Inject("SaveBatchTaskForCreatingOrderRedeem", alidomaintest.CommitThenDrop())
+//	// the next redeem is performed, but the client gets no answer
+//	if srv.Orders("example.com") != 1 { ... }
+//
+// This package does not import the SDK's root package; its signature
+// verification is written independently of the client's signer so that each
+// checks the other.
+//
+// A Server is safe for concurrent use.
+package alidomaintest

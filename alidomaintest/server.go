@@ -1,0 +1,594 @@
+package alidomaintest
+
+import (
+	"container/heap"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"time"
+)
+
+// apiVersion is the only API version the Server accepts.
+const apiVersion = "2018-01-29"
+
+// hostID is the HostId the Server puts in its error bodies.
+const hostID = "domain.aliyuncs.com"
+
+// DefaultPageSizeLimit is the largest PageSize the list actions accept unless
+// WithPageSizeLimit says otherwise (the documented maximum of
+// QueryTaskDetailList).
+const DefaultPageSizeLimit = 1000
+
+// timestampWindow is how far a request's Timestamp may be from the server
+// clock, and how long a SignatureNonce is remembered.
+const timestampWindow = 15 * time.Minute
+
+// Action names the Server implements (for Server.Inject and
+// Server.Requests); any other Action is answered 404 InvalidAction.NotFound.
+const (
+	// ActionSaveBatchTaskForCreatingOrderRedeem redeems a list of domains
+	// (OrderRedeemParam.N.DomainName / .CurrentExpirationDate) in one task.
+	ActionSaveBatchTaskForCreatingOrderRedeem = "SaveBatchTaskForCreatingOrderRedeem"
+	// ActionSaveSingleTaskForCreatingOrderRedeem redeems one domain
+	// (DomainName, CurrentExpirationDate) in one task.
+	ActionSaveSingleTaskForCreatingOrderRedeem = "SaveSingleTaskForCreatingOrderRedeem"
+	// ActionQueryDomainList lists the account's domains, by page.
+	ActionQueryDomainList = "QueryDomainList"
+	// ActionQueryTaskList lists tasks, newest first, by page.
+	ActionQueryTaskList = "QueryTaskList"
+	// ActionQueryTaskDetailList lists the details of one task, by page.
+	ActionQueryTaskDetailList = "QueryTaskDetailList"
+)
+
+var knownActions = map[string]bool{
+	ActionSaveBatchTaskForCreatingOrderRedeem:  true,
+	ActionSaveSingleTaskForCreatingOrderRedeem: true,
+	ActionQueryDomainList:                      true,
+	ActionQueryTaskList:                        true,
+	ActionQueryTaskDetailList:                  true,
+}
+
+// Option configures a Server; pass it to NewServer.
+type Option func(*config)
+
+type config struct {
+	id, secret, token string
+	clock             func() time.Time
+	taskDuration      time.Duration
+	pageSizeLimit     int
+}
+
+// WithCredentials sets the only access key pair the Server accepts (by
+// default a random pair, exported in Server.AccessKeyID and
+// Server.AccessKeySecret).
+func WithCredentials(id, secret string) Option {
+	return func(c *config) { c.id, c.secret = id, secret }
+}
+
+// WithSecurityToken makes the Server require an STS SecurityToken parameter
+// equal to tok on every request (see NewServer for the error codes).
+func WithSecurityToken(tok string) Option {
+	return func(c *config) { c.token = tok }
+}
+
+// WithClock sets the Server's clock, used for the Timestamp window, nonce
+// expiry, task times and task progress (see WithTaskDuration), and the
+// ExpirationCurrDateDiff of domains. The default is time.Now. The function is
+// called concurrently and must be safe for that.
+func WithClock(now func() time.Time) Option {
+	return func(c *config) { c.clock = now }
+}
+
+// WithTaskDuration sets how long each redeem task detail takes, measured on
+// the Server's clock from its creation: WAITING_EXECUTE (code 0) for the first
+// third of d, EXECUTING (1) until d, then EXECUTE_SUCCESS (2) or
+// EXECUTE_FAILURE (3). The default, 0, makes details final as soon as they are
+// created. A successful detail changes its domain only once it is final.
+func WithTaskDuration(d time.Duration) Option {
+	return func(c *config) {
+		if d < 0 {
+			d = 0
+		}
+		c.taskDuration = d
+	}
+}
+
+// WithPageSizeLimit sets the largest PageSize the list actions accept (default
+// DefaultPageSizeLimit); a larger one is answered with InvalidParameter.
+func WithPageSizeLimit(n int) Option {
+	return func(c *config) {
+		if n > 0 {
+			c.pageSizeLimit = n
+		}
+	}
+}
+
+// Server is a fake Alibaba Cloud Domain API endpoint listening on the loopback
+// interface. Create it with NewServer and Close it when done. Its methods are
+// safe for concurrent use, also while requests are being served.
+type Server struct {
+	// URL is the endpoint to give the client, http://127.0.0.1:PORT/ (the
+	// same form as the SDK's DefaultEndpoint).
+	URL string
+	// AccessKeyID is the access key id the Server accepts.
+	AccessKeyID string
+	// AccessKeySecret is the secret of AccessKeyID.
+	AccessKeySecret string
+	// SecurityToken is the STS token every request must carry, or "" when
+	// none is required (see WithSecurityToken).
+	SecurityToken string
+
+	cfg       config
+	ts        *httptest.Server
+	closed    chan struct{}
+	closeOnce sync.Once
+
+	mu       sync.Mutex
+	domains  map[string]*domain // by lower-case name
+	tasks    []*task            // creation order
+	taskByNo map[string]*task
+	pending  []*detail // details not final yet
+	orders   map[string]int
+	requests map[string]int
+	faults   map[string][]Fault
+	nonces   nonceStore
+	seq      int
+}
+
+// NewServer starts a Server on 127.0.0.1 (like httptest.NewServer) and
+// returns it. Call Close when done.
+//
+// Every request, GET or POST, with parameters in the URL query and/or an
+// application/x-www-form-urlencoded body (merged), goes through these gateway
+// checks in order before any action runs; each failure is answered with the
+// real gateway's code, in JSON or XML as Format asks:
+//
+//  1. a common parameter (Version, AccessKeyId, SignatureMethod,
+//     SignatureVersion, SignatureNonce, Timestamp, Signature, Action) missing
+//     or empty: 400 MissingParameter naming it (Format is optional, JSON by
+//     default); a method other than GET or POST: 400 UnsupportedHTTPMethod; a
+//     parameter given twice with different values: 400 InvalidParameter;
+//  2. Version not 2018-01-29: 400 InvalidVersion; SignatureMethod not
+//     HMAC-SHA1 or SignatureVersion not 1.0: 400 InvalidParameter naming it;
+//  3. unknown AccessKeyId: 404 InvalidAccessKeyId.NotFound;
+//  4. wrong signature: 400 SignatureDoesNotMatch, whose message ends with the
+//     server's string to sign;
+//  5. when the Server has a SecurityToken: none sent, 400
+//     InvalidSecurityToken.Malformed; a different one, 400
+//     InvalidSecurityToken.Mismatch. When it has none but one is sent: 400
+//     InvalidSecurityToken.Expired;
+//  6. Timestamp not in the form 2006-01-02T15:04:05Z: 400
+//     InvalidTimeStamp.Format; more than 15 minutes from the Server's clock:
+//     400 InvalidTimeStamp.Expired;
+//  7. SignatureNonce already used within 15 minutes: 400 SignatureNonceUsed;
+//  8. unknown Action: 404 InvalidAction.NotFound.
+//
+// Every response carries a fresh RequestId (also in the x-acs-request-id
+// header).
+func NewServer(opts ...Option) *Server {
+	cfg := config{clock: time.Now, pageSizeLimit: DefaultPageSizeLimit}
+	for _, o := range opts {
+		if o != nil {
+			o(&cfg)
+		}
+	}
+	if cfg.id == "" {
+		cfg.id = "LTAI" + randomAlnum(20)
+	}
+	if cfg.secret == "" {
+		cfg.secret = randomAlnum(30)
+	}
+	if cfg.clock == nil {
+		cfg.clock = time.Now
+	}
+	s := &Server{
+		AccessKeyID:     cfg.id,
+		AccessKeySecret: cfg.secret,
+		SecurityToken:   cfg.token,
+		cfg:             cfg,
+		closed:          make(chan struct{}),
+		domains:         make(map[string]*domain),
+		taskByNo:        make(map[string]*task),
+		orders:          make(map[string]int),
+		requests:        make(map[string]int),
+		faults:          make(map[string][]Fault),
+		nonces:          nonceStore{seen: make(map[string]time.Time)},
+	}
+	s.ts = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
+	s.URL = s.ts.URL + "/"
+	return s
+}
+
+// Close stops the Server: requests held by Delay, DelayAfterCommit or
+// SlowBody are abandoned, connections are closed, and Close returns once all
+// handlers have finished. Close may be called more than once.
+func (s *Server) Close() {
+	s.closeOnce.Do(func() {
+		close(s.closed)
+		s.ts.CloseClientConnections()
+		s.ts.Close()
+	})
+}
+
+// Inject queues faults for the next requests of action (one of the Action
+// constants), in order: each Fault covers as many requests as it says
+// (Throttle(3) covers three), then the next one applies, and requests after
+// the queue is used up are served normally. Faults injected by later calls
+// are queued after earlier ones. Inject panics on an unknown action, so that a
+// typo cannot make a test pass silently.
+func (s *Server) Inject(action string, faults ...Fault) {
+	if !knownActions[action] {
+		panic(fmt.Sprintf("alidomaintest: Inject: unknown action %q", action))
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, f := range faults {
+		if f.kind == faultPass && f.span == 0 {
+			f.span = 1
+		}
+		if f.span == 0 {
+			continue
+		}
+		s.faults[action] = append(s.faults[action], f)
+	}
+}
+
+// ClearFaults drops the faults still queued for action (for example a
+// ThrottleForever).
+func (s *Server) ClearFaults(action string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.faults, action)
+}
+
+// popFault takes the fault for the next request of action. s.mu is held.
+func (s *Server) popFault(action string) Fault {
+	q := s.faults[action]
+	if len(q) == 0 {
+		return Pass()
+	}
+	f := q[0]
+	switch {
+	case f.span == forever:
+	case f.span <= 1:
+		q = q[1:]
+	default:
+		q[0].span--
+	}
+	if len(q) == 0 {
+		delete(s.faults, action)
+	} else {
+		s.faults[action] = q
+	}
+	return f
+}
+
+// Requests returns how many requests with the given Action passed all the
+// gateway checks (valid parameters, signature, token, timestamp, nonce, known
+// action) and so reached the action, including those then answered or broken
+// by an injected Fault (a Throttle included) and those the action itself
+// rejected (for example for a missing parameter). Requests rejected by the
+// gateway are not counted.
+func (s *Server) Requests(action string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.requests[action]
+}
+
+// Orders returns how many redeem orders were really created for domain
+// (compared case-insensitively): one per task detail naming it, whether the
+// detail then succeeds or fails. Requests that were throttled, reset before
+// commit or rejected before creating a task do not count.
+func (s *Server) Orders(domain string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.orders[strings.ToLower(domain)]
+}
+
+func (s *Server) now() time.Time { return s.cfg.clock() }
+
+// serveHTTP is the Server's handler.
+func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	reqID := newRequestID()
+	params, format, gwErr := s.gateway(r)
+	if gwErr != nil {
+		writeResult(w, reqID, format, "", gwErr.result(reqID))
+		return
+	}
+	action := params["Action"]
+
+	s.mu.Lock()
+	s.requests[action]++
+	f := s.popFault(action)
+	s.mu.Unlock()
+
+	switch f.kind {
+	case faultThrottle:
+		writeResult(w, reqID, format, action, errThrottled.result(reqID))
+		return
+	case faultServiceUnavailable:
+		writeResult(w, reqID, format, action, errServiceUnavailable.result(reqID))
+		return
+	case faultResetBeforeCommit:
+		dropConnection(w, true)
+		return
+	case faultDelay:
+		if !s.wait(r, f.d) {
+			abort()
+		}
+	}
+
+	res := s.perform(action, params, reqID, r)
+
+	switch f.kind {
+	case faultCommitThenDrop:
+		dropConnection(w, false)
+	case faultServerErrorAfterCommit:
+		writeResult(w, reqID, format, action, errInternal.result(reqID))
+	case faultDelayAfterCommit:
+		if !s.wait(r, f.d) {
+			abort()
+		}
+		writeResult(w, reqID, format, action, res)
+	case faultMalformedBody:
+		body := []byte(`{"RequestId":"` + reqID + `","Data":{"Domain":[{"DomainName":` + "\x00<<<not json, not xml")
+		writeRaw(w, reqID, http.StatusOK, contentType(format), body)
+	case faultTruncatedBody:
+		ctype, body := render(format, action, res)
+		writeTruncated(w, reqID, ctype, body)
+	case faultEmptyBody:
+		writeRaw(w, reqID, http.StatusOK, contentType(format), nil)
+	case faultHugeBody:
+		s.writeHuge(w, r, reqID, f.bytes)
+	case faultXMLBody:
+		writeResult(w, reqID, formatXML, action, res)
+	case faultWrongContentType:
+		_, body := render(format, action, res)
+		writeRaw(w, reqID, res.status, "text/html;charset=utf-8", body)
+	case faultSlowBody:
+		ctype, body := render(format, action, res)
+		s.writeSlow(w, r, reqID, res.status, ctype, body, f.d)
+	default:
+		writeResult(w, reqID, format, action, res)
+	}
+}
+
+// wait holds the request for d; it reports false if the client went away or
+// the server was closed first.
+func (s *Server) wait(r *http.Request, d time.Duration) bool {
+	if d <= 0 {
+		return true
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-r.Context().Done():
+		return false
+	case <-s.closed:
+		return false
+	}
+}
+
+// gatewayError is an error answered by the gateway or an action.
+type gatewayError struct {
+	status  int
+	code    string
+	message string
+}
+
+func (e *gatewayError) result(reqID string) result {
+	return result{status: e.status, body: errorBody{
+		RequestID: reqID,
+		HostID:    hostID,
+		Code:      e.code,
+		Message:   e.message,
+		Recommend: "https://api.aliyun.com/troubleshoot?q=" + e.code + "&product=Domain",
+	}, isError: true}
+}
+
+var (
+	errThrottled = &gatewayError{http.StatusBadRequest, "Throttling.User",
+		"Request was denied due to user flow control."}
+	errServiceUnavailable = &gatewayError{http.StatusServiceUnavailable, "ServiceUnavailable",
+		"The request has failed due to a temporary failure of the server."}
+	errInternal = &gatewayError{http.StatusInternalServerError, "InternalError",
+		"The request processing has failed due to some unknown error, exception or failure."}
+)
+
+func errMissing(name string) *gatewayError {
+	return &gatewayError{http.StatusBadRequest, "MissingParameter",
+		fmt.Sprintf("The input parameter %q that is mandatory for processing this request is not supplied.", name)}
+}
+
+func errInvalid(name string) *gatewayError {
+	return &gatewayError{http.StatusBadRequest, "InvalidParameter",
+		fmt.Sprintf("The specified parameter %q is not valid.", name)}
+}
+
+// commonParams are the mandatory common parameters, in the order they are
+// checked.
+var commonParams = []string{
+	"Version", "AccessKeyId", "SignatureMethod", "SignatureVersion",
+	"SignatureNonce", "Timestamp", "Signature", "Action",
+}
+
+// gateway runs the gateway checks and returns the merged parameters and the
+// response format.
+func (s *Server) gateway(r *http.Request) (map[string]string, string, *gatewayError) {
+	format := formatOf(r.URL.Query().Get("Format"))
+	if r.Method != http.MethodGet && r.Method != http.MethodPost {
+		return nil, format, &gatewayError{http.StatusBadRequest, "UnsupportedHTTPMethod",
+			"This http method is not supported."}
+	}
+	if err := r.ParseForm(); err != nil {
+		return nil, format, &gatewayError{http.StatusBadRequest, "InvalidParameter",
+			"The request parameters could not be parsed: " + err.Error()}
+	}
+	format = formatOf(r.Form.Get("Format"))
+	params := make(map[string]string, len(r.Form))
+	for k, vs := range r.Form {
+		for _, v := range vs[1:] {
+			if v != vs[0] {
+				return nil, format, errInvalid(k)
+			}
+		}
+		params[k] = vs[0]
+	}
+	for _, name := range commonParams {
+		if params[name] == "" {
+			return nil, format, errMissing(name)
+		}
+	}
+	if params["Version"] != apiVersion {
+		return nil, format, &gatewayError{http.StatusBadRequest, "InvalidVersion",
+			"Specified parameter Version is not valid."}
+	}
+	if params["SignatureMethod"] != "HMAC-SHA1" {
+		return nil, format, errInvalid("SignatureMethod")
+	}
+	if params["SignatureVersion"] != "1.0" {
+		return nil, format, errInvalid("SignatureVersion")
+	}
+	if params["AccessKeyId"] != s.AccessKeyID {
+		return nil, format, &gatewayError{http.StatusNotFound, "InvalidAccessKeyId.NotFound",
+			"Specified access key is not found."}
+	}
+	sts := stringToSign(r.Method, params)
+	if !signatureMatches(params["Signature"], signString(s.AccessKeySecret, sts)) {
+		return nil, format, &gatewayError{http.StatusBadRequest, "SignatureDoesNotMatch",
+			"Specified signature is not matched with our calculation. server string to sign is:" + sts}
+	}
+	tok, hasTok := params["SecurityToken"]
+	switch {
+	case s.SecurityToken != "" && tok == "":
+		return nil, format, &gatewayError{http.StatusBadRequest, "InvalidSecurityToken.Malformed",
+			"Specified SecurityToken is malformed."}
+	case s.SecurityToken != "" && !signatureMatches(tok, s.SecurityToken):
+		return nil, format, &gatewayError{http.StatusBadRequest, "InvalidSecurityToken.Mismatch",
+			"Specified SecurityToken mismatch with the AccessKey."}
+	case s.SecurityToken == "" && hasTok:
+		return nil, format, &gatewayError{http.StatusBadRequest, "InvalidSecurityToken.Expired",
+			"Specified SecurityToken is expired."}
+	}
+	const tsLayout = "2006-01-02T15:04:05Z"
+	ts, err := time.Parse(tsLayout, params["Timestamp"])
+	if err != nil || ts.Format(tsLayout) != params["Timestamp"] { // no fractions
+		return nil, format, &gatewayError{http.StatusBadRequest, "InvalidTimeStamp.Format",
+			"Specified time stamp or date value is not well formatted."}
+	}
+	now := s.now()
+	if skew := now.Sub(ts); skew > timestampWindow || skew < -timestampWindow {
+		return nil, format, &gatewayError{http.StatusBadRequest, "InvalidTimeStamp.Expired",
+			"Specified time stamp or date value is expired."}
+	}
+	s.mu.Lock()
+	fresh := s.nonces.use(params["SignatureNonce"], ts, now)
+	s.mu.Unlock()
+	if !fresh {
+		return nil, format, &gatewayError{http.StatusBadRequest, "SignatureNonceUsed",
+			"Specified signature nonce was used already."}
+	}
+	if !knownActions[params["Action"]] {
+		return nil, format, &gatewayError{http.StatusNotFound, "InvalidAction.NotFound",
+			"Specified api is not found, please check your url and method."}
+	}
+	return params, format, nil
+}
+
+// abort ends the handler and closes the connection without completing the
+// response (no implicit empty 200, no final chunk).
+func abort() { panic(http.ErrAbortHandler) }
+
+// dropConnection hijacks the connection and closes it without answering; with
+// reset, the close sends a TCP RST.
+func dropConnection(w http.ResponseWriter, reset bool) {
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		panic("alidomaintest: connection cannot be hijacked")
+	}
+	conn, _, err := hj.Hijack()
+	if err != nil {
+		return
+	}
+	if tc, ok := conn.(*net.TCPConn); ok && reset {
+		_ = tc.SetLinger(0)
+	}
+	_ = conn.Close()
+}
+
+// nonceStore remembers nonces until their request's timestamp leaves the
+// window, so its size is bounded by the request rate times 30 minutes.
+type nonceStore struct {
+	seen map[string]time.Time
+	h    nonceHeap
+}
+
+// use records nonce and reports whether it was fresh.
+func (n *nonceStore) use(nonce string, ts, now time.Time) bool {
+	for len(n.h) > 0 && !n.h[0].exp.After(now) {
+		e := heap.Pop(&n.h).(nonceEntry)
+		if n.seen[e.nonce].Equal(e.exp) {
+			delete(n.seen, e.nonce)
+		}
+	}
+	if _, ok := n.seen[nonce]; ok {
+		return false
+	}
+	base := ts
+	if now.After(base) {
+		base = now
+	}
+	exp := base.Add(timestampWindow)
+	n.seen[nonce] = exp
+	heap.Push(&n.h, nonceEntry{nonce, exp})
+	return true
+}
+
+type nonceEntry struct {
+	nonce string
+	exp   time.Time
+}
+
+type nonceHeap []nonceEntry
+
+func (h nonceHeap) Len() int           { return len(h) }
+func (h nonceHeap) Less(i, j int) bool { return h[i].exp.Before(h[j].exp) }
+func (h nonceHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *nonceHeap) Push(x any)        { *h = append(*h, x.(nonceEntry)) }
+func (h *nonceHeap) Pop() any {
+	old := *h
+	e := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return e
+}
+
+// newUUID returns a random version-4 UUID in lower case.
+func newUUID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	h := hex.EncodeToString(b[:])
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
+}
+
+// newRequestID returns a fresh upper-case UUID, as the gateway's RequestId.
+func newRequestID() string { return strings.ToUpper(newUUID()) }
+
+const alnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+
+func randomAlnum(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	for i := range b {
+		b[i] = alnum[int(b[i])%len(alnum)]
+	}
+	return string(b)
+}

@@ -1,0 +1,305 @@
+package alidomaintest
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Domain statuses, as QueryDomainList reports them in DomainStatus.
+const (
+	// StatusNeedsRenewal is DomainStatus "1": the domain needs renewal.
+	StatusNeedsRenewal = 1
+	// StatusNeedsRedemption is DomainStatus "2": the domain is in its
+	// redemption period and can be redeemed.
+	StatusNeedsRedemption = 2
+	// StatusNormal is DomainStatus "3": the domain is in normal state.
+	StatusNormal = 3
+)
+
+// ErrorMsg values of redeem details: MsgSuccess for a successful one, the
+// others (also given as FailReason) for the failures the Server decides when
+// the task is created, checked in this order after MsgDomainNotFound:
+// status, pending redeem, CurrentExpirationDate, then FailRedeem.
+const (
+	// MsgDomainNotFound is the ErrorMsg of a detail naming a domain the
+	// account does not hold.
+	MsgDomainNotFound = "the domain does not exist in your account"
+	// MsgNotInRedemption is the ErrorMsg of a detail naming a domain that is
+	// not in its redemption period.
+	MsgNotInRedemption = "the domain is not in the redemption period"
+	// MsgRedeemInProgress is the ErrorMsg of a detail naming a domain that
+	// already has a redeem detail that will succeed but is not final yet.
+	MsgRedeemInProgress = "a redeem order for the domain is already in progress"
+	// MsgExpirationMismatch is the ErrorMsg of a detail whose
+	// CurrentExpirationDate is not the domain's expiration in Unix ms.
+	MsgExpirationMismatch = "CurrentExpirationDate does not match the domain's expiration date"
+	// MsgSuccess is the ErrorMsg of a successful detail, as the real API
+	// reports it.
+	MsgSuccess = "The operation is successful."
+)
+
+// cst is China Standard Time, in which the API writes its date strings.
+var cst = time.FixedZone("CST", 8*60*60)
+
+const dateLayout = "2006-01-02 15:04:05"
+
+func formatCST(t time.Time) string { return t.In(cst).Format(dateLayout) }
+
+type domain struct {
+	name       string
+	instanceID string
+	expires    time.Time
+	registered time.Time
+	status     int
+	premium    bool
+	remark     string
+	groupID    string
+	groupName  string
+	failRedeem string // "" = redeem is not scripted to fail
+}
+
+// DomainOption configures a domain added with Server.AddDomain.
+type DomainOption func(*domain)
+
+// NeedsRenewal gives the domain status 1 (needs renewal); it cannot be
+// redeemed.
+func NeedsRenewal() DomainOption { return func(d *domain) { d.status = StatusNeedsRenewal } }
+
+// NeedsRedemption gives the domain status 2 (needs redemption), the default.
+func NeedsRedemption() DomainOption { return func(d *domain) { d.status = StatusNeedsRedemption } }
+
+// Normal gives the domain status 3 (normal); it cannot be redeemed.
+func Normal() DomainOption { return func(d *domain) { d.status = StatusNormal } }
+
+// RegisteredAt sets the domain's registration date (default: one year before
+// its expiration).
+func RegisteredAt(t time.Time) DomainOption {
+	return func(d *domain) { d.registered = truncMS(t) }
+}
+
+// InstanceID sets the domain's instance id (default: a generated
+// S-prefixed id).
+func InstanceID(id string) DomainOption { return func(d *domain) { d.instanceID = id } }
+
+// Premium marks the domain as a premium domain.
+func Premium() DomainOption { return func(d *domain) { d.premium = true } }
+
+// Remark sets the domain's remark.
+func Remark(s string) DomainOption { return func(d *domain) { d.remark = s } }
+
+// Group puts the domain in the domain group id (reported as DomainGroupId and
+// DomainGroupName; QueryDomainList's DomainGroupId filters on it).
+func Group(id, name string) DomainOption {
+	return func(d *domain) { d.groupID, d.groupName = id, name }
+}
+
+// FailRedeem makes every redeem detail for the domain fail with msg (as
+// ErrorMsg and FailReason) when it would otherwise succeed. An empty msg uses
+// a generic message.
+func FailRedeem(msg string) DomainOption {
+	if msg == "" {
+		msg = "the redeem order failed"
+	}
+	return func(d *domain) { d.failRedeem = msg }
+}
+
+// AddDomain adds the domain name to the account, expiring at expires
+// (truncated to the millisecond), in redemption unless an option says
+// otherwise. Adding a name that is already there (compared
+// case-insensitively) replaces it. AddDomain panics on an empty name.
+func (s *Server) AddDomain(name string, expires time.Time, opts ...DomainOption) {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		panic("alidomaintest: AddDomain: empty domain name")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.seq++
+	d := &domain{
+		name:       name,
+		instanceID: fmt.Sprintf("S%s%08dTEST", expires.UTC().Format("200601"), s.seq),
+		expires:    truncMS(expires),
+		status:     StatusNeedsRedemption,
+	}
+	d.registered = d.expires.AddDate(-1, 0, 0)
+	for _, o := range opts {
+		if o != nil {
+			o(d)
+		}
+	}
+	s.domains[strings.ToLower(name)] = d
+}
+
+// DomainInfo is the Server's current view of a domain (see Server.Domain).
+type DomainInfo struct {
+	Name       string    // as added
+	InstanceID string    // instance id
+	Status     int       // StatusNeedsRenewal, StatusNeedsRedemption or StatusNormal
+	Expires    time.Time // expiration, in UTC
+	Registered time.Time // registration date, in UTC
+	Premium    bool      // premium domain
+	Remark     string    // remark
+}
+
+// Domain returns the current state of the domain name (case-insensitive),
+// after applying every redeem detail that is final on the Server's clock, and
+// whether the account holds it.
+func (s *Server) Domain(name string) (DomainInfo, bool) {
+	now := s.now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.settle(now)
+	d, ok := s.domains[strings.ToLower(strings.TrimSpace(name))]
+	if !ok {
+		return DomainInfo{}, false
+	}
+	return DomainInfo{
+		Name:       d.name,
+		InstanceID: d.instanceID,
+		Status:     d.status,
+		Expires:    d.expires,
+		Registered: d.registered,
+		Premium:    d.premium,
+		Remark:     d.remark,
+	}, true
+}
+
+func truncMS(t time.Time) time.Time { return time.UnixMilli(t.UnixMilli()).UTC() }
+
+type task struct {
+	no       string
+	typ      string
+	created  time.Time
+	clientIP string
+	details  []*detail
+}
+
+type detail struct {
+	task     *task
+	no       string
+	name     string // as requested
+	key      string // lower-case name
+	instance string
+	failMsg  string // "" = succeeds
+	created  time.Time
+	finalAt  time.Time
+	final    bool
+	duration time.Duration
+}
+
+// status returns the detail's status code (0..3) at now.
+func (d *detail) status(now time.Time) int {
+	if !d.final {
+		switch el := now.Sub(d.created); {
+		case el < d.duration/3:
+			return 0
+		case el < d.duration:
+			return 1
+		}
+	}
+	if d.failMsg != "" {
+		return 3
+	}
+	return 2
+}
+
+// updated returns when the detail last changed status, as seen at now.
+func (d *detail) updated(now time.Time) time.Time {
+	switch d.status(now) {
+	case 0:
+		return d.created
+	case 1:
+		return d.created.Add(d.duration / 3)
+	}
+	return d.finalAt
+}
+
+// settle makes final every detail whose time has come and applies successful
+// redeems to their domains: status normal, expiration one year later. s.mu is
+// held.
+func (s *Server) settle(now time.Time) {
+	if len(s.pending) == 0 {
+		return
+	}
+	kept := s.pending[:0]
+	for _, d := range s.pending {
+		if now.Before(d.finalAt) {
+			kept = append(kept, d)
+			continue
+		}
+		d.final = true
+		if d.failMsg == "" {
+			if dom, ok := s.domains[d.key]; ok {
+				dom.status = StatusNormal
+				dom.expires = dom.expires.AddDate(1, 0, 0)
+			}
+		}
+	}
+	for i := len(kept); i < len(s.pending); i++ {
+		s.pending[i] = nil
+	}
+	s.pending = kept
+}
+
+// redeemItem is one domain of a redeem request.
+type redeemItem struct {
+	name    string
+	expires int64 // CurrentExpirationDate, Unix ms
+}
+
+// createRedeemTask creates an ORDER_REDEEM task with one detail per item,
+// deciding each outcome now, and counts the orders.
+func (s *Server) createRedeemTask(items []redeemItem, clientIP string, now time.Time) *task {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.settle(now)
+	t := &task{no: newUUID(), typ: "ORDER_REDEEM", created: now, clientIP: clientIP}
+	for _, it := range items {
+		key := strings.ToLower(strings.TrimSpace(it.name))
+		s.seq++
+		d := &detail{
+			task:     t,
+			no:       fmt.Sprintf("%d", 100000000+s.seq),
+			name:     it.name,
+			key:      key,
+			created:  now,
+			duration: s.cfg.taskDuration,
+			finalAt:  now.Add(s.cfg.taskDuration),
+		}
+		dom, ok := s.domains[key]
+		switch {
+		case !ok:
+			d.failMsg = MsgDomainNotFound
+		case dom.status != StatusNeedsRedemption:
+			d.failMsg = MsgNotInRedemption
+		case s.redeemPending(key):
+			d.failMsg = MsgRedeemInProgress
+		case it.expires != dom.expires.UnixMilli():
+			d.failMsg = MsgExpirationMismatch
+		case dom.failRedeem != "":
+			d.failMsg = dom.failRedeem
+		}
+		if ok {
+			d.instance = dom.instanceID
+		}
+		t.details = append(t.details, d)
+		s.orders[key]++
+		s.pending = append(s.pending, d)
+		s.settle(now)
+	}
+	s.tasks = append(s.tasks, t)
+	s.taskByNo[t.no] = t
+	return t
+}
+
+// redeemPending reports whether a not-yet-final successful redeem detail
+// exists for the domain key. s.mu is held.
+func (s *Server) redeemPending(key string) bool {
+	for _, d := range s.pending {
+		if d.key == key && d.failMsg == "" && !d.final {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,181 @@
+package alidomain
+
+import (
+	"encoding/json"
+	"net/url"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// FuzzEscape checks the percent-encoder against url.PathUnescape (it must
+// round-trip) and against the independent reference encoder.
+func FuzzEscape(f *testing.F) {
+	for _, s := range []string{"", "a b", "*~/+=&%", "中文", "\xff\x00", "OrderRedeemParam.1.DomainName"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		e := escape(s)
+		back, err := url.PathUnescape(e)
+		if err != nil || back != s {
+			t.Fatalf("escape(%q) = %q does not round-trip: %q, %v", s, e, back, err)
+		}
+		for i := 0; i < len(e); i++ {
+			if c := e[i]; !unreserved(c) && c != '%' {
+				t.Fatalf("escape(%q) = %q keeps reserved byte %q", s, e, c)
+			}
+		}
+		if ref := refEscape(s); ref != e {
+			t.Fatalf("escape(%q) = %q, reference gives %q", s, e, ref)
+		}
+	})
+}
+
+// FuzzSign checks the one-pass signer against the independent reference for
+// arbitrary keys and values.
+func FuzzSign(f *testing.F) {
+	f.Add("Action", "X", "Key", "中 *~")
+	f.Add("a", "", "b", "&=%")
+	f.Fuzz(func(t *testing.T, k1, v1, k2, v2 string) {
+		if k1 == "" || k2 == "" || k1 == k2 || k1 == "Signature" || k2 == "Signature" {
+			return
+		}
+		p := map[string]string{k1: v1, k2: v2}
+		vals := url.Values{k1: {v1}, k2: {v2}}
+		if got, want := sign("POST", "sec", p), refSign("POST", "sec", vals); got != want {
+			t.Fatalf("sign(%q) = %s, reference %s", p, got, want)
+		}
+	})
+}
+
+// FuzzParseAPIError feeds arbitrary bodies to the error decoder: it must not
+// panic, must keep the status and must give a bounded one-line message.
+func FuzzParseAPIError(f *testing.F) {
+	f.Add(400, []byte(`{"Code":"Throttling.User","Message":"m","RequestId":"r"}`))
+	f.Add(500, []byte(`<?xml version="1.0"?><Error><Code>InternalError</Code><Message>x</Message></Error>`))
+	f.Add(502, []byte("<html>bad gateway</html>"))
+	f.Add(404, []byte{})
+	f.Add(503, []byte{0xff, 0xfe, '\n', '{'})
+	f.Fuzz(func(t *testing.T, status int, body []byte) {
+		e := parseAPIError("A", status, body)
+		if e.HTTPStatus != status || e.Action != "A" {
+			t.Fatalf("lost status or action: %+v", e)
+		}
+		msg := e.Error()
+		if strings.ContainsAny(msg, "\r\n") {
+			t.Fatalf("multi-line error: %q", msg)
+		}
+		if e.Code == "" && len(e.Message) > maxExcerpt+3 {
+			t.Fatalf("excerpt too long: %d bytes", len(e.Message))
+		}
+		if e.Code == "" && !utf8.ValidString(e.Message) {
+			t.Fatalf("excerpt is not valid UTF-8: %q", e.Message)
+		}
+	})
+}
+
+// FuzzDecodeSubmitResponse feeds arbitrary bodies to the success decoder.
+func FuzzDecodeSubmitResponse(f *testing.F) {
+	f.Add([]byte(`{"RequestId":"R","TaskNo":"T"}`))
+	f.Add([]byte(`<R><RequestId>R</RequestId><TaskNo>T</TaskNo></R>`))
+	f.Add([]byte(`{"TaskNo":12}`))
+	f.Add([]byte(` `))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		var out submitResponse
+		err := decodeBody(body, &out)
+		if err == nil && out.check() == nil && out.TaskNo == "" {
+			t.Fatal("accepted a response without TaskNo")
+		}
+	})
+}
+
+// FuzzFlexInt checks that the tolerant integer decoder agrees with
+// encoding/json on plain numbers and never panics.
+func FuzzFlexInt(f *testing.F) {
+	for _, s := range []string{`12`, `"12"`, `""`, `null`, `1e3`, `"x"`, `-7`, `1.5`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var n flexInt
+		err := n.UnmarshalJSON(b)
+		var want int64
+		if json.Unmarshal(b, &want) == nil && err == nil && int64(n) != want {
+			t.Fatalf("flexInt(%s) = %d, encoding/json says %d", b, n, want)
+		}
+	})
+}
+
+// FuzzCheckDomainName checks invariants of the domain name validator.
+func FuzzCheckDomainName(f *testing.F) {
+	for _, s := range []string{"example.com", "例子.中国", "xn--fsqu00a.xn--fiqs8s", "a..b", " a.com", "", "-a.com", "a.com."} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if checkDomainName(s) != "" {
+			return
+		}
+		switch {
+		case len(s) > 253, !utf8.ValidString(s), strings.ContainsAny(s, " \t\r\n/&=?*_@:"),
+			strings.Contains(s, ".."), strings.HasPrefix(s, "."), strings.HasSuffix(s, "."),
+			!strings.Contains(s, "."):
+			t.Fatalf("accepted invalid domain name %q", s)
+		}
+	})
+}
+
+// FuzzParseINICredentials feeds arbitrary files to the INI parser: no panic,
+// and an error never quotes the file's content.
+func FuzzParseINICredentials(f *testing.F) {
+	f.Add([]byte("[default]\ntype = access_key\naccess_key_id = id\naccess_key_secret = SECRETVALUE\n"), "")
+	f.Add([]byte("[x\nSECRETVALUE"), "x")
+	f.Add([]byte("access_key_secret=SECRETVALUE"), "default")
+	f.Fuzz(func(t *testing.T, data []byte, profile string) {
+		c, err := parseINICredentials("file", data, profile)
+		if err != nil {
+			// Errors may name the profile and its type; the secret is elsewhere.
+			if strings.Contains(profile, "SECRETVALUE") {
+				return
+			}
+			for _, line := range strings.Split(string(data), "\n") {
+				if k, v, ok := strings.Cut(line, "="); ok && strings.TrimSpace(k) == "type" && strings.Contains(v, "SECRETVALUE") {
+					return
+				}
+			}
+			if strings.Contains(err.Error(), "SECRETVALUE") {
+				t.Fatalf("error leaks file content: %v", err)
+			}
+			return
+		}
+		if !c.valid() {
+			t.Fatalf("no error but incomplete credentials: %v", c)
+		}
+	})
+}
+
+// FuzzParseCLIConfig feeds arbitrary files to the CLI config parser.
+func FuzzParseCLIConfig(f *testing.F) {
+	f.Add([]byte(`{"current":"default","profiles":[{"name":"default","mode":"AK","access_key_id":"id","access_key_secret":"SECRETVALUE"}]}`), "")
+	f.Add([]byte(`{"profiles":[{"mode":"StsToken","access_key_secret":"SECRETVALUE"`), "")
+	f.Fuzz(func(t *testing.T, data []byte, profile string) {
+		c, err := parseCLIConfig("file", data, profile)
+		if err != nil {
+			// Errors may name the profile and its mode; the secret is elsewhere.
+			var cfg cliConfig
+			_ = json.Unmarshal(data, &cfg)
+			named := profile + cfg.Current
+			for _, p := range cfg.Profiles {
+				named += p.Mode
+			}
+			if strings.Contains(named, "SECRETVALUE") {
+				return
+			}
+			if strings.Contains(err.Error(), "SECRETVALUE") {
+				t.Fatalf("error leaks file content: %v", err)
+			}
+			return
+		}
+		if !c.valid() {
+			t.Fatalf("no error but incomplete credentials: %v", c)
+		}
+	})
+}
