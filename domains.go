@@ -1,0 +1,300 @@
+package alidomain
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"slices"
+	"strconv"
+	"time"
+)
+
+// DomainService lists the account's domains (QueryDomainList).
+type DomainService service
+
+// DomainQueryType selects domains by what they need, for
+// ListDomainsRequest.QueryType; empty lists every domain.
+type DomainQueryType string
+
+const (
+	// QueryNeedsRenewal lists domains that need renewal.
+	QueryNeedsRenewal DomainQueryType = "1"
+	// QueryNeedsRedemption lists domains in their redemption period.
+	QueryNeedsRedemption DomainQueryType = "2"
+)
+
+// String returns "needs renewal", "needs redemption", "all" for the empty
+// type, or DomainQueryType("x") for another value.
+func (q DomainQueryType) String() string {
+	switch q {
+	case "":
+		return "all"
+	case QueryNeedsRenewal:
+		return "needs renewal"
+	case QueryNeedsRedemption:
+		return "needs redemption"
+	}
+	return "DomainQueryType(" + strconv.Quote(string(q)) + ")"
+}
+
+// DomainStatus is what a domain needs, as the service reports it.
+type DomainStatus int
+
+const (
+	// DomainNeedsRenewal is a domain that expires soon or has expired and
+	// can still be renewed.
+	DomainNeedsRenewal DomainStatus = 1
+	// DomainNeedsRedemption is a domain in its redemption period: it can
+	// only be redeemed.
+	DomainNeedsRedemption DomainStatus = 2
+	// DomainNormal is a domain that needs nothing.
+	DomainNormal DomainStatus = 3
+)
+
+// String returns "needs renewal", "needs redemption", "normal", or
+// DomainStatus(n) for another value.
+func (s DomainStatus) String() string {
+	switch s {
+	case DomainNeedsRenewal:
+		return "needs renewal"
+	case DomainNeedsRedemption:
+		return "needs redemption"
+	case DomainNormal:
+		return "normal"
+	}
+	return "DomainStatus(" + strconv.Itoa(int(s)) + ")"
+}
+
+// ListDomainsRequest is the input of DomainService.List (QueryDomainList).
+// Zero fields are not sent, so the service's defaults apply.
+type ListDomainsRequest struct {
+	// QueryType selects domains that need renewal or redemption; empty
+	// lists all.
+	QueryType DomainQueryType
+	// DomainName filters by (part of) the name.
+	DomainName string
+	// StartExpirationDate and EndExpirationDate bound the expiration date;
+	// they are sent as Unix milliseconds, and a zero time is not sent.
+	StartExpirationDate, EndExpirationDate time.Time
+	// OrderKeyType is the sort key, such as ExpirationDate; OrderByType is
+	// ASC or DESC.
+	OrderKeyType, OrderByType string
+	// ProductDomainType filters by domain type, such as gTLD or ccTLD;
+	// DomainGroupID by group (sent as DomainGroupId).
+	ProductDomainType, DomainGroupID string
+	// PageNum (from 1) and PageSize select a page; zero means the
+	// service's default. ListIter starts at PageNum and advances it itself.
+	PageNum, PageSize int
+}
+
+// validate checks r without sending anything.
+func (r *ListDomainsRequest) validate() error {
+	switch {
+	case r.PageNum < 0:
+		return &ValidationError{Field: "PageNum", Reason: fmt.Sprintf("is %d; pages are numbered from 1 (0 means the first)", r.PageNum)}
+	case r.PageSize < 0:
+		return &ValidationError{Field: "PageSize", Reason: fmt.Sprintf("is %d; it must not be negative (0 means the default)", r.PageSize)}
+	case !r.StartExpirationDate.IsZero() && !r.EndExpirationDate.IsZero() && r.EndExpirationDate.Before(r.StartExpirationDate):
+		return &ValidationError{Field: "EndExpirationDate", Reason: "is before StartExpirationDate"}
+	}
+	return nil
+}
+
+// Domain is one domain of the account, as QueryDomainList reports it.
+type Domain struct {
+	// DomainName is the domain's name.
+	DomainName string
+	// InstanceID is the service's instance ID of the domain.
+	InstanceID string
+	// DomainType is the domain's type, such as gTLD or ccTLD.
+	DomainType string
+	// Remark is the account holder's note on the domain.
+	Remark string
+	// DomainStatus is what the domain needs: renewal, redemption or nothing.
+	DomainStatus DomainStatus
+	// ExpirationDate is when the domain expires, in UTC, exact to the
+	// millisecond (from ExpirationDateLong). RedeemDomain passes it on
+	// unchanged, as a redemption order must quote it.
+	ExpirationDate time.Time
+	// RegistrationDate is when the domain was registered, in UTC.
+	RegistrationDate time.Time
+	// ExpirationCurrDateDiff is the number of days from today to the
+	// expiration date, negative once it has passed.
+	ExpirationCurrDateDiff int
+	// Premium reports whether the domain is a premium domain.
+	Premium bool
+}
+
+// RedeemDomain returns what a redemption order needs for d: its name and
+// its exact expiration date.
+func (d Domain) RedeemDomain() RedeemDomain {
+	return RedeemDomain{DomainName: d.DomainName, CurrentExpirationDate: d.ExpirationDate}
+}
+
+// DomainPage is one page of QueryDomainList.
+type DomainPage struct {
+	Meta
+	Page
+	// Items are the page's domains.
+	Items []Domain
+}
+
+// domainListParams are QueryDomainList's parameters on the wire.
+type domainListParams struct {
+	QueryType           string `url:"QueryType,omitempty"`
+	DomainName          string `url:"DomainName,omitempty"`
+	StartExpirationDate millis `url:"StartExpirationDate"`
+	EndExpirationDate   millis `url:"EndExpirationDate"`
+	OrderKeyType        string `url:"OrderKeyType,omitempty"`
+	OrderByType         string `url:"OrderByType,omitempty"`
+	ProductDomainType   string `url:"ProductDomainType,omitempty"`
+	DomainGroupID       string `url:"DomainGroupId,omitempty"`
+	PageNum             int    `url:"PageNum,omitempty"`
+	PageSize            int    `url:"PageSize,omitempty"`
+}
+
+// wireDomain is one domain on the wire.
+type wireDomain struct {
+	DomainName             string     `json:"DomainName" xml:"DomainName"`
+	InstanceID             flexString `json:"InstanceId" xml:"InstanceId"`
+	ExpirationDate         flexString `json:"ExpirationDate" xml:"ExpirationDate"`
+	ExpirationDateLong     flexInt    `json:"ExpirationDateLong" xml:"ExpirationDateLong"`
+	RegistrationDate       flexString `json:"RegistrationDate" xml:"RegistrationDate"`
+	RegistrationDateLong   flexInt    `json:"RegistrationDateLong" xml:"RegistrationDateLong"`
+	DomainType             flexString `json:"DomainType" xml:"DomainType"`
+	DomainStatus           flexInt    `json:"DomainStatus" xml:"DomainStatus"`
+	Premium                flexBool   `json:"Premium" xml:"Premium"`
+	ExpirationCurrDateDiff flexInt    `json:"ExpirationCurrDateDiff" xml:"ExpirationCurrDateDiff"`
+	Remark                 flexString `json:"Remark" xml:"Remark"`
+}
+
+// domainData is the Data member: {"Domain":[...]} in JSON, repeated
+// <Domain> elements in XML.
+type domainData struct {
+	Domain []wireDomain `xml:"Domain"`
+}
+
+// UnmarshalJSON tolerates the shapes decodeListJSON accepts.
+func (d *domainData) UnmarshalJSON(b []byte) error {
+	items, err := decodeListJSON[wireDomain](b, "Domain")
+	d.Domain = items
+	return err
+}
+
+// domainListResponse is QueryDomainList's answer.
+type domainListResponse struct {
+	wirePage
+	Data domainData `json:"Data" xml:"Data"`
+
+	items []Domain // set by check
+}
+
+// check converts the domains, and refuses a domain without a name or with
+// an unreadable date: a redemption order must quote both exactly.
+func (r *domainListResponse) check() error {
+	r.items = make([]Domain, len(r.Data.Domain))
+	for i, w := range r.Data.Domain {
+		if w.DomainName == "" {
+			return fmt.Errorf("domain %d of the page has no DomainName", i+1)
+		}
+		exp, err := serviceDate(int64(w.ExpirationDateLong), string(w.ExpirationDate))
+		if err != nil {
+			return fmt.Errorf("domain %s: ExpirationDate: %w", w.DomainName, err)
+		}
+		reg, err := serviceDate(int64(w.RegistrationDateLong), string(w.RegistrationDate))
+		if err != nil {
+			return fmt.Errorf("domain %s: RegistrationDate: %w", w.DomainName, err)
+		}
+		r.items[i] = Domain{
+			DomainName:             w.DomainName,
+			InstanceID:             string(w.InstanceID),
+			DomainType:             string(w.DomainType),
+			Remark:                 string(w.Remark),
+			DomainStatus:           DomainStatus(w.DomainStatus),
+			ExpirationDate:         exp,
+			RegistrationDate:       reg,
+			ExpirationCurrDateDiff: int(w.ExpirationCurrDateDiff),
+			Premium:                bool(w.Premium),
+		}
+	}
+	return nil
+}
+
+// serviceDate returns the date from its Unix milliseconds, or, when those
+// are absent, from its string form (China Standard Time), in UTC.
+func serviceDate(ms int64, s string) (time.Time, error) {
+	if ms != 0 {
+		return time.UnixMilli(ms).UTC(), nil
+	}
+	return parseServiceTime(s)
+}
+
+var opQueryDomainList = &operation{action: "QueryDomainList", idempotent: true}
+
+// List returns one page of the account's domains (QueryDomainList). A nil
+// req lists every domain, first page, default page size. Use ListIter to go
+// through every page.
+func (s *DomainService) List(ctx context.Context, req *ListDomainsRequest, optFns ...func(*Options)) (*DomainPage, error) {
+	var r ListDomainsRequest
+	if req != nil {
+		r = *req
+	}
+	if err := r.validate(); err != nil {
+		return nil, err
+	}
+	ps, err := encodeRequest(domainListParams{
+		QueryType:           string(r.QueryType),
+		DomainName:          r.DomainName,
+		StartExpirationDate: millis(r.StartExpirationDate),
+		EndExpirationDate:   millis(r.EndExpirationDate),
+		OrderKeyType:        r.OrderKeyType,
+		OrderByType:         r.OrderByType,
+		ProductDomainType:   r.ProductDomainType,
+		DomainGroupID:       r.DomainGroupID,
+		PageNum:             r.PageNum,
+		PageSize:            r.PageSize,
+	})
+	if err != nil {
+		return nil, err
+	}
+	var out domainListResponse
+	meta, err := s.client.invoke(ctx, opQueryDomainList, ps, &out, optFns)
+	if err != nil {
+		return nil, err
+	}
+	return &DomainPage{Meta: meta, Page: out.page(), Items: out.items}, nil
+}
+
+// ListIter returns an iterator over every domain that req selects, page
+// after page, starting at req.PageNum (or 1). It sends nothing until the
+// loop starts and no further request once the loop breaks; req is copied
+// when ListIter is called and never modified. On a failure the iterator
+// yields the error once and stops.
+//
+//	for d, err := range client.Domains.ListIter(ctx, &alidomain.ListDomainsRequest{
+//		QueryType: alidomain.QueryNeedsRedemption,
+//	}) {
+//		if err != nil {
+//			return err
+//		}
+//		batch = append(batch, d.RedeemDomain())
+//	}
+func (s *DomainService) ListIter(ctx context.Context, req *ListDomainsRequest, optFns ...func(*Options)) iter.Seq2[Domain, error] {
+	var r ListDomainsRequest
+	if req != nil {
+		r = *req
+	}
+	if err := r.validate(); err != nil {
+		return failedSeq[Domain](err)
+	}
+	optFns = slices.Clone(optFns)
+	return pages(ctx, r.PageNum, func(ctx context.Context, n int) ([]Domain, Page, error) {
+		pr := r
+		pr.PageNum = n
+		p, err := s.List(ctx, &pr, optFns...)
+		if err != nil {
+			return nil, Page{}, err
+		}
+		return p.Items, p.Page, nil
+	})
+}
