@@ -69,9 +69,9 @@ type Options struct {
 	Endpoint string
 	// Credentials supplies the AccessKey; required.
 	Credentials CredentialsProvider
-	// HTTPClient sends requests. Default: an *http.Client with a 30s
-	// per-attempt timeout (body included), a 10s dial and TLS handshake
-	// timeout, and no redirects.
+	// HTTPClient sends requests. Default: a shared *http.Client with
+	// DefaultAttemptTimeout per attempt (body included), DefaultDialTimeout
+	// for dialing and the TLS handshake, and no redirects.
 	HTTPClient HTTPDoer
 	// Logger receives one Debug record per attempt. Default: discard.
 	Logger *slog.Logger
@@ -126,22 +126,37 @@ type Meta struct {
 	Attempts int
 }
 
+// Default timeouts of the HTTP client used when Options.HTTPClient is nil.
+const (
+	// DefaultAttemptTimeout bounds one attempt, from dialing to the last
+	// byte of the body, so a server that trickles its answer is cut off.
+	DefaultAttemptTimeout = 30 * time.Second
+	// DefaultDialTimeout bounds connecting, and the TLS handshake.
+	DefaultDialTimeout = 10 * time.Second
+)
+
 // defaultHTTPClient is shared so that all Clients made without an
 // HTTPClient share one connection pool.
-var defaultHTTPClient = &http.Client{
-	Timeout: 30 * time.Second,
-	Transport: &http.Transport{
-		Proxy:                 http.ProxyFromEnvironment,
-		DialContext:           (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
-		TLSHandshakeTimeout:   10 * time.Second,
-		ResponseHeaderTimeout: 30 * time.Second,
-		MaxIdleConnsPerHost:   16,
-		IdleConnTimeout:       90 * time.Second,
-		ForceAttemptHTTP2:     true,
-	},
-	// A POST redirected by the client would become a GET elsewhere; an
-	// RPC endpoint never redirects, so a 3xx is returned as an error.
-	CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+var defaultHTTPClient = newHTTPClient(DefaultAttemptTimeout, DefaultDialTimeout)
+
+// newHTTPClient returns the default kind of HTTP client with the given
+// per-attempt and dial timeouts.
+func newHTTPClient(attempt, dial time.Duration) *http.Client {
+	return &http.Client{
+		Timeout: attempt,
+		Transport: &http.Transport{
+			Proxy:                 http.ProxyFromEnvironment,
+			DialContext:           (&net.Dialer{Timeout: dial, KeepAlive: 30 * time.Second}).DialContext,
+			TLSHandshakeTimeout:   dial,
+			ResponseHeaderTimeout: attempt,
+			MaxIdleConnsPerHost:   16,
+			IdleConnTimeout:       90 * time.Second,
+			ForceAttemptHTTP2:     true,
+		},
+		// A POST redirected by the client would become a GET elsewhere; an
+		// RPC endpoint never redirects, so a 3xx is returned as an error.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
 }
 
 // New returns a Client configured by opts, changed by each optFn in order.

@@ -175,7 +175,9 @@ func ExampleAPIError() {
 	sim.Inject(alidomaintest.ActionQueryDomainList, alidomaintest.ThrottleForever())
 
 	_, err := client.Domains.List(context.Background(), &alidomain.ListDomainsRequest{},
-		func(o *alidomain.Options) { o.Retry = alidomain.RetryPolicy{MaxAttempts: 2, BaseDelay: time.Millisecond} })
+		func(o *alidomain.Options) {
+			o.Retry = alidomain.RetryPolicy{MaxAttempts: 2, BaseDelay: time.Millisecond}
+		})
 	var apiErr *alidomain.APIError
 	if errors.As(err, &apiErr) {
 		fmt.Println(apiErr.HTTPStatus, apiErr.ErrorCode(), errors.Is(err, alidomain.ErrThrottled))
