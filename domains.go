@@ -251,8 +251,8 @@ func (s *DomainService) List(ctx context.Context, req *ListDomainsRequest, optFn
 		OrderByType:         r.OrderByType,
 		ProductDomainType:   r.ProductDomainType,
 		DomainGroupID:       r.DomainGroupID,
-		PageNum:             r.PageNum,
-		PageSize:            r.PageSize,
+		PageNum:             pageNum(r.PageNum),
+		PageSize:            pageSize(r.PageSize),
 	})
 	if err != nil {
 		return nil, err

@@ -101,8 +101,10 @@ func TestDomainsListParams(t *testing.T) {
 	require.NoError(t, err)
 	reqs = ts.requests()
 	require.Len(t, reqs, 3)
-	assertParams(t, commonParams("QueryDomainList", nil), reqs[1].Query)
-	assertParams(t, commonParams("QueryDomainList", nil), reqs[2].Query)
+	// Zero paging fields are sent as the service's defaults, explicitly.
+	defaults := map[string]string{"PageNum": "1", "PageSize": "20"}
+	assertParams(t, commonParams("QueryDomainList", defaults), reqs[1].Query)
+	assertParams(t, commonParams("QueryDomainList", defaults), reqs[2].Query)
 }
 
 func TestDomainsListDecode(t *testing.T) {
@@ -265,7 +267,7 @@ func TestDomainsListIterPages(t *testing.T) {
 	}
 	require.Equal(t, []string{"d2-1.com"}, names, "starts at the PageNum given")
 	require.Len(t, ts2.requests(), 1)
-	assertParams(t, commonParams("QueryDomainList", map[string]string{"PageNum": "2"}), ts2.requests()[0].Query)
+	assertParams(t, commonParams("QueryDomainList", map[string]string{"PageNum": "2", "PageSize": "20"}), ts2.requests()[0].Query)
 }
 
 func TestDomainsListIterEarlyBreak(t *testing.T) {

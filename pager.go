@@ -283,3 +283,19 @@ func (n *optionalInt) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error
 	}
 	return n.UnmarshalJSON([]byte(strings.TrimSpace(s)))
 }
+
+// defaultPageSize is the page size sent when a request leaves PageSize at
+// zero: the service's documented default, sent explicitly because some
+// list actions document PageNum and PageSize as required.
+const defaultPageSize = 20
+
+// pageNum returns the page number to send: n, or 1 for zero.
+func pageNum(n int) int { return max(n, 1) }
+
+// pageSize returns the page size to send: n, or defaultPageSize for zero.
+func pageSize(n int) int {
+	if n == 0 {
+		return defaultPageSize
+	}
+	return n
+}

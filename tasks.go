@@ -238,8 +238,8 @@ func (s *TaskService) ListDetails(ctx context.Context, req *ListTaskDetailsReque
 		TaskNo:     req.TaskNo,
 		DomainName: req.DomainName,
 		InstanceID: req.InstanceID,
-		PageNum:    req.PageNum,
-		PageSize:   req.PageSize,
+		PageNum:    pageNum(req.PageNum),
+		PageSize:   pageSize(req.PageSize),
 	}
 	if req.Status != nil {
 		st := int(*req.Status)
@@ -425,8 +425,8 @@ func (s *TaskService) List(ctx context.Context, req *ListTasksRequest, optFns ..
 	ps, err := encodeRequest(taskListParams{
 		BeginCreateTime: millis(r.BeginCreateTime),
 		EndCreateTime:   millis(r.EndCreateTime),
-		PageNum:         r.PageNum,
-		PageSize:        r.PageSize,
+		PageNum:         pageNum(r.PageNum),
+		PageSize:        pageSize(r.PageSize),
 	})
 	if err != nil {
 		return nil, err

@@ -84,8 +84,8 @@ func TestTaskListDetailsParams(t *testing.T) {
 	assertParams(t, commonParams("QueryTaskDetailList", map[string]string{
 		"TaskNo": "T 1", "DomainName": "a.com", "InstanceId": "S1", "TaskStatus": "0", "PageNum": "3", "PageSize": "1000",
 	}), reqs[0].Query)
-	assertParams(t, commonParams("QueryTaskDetailList", map[string]string{"TaskNo": "T2"}), reqs[1].Query)
-	assertParams(t, commonParams("QueryTaskDetailList", map[string]string{"TaskNo": "T3", "TaskStatus": "3"}), reqs[2].Query)
+	assertParams(t, commonParams("QueryTaskDetailList", map[string]string{"TaskNo": "T2", "PageNum": "1", "PageSize": "20"}), reqs[1].Query)
+	assertParams(t, commonParams("QueryTaskDetailList", map[string]string{"TaskNo": "T3", "TaskStatus": "3", "PageNum": "1", "PageSize": "20"}), reqs[2].Query)
 }
 
 func TestTaskListDetailsDecode(t *testing.T) {
@@ -260,7 +260,7 @@ func TestTaskListParamsAndDecode(t *testing.T) {
 		"PageNum":         "2",
 		"PageSize":        "30",
 	}), reqs[0].Query)
-	assertParams(t, commonParams("QueryTaskList", nil), reqs[1].Query)
+	assertParams(t, commonParams("QueryTaskList", map[string]string{"PageNum": "1", "PageSize": "20"}), reqs[1].Query)
 }
 
 func TestTaskListXML(t *testing.T) {
