@@ -89,6 +89,7 @@ const (
 
 var failureNames = [...]string{"none", "transport", "throttled", "server", "rejected", "decode", "canceled"}
 
+// String names the kind, for logs.
 func (k failureKind) String() string { return failureNames[k] }
 
 // decision is what the client does after an attempt.
@@ -102,6 +103,7 @@ const (
 
 var decisionNames = [...]string{"done", "retry", "outcome-unknown"}
 
+// String names the decision, for logs.
 func (d decision) String() string { return decisionNames[d] }
 
 // classify decides what to do after an attempt of an idempotent or
