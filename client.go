@@ -28,6 +28,7 @@ import (
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
+	"reflect"
 	"runtime"
 	"strconv"
 	"strings"
@@ -108,6 +109,8 @@ type Client struct {
 // derived holds what resolveOptions computes from Options once.
 type derived struct {
 	endpoint  string
+	url       *url.URL // endpoint, parsed; copied by each attempt
+	host      string   // the request Host for endpoint
 	userAgent string
 	format    string // already escaped
 	retry     RetryPolicy
@@ -203,6 +206,11 @@ func resolveOptions(o *Options) (derived, error) {
 		u.Path = "/"
 	}
 	d.endpoint = u.String()
+	tmpl, err := http.NewRequest(http.MethodPost, d.endpoint, nil)
+	if err != nil {
+		return d, fmt.Errorf("alidomain: Options.Endpoint %q: %w", o.Endpoint, err)
+	}
+	d.url, d.host = tmpl.URL, tmpl.Host
 	if o.HTTPClient == nil {
 		o.HTTPClient = defaultHTTPClient
 	}
@@ -375,18 +383,18 @@ type signing struct {
 	lang     string // Options.Lang, when the request has none
 }
 
-// send makes one attempt: fresh nonce and timestamp, sign, POST, read and
-// decode.
-func (c *Client) send(ctx context.Context, o *Options, d *derived, s *signing, ps params, out response) attempt {
-	var a attempt
+// signedQuery returns the query of one attempt: the request's parameters
+// ps and the common ones, with this attempt's nonce and time, in canonical
+// order, then the Signature.
+func (s *signing) signedQuery(ps params, format string, now time.Time, nonce string) string {
 	var common [10]param
 	n := 0
 	add := func(k, v string) { common[n] = param{key: k, value: v}; n++ }
 	var tsBuf [32]byte
-	ts := c.now().UTC().AppendFormat(tsBuf[:0], "2006-01-02T15:04:05Z")
+	ts := now.UTC().AppendFormat(tsBuf[:0], "2006-01-02T15:04:05Z")
 	add("AccessKeyId", s.idEsc)
 	add("Action", s.op.action)
-	add("Format", d.format)
+	add("Format", format)
 	if s.lang != "" {
 		add("Lang", s.lang)
 	}
@@ -394,9 +402,10 @@ func (c *Client) send(ctx context.Context, o *Options, d *derived, s *signing, p
 		add("SecurityToken", s.tokenEsc)
 	}
 	add("SignatureMethod", "HMAC-SHA1")
-	add("SignatureNonce", c.nonce())
+	add("SignatureNonce", nonce)
 	add("SignatureVersion", "1.0")
-	add("Timestamp", escape(string(ts)))
+	var tsEsc [64]byte
+	add("Timestamp", string(appendEscape(tsEsc[:0], ts))) // one allocation
 	add("Version", APIVersion)
 
 	qp := queryPool.Get().(*[]byte)
@@ -409,28 +418,53 @@ func (c *Client) send(ctx context.Context, o *Options, d *derived, s *signing, p
 		*qp = q
 		queryPool.Put(qp)
 	}
+	return query
+}
 
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, d.endpoint, nil)
-	if err != nil {
-		a.kind, a.err = failTransport, fmt.Errorf("alidomain: %s: %w", s.op.action, err)
-		return a
-	}
-	req.URL.RawQuery = query
-	req.Header["User-Agent"] = []string{d.userAgent}
-	req.Header["Accept"] = []string{"application/json, application/xml"}
+// attemptTrace records the httptrace events of one attempt; one allocation
+// holds the flags and the hooks' struct.
+type attemptTrace struct {
+	wrote, gotConn atomic.Bool
+	trace          httptrace.ClientTrace
+}
 
-	var wrote, gotConn atomic.Bool
+// send makes one attempt: fresh nonce and timestamp, sign, POST, read and
+// decode.
+func (c *Client) send(ctx context.Context, o *Options, d *derived, s *signing, ps params, out response) attempt {
+	var a attempt
+	query := s.signedQuery(ps, d.format, c.now(), c.nonce())
+
+	rctx := ctx
+	var tr *attemptTrace
 	if d.traced {
-		req = req.WithContext(httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
-			GetConn:      func(string) { gotConn.Store(true) },
-			WroteHeaders: func() { wrote.Store(true) },
-			WroteRequest: func(httptrace.WroteRequestInfo) { wrote.Store(true) },
-		}))
+		tr = new(attemptTrace)
+		tr.trace = httptrace.ClientTrace{
+			GetConn:      func(string) { tr.gotConn.Store(true) },
+			WroteHeaders: func() { tr.wrote.Store(true) },
+			WroteRequest: func(httptrace.WroteRequestInfo) { tr.wrote.Store(true) },
+		}
+		rctx = httptrace.WithClientTrace(ctx, &tr.trace)
 	}
+	// The request http.NewRequestWithContext would make, from the endpoint
+	// parsed once (not per attempt); one backing array for both header values.
+	u := *d.url
+	u.RawQuery = query
+	hv := [...]string{d.userAgent, "application/json, application/xml"}
+	hs := hv[:]
+	req := (&http.Request{
+		Method:     http.MethodPost,
+		URL:        &u,
+		Proto:      "HTTP/1.1",
+		ProtoMajor: 1,
+		ProtoMinor: 1,
+		Header:     http.Header{"User-Agent": hs[0:1:1], "Accept": hs[1:2:2]},
+		Host:       d.host,
+	}).WithContext(rctx)
+
 	resp, err := o.HTTPClient.Do(req)
 	// Only an http.Transport that reported the start of the attempt but no
 	// write proves that nothing reached the server.
-	a.written = wrote.Load() || !gotConn.Load()
+	a.written = tr == nil || (tr.wrote.Load() && !nothingWritten(err)) || !tr.gotConn.Load()
 	if err != nil {
 		a.kind, a.err = failTransport, transportError(ctx, d.endpoint, s.op.action, err)
 		if ctx.Err() != nil {
@@ -539,3 +573,20 @@ func newNonce() string {
 
 // itoa formats n for a parameter value.
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// nothingWritten reports whether err carries net/http's own proof that no
+// byte of the request reached the connection: http.Transport (HTTP/1)
+// wraps a failure in its unexported nothingWrittenError when its count of
+// the bytes written to the connection did not move during the request.
+// httptrace alone cannot tell this case apart: the Transport reports
+// WroteHeaders and WroteRequest (with no error) once the request is
+// buffered, before the flush that fails. Should a later Go rename the type,
+// this reports false and such a failure stays outcome-unknown: the safe side.
+func nothingWritten(err error) bool {
+	for ; err != nil; err = errors.Unwrap(err) {
+		if t := reflect.TypeOf(err); t.PkgPath() == "net/http" && t.Name() == "nothingWrittenError" {
+			return true
+		}
+	}
+	return false
+}

@@ -262,17 +262,11 @@ type optionalInt struct {
 
 // UnmarshalJSON accepts what flexInt does; "" and null leave it unset.
 func (n *optionalInt) UnmarshalJSON(b []byte) error {
-	s := strings.Trim(string(b), `"`)
-	if strings.TrimSpace(s) == "" || s == "null" {
-		*n = optionalInt{}
-		return nil
-	}
-	var f flexInt
-	if err := f.UnmarshalJSON(b); err != nil {
+	s, err := jsonScalarText(b)
+	if err != nil {
 		return err
 	}
-	*n = optionalInt{v: int64(f), ok: true}
-	return nil
+	return n.set(s)
 }
 
 // UnmarshalXML accepts an element whose text is an integer or empty.
@@ -281,7 +275,21 @@ func (n *optionalInt) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error
 	if err := d.DecodeElement(&s, &start); err != nil {
 		return err
 	}
-	return n.UnmarshalJSON([]byte(strings.TrimSpace(s)))
+	return n.set(s)
+}
+
+// set parses the text of the integer; blank or null leaves it unset.
+func (n *optionalInt) set(s string) error {
+	if s = strings.TrimSpace(s); s == "" || s == "null" {
+		*n = optionalInt{}
+		return nil
+	}
+	v, err := parseFlexInt(s)
+	if err != nil {
+		return err
+	}
+	*n = optionalInt{v: int64(v), ok: true}
+	return nil
 }
 
 // defaultPageSize is the page size sent when a request leaves PageSize at

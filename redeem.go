@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -192,9 +191,9 @@ type redeemParam struct {
 
 // appendValues flattens the element without reflection; batches reach
 // thousands of domains.
-func (p redeemParam) appendValues(prefix string, v url.Values) {
-	v[prefix+"DomainName"] = []string{p.DomainName}
-	v[prefix+"CurrentExpirationDate"] = []string{strconv.FormatInt(time.Time(p.CurrentExpirationDate).UnixMilli(), 10)}
+func (p *redeemParam) appendValues(l *listValues) {
+	l.set("DomainName", p.DomainName)
+	l.setInt("CurrentExpirationDate", time.Time(p.CurrentExpirationDate).UnixMilli())
 }
 
 // orderOptions are the parameters that both redeem actions share. The Use
@@ -252,18 +251,23 @@ func (s *RedeemService) SubmitBatch(ctx context.Context, req *BatchRedeemRequest
 	if err := req.Validate(); err != nil {
 		return nil, err
 	}
+	return s.submit(ctx, opSaveBatchRedeem, req.wire(), optFns)
+}
+
+// wire returns the request's wire parameters.
+func (r *BatchRedeemRequest) wire() batchRedeemParams {
 	p := batchRedeemParams{
-		OrderRedeemParam: make(repeated[redeemParam], len(req.Domains)),
+		OrderRedeemParam: make(repeated[redeemParam], len(r.Domains)),
 		orderOptions: orderOptions{
-			UseCoupon: req.UseCoupon, CouponNo: req.CouponNo,
-			UsePromotion: req.UsePromotion, PromotionNo: req.PromotionNo,
-			UserClientIP: req.UserClientIP, Lang: req.Lang,
+			UseCoupon: r.UseCoupon, CouponNo: r.CouponNo,
+			UsePromotion: r.UsePromotion, PromotionNo: r.PromotionNo,
+			UserClientIP: r.UserClientIP, Lang: r.Lang,
 		},
 	}
-	for i, d := range req.Domains {
+	for i, d := range r.Domains {
 		p.OrderRedeemParam[i] = redeemParam{DomainName: d.DomainName, CurrentExpirationDate: millis(d.CurrentExpirationDate)}
 	}
-	return s.submit(ctx, opSaveBatchRedeem, p, optFns)
+	return p
 }
 
 // Submit submits a task that redeems one domain

@@ -4,10 +4,10 @@ import (
 	"crypto/hmac"
 	"crypto/sha1"
 	"encoding/base64"
-	"hash"
 	"net/url"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // param is one request parameter whose key and value are already
@@ -36,15 +36,22 @@ func (ps params) has(key string) bool {
 const upperhex = "0123456789ABCDEF"
 
 // unreserved reports whether c is kept as is by RFC 3986 percent-encoding.
-func unreserved(c byte) bool {
-	return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' ||
-		c == '-' || c == '_' || c == '.' || c == '~'
-}
+func unreserved(c byte) bool { return unreservedSet[c] }
+
+// unreservedSet is unreserved as a table: one load per byte, for the long
+// keys and values of large batches.
+var unreservedSet = func() (t [256]bool) {
+	for c := range t {
+		t[c] = 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' ||
+			c == '-' || c == '_' || c == '.' || c == '~'
+	}
+	return t
+}()
 
 // appendEscape appends s to dst percent-encoded per RFC 3986: every byte that
 // is not unreserved becomes %XX with upper-case hex, so a space is %20 and
 // '*' is %2A (url.QueryEscape would write '+' and '*').
-func appendEscape(dst []byte, s string) []byte {
+func appendEscape[S string | []byte](dst []byte, s S) []byte {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if unreserved(c) {
@@ -124,10 +131,10 @@ func stringToSignPrefix(method string) string {
 	return method + "&%2F&"
 }
 
-// writeEscapedCanonical writes escape(canonical) to w. canonical holds only
-// unreserved bytes, '%', '=' and '&', so only those three need encoding; the
-// rest is written in runs, in one pass.
-func writeEscapedCanonical(w hash.Hash, canonical []byte) {
+// appendEscapedCanonical appends escape(canonical) to dst. canonical holds
+// only unreserved bytes, '%', '=' and '&', so only those three need
+// encoding; the rest is copied in runs, in one pass.
+func appendEscapedCanonical(dst, canonical []byte) []byte {
 	start := 0
 	for i, c := range canonical {
 		var rep string
@@ -141,20 +148,31 @@ func writeEscapedCanonical(w hash.Hash, canonical []byte) {
 		default:
 			continue
 		}
-		w.Write(canonical[start:i])
-		w.Write([]byte(rep))
+		dst = append(dst, canonical[start:i]...)
+		dst = append(dst, rep...)
 		start = i + 1
 	}
-	w.Write(canonical[start:])
+	return append(dst, canonical[start:]...)
 }
+
+// stsPool holds buffers for strings to sign.
+var stsPool = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
 
 // signCanonical returns the base64 HMAC-SHA1 signature, keyed with secret+"&",
 // of METHOD&%2F&escape(canonical), where canonical is an already encoded
 // canonical query (as written by appendCanonical).
 func signCanonical(method, secret string, canonical []byte) string {
+	// One Write of the whole string to sign: many small Writes to the
+	// hash cost more than building it in a pooled buffer.
+	bp := stsPool.Get().(*[]byte)
+	sts := append((*bp)[:0], stringToSignPrefix(method)...)
+	sts = appendEscapedCanonical(sts, canonical)
 	mac := hmac.New(sha1.New, []byte(secret+"&"))
-	mac.Write([]byte(stringToSignPrefix(method)))
-	writeEscapedCanonical(mac, canonical)
+	mac.Write(sts)
+	if cap(sts) <= maxPooled {
+		*bp = sts
+		stsPool.Put(bp)
+	}
 	var sum [sha1.Size]byte
 	return base64.StdEncoding.EncodeToString(mac.Sum(sum[:0]))
 }

@@ -1,0 +1,471 @@
+package alidomain_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/alidomain/alidomain"
+	"github.com/alidomain/alidomain/alidomaintest"
+)
+
+// update rewrites the golden files: go test -run TestFaultMatrix -update
+var update = flag.Bool("update", false, "rewrite testdata/faultmatrix.golden.md")
+
+const matrixGolden = "testdata/faultmatrix.golden.md"
+
+// matrixRetry is the fast retry policy every cell of the matrix uses.
+var matrixRetry = alidomain.RetryPolicy{MaxAttempts: 3, BaseDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond}
+
+// matrixOp is one of the operations the matrix drives.
+type matrixOp int
+
+const (
+	opSubmitBatch matrixOp = iota
+	opSubmit
+	opListDetails
+	numMatrixOps
+)
+
+var matrixOps = [numMatrixOps]struct {
+	name, action string
+	write        bool
+}{
+	{"SubmitBatch", alidomaintest.ActionSaveBatchTaskForCreatingOrderRedeem, true},
+	{"Submit", alidomaintest.ActionSaveSingleTaskForCreatingOrderRedeem, true},
+	{"ListDetails", alidomaintest.ActionQueryTaskDetailList, false},
+}
+
+// What the caller sees, as the matrix names it.
+const (
+	seesSuccess   = "success"
+	seesUnknown   = "`ErrOutcomeUnknown`"
+	seesThrottled = "`ErrThrottled`"
+	seesTransport = "transport error"
+	seesDeadline  = "ctx deadline"
+	seesDecode    = "decode error"
+)
+
+// clientFault is a fault on the client's side of the connection, before
+// the simulator sees anything.
+type clientFault int
+
+const (
+	clientOK         clientFault = iota
+	clientRefused                // the endpoint is a closed loopback port
+	clientTLSReset               // the endpoint accepts, then resets during the TLS handshake
+	clientWriteReset             // the connection is up but its first write fails: no byte of the request leaves
+)
+
+// want is the expected result of one cell.
+type want struct {
+	sees     string
+	attempts int // requests that reached the simulator, or dials for client faults
+	orders   int // paid orders on the simulator; for a read, the setup's one order, unchanged
+}
+
+// matrixCase is one row of the matrix.
+type matrixCase struct {
+	name     string
+	client   clientFault
+	faults   func() []alidomaintest.Fault // injected on the operation's action
+	deadline time.Duration                // the call's ctx deadline; 0 = generous
+	want     [numMatrixOps]want
+}
+
+func faults(f ...alidomaintest.Fault) func() []alidomaintest.Fault {
+	return func() []alidomaintest.Fault { return f }
+}
+
+// w and r build the expectations of the write columns and the read column.
+func w(sees string, attempts, orders int) want { return want{sees, attempts, orders} }
+func r(sees string, attempts int) want         { return want{sees, attempts, 1} }
+
+// writes is the same expectation for SubmitBatch and Submit, then ListDetails.
+func writes(wr want, rd want) [numMatrixOps]want { return [numMatrixOps]want{wr, wr, rd} }
+
+// faultMatrix is the case list: the rows of the README's table.
+var faultMatrix = []matrixCase{
+	{name: "connection refused (closed loopback port)", client: clientRefused,
+		want: writes(w(seesTransport, 3, 0), r(seesTransport, 3))},
+	{name: "reset while connecting (RST during the TLS handshake)", client: clientTLSReset,
+		want: writes(w(seesTransport, 3, 0), r(seesTransport, 3))},
+	{name: "reset before the request is written (first write fails, 0 bytes sent)", client: clientWriteReset,
+		want: writes(w(seesTransport, 3, 0), r(seesTransport, 3))},
+	{name: "reset after the request is written (`ResetBeforeCommit`)", faults: faults(alidomaintest.ResetBeforeCommit()),
+		want: writes(w(seesUnknown, 1, 0), r(seesSuccess, 2))},
+	{name: "closed without an answer after committing (`CommitThenDrop`)", faults: faults(alidomaintest.CommitThenDrop()),
+		want: writes(w(seesUnknown, 1, 1), r(seesSuccess, 2))},
+	{name: "ctx deadline while the server holds the request (`Delay`)", faults: faults(alidomaintest.Delay(time.Minute)), deadline: 500 * time.Millisecond,
+		want: writes(w(seesUnknown, 1, 0), r(seesDeadline, 1))},
+	{name: "ctx deadline after the server committed (`DelayAfterCommit`)", faults: faults(alidomaintest.DelayAfterCommit(time.Minute)), deadline: 500 * time.Millisecond,
+		want: writes(w(seesUnknown, 1, 1), r(seesDeadline, 1))},
+	{name: "500 InternalError after committing (`ServerErrorAfterCommit`)", faults: faults(alidomaintest.ServerErrorAfterCommit()),
+		want: writes(w(seesUnknown, 1, 1), r(seesSuccess, 2))},
+	{name: "503 ServiceUnavailable (`ServiceUnavailable`)", faults: faults(alidomaintest.ServiceUnavailable()),
+		want: writes(w(seesUnknown, 1, 0), r(seesSuccess, 2))},
+	{name: "Throttling.User twice, then success (`Throttle(2)`)", faults: faults(alidomaintest.Throttle(2)),
+		want: writes(w(seesSuccess, 3, 1), r(seesSuccess, 3))},
+	{name: "Throttling.User forever (`ThrottleForever`)", faults: faults(alidomaintest.ThrottleForever()),
+		want: writes(w(seesThrottled, 3, 0), r(seesThrottled, 3))},
+	{name: "malformed JSON (`MalformedBody`)", faults: faults(alidomaintest.MalformedBody()),
+		want: writes(w(seesUnknown, 1, 1), r(seesDecode, 1))},
+	{name: "truncated body (`TruncatedBody`)", faults: faults(alidomaintest.TruncatedBody()),
+		want: writes(w(seesUnknown, 1, 1), r(seesSuccess, 2))},
+	{name: "empty 200 (`EmptyBody`)", faults: faults(alidomaintest.EmptyBody()),
+		want: writes(w(seesUnknown, 1, 1), r(seesDecode, 1))},
+	{name: "50 MiB body (`HugeBody(50<<20)`)", faults: faults(alidomaintest.HugeBody(50 << 20)),
+		want: writes(w(seesUnknown, 1, 1), r(seesSuccess, 2))},
+	{name: "XML body when JSON was asked (`XMLBody`)", faults: faults(alidomaintest.XMLBody()),
+		want: writes(w(seesSuccess, 1, 1), r(seesSuccess, 1))},
+	{name: "wrong Content-Type (`WrongContentType`)", faults: faults(alidomaintest.WrongContentType()),
+		want: writes(w(seesSuccess, 1, 1), r(seesSuccess, 1))},
+}
+
+// matrixConfig varies how the matrix is run; the zero value is the plain run.
+type matrixConfig struct {
+	serverOpts []alidomaintest.Option
+	// creds returns the credentials the client signs with; default the
+	// server's pair (and token).
+	creds func(*alidomaintest.Server) alidomain.CredentialsProvider
+	// logger is the client's logger.
+	logger *slog.Logger
+	// wrapConn wraps every connection the client dials.
+	wrapConn func(net.Conn) net.Conn
+	// observe sees every value and error a call returns.
+	observe func(op string, res any, err error)
+}
+
+// cellResult is what one cell observed.
+type cellResult struct {
+	sees     string
+	attempts int
+	orders   int
+	metaN    int // Meta.Attempts on success
+	err      error
+	res      any
+	panicked any
+}
+
+const (
+	matrixDomain = "fault-matrix.com"
+	matrixID     = "LTAImatrix0000000001"
+)
+
+var matrixExpires = time.Date(2026, 5, 4, 3, 2, 1, 0, time.UTC)
+
+// runMatrix runs every cell of faultMatrix, in parallel, and returns the
+// results by row and operation.
+func runMatrix(t *testing.T, cfg matrixConfig) [][numMatrixOps]cellResult {
+	results := make([][numMatrixOps]cellResult, len(faultMatrix))
+	t.Run("cells", func(t *testing.T) {
+		for i, c := range faultMatrix {
+			for op := range numMatrixOps {
+				t.Run(fmt.Sprintf("%02d-%s", i, matrixOps[op].name), func(t *testing.T) {
+					t.Parallel()
+					results[i][op] = runCell(t, cfg, c, op)
+				})
+			}
+		}
+	})
+	return results
+}
+
+// runCell runs one operation under one fault against a fresh simulator.
+func runCell(t *testing.T, cfg matrixConfig, c matrixCase, op matrixOp) (res cellResult) {
+	srv := alidomaintest.NewServer(cfg.serverOpts...)
+	defer srv.Close()
+	srv.AddDomain(matrixDomain, matrixExpires)
+	creds := alidomain.StaticSTSCredentials(srv.AccessKeyID, srv.AccessKeySecret, srv.SecurityToken)
+	if srv.SecurityToken == "" {
+		creds = alidomain.StaticCredentials(srv.AccessKeyID, srv.AccessKeySecret)
+	}
+
+	// A read needs a task to read: create it with a clean client first.
+	var taskNo string
+	if !matrixOps[op].write {
+		setup, err := alidomain.New(alidomain.Options{Endpoint: srv.URL, Credentials: creds})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sr, err := setup.Redeem.Submit(context.Background(), &alidomain.RedeemRequest{DomainName: matrixDomain, CurrentExpirationDate: matrixExpires})
+		if err != nil {
+			t.Fatalf("setup submission: %v", err)
+		}
+		taskNo = sr.TaskNo
+	}
+
+	endpoint := srv.URL
+	var dials atomic.Int64
+	dialer := &net.Dialer{Timeout: 5 * time.Second}
+	tr := &http.Transport{
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			dials.Add(1)
+			conn, err := dialer.DialContext(ctx, network, addr)
+			if err != nil {
+				return nil, err
+			}
+			if c.client == clientWriteReset {
+				conn = resetOnWriteConn{conn}
+			}
+			if cfg.wrapConn != nil {
+				conn = cfg.wrapConn(conn)
+			}
+			return conn, nil
+		},
+		MaxIdleConnsPerHost: 4,
+	}
+	defer tr.CloseIdleConnections()
+	switch c.client {
+	case clientRefused:
+		endpoint = "http://" + closedPort(t) + "/"
+	case clientTLSReset:
+		endpoint = "https://" + resetListener(t) + "/"
+	}
+	if c.faults != nil {
+		srv.Inject(matrixOps[op].action, c.faults()...)
+	}
+	if cfg.creds != nil {
+		creds = cfg.creds(srv)
+	}
+	client, err := alidomain.New(alidomain.Options{
+		Endpoint:    endpoint,
+		Credentials: creds,
+		HTTPClient:  &http.Client{Transport: tr},
+		Logger:      cfg.logger,
+		Retry:       matrixRetry,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.observe != nil {
+		cfg.observe("client", client, nil)
+		cfg.observe("options", client.Options(), nil)
+	}
+
+	deadline := c.deadline
+	if deadline == 0 {
+		deadline = 30 * time.Second
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), deadline)
+	defer cancel()
+	func() {
+		defer func() { res.panicked = recover() }()
+		switch op {
+		case opSubmitBatch:
+			res.res, res.err = client.Redeem.SubmitBatch(ctx, &alidomain.BatchRedeemRequest{
+				Domains: []alidomain.RedeemDomain{{DomainName: matrixDomain, CurrentExpirationDate: matrixExpires}},
+			})
+		case opSubmit:
+			res.res, res.err = client.Redeem.Submit(ctx, &alidomain.RedeemRequest{DomainName: matrixDomain, CurrentExpirationDate: matrixExpires})
+		case opListDetails:
+			res.res, res.err = client.Tasks.ListDetails(ctx, &alidomain.ListTaskDetailsRequest{TaskNo: taskNo})
+		}
+	}()
+	if res.panicked != nil {
+		t.Errorf("the call panicked: %v", res.panicked)
+	}
+	if cfg.observe != nil {
+		cfg.observe(matrixOps[op].name, res.res, res.err)
+	}
+
+	// Close waits for the handlers, so that the counts are final.
+	srv.Close()
+	res.sees = callerSees(res.err)
+	res.orders = srv.Orders(matrixDomain)
+	if c.client != clientOK {
+		res.attempts = int(dials.Load())
+	} else {
+		res.attempts = srv.Requests(matrixOps[op].action)
+	}
+	switch v := res.res.(type) {
+	case *alidomain.SubmitResult:
+		if v != nil {
+			res.metaN = v.Attempts
+			if v.TaskNo == "" {
+				t.Errorf("success without TaskNo: %+v", v)
+			}
+		}
+	case *alidomain.TaskDetailPage:
+		if v != nil {
+			res.metaN = v.Attempts
+			if len(v.Items) != 1 || v.Items[0].DomainName != matrixDomain || v.Items[0].TaskNo != taskNo {
+				t.Errorf("ListDetails gave %+v, want the one detail of task %s for %s", v.Items, taskNo, matrixDomain)
+			}
+		}
+	}
+	return res
+}
+
+// callerSees names the kind of error the caller got, as the matrix shows it.
+func callerSees(err error) string {
+	var apiErr *alidomain.APIError
+	var netErr net.Error
+	switch {
+	case err == nil:
+		return seesSuccess
+	case errors.Is(err, alidomain.ErrOutcomeUnknown):
+		return seesUnknown
+	case errors.Is(err, alidomain.ErrThrottled):
+		return seesThrottled
+	case errors.Is(err, context.DeadlineExceeded):
+		return seesDeadline
+	case errors.As(err, &apiErr):
+		return fmt.Sprintf("`*APIError` %d %s", apiErr.HTTPStatus, apiErr.Code)
+	case errors.As(err, &netErr):
+		return seesTransport
+	case strings.Contains(err.Error(), "decoding the response"):
+		return seesDecode
+	}
+	return "error: " + err.Error()
+}
+
+// resetOnWriteConn is a connection that the peer reset right after it was
+// established: every write fails and sends nothing.
+type resetOnWriteConn struct{ net.Conn }
+
+func (c resetOnWriteConn) Write([]byte) (int, error) {
+	return 0, &net.OpError{Op: "write", Net: "tcp", Source: c.LocalAddr(), Addr: c.RemoteAddr(), Err: syscall.ECONNRESET}
+}
+
+// closedPort returns a loopback address on which nothing listens.
+func closedPort(t *testing.T) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	return addr
+}
+
+// resetListener returns the address of a listener that accepts every
+// connection and resets it at once (SO_LINGER 0), before any request.
+func resetListener(t *testing.T) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			_ = conn.(*net.TCPConn).SetLinger(0)
+			conn.Close()
+		}
+	}()
+	t.Cleanup(func() { ln.Close(); <-done })
+	return ln.Addr().String()
+}
+
+// TestFaultMatrix drives SubmitBatch, Submit and ListDetails through every
+// fault of faultMatrix, checks what the caller sees, how many attempts were
+// made and how many paid orders exist, and renders the README's table.
+func TestFaultMatrix(t *testing.T) {
+	results := runMatrix(t, matrixConfig{})
+	for i, c := range faultMatrix {
+		for op := range numMatrixOps {
+			got, want := results[i][op], c.want[op]
+			if got.sees != want.sees || got.attempts != want.attempts || got.orders != want.orders {
+				t.Errorf("%s / %s: got %s, %d attempts, %d orders (err: %v); want %s, %d attempts, %d orders",
+					c.name, matrixOps[op].name, got.sees, got.attempts, got.orders, got.err, want.sees, want.attempts, want.orders)
+			}
+			if got.sees == seesSuccess && got.metaN != got.attempts {
+				t.Errorf("%s / %s: Meta.Attempts %d, the server saw %d", c.name, matrixOps[op].name, got.metaN, got.attempts)
+			}
+			if matrixOps[op].write && got.orders > 1 {
+				t.Errorf("%s / %s: %d orders for one submission", c.name, matrixOps[op].name, got.orders)
+			}
+		}
+	}
+	table := renderMatrix(results)
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(matrixGolden), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(matrixGolden, table, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	golden, err := os.ReadFile(matrixGolden)
+	if err != nil {
+		t.Fatalf("%v (run go test -run TestFaultMatrix -update)", err)
+	}
+	if !bytes.Equal(golden, table) {
+		t.Errorf("the fault matrix differs from %s (rerun with -update if intended):\n%s", matrixGolden, table)
+	}
+}
+
+// renderMatrix renders the results as the README's markdown table.
+func renderMatrix(results [][numMatrixOps]cellResult) []byte {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "Each cell: what the caller sees · attempts · paid orders on the server.\n")
+	fmt.Fprintf(&b, "Retry policy MaxAttempts %d; attempts are the requests that reached the\n", matrixRetry.MaxAttempts)
+	fmt.Fprintf(&b, "simulator, or the dials for faults before the request is written. A read\n")
+	fmt.Fprintf(&b, "never creates an order. Generated by `go test -run TestFaultMatrix -update`.\n\n")
+	b.WriteString("| fault |")
+	for _, op := range matrixOps {
+		b.WriteString(" " + op.name + " |")
+	}
+	b.WriteString("\n|---|")
+	for range matrixOps {
+		b.WriteString("---|")
+	}
+	b.WriteString("\n")
+	for i, c := range faultMatrix {
+		fmt.Fprintf(&b, "| %s |", c.name)
+		for op := range numMatrixOps {
+			got := results[i][op]
+			cell := got.sees + " · " + plural(got.attempts, "attempt")
+			if matrixOps[op].write {
+				cell += " · " + plural(got.orders, "order")
+			}
+			fmt.Fprintf(&b, " %s |", cell)
+		}
+		b.WriteString("\n")
+	}
+	return b.Bytes()
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// lockedBuffer is a bytes.Buffer safe for concurrent writers.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
