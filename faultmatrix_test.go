@@ -414,6 +414,22 @@ func TestFaultMatrix(t *testing.T) {
 	}
 }
 
+// TestREADMEShowsFaultMatrix keeps the README's reliability table equal to
+// the golden file that TestFaultMatrix checks.
+func TestREADMEShowsFaultMatrix(t *testing.T) {
+	golden, err := os.ReadFile(matrixGolden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(readme, golden) {
+		t.Errorf("README.md does not contain %s verbatim; paste it into the reliability section", matrixGolden)
+	}
+}
+
 // renderMatrix renders the results as the README's markdown table.
 func renderMatrix(results [][numMatrixOps]cellResult) []byte {
 	var b bytes.Buffer
