@@ -2,7 +2,7 @@ module github.com/alidomain/alidomain
 
 go 1.23
 
-require github.com/google/go-querystring v1.2.0
+require github.com/google/go-querystring v1.0.0
 
 require (
 	github.com/stretchr/testify v1.12.1
