@@ -89,15 +89,7 @@ type ListDomainsRequest struct {
 
 // validate checks r without sending anything.
 func (r *ListDomainsRequest) validate() error {
-	switch {
-	case r.PageNum < 0:
-		return &ValidationError{Field: "PageNum", Reason: fmt.Sprintf("is %d; pages are numbered from 1 (0 means the first)", r.PageNum)}
-	case r.PageSize < 0:
-		return &ValidationError{Field: "PageSize", Reason: fmt.Sprintf("is %d; it must not be negative (0 means the default)", r.PageSize)}
-	case !r.StartExpirationDate.IsZero() && !r.EndExpirationDate.IsZero() && r.EndExpirationDate.Before(r.StartExpirationDate):
-		return &ValidationError{Field: "EndExpirationDate", Reason: "is before StartExpirationDate"}
-	}
-	return nil
+	return checkPaging(r.PageNum, r.PageSize, 0, "StartExpirationDate", r.StartExpirationDate, "EndExpirationDate", r.EndExpirationDate)
 }
 
 // Domain is one domain of the account, as QueryDomainList reports it.

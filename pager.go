@@ -307,3 +307,21 @@ func pageSize(n int) int {
 	}
 	return n
 }
+
+// checkPaging validates a request's PageNum and PageSize (limit 0: no upper
+// bound) and that a time range does not end before it starts.
+func checkPaging(num, size, limit int, startField string, start time.Time, endField string, end time.Time) error {
+	switch {
+	case num < 0:
+		return &ValidationError{Field: "PageNum", Reason: fmt.Sprintf("is %d; pages are numbered from 1 (0 means the first)", num)}
+	case size < 0 || limit > 0 && size > limit:
+		reason := fmt.Sprintf("is %d; it must not be negative (0 means the default)", size)
+		if limit > 0 {
+			reason = fmt.Sprintf("is %d; it must be between 1 and %d (0 means the default)", size, limit)
+		}
+		return &ValidationError{Field: "PageSize", Reason: reason}
+	case !start.IsZero() && !end.IsZero() && end.Before(start):
+		return &ValidationError{Field: endField, Reason: "is before " + startField}
+	}
+	return nil
+}

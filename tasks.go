@@ -81,14 +81,10 @@ func (r *ListTaskDetailsRequest) validate() error {
 		return &ValidationError{Field: "ListTaskDetailsRequest", Reason: "is nil"}
 	case strings.TrimSpace(r.TaskNo) == "":
 		return &ValidationError{Field: "TaskNo", Reason: "is empty: give the TaskNo that SubmitBatch or Submit returned"}
-	case r.PageNum < 0:
-		return &ValidationError{Field: "PageNum", Reason: fmt.Sprintf("is %d; pages are numbered from 1 (0 means the first)", r.PageNum)}
-	case r.PageSize < 0 || r.PageSize > maxDetailPageSize:
-		return &ValidationError{Field: "PageSize", Reason: fmt.Sprintf("is %d; it must be between 1 and %d (0 means the default)", r.PageSize, maxDetailPageSize)}
 	case r.Status != nil && (*r.Status < TaskWaiting || *r.Status > TaskFailed):
 		return &ValidationError{Field: "Status", Reason: fmt.Sprintf("is %d; it must be 0 (waiting) to 3 (failed)", int(*r.Status))}
 	}
-	return nil
+	return checkPaging(r.PageNum, r.PageSize, maxDetailPageSize, "", time.Time{}, "", time.Time{})
 }
 
 // TaskDetail is the state of one domain of a task, as QueryTaskDetailList
@@ -301,15 +297,7 @@ type ListTasksRequest struct {
 
 // validate checks r without sending anything.
 func (r *ListTasksRequest) validate() error {
-	switch {
-	case r.PageNum < 0:
-		return &ValidationError{Field: "PageNum", Reason: fmt.Sprintf("is %d; pages are numbered from 1 (0 means the first)", r.PageNum)}
-	case r.PageSize < 0:
-		return &ValidationError{Field: "PageSize", Reason: fmt.Sprintf("is %d; it must not be negative (0 means the default)", r.PageSize)}
-	case !r.BeginCreateTime.IsZero() && !r.EndCreateTime.IsZero() && r.EndCreateTime.Before(r.BeginCreateTime):
-		return &ValidationError{Field: "EndCreateTime", Reason: "is before BeginCreateTime"}
-	}
-	return nil
+	return checkPaging(r.PageNum, r.PageSize, 0, "BeginCreateTime", r.BeginCreateTime, "EndCreateTime", r.EndCreateTime)
 }
 
 // TaskInfo is one task of the account, as QueryTaskList reports it.
