@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -394,7 +395,9 @@ func loadSees(err error) string {
 			return "5xx"
 		}
 		return "other"
-	case errors.As(err, &netErr):
+	case errors.As(err, &netErr), errors.Is(err, io.ErrUnexpectedEOF):
+		// Random faults can hit every attempt of a read: a truncated body
+		// three times running is a transport failure, not a test failure.
 		return "transport"
 	case bytes.Contains([]byte(err.Error()), []byte("decoding the response")):
 		return "decode"
