@@ -28,7 +28,6 @@ import (
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
-	"reflect"
 	"runtime"
 	"strconv"
 	"strings"
@@ -463,8 +462,10 @@ func (c *Client) send(ctx context.Context, o *Options, d *derived, s *signing, p
 
 	resp, err := o.HTTPClient.Do(req)
 	// Only an http.Transport that reported the start of the attempt but no
-	// write proves that nothing reached the server.
-	a.written = tr == nil || (tr.wrote.Load() && !nothingWritten(err)) || !tr.gotConn.Load()
+	// write proves that nothing reached the server. It reports the write once
+	// the request is buffered, so a flush that then fails counts as written:
+	// the safe side (its own replay of stale idle connections is safe).
+	a.written = tr == nil || tr.wrote.Load() || !tr.gotConn.Load()
 	if err != nil {
 		a.kind, a.err = failTransport, transportError(ctx, d.endpoint, s.op.action, err)
 		if ctx.Err() != nil {
@@ -573,20 +574,3 @@ func newNonce() string {
 
 // itoa formats n for a parameter value.
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
-
-// nothingWritten reports whether err carries net/http's own proof that no
-// byte of the request reached the connection: http.Transport (HTTP/1)
-// wraps a failure in its unexported nothingWrittenError when its count of
-// the bytes written to the connection did not move during the request.
-// httptrace alone cannot tell this case apart: the Transport reports
-// WroteHeaders and WroteRequest (with no error) once the request is
-// buffered, before the flush that fails. Should a later Go rename the type,
-// this reports false and such a failure stays outcome-unknown: the safe side.
-func nothingWritten(err error) bool {
-	for ; err != nil; err = errors.Unwrap(err) {
-		if t := reflect.TypeOf(err); t.PkgPath() == "net/http" && t.Name() == "nothingWrittenError" {
-			return true
-		}
-	}
-	return false
-}

@@ -103,8 +103,10 @@ var faultMatrix = []matrixCase{
 		want: writes(w(seesTransport, 3, 0), r(seesTransport, 3))},
 	{name: "reset while connecting (RST during the TLS handshake)", client: clientTLSReset,
 		want: writes(w(seesTransport, 3, 0), r(seesTransport, 3))},
-	{name: "reset before the request is written (first write fails, 0 bytes sent)", client: clientWriteReset,
-		want: writes(w(seesTransport, 3, 0), r(seesTransport, 3))},
+	// httptrace reports a request written once it is buffered, before the
+	// flush fails, so the SDK cannot prove this paid order unsent.
+	{name: "reset when the request is flushed (first write fails, 0 bytes sent)", client: clientWriteReset,
+		want: writes(w(seesUnknown, 1, 0), r(seesTransport, 3))},
 	{name: "reset after the request is written (`ResetBeforeCommit`)", faults: faults(alidomaintest.ResetBeforeCommit()),
 		want: writes(w(seesUnknown, 1, 0), r(seesSuccess, 2))},
 	{name: "closed without an answer after committing (`CommitThenDrop`)", faults: faults(alidomaintest.CommitThenDrop()),

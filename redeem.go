@@ -199,9 +199,9 @@ func (p *redeemParam) appendValues(l *listValues) {
 // orderOptions are the parameters that both redeem actions share. The Use
 // flags are always sent, so that a paid order states exactly what it asks for.
 type orderOptions struct {
-	UseCoupon    bool   `url:"UseCoupon"`
+	UseCoupon    flag   `url:"UseCoupon"`
 	CouponNo     string `url:"CouponNo,omitempty"`
-	UsePromotion bool   `url:"UsePromotion"`
+	UsePromotion flag   `url:"UsePromotion"`
 	PromotionNo  string `url:"PromotionNo,omitempty"`
 	UserClientIP string `url:"UserClientIp,omitempty"`
 	Lang         string `url:"Lang,omitempty"`
@@ -259,8 +259,8 @@ func (r *BatchRedeemRequest) wire() batchRedeemParams {
 	p := batchRedeemParams{
 		OrderRedeemParam: make(repeated[redeemParam], len(r.Domains)),
 		orderOptions: orderOptions{
-			UseCoupon: r.UseCoupon, CouponNo: r.CouponNo,
-			UsePromotion: r.UsePromotion, PromotionNo: r.PromotionNo,
+			UseCoupon: flag(r.UseCoupon), CouponNo: r.CouponNo,
+			UsePromotion: flag(r.UsePromotion), PromotionNo: r.PromotionNo,
 			UserClientIP: r.UserClientIP, Lang: r.Lang,
 		},
 	}
@@ -281,8 +281,8 @@ func (s *RedeemService) Submit(ctx context.Context, req *RedeemRequest, optFns .
 		DomainName:            req.DomainName,
 		CurrentExpirationDate: millis(req.CurrentExpirationDate),
 		orderOptions: orderOptions{
-			UseCoupon: req.UseCoupon, CouponNo: req.CouponNo,
-			UsePromotion: req.UsePromotion, PromotionNo: req.PromotionNo,
+			UseCoupon: flag(req.UseCoupon), CouponNo: req.CouponNo,
+			UsePromotion: flag(req.UsePromotion), PromotionNo: req.PromotionNo,
 			UserClientIP: req.UserClientIP, Lang: req.Lang,
 		},
 	}

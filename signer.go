@@ -4,6 +4,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha1"
 	"encoding/base64"
+	"hash"
 	"net/url"
 	"sort"
 	"strings"
@@ -82,9 +83,14 @@ func encodeValues(v url.Values) params {
 		keys = append(keys, k)
 		n += len(vs)
 	}
-	sort.Strings(keys)
+	order := make([]int32, len(keys))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	sortKeys(keys, order, 0)
 	ps := make(params, 0, n)
-	for _, k := range keys {
+	for _, i := range order {
+		k := keys[i]
 		ek, raw := escape(k), ""
 		if ek != k {
 			raw = k
@@ -94,6 +100,54 @@ func encodeValues(v url.Values) params {
 		}
 	}
 	return ps
+}
+
+// sortKeys sorts order, indices into keys, so that the keys are in byte
+// order (as sort.Strings would put them), given that they share their first
+// d bytes. It is a multikey quicksort (Bentley and Sedgewick): a batch's
+// thousands of keys share long prefixes ("OrderRedeemParam.") that a
+// comparison sort reads again at every comparison, while this reads each
+// byte position once per partition; and moving int32 indices, not strings,
+// costs the garbage collector no write barriers.
+func sortKeys(keys []string, order []int32, d int) {
+	byteAt := func(i int32) int { // -1 past the end sorts a prefix first
+		if k := keys[i]; d < len(k) {
+			return int(k[d])
+		}
+		return -1
+	}
+	for len(order) > 1 {
+		if len(order) < 16 { // insertion sort on what follows the prefix
+			for i := 1; i < len(order); i++ {
+				for j := i; j > 0 && keys[order[j]][d:] < keys[order[j-1]][d:]; j-- {
+					order[j], order[j-1] = order[j-1], order[j]
+				}
+			}
+			return
+		}
+		// Three-way partition on byte d: less, equal, greater.
+		pivot := byteAt(order[len(order)/2])
+		lt, gt := 0, len(order)
+		for i := 0; i < gt; {
+			switch c := byteAt(order[i]); {
+			case c < pivot:
+				order[lt], order[i] = order[i], order[lt]
+				lt++
+				i++
+			case c > pivot:
+				gt--
+				order[i], order[gt] = order[gt], order[i]
+			default:
+				i++
+			}
+		}
+		sortKeys(keys, order[:lt], d)
+		sortKeys(keys, order[gt:], d)
+		if pivot < 0 { // the equal part is keys that end at d: all equal
+			return
+		}
+		order, d = order[lt:gt], d+1 // the equal part shares d+1 bytes
+	}
 }
 
 // appendCanonical appends the canonical query of the union of a and b (each
@@ -137,23 +191,17 @@ func stringToSignPrefix(method string) string {
 func appendEscapedCanonical(dst, canonical []byte) []byte {
 	start := 0
 	for i, c := range canonical {
-		var rep string
-		switch c {
-		case '%':
-			rep = "%25"
-		case '=':
-			rep = "%3D"
-		case '&':
-			rep = "%26"
-		default:
-			continue
+		if rep := canonicalEscapes[c]; rep != "" { // a table: twice as fast as a switch
+			dst = append(dst, canonical[start:i]...)
+			dst = append(dst, rep...)
+			start = i + 1
 		}
-		dst = append(dst, canonical[start:i]...)
-		dst = append(dst, rep...)
-		start = i + 1
 	}
 	return append(dst, canonical[start:]...)
 }
+
+// canonicalEscapes maps the bytes of a canonical query that escape changes.
+var canonicalEscapes = [256]string{'%': "%25", '=': "%3D", '&': "%26"}
 
 // stsPool holds buffers for strings to sign.
 var stsPool = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
@@ -167,14 +215,35 @@ func signCanonical(method, secret string, canonical []byte) string {
 	bp := stsPool.Get().(*[]byte)
 	sts := append((*bp)[:0], stringToSignPrefix(method)...)
 	sts = appendEscapedCanonical(sts, canonical)
-	mac := hmac.New(sha1.New, []byte(secret+"&"))
-	mac.Write(sts)
+	km := getMAC(secret)
+	km.mac.Write(sts)
 	if cap(sts) <= maxPooled {
 		*bp = sts
 		stsPool.Put(bp)
 	}
 	var sum [sha1.Size]byte
-	return base64.StdEncoding.EncodeToString(mac.Sum(sum[:0]))
+	sig := base64.StdEncoding.EncodeToString(km.mac.Sum(sum[:0]))
+	macPool.Put(km)
+	return sig
+}
+
+// keyedMAC is an HMAC-SHA1 state and the secret it is keyed with.
+type keyedMAC struct {
+	secret string
+	mac    hash.Hash
+}
+
+// macPool reuses HMAC states: making one costs five allocations, and a
+// client signs every attempt with the same key.
+var macPool sync.Pool
+
+// getMAC returns a reset HMAC-SHA1 keyed with secret+"&".
+func getMAC(secret string) *keyedMAC {
+	if km, _ := macPool.Get().(*keyedMAC); km != nil && km.secret == secret {
+		km.mac.Reset()
+		return km
+	}
+	return &keyedMAC{secret: secret, mac: hmac.New(sha1.New, []byte(secret+"&"))}
 }
 
 // stringToSign returns the RPC v1 string to sign for raw (unencoded)

@@ -108,6 +108,19 @@ func (r repeated[T]) EncodeValues(key string, v *url.Values) error {
 	return nil
 }
 
+// flag is a boolean sent as true or false, as go-querystring would send a
+// bool, without the fmt.Sprint it formats one with.
+type flag bool
+
+// EncodeValues writes the flag as true or false.
+func (f flag) EncodeValues(key string, v *url.Values) error {
+	if *v == nil {
+		*v = url.Values{}
+	}
+	(*v)[key] = []string{strconv.FormatBool(bool(f))}
+	return nil
+}
+
 // millis is a time sent as Unix milliseconds; the zero time is left out
 // (validation rejects it where it is required).
 type millis time.Time
