@@ -94,13 +94,13 @@ func (r *BatchRedeemRequest) Validate() error {
 	}
 	seen := make(map[string]int, len(r.Domains))
 	for i, d := range r.Domains {
-		field := "Domains[" + strconv.Itoa(i) + "]"
-		if err := validateRedeemDomain(field+".", d.DomainName, d.CurrentExpirationDate); err != nil {
-			return err
+		// The field name is built only on failure: batches hold thousands.
+		if field, reason := checkRedeemDomain(d.DomainName, d.CurrentExpirationDate); reason != "" {
+			return &ValidationError{Field: "Domains[" + strconv.Itoa(i) + "]." + field, Reason: reason}
 		}
 		key := strings.ToLower(d.DomainName)
 		if j, dup := seen[key]; dup {
-			return &ValidationError{Field: field + ".DomainName", Reason: fmt.Sprintf("%q is already Domains[%d]; a batch may name a domain once", d.DomainName, j)}
+			return &ValidationError{Field: "Domains[" + strconv.Itoa(i) + "].DomainName", Reason: fmt.Sprintf("%q is already Domains[%d]; a batch may name a domain once", d.DomainName, j)}
 		}
 		seen[key] = i
 	}
@@ -113,23 +113,25 @@ func (r *RedeemRequest) Validate() error {
 	if r == nil {
 		return &ValidationError{Field: "RedeemRequest", Reason: "is nil"}
 	}
-	if err := validateRedeemDomain("", r.DomainName, r.CurrentExpirationDate); err != nil {
-		return err
+	if field, reason := checkRedeemDomain(r.DomainName, r.CurrentExpirationDate); reason != "" {
+		return &ValidationError{Field: field, Reason: reason}
 	}
 	return validateOrderOptions(r.UseCoupon, r.CouponNo, r.UsePromotion, r.PromotionNo, r.UserClientIP, r.Lang)
 }
 
-func validateRedeemDomain(prefix, name string, expires time.Time) error {
+// checkRedeemDomain returns the field of a domain to redeem that is
+// invalid, and why, or two empty strings.
+func checkRedeemDomain(name string, expires time.Time) (field, reason string) {
 	if reason := checkDomainName(name); reason != "" {
-		return &ValidationError{Field: prefix + "DomainName", Reason: reason}
+		return "DomainName", reason
 	}
 	switch {
 	case expires.IsZero():
-		return &ValidationError{Field: prefix + "CurrentExpirationDate", Reason: "is zero: use the domain's ExpirationDate from Domains.List"}
+		return "CurrentExpirationDate", "is zero: use the domain's ExpirationDate from Domains.List"
 	case expires.Before(minExpiration):
-		return &ValidationError{Field: prefix + "CurrentExpirationDate", Reason: expires.UTC().Format(time.RFC3339) + " is before 1990"}
+		return "CurrentExpirationDate", expires.UTC().Format(time.RFC3339) + " is before 1990"
 	}
-	return nil
+	return "", ""
 }
 
 func validateOrderOptions(useCoupon bool, couponNo string, usePromotion bool, promotionNo, ip, lang string) error {
@@ -156,14 +158,11 @@ func checkDomainName(name string) string {
 		return fmt.Sprintf("is %d bytes long; the limit is 253", len(name))
 	case !utf8.ValidString(name):
 		return "is not valid UTF-8"
-	case strings.IndexFunc(name, unicode.IsSpace) >= 0:
-		return fmt.Sprintf("%q contains white space", name)
 	}
-	labels := strings.Split(name, ".")
-	if len(labels) < 2 {
-		return fmt.Sprintf("%q has no top-level domain", name)
-	}
-	for _, l := range labels {
+	labels := 0
+	for rest, more := name, true; more; labels++ {
+		var l string
+		l, rest, more = strings.Cut(rest, ".")
 		switch {
 		case l == "":
 			return fmt.Sprintf("%q has an empty label", name)
@@ -175,10 +174,17 @@ func checkDomainName(name string) string {
 		for _, c := range l {
 			ok := c < utf8.RuneSelf && ('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-') ||
 				c >= utf8.RuneSelf && (unicode.IsLetter(c) || unicode.IsDigit(c) || unicode.IsMark(c))
-			if !ok {
+			switch {
+			case ok:
+			case unicode.IsSpace(c):
+				return fmt.Sprintf("%q contains white space", name)
+			default:
 				return fmt.Sprintf("%q contains the character %q", name, c)
 			}
 		}
+	}
+	if labels < 2 {
+		return fmt.Sprintf("%q has no top-level domain", name)
 	}
 	return ""
 }
