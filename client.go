@@ -29,7 +29,6 @@ import (
 	"net/http/httptrace"
 	"net/url"
 	"runtime"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -571,6 +570,3 @@ func newNonce() string {
 	rand.Read(b[:])
 	return hex.EncodeToString(b[:])
 }
-
-// itoa formats n for a parameter value.
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }

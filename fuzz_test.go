@@ -1,7 +1,10 @@
 package alidomain
 
 import (
+	"bytes"
 	"encoding/json"
+	"encoding/xml"
+	"errors"
 	"net/url"
 	"strings"
 	"testing"
@@ -74,17 +77,41 @@ func FuzzParseAPIError(f *testing.F) {
 	})
 }
 
-// FuzzDecodeSubmitResponse feeds arbitrary bodies to the success decoder.
+// FuzzDecodeSubmitResponse feeds arbitrary bodies to the success decoder:
+// it must sniff the format as encoding/json or encoding/xml alone would
+// decode the body (same error-ness, same fields), refuse anything else, and
+// check must accept exactly the answers that carry a TaskNo.
 func FuzzDecodeSubmitResponse(f *testing.F) {
 	f.Add([]byte(`{"RequestId":"R","TaskNo":"T"}`))
-	f.Add([]byte(`<R><RequestId>R</RequestId><TaskNo>T</TaskNo></R>`))
+	f.Add([]byte(` <R><RequestId>R</RequestId><TaskNo>T</TaskNo></R>`))
 	f.Add([]byte(`{"TaskNo":12}`))
+	f.Add([]byte(`{"RequestId":"R"}`))
 	f.Add([]byte(` `))
+	f.Add([]byte(`[1]`))
 	f.Fuzz(func(t *testing.T, body []byte) {
-		var out submitResponse
-		err := decodeBody(body, &out)
-		if err == nil && out.check() == nil && out.TaskNo == "" {
-			t.Fatal("accepted a response without TaskNo")
+		var got submitResponse
+		err := decodeBody(body, &got)
+		var want submitResponse
+		var wantErr error
+		switch trimmed := bytes.TrimLeft(body, " \t\r\n"); {
+		case len(trimmed) == 0:
+			wantErr = errors.New("empty")
+		case trimmed[0] == '<':
+			wantErr = xml.Unmarshal(trimmed, &want)
+		default:
+			wantErr = json.Unmarshal(trimmed, &want)
+		}
+		if (err == nil) != (wantErr == nil) {
+			t.Fatalf("decodeBody(%q): err %v, the plain decoder: %v", body, err, wantErr)
+		}
+		if err != nil {
+			return
+		}
+		if got != want {
+			t.Fatalf("decodeBody(%q) = %+v, the plain decoder gives %+v", body, got, want)
+		}
+		if (got.check() == nil) != (got.TaskNo != "") {
+			t.Fatalf("check() = %v for TaskNo %q", got.check(), got.TaskNo)
 		}
 	})
 }

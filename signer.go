@@ -7,7 +7,6 @@ import (
 	"hash"
 	"net/url"
 	"sort"
-	"strings"
 	"sync"
 )
 
@@ -244,32 +243,4 @@ func getMAC(secret string) *keyedMAC {
 		return km
 	}
 	return &keyedMAC{secret: secret, mac: hmac.New(sha1.New, []byte(secret+"&"))}
-}
-
-// stringToSign returns the RPC v1 string to sign for raw (unencoded)
-// parameters; "Signature" is left out. It exists for tests and diagnostics;
-// the request path signs without building this string.
-func stringToSign(method string, raw map[string]string) string {
-	v := make(url.Values, len(raw))
-	for k, val := range raw {
-		if k != "Signature" {
-			v.Set(k, val)
-		}
-	}
-	canonical := appendCanonical(nil, encodeValues(v), nil)
-	var b strings.Builder
-	b.WriteString(stringToSignPrefix(method))
-	b.Write(appendEscape(nil, string(canonical)))
-	return b.String()
-}
-
-// sign returns the RPC v1 signature of raw (unencoded) parameters.
-func sign(method, secret string, raw map[string]string) string {
-	v := make(url.Values, len(raw))
-	for k, val := range raw {
-		if k != "Signature" {
-			v.Set(k, val)
-		}
-	}
-	return signCanonical(method, secret, appendCanonical(nil, encodeValues(v), nil))
 }

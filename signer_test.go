@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/url"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -157,4 +158,33 @@ func TestCanonicalMergesSortedLists(t *testing.T) {
 	assert.Equal(t, "", string(appendCanonical(nil, nil, nil)))
 	assert.True(t, a.has("C"))
 	assert.False(t, a.has("B"))
+}
+
+// stringToSign returns the RPC v1 string to sign for raw (unencoded)
+// parameters, "Signature" left out, through the request path's encoder; the
+// request path itself signs without building this string.
+func stringToSign(method string, raw map[string]string) string {
+	v := make(url.Values, len(raw))
+	for k, val := range raw {
+		if k != "Signature" {
+			v.Set(k, val)
+		}
+	}
+	canonical := appendCanonical(nil, encodeValues(v), nil)
+	var b strings.Builder
+	b.WriteString(stringToSignPrefix(method))
+	b.Write(appendEscape(nil, string(canonical)))
+	return b.String()
+}
+
+// sign returns the RPC v1 signature of raw (unencoded) parameters, through
+// the request path's encoder and signCanonical.
+func sign(method, secret string, raw map[string]string) string {
+	v := make(url.Values, len(raw))
+	for k, val := range raw {
+		if k != "Signature" {
+			v.Set(k, val)
+		}
+	}
+	return signCanonical(method, secret, appendCanonical(nil, encodeValues(v), nil))
 }

@@ -49,9 +49,6 @@ func (s TaskStatus) String() string {
 	return "TaskStatus(" + strconv.Itoa(int(s)) + ")"
 }
 
-// final reports whether s is an end state.
-func (s TaskStatus) final() bool { return s == TaskSucceeded || s == TaskFailed }
-
 // maxDetailPageSize is the largest PageSize QueryTaskDetailList accepts.
 const maxDetailPageSize = 1000
 

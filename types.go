@@ -82,9 +82,6 @@ func (l *listValues) setInt(name string, n int64) {
 
 // EncodeValues writes the elements under key.N.Field, N from 1.
 func (r repeated[T]) EncodeValues(key string, v *url.Values) error {
-	if *v == nil {
-		*v = url.Values{}
-	}
 	var l *listValues // made for the first element with a fast path
 	for i := range r {
 		// &r[i], not r[i]: boxing a pointer does not allocate.
@@ -114,9 +111,6 @@ type flag bool
 
 // EncodeValues writes the flag as true or false.
 func (f flag) EncodeValues(key string, v *url.Values) error {
-	if *v == nil {
-		*v = url.Values{}
-	}
 	(*v)[key] = []string{strconv.FormatBool(bool(f))}
 	return nil
 }
