@@ -23,13 +23,14 @@ import (
 
 // Load test parameters. The figures it logs go in the README.
 const (
-	loadWorkers  = 64
-	loadCalls    = 20000
-	loadSeed     = 20240601
-	loadDeadline = 60 * time.Second // for the whole run; every call gets it as its ctx deadline
-	loadFaultP   = 0.08             // probability that a call first injects a fault on its action
-	loadShortP   = 0.01             // probability that a call has a 5 ms deadline of its own
-	loadMaxHeap  = 96 << 20         // HeapInuse after GC, client and simulator together
+	loadWorkers       = 64
+	loadCallsMax      = 20000 // without -race, and with -race on 8 or more CPUs
+	loadCallsRacePerP = 2500  // with -race, calls per GOMAXPROCS
+	loadSeed          = 20240601
+	loadDeadline      = 5 * time.Minute // a hang bound for the whole run; every call gets it as its ctx deadline
+	loadFaultP        = 0.08            // probability that a call first injects a fault on its action
+	loadShortP        = 0.01            // probability that a call has a 5 ms deadline of its own
+	loadMaxHeap       = 96 << 20        // HeapInuse after GC, client and simulator together
 )
 
 // loadFaults are the faults that are safe to mix: each is consumed by one
@@ -112,19 +113,28 @@ func (lt *loadTally) add(op, sees string, d time.Duration) {
 	lt.latencies = append(lt.latencies, d)
 }
 
-// TestLoad drives one Client from 64 goroutines through 20,000 calls (reads
-// and paid submissions on distinct domains) against the simulator while
-// faults are injected at random, then checks that every call returned in
-// bounded time, no nonce was used twice, no paid order was duplicated (and
-// none exists for a submission that failed definitely), and that
-// goroutines, connections and memory come back down.
-//
-// It takes about 1 s, or 8 s with -race, on 2 cores (so it runs the full
-// 20,000 calls under -race too); -short skips it.
+// loadSize sizes the run to the machine: 20,000 calls, or under -race
+// (about ten times the cost per call) 2,500 per GOMAXPROCS up to 20,000.
+func loadSize() int {
+	if raceEnabled {
+		return min(loadCallsMax, loadCallsRacePerP*runtime.GOMAXPROCS(0))
+	}
+	return loadCallsMax
+}
+
+// TestLoad drives one Client from 64 goroutines through loadSize() calls
+// (reads and paid submissions on distinct domains) against the simulator
+// while faults are injected at random, then checks that every call
+// returned before the run's generous deadline, no nonce was used twice, no
+// paid order was duplicated (and none exists for a submission that failed
+// definitely), and that goroutines, connections and memory come back down.
+// It asserts counts and outcomes only, never how long anything took; -short
+// skips it.
 func TestLoad(t *testing.T) {
 	if testing.Short() {
 		t.Skip("load test skipped with -short")
 	}
+	loadCalls := loadSize()
 	baseGoroutines := runtime.NumGoroutine()
 	start := time.Now()
 
@@ -152,7 +162,7 @@ func TestLoad(t *testing.T) {
 	client, err := alidomain.New(alidomain.Options{
 		Endpoint:    srv.URL,
 		Credentials: alidomain.StaticCredentials(srv.AccessKeyID, srv.AccessKeySecret),
-		HTTPClient:  &http.Client{Transport: tr, Timeout: 10 * time.Second},
+		HTTPClient:  &http.Client{Transport: tr, Timeout: 60 * time.Second},
 		Retry:       alidomain.RetryPolicy{MaxAttempts: 3, BaseDelay: time.Millisecond, MaxDelay: 10 * time.Millisecond},
 	})
 	if err != nil {
@@ -184,7 +194,7 @@ func TestLoad(t *testing.T) {
 			defer wg.Done()
 			for {
 				i := next.Add(1) - 1
-				if i >= loadCalls {
+				if i >= int64(loadCalls) {
 					return
 				}
 				rng := rand.New(rand.NewPCG(loadSeed, uint64(i)))
@@ -317,14 +327,11 @@ func TestLoad(t *testing.T) {
 		t.Errorf("unexpected error: %s", u)
 	}
 
-	// Bounded time.
+	// Every call returned before the run's deadline, a bound on hangs only.
 	slices.Sort(lt.latencies)
 	pct := func(p float64) time.Duration { return lt.latencies[int(p*float64(len(lt.latencies)-1))] }
 	if elapsed > loadDeadline || ctx.Err() != nil {
 		t.Errorf("the run took %v, the deadline is %v", elapsed, loadDeadline)
-	}
-	if slowest := pct(1); slowest > 15*time.Second {
-		t.Errorf("the slowest call took %v", slowest)
 	}
 
 	// Memory, with the simulator's state still alive.
@@ -367,7 +374,7 @@ func TestLoad(t *testing.T) {
 		nf += lt.faults[f.name]
 	}
 	t.Logf("load: faults injected %d: %v", nf, fmtCounts(lt.faults))
-	t.Logf("load: requests reaching the simulator %d (%.2f per call)", requests, float64(requests)/loadCalls)
+	t.Logf("load: requests reaching the simulator %d (%.2f per call)", requests, float64(requests)/float64(loadCalls))
 	t.Logf("load: domains submitted %d; duplicated orders %d, orders missing after success %d, orders after a definite failure %d, orders placed under an unknown outcome %d",
 		len(lt.submitted), duplicates, lost, phantom, unknownPlaced)
 	t.Logf("load: nonces seen on the wire %d, distinct %d, reused %d", lc.seen.Load(), distinct, reused)
@@ -405,10 +412,10 @@ func loadSees(err error) string {
 	return "other"
 }
 
-// settle polls f for up to 5 s until it is at most want, and returns its
+// settle polls f for up to 30 s until it is at most want, and returns its
 // last value.
 func settle(f func() int64, want int64) int64 {
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for {
 		v := f()
 		if v <= want || time.Now().After(deadline) {
