@@ -29,6 +29,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -686,7 +687,7 @@ func (p *program) reconcile(ctx context.Context, unknown *alidomain.OutcomeUnkno
 			p.rep.Results = append(p.rep.Results, p.row(n, statusNoOrder, "", "no redemption order since the submission: safe to submit again"))
 		default:
 			fmt.Fprintf(p.stderr, "  %s: order placed (task %s, %s)\n", n, d.TaskNo, d.Status)
-			if !contains(taskNos, d.TaskNo) {
+			if !slices.Contains(taskNos, d.TaskNo) {
 				taskNos = append(taskNos, d.TaskNo)
 			}
 			followed = append(followed, n)
@@ -712,15 +713,6 @@ func (p *program) reconcile(ctx context.Context, unknown *alidomain.OutcomeUnkno
 func containsFold(list []string, s string) bool {
 	for _, v := range list {
 		if strings.EqualFold(v, s) {
-			return true
-		}
-	}
-	return false
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
 			return true
 		}
 	}
