@@ -15,8 +15,10 @@
 //	go run ./examples/redeem -live -all              # preview every domain in redemption
 //	go run ./examples/redeem -live -task T12345      # follow a task already submitted
 //
-// The exit statuses are listed in exitStatuses (and in README.md, which a
-// test keeps identical).
+// redeem -help lists the exit statuses (0 all redeemed, 1 some failed or
+// skipped, 2 usage or error with nothing ordered, 3 outcome unknown, 4
+// nothing submitted); README.md holds the same table, and a test keeps them
+// identical.
 package main
 
 import (
@@ -212,6 +214,9 @@ type item struct {
 	name string
 }
 
+// maxReported is how many bad names checkNames reports one by one.
+const maxReported = 20
+
 // checkNames validates every name locally and reports each bad or repeated
 // one by its position, never by its text (it may come from any file).
 func checkNames(where, unit string, items []item) ([]string, error) {
@@ -231,8 +236,11 @@ func checkNames(where, unit string, items []item) ([]string, error) {
 		first[key] = it.pos
 		names = append(names, it.name)
 	}
-	if len(bad) > 0 {
-		bad = append(bad, fmt.Sprintf("%d bad name(s); nothing was looked up or submitted", len(bad)))
+	if n := len(bad); n > 0 {
+		if n > maxReported {
+			bad = append(bad[:maxReported], fmt.Sprintf("%s: ... and %d more", where, n-maxReported))
+		}
+		bad = append(bad, fmt.Sprintf("%d bad name(s); nothing was looked up or submitted", n))
 		return nil, bad
 	}
 	return names, nil

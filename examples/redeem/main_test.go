@@ -245,6 +245,17 @@ func TestFileContentIsNeverEchoed(t *testing.T) {
 	}
 }
 
+func TestManyBadLinesAreCapped(t *testing.T) {
+	path := writeFile(t, strings.Repeat("not a domain\n", 30))
+	code, _, errOut, _ := runWith(t, seedDemo, "-file", path)
+	require.Equal(t, exitUsage, code)
+	assert.Contains(t, errOut, "line 20: contains white space")
+	assert.NotContains(t, errOut, "line 21:")
+	assert.Contains(t, errOut, "... and 10 more")
+	assert.Contains(t, errOut, "30 bad name(s)")
+	assert.NotContains(t, errOut, "not a domain")
+}
+
 func TestFileTooLongLineIsNotEchoed(t *testing.T) {
 	path := writeFile(t, "acme-shop.com\n"+strings.Repeat("k", 10000)+"\n")
 	code, _, errOut, sim := runWith(t, seedDemo, "-file", path)
