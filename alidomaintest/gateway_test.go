@@ -262,3 +262,44 @@ func TestFreshRequestIDs(t *testing.T) {
 		seen[id] = true
 	}
 }
+
+func TestAddCredentials(t *testing.T) {
+	srv := newTestServer(t, WithSecurityToken("main-token"))
+	c := newCaller(t, srv)
+	srv.AddCredentials("STS.extra", "extra-secret", "extra-token")
+	srv.AddCredentials("LTAIplain", "plain-secret", "")
+	as := func(id, tok string) func(url.Values) {
+		return func(v url.Values) {
+			v.Set("AccessKeyId", id)
+			if tok == "" {
+				v.Del("SecurityToken")
+			} else {
+				v.Set("SecurityToken", tok)
+			}
+		}
+	}
+	// The configured pair still works.
+	if resp, body := c.do(listDomains, call{}); resp.StatusCode != 200 {
+		t.Fatalf("configured key: %d %s", resp.StatusCode, body)
+	}
+	if resp, body := c.do(listDomains, call{pre: as("STS.extra", "extra-token"), secret: "extra-secret"}); resp.StatusCode != 200 {
+		t.Fatalf("added STS key: %d %s", resp.StatusCode, body)
+	}
+	if resp, body := c.do(listDomains, call{pre: as("LTAIplain", ""), secret: "plain-secret"}); resp.StatusCode != 200 {
+		t.Fatalf("added plain key: %d %s", resp.StatusCode, body)
+	}
+	c.apiErr(listDomains, call{pre: as("STS.extra", "extra-token"), secret: srv.AccessKeySecret}, 400, "SignatureDoesNotMatch")
+	c.apiErr(listDomains, call{pre: as("STS.extra", "main-token"), secret: "extra-secret"}, 400, "InvalidSecurityToken.Mismatch")
+	c.apiErr(listDomains, call{pre: as("STS.extra", ""), secret: "extra-secret"}, 400, "InvalidSecurityToken.Malformed")
+	c.apiErr(listDomains, call{pre: as("LTAIplain", "main-token"), secret: "plain-secret"}, 400, "InvalidSecurityToken.Expired")
+	c.apiErr(listDomains, call{pre: as("LTAIunknown", ""), secret: "x"}, 404, "InvalidAccessKeyId.NotFound")
+	// Adding again replaces the secret.
+	srv.AddCredentials("LTAIplain", "rotated", "")
+	c.apiErr(listDomains, call{pre: as("LTAIplain", ""), secret: "plain-secret"}, 400, "SignatureDoesNotMatch")
+	if resp, body := c.do(listDomains, call{pre: as("LTAIplain", ""), secret: "rotated"}); resp.StatusCode != 200 {
+		t.Fatalf("rotated key: %d %s", resp.StatusCode, body)
+	}
+	if n := srv.Requests(listDomains); n != 4 {
+		t.Errorf("Requests = %d, want 4", n)
+	}
+}

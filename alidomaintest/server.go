@@ -138,6 +138,36 @@ type Server struct {
 	faults   map[string][]Fault
 	nonces   nonceStore
 	seq      int
+	extra    map[string]credential // AddCredentials, by access key id
+}
+
+// credential is an access key pair the gateway accepts, with the STS token
+// it requires ("" for none).
+type credential struct{ secret, token string }
+
+// AddCredentials makes the Server accept the access key id/secret besides
+// the configured one (Server.AccessKeyID); with a non-empty token, requests
+// signed with this key must carry that SecurityToken, as STS credentials do.
+// Adding an id again replaces its secret and token. It is meant for fakes of
+// credential providers (ECS metadata, STS) that hand out temporary keys.
+func (s *Server) AddCredentials(id, secret, token string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.extra == nil {
+		s.extra = make(map[string]credential)
+	}
+	s.extra[id] = credential{secret: secret, token: token}
+}
+
+// credentialFor returns the pair the gateway accepts for access key id.
+func (s *Server) credentialFor(id string) (credential, bool) {
+	if id == s.AccessKeyID {
+		return credential{secret: s.AccessKeySecret, token: s.SecurityToken}, true
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, ok := s.extra[id]
+	return c, ok
 }
 
 // NewServer starts a Server on 127.0.0.1 (like httptest.NewServer) and
@@ -456,24 +486,25 @@ func (s *Server) gateway(r *http.Request) (map[string]string, string, *gatewayEr
 	if params["SignatureVersion"] != "1.0" {
 		return nil, format, errInvalid("SignatureVersion")
 	}
-	if params["AccessKeyId"] != s.AccessKeyID {
+	cred, known := s.credentialFor(params["AccessKeyId"])
+	if !known {
 		return nil, format, &gatewayError{http.StatusNotFound, "InvalidAccessKeyId.NotFound",
 			"Specified access key is not found."}
 	}
 	sts := stringToSign(r.Method, params)
-	if !signatureMatches(params["Signature"], signString(s.AccessKeySecret, sts)) {
+	if !signatureMatches(params["Signature"], signString(cred.secret, sts)) {
 		return nil, format, &gatewayError{http.StatusBadRequest, "SignatureDoesNotMatch",
 			"Specified signature is not matched with our calculation. server string to sign is:" + sts}
 	}
 	tok, hasTok := params["SecurityToken"]
 	switch {
-	case s.SecurityToken != "" && tok == "":
+	case cred.token != "" && tok == "":
 		return nil, format, &gatewayError{http.StatusBadRequest, "InvalidSecurityToken.Malformed",
 			"Specified SecurityToken is malformed."}
-	case s.SecurityToken != "" && !signatureMatches(tok, s.SecurityToken):
+	case cred.token != "" && !signatureMatches(tok, cred.token):
 		return nil, format, &gatewayError{http.StatusBadRequest, "InvalidSecurityToken.Mismatch",
 			"Specified SecurityToken mismatch with the AccessKey."}
-	case s.SecurityToken == "" && hasTok:
+	case cred.token == "" && hasTok:
 		return nil, format, &gatewayError{http.StatusBadRequest, "InvalidSecurityToken.Expired",
 			"Specified SecurityToken is expired."}
 	}
