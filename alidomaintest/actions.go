@@ -11,28 +11,55 @@ import (
 
 type params = map[string]string
 
+// actionCall is what a handler gets: the request's merged parameters, its
+// RequestId, the HTTP request and the Server's clock at its start.
+type actionCall struct {
+	p     params
+	reqID string
+	r     *http.Request
+	now   time.Time
+}
+
+// actionDef declares one action of the Server.
+type actionDef struct {
+	// handle performs the action and returns the answer's body or an error.
+	handle func(s *Server, c *actionCall) (any, *gatewayError)
+	// order is the kind of paid order the action creates, "" for none.
+	order OrderKind
+}
+
+// actions is the one table of the actions the Server implements: the gateway
+// answers any other Action with InvalidAction.NotFound, and Inject refuses it.
+var actions = map[string]actionDef{
+	ActionSaveBatchTaskForCreatingOrderRedeem:  {handle: (*Server).saveBatchRedeem, order: KindRedeem},
+	ActionSaveSingleTaskForCreatingOrderRedeem: {handle: (*Server).saveSingleRedeem, order: KindRedeem},
+	ActionQueryDomainList:                      {handle: (*Server).queryDomainList},
+	ActionQueryTaskList:                        {handle: (*Server).queryTaskList},
+	ActionQueryTaskDetailList:                  {handle: (*Server).queryTaskDetailList},
+}
+
+// OrderKind names a family of paid orders (see Server.OrdersOf).
+type OrderKind string
+
+// The order kinds, with the TaskType of the tasks their orders create.
+const (
+	// KindRedeem: SaveBatch/SingleTaskForCreatingOrderRedeem, tasks of type
+	// ORDER_REDEEM.
+	KindRedeem OrderKind = "redeem"
+)
+
+// taskType returns the TaskType of the tasks an order of kind creates.
+func (s *Server) taskType(kind OrderKind) string {
+	switch kind {
+	case KindRedeem:
+		return "ORDER_REDEEM"
+	}
+	return string(kind)
+}
+
 // perform runs action (already known to the gateway).
 func (s *Server) perform(action string, p params, reqID string, r *http.Request) result {
-	now := s.now()
-	var (
-		body any
-		err  *gatewayError
-	)
-	switch action {
-	case ActionSaveBatchTaskForCreatingOrderRedeem:
-		body, err = s.saveBatchRedeem(p, reqID, r, now)
-	case ActionSaveSingleTaskForCreatingOrderRedeem:
-		body, err = s.saveSingleRedeem(p, reqID, r, now)
-	case ActionQueryDomainList:
-		body, err = s.queryDomainList(p, reqID, now)
-	case ActionQueryTaskList:
-		body, err = s.queryTaskList(p, reqID, now)
-	case ActionQueryTaskDetailList:
-		body, err = s.queryTaskDetailList(p, reqID, now)
-	default:
-		err = &gatewayError{http.StatusNotFound, "InvalidAction.NotFound",
-			"Specified api is not found, please check your url and method."}
-	}
+	body, err := actions[action].handle(s, &actionCall{p: p, reqID: reqID, r: r, now: s.now()})
 	if err != nil {
 		return err.result(reqID)
 	}
@@ -83,7 +110,8 @@ func parseMS(p params, name string, required bool) (int64, bool, *gatewayError) 
 	return n, true, nil
 }
 
-func (s *Server) saveBatchRedeem(p params, reqID string, r *http.Request, now time.Time) (any, *gatewayError) {
+func (s *Server) saveBatchRedeem(c *actionCall) (any, *gatewayError) {
+	p := c.p
 	const prefix = "OrderRedeemParam."
 	maxN := 0
 	seen := map[int]bool{}
@@ -125,11 +153,12 @@ func (s *Server) saveBatchRedeem(p params, reqID string, r *http.Request, now ti
 	if err := checkRedeemOptions(p); err != nil {
 		return nil, err
 	}
-	t := s.createRedeemTask(items, clientIP(p, r), now)
-	return submitResponse{RequestID: reqID, TaskNo: t.no}, nil
+	t := s.createRedeemTask(items, clientIP(p, c.r), c.now)
+	return submitResponse{RequestID: c.reqID, TaskNo: t.no}, nil
 }
 
-func (s *Server) saveSingleRedeem(p params, reqID string, r *http.Request, now time.Time) (any, *gatewayError) {
+func (s *Server) saveSingleRedeem(c *actionCall) (any, *gatewayError) {
+	p := c.p
 	name := p["DomainName"]
 	if strings.TrimSpace(name) == "" {
 		return nil, errMissing("DomainName")
@@ -141,8 +170,8 @@ func (s *Server) saveSingleRedeem(p params, reqID string, r *http.Request, now t
 	if err := checkRedeemOptions(p); err != nil {
 		return nil, err
 	}
-	t := s.createRedeemTask([]redeemItem{{name: name, expires: ms}}, clientIP(p, r), now)
-	return submitResponse{RequestID: reqID, TaskNo: t.no}, nil
+	t := s.createRedeemTask([]redeemItem{{name: name, expires: ms}}, clientIP(p, c.r), c.now)
+	return submitResponse{RequestID: c.reqID, TaskNo: t.no}, nil
 }
 
 // ---- paging ----
@@ -246,7 +275,8 @@ func daysBetween(now, t time.Time) int {
 	return int(db.Sub(da).Hours() / 24)
 }
 
-func (s *Server) queryDomainList(p params, reqID string, now time.Time) (any, *gatewayError) {
+func (s *Server) queryDomainList(c *actionCall) (any, *gatewayError) {
+	p, reqID, now := c.p, c.reqID, c.now
 	num, size, err := s.pageParams(p)
 	if err != nil {
 		return nil, err
@@ -417,7 +447,8 @@ func (t *task) status(now time.Time) int {
 	return 1
 }
 
-func (s *Server) queryTaskList(p params, reqID string, now time.Time) (any, *gatewayError) {
+func (s *Server) queryTaskList(c *actionCall) (any, *gatewayError) {
+	p, reqID, now := c.p, c.reqID, c.now
 	num, size, err := s.pageParams(p)
 	if err != nil {
 		return nil, err
@@ -489,7 +520,8 @@ type taskDetailListResponse struct {
 	} `json:"Data" xml:"Data"`
 }
 
-func (s *Server) queryTaskDetailList(p params, reqID string, now time.Time) (any, *gatewayError) {
+func (s *Server) queryTaskDetailList(c *actionCall) (any, *gatewayError) {
+	p, reqID, now := c.p, c.reqID, c.now
 	taskNo := p["TaskNo"]
 	if taskNo == "" {
 		return nil, errMissing("TaskNo")

@@ -303,3 +303,26 @@ func TestAddCredentials(t *testing.T) {
 		t.Errorf("Requests = %d, want 4", n)
 	}
 }
+
+// Every action of the table is known to the gateway and to Inject: a
+// throttle injected for it is what its next request gets.
+func TestActionTableDrivesGatewayAndInject(t *testing.T) {
+	srv := newTestServer(t)
+	c := newCaller(t, srv)
+	if len(actions) < 5 {
+		t.Fatalf("only %d actions in the table", len(actions))
+	}
+	for name := range actions {
+		srv.Inject(name, Throttle(1))
+		c.apiErr(name, call{}, 400, "Throttling.User")
+		if n := srv.Requests(name); n != 1 {
+			t.Errorf("%s: Requests = %d, want 1", name, n)
+		}
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("Inject accepted an action that is not in the table")
+		}
+	}()
+	srv.Inject("SaveBatchTaskForCreatingOrderEverything", Throttle(1))
+}

@@ -45,14 +45,6 @@ const (
 	ActionQueryTaskDetailList = "QueryTaskDetailList"
 )
 
-var knownActions = map[string]bool{
-	ActionSaveBatchTaskForCreatingOrderRedeem:  true,
-	ActionSaveSingleTaskForCreatingOrderRedeem: true,
-	ActionQueryDomainList:                      true,
-	ActionQueryTaskList:                        true,
-	ActionQueryTaskDetailList:                  true,
-}
-
 // Option configures a Server; pass it to NewServer.
 type Option func(*config)
 
@@ -252,7 +244,7 @@ func (s *Server) Close() {
 // are queued after earlier ones. Inject panics on an unknown action, so that a
 // typo cannot make a test pass silently.
 func (s *Server) Inject(action string, faults ...Fault) {
-	if !knownActions[action] {
+	if _, ok := actions[action]; !ok {
 		panic(fmt.Sprintf("alidomaintest: Inject: unknown action %q", action))
 	}
 	s.mu.Lock()
@@ -449,8 +441,23 @@ var commonParams = []string{
 	"SignatureNonce", "Timestamp", "Signature", "Action",
 }
 
-// gateway runs the gateway checks and returns the merged parameters and the
-// response format.
+// signedRequest is a request as the gateway sees it once its signature
+// version's syntax is checked: what the common checks need.
+type signedRequest struct {
+	params      map[string]string // action parameters (and, for V2, the common ones)
+	action      string
+	accessKeyID string
+	token       string
+	hasToken    bool
+	timestamp   string // V2 Timestamp or V3 x-acs-date
+	nonce       string
+	// verify reports whether the request is signed with secret; on a
+	// mismatch it also returns the server's string to sign.
+	verify func(secret string) (bool, string)
+}
+
+// gateway runs the gateway checks and returns the merged parameters, the
+// action and the response format.
 func (s *Server) gateway(r *http.Request) (map[string]string, string, *gatewayError) {
 	format := formatOf(r.URL.Query().Get("Format"))
 	if r.Method != http.MethodGet && r.Method != http.MethodPost {
@@ -459,7 +466,7 @@ func (s *Server) gateway(r *http.Request) (map[string]string, string, *gatewayEr
 	}
 	if err := r.ParseForm(); err != nil {
 		return nil, format, &gatewayError{http.StatusBadRequest, "InvalidParameter",
-			"The request parameters could not be parsed: " + err.Error()}
+			"The request parameters could not be parsed."}
 	}
 	format = formatOf(r.Form.Get("Format"))
 	params := make(map[string]string, len(r.Form))
@@ -471,66 +478,98 @@ func (s *Server) gateway(r *http.Request) (map[string]string, string, *gatewayEr
 		}
 		params[k] = vs[0]
 	}
+	sr, gwErr := parseV2(r, params)
+	if gwErr != nil {
+		return nil, format, gwErr
+	}
+	if gwErr := s.checkSigned(sr); gwErr != nil {
+		return nil, format, gwErr
+	}
+	return sr.params, format, nil
+}
+
+// parseV2 checks the common parameters of a signature V2 (HMAC-SHA1)
+// request.
+func parseV2(r *http.Request, params map[string]string) (*signedRequest, *gatewayError) {
 	for _, name := range commonParams {
 		if params[name] == "" {
-			return nil, format, errMissing(name)
+			return nil, errMissing(name)
 		}
 	}
 	if params["Version"] != apiVersion {
-		return nil, format, &gatewayError{http.StatusBadRequest, "InvalidVersion",
-			"Specified parameter Version is not valid."}
+		return nil, errVersion
 	}
 	if params["SignatureMethod"] != "HMAC-SHA1" {
-		return nil, format, errInvalid("SignatureMethod")
+		return nil, errInvalid("SignatureMethod")
 	}
 	if params["SignatureVersion"] != "1.0" {
-		return nil, format, errInvalid("SignatureVersion")
-	}
-	cred, known := s.credentialFor(params["AccessKeyId"])
-	if !known {
-		return nil, format, &gatewayError{http.StatusNotFound, "InvalidAccessKeyId.NotFound",
-			"Specified access key is not found."}
-	}
-	sts := stringToSign(r.Method, params)
-	if !signatureMatches(params["Signature"], signString(cred.secret, sts)) {
-		return nil, format, &gatewayError{http.StatusBadRequest, "SignatureDoesNotMatch",
-			"Specified signature is not matched with our calculation. server string to sign is:" + sts}
+		return nil, errInvalid("SignatureVersion")
 	}
 	tok, hasTok := params["SecurityToken"]
+	return &signedRequest{
+		params:      params,
+		action:      params["Action"],
+		accessKeyID: params["AccessKeyId"],
+		token:       tok,
+		hasToken:    hasTok,
+		timestamp:   params["Timestamp"],
+		nonce:       params["SignatureNonce"],
+		verify: func(secret string) (bool, string) {
+			sts := stringToSign(r.Method, params)
+			return signatureMatches(params["Signature"], signString(secret, sts)), sts
+		},
+	}, nil
+}
+
+var errVersion = &gatewayError{http.StatusBadRequest, "InvalidVersion",
+	"Specified parameter Version is not valid."}
+
+// checkSigned runs the checks common to every signature version: access
+// key, signature, security token, timestamp window, nonce, action.
+func (s *Server) checkSigned(sr *signedRequest) *gatewayError {
+	cred, known := s.credentialFor(sr.accessKeyID)
+	if !known {
+		return &gatewayError{http.StatusNotFound, "InvalidAccessKeyId.NotFound",
+			"Specified access key is not found."}
+	}
+	if ok, sts := sr.verify(cred.secret); !ok {
+		return &gatewayError{http.StatusBadRequest, "SignatureDoesNotMatch",
+			"Specified signature is not matched with our calculation. server string to sign is:" + sts}
+	}
 	switch {
-	case cred.token != "" && tok == "":
-		return nil, format, &gatewayError{http.StatusBadRequest, "InvalidSecurityToken.Malformed",
+	case cred.token != "" && sr.token == "":
+		return &gatewayError{http.StatusBadRequest, "InvalidSecurityToken.Malformed",
 			"Specified SecurityToken is malformed."}
-	case cred.token != "" && !signatureMatches(tok, cred.token):
-		return nil, format, &gatewayError{http.StatusBadRequest, "InvalidSecurityToken.Mismatch",
+	case cred.token != "" && !signatureMatches(sr.token, cred.token):
+		return &gatewayError{http.StatusBadRequest, "InvalidSecurityToken.Mismatch",
 			"Specified SecurityToken mismatch with the AccessKey."}
-	case cred.token == "" && hasTok:
-		return nil, format, &gatewayError{http.StatusBadRequest, "InvalidSecurityToken.Expired",
+	case cred.token == "" && sr.hasToken:
+		return &gatewayError{http.StatusBadRequest, "InvalidSecurityToken.Expired",
 			"Specified SecurityToken is expired."}
 	}
 	const tsLayout = "2006-01-02T15:04:05Z"
-	ts, err := time.Parse(tsLayout, params["Timestamp"])
-	if err != nil || ts.Format(tsLayout) != params["Timestamp"] { // no fractions
-		return nil, format, &gatewayError{http.StatusBadRequest, "InvalidTimeStamp.Format",
+	ts, err := time.Parse(tsLayout, sr.timestamp)
+	if err != nil || ts.Format(tsLayout) != sr.timestamp { // no fractions
+		return &gatewayError{http.StatusBadRequest, "InvalidTimeStamp.Format",
 			"Specified time stamp or date value is not well formatted."}
 	}
 	now := s.now()
 	if skew := now.Sub(ts); skew > timestampWindow || skew < -timestampWindow {
-		return nil, format, &gatewayError{http.StatusBadRequest, "InvalidTimeStamp.Expired",
+		return &gatewayError{http.StatusBadRequest, "InvalidTimeStamp.Expired",
 			"Specified time stamp or date value is expired."}
 	}
 	s.mu.Lock()
-	fresh := s.nonces.use(params["SignatureNonce"], ts, now)
+	fresh := s.nonces.use(sr.nonce, ts, now)
 	s.mu.Unlock()
 	if !fresh {
-		return nil, format, &gatewayError{http.StatusBadRequest, "SignatureNonceUsed",
+		return &gatewayError{http.StatusBadRequest, "SignatureNonceUsed",
 			"Specified signature nonce was used already."}
 	}
-	if !knownActions[params["Action"]] {
-		return nil, format, &gatewayError{http.StatusNotFound, "InvalidAction.NotFound",
+	if _, ok := actions[sr.action]; !ok {
+		return &gatewayError{http.StatusNotFound, "InvalidAction.NotFound",
 			"Specified api is not found, please check your url and method."}
 	}
-	return params, format, nil
+	return nil
 }
 
 // abort ends the handler and closes the connection without completing the

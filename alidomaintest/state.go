@@ -254,7 +254,7 @@ func (s *Server) createRedeemTask(items []redeemItem, clientIP string, now time.
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.settle(now)
-	t := &task{no: newUUID(), typ: "ORDER_REDEEM", created: now, clientIP: clientIP}
+	t := &task{no: newUUID(), typ: s.taskType(KindRedeem), created: now, clientIP: clientIP}
 	for _, it := range items {
 		key := strings.ToLower(strings.TrimSpace(it.name))
 		s.seq++
