@@ -124,8 +124,9 @@ type Server struct {
 	domains  map[string]*domain // by lower-case name
 	tasks    []*task            // creation order
 	taskByNo map[string]*task
-	pending  []*detail // details not final yet
-	orders   map[string]int
+	pending  []*detail       // details not final yet
+	orders   map[bookKey]int // paid orders
+	submits  map[bookKey]int // details created, paid or failed
 	requests map[string]int
 	faults   map[string][]Fault
 	nonces   nonceStore
@@ -174,16 +175,17 @@ func (s *Server) credentialFor(id string) (credential, bool) {
 //     SignatureVersion, SignatureNonce, Timestamp, Signature, Action) missing
 //     or empty: 400 MissingParameter naming it (Format is optional, JSON by
 //     default); a method other than GET or POST: 400 UnsupportedHTTPMethod; a
-//     parameter given twice with different values: 400 InvalidParameter;
+//     parameter given twice with different values: 400 InvalidParameter; a
+//     Format other than JSON or XML (any case): 400 InvalidParameter.Format;
 //  2. Version not 2018-01-29: 400 InvalidVersion; SignatureMethod not
 //     HMAC-SHA1 or SignatureVersion not 1.0: 400 InvalidParameter naming it;
 //  3. unknown AccessKeyId: 404 InvalidAccessKeyId.NotFound;
 //  4. wrong signature: 400 SignatureDoesNotMatch, whose message ends with the
 //     server's string to sign;
-//  5. when the Server has a SecurityToken: none sent, 400
-//     InvalidSecurityToken.Malformed; a different one, 400
-//     InvalidSecurityToken.Mismatch. When it has none but one is sent: 400
-//     InvalidSecurityToken.Expired;
+//  5. when the access key has a SecurityToken (WithSecurityToken,
+//     AddCredentials): none sent, 400 MissingSecurityToken; a different one,
+//     400 InvalidSecurityToken.MismatchWithAccessKey. When it has none but one
+//     is sent: 400 InvalidSecurityToken.Expired;
 //  6. Timestamp not in the form 2006-01-02T15:04:05Z: 400
 //     InvalidTimeStamp.Format; more than 15 minutes from the Server's clock:
 //     400 InvalidTimeStamp.Expired;
@@ -216,7 +218,8 @@ func NewServer(opts ...Option) *Server {
 		closed:          make(chan struct{}),
 		domains:         make(map[string]*domain),
 		taskByNo:        make(map[string]*task),
-		orders:          make(map[string]int),
+		orders:          make(map[bookKey]int),
+		submits:         make(map[bookKey]int),
 		requests:        make(map[string]int),
 		faults:          make(map[string][]Fault),
 		nonces:          nonceStore{seen: make(map[string]time.Time)},
@@ -302,14 +305,63 @@ func (s *Server) Requests(action string) int {
 	return s.requests[action]
 }
 
-// Orders returns how many redeem orders were really created for domain
-// (compared case-insensitively): one per task detail naming it, whether the
-// detail then succeeds or fails. Requests that were throttled, reset before
-// commit or rejected before creating a task do not count.
-func (s *Server) Orders(domain string) int {
+// bookKey is a line of the Server's books: an order kind and a domain's
+// canonical name.
+type bookKey struct {
+	kind OrderKind
+	name string
+}
+
+// book records a task detail of kind for the domain key; paid says whether
+// it took effect (or will once final). s.mu is held.
+func (s *Server) book(kind OrderKind, key string, paid bool) {
+	s.submits[bookKey{kind, key}]++
+	if paid {
+		s.orders[bookKey{kind, key}]++
+	}
+}
+
+// sumBooks adds the lines of m for domain, over every kind when kind is "".
+func (s *Server) sumBooks(m map[bookKey]int, kind OrderKind, domain string) int {
+	key := canonicalName(domain)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.orders[strings.ToLower(domain)]
+	if kind != "" {
+		return m[bookKey{kind, key}]
+	}
+	n := 0
+	for k, v := range m {
+		if k.name == key {
+			n += v
+		}
+	}
+	return n
+}
+
+// Orders returns how many paid orders of any kind (redeem, renew, transfer,
+// registration) took effect for domain: one per task detail naming it that
+// succeeds, counted when the task is created (the Server decides each
+// detail's outcome then), also before the detail is final. A detail that
+// fails (a stale CurrentExpirationDate, a domain not in redemption, an order
+// already in progress, a scripted failure) is not an order; Submissions
+// counts those too. Requests that were throttled, reset before commit or
+// rejected before creating a task count in neither. The domain is compared in
+// canonical form (case-insensitive).
+func (s *Server) Orders(domain string) int { return s.sumBooks(s.orders, "", domain) }
+
+// OrdersOf is Orders for the orders of one kind only.
+func (s *Server) OrdersOf(kind OrderKind, domain string) int {
+	return s.sumBooks(s.orders, kind, domain)
+}
+
+// Submissions returns how many task details of any order kind were created
+// for domain, whether they then succeed or fail: the submissions that reached
+// the service. Submissions(d) - Orders(d) is the number of failed details.
+func (s *Server) Submissions(domain string) int { return s.sumBooks(s.submits, "", domain) }
+
+// SubmissionsOf is Submissions for the orders of one kind only.
+func (s *Server) SubmissionsOf(kind OrderKind, domain string) int {
+	return s.sumBooks(s.submits, kind, domain)
 }
 
 func (s *Server) now() time.Time { return s.cfg.clock() }
@@ -469,6 +521,10 @@ func (s *Server) gateway(r *http.Request) (map[string]string, string, *gatewayEr
 			"The request parameters could not be parsed."}
 	}
 	format = formatOf(r.Form.Get("Format"))
+	if !validFormat(r.Form.Get("Format")) {
+		return nil, format, &gatewayError{http.StatusBadRequest, "InvalidParameter.Format",
+			"Specified parameter Format is not valid."}
+	}
 	params := make(map[string]string, len(r.Form))
 	for k, vs := range r.Form {
 		for _, v := range vs[1:] {
@@ -521,6 +577,15 @@ func parseV2(r *http.Request, params map[string]string) (*signedRequest, *gatewa
 	}, nil
 }
 
+// The token errors' HTTP status is not in wire-basics.md (it only says 4xx);
+// 400 is what the gateway answers for its other parameter errors.
+var (
+	errMissingToken = &gatewayError{http.StatusBadRequest, "MissingSecurityToken",
+		"SecurityToken is mandatory for this action."}
+	errTokenMismatch = &gatewayError{http.StatusBadRequest, "InvalidSecurityToken.MismatchWithAccessKey",
+		"Specified SecurityToken mismatch with the AccessKey."}
+)
+
 var errVersion = &gatewayError{http.StatusBadRequest, "InvalidVersion",
 	"Specified parameter Version is not valid."}
 
@@ -538,11 +603,9 @@ func (s *Server) checkSigned(sr *signedRequest) *gatewayError {
 	}
 	switch {
 	case cred.token != "" && sr.token == "":
-		return &gatewayError{http.StatusBadRequest, "InvalidSecurityToken.Malformed",
-			"Specified SecurityToken is malformed."}
+		return errMissingToken
 	case cred.token != "" && !signatureMatches(sr.token, cred.token):
-		return &gatewayError{http.StatusBadRequest, "InvalidSecurityToken.Mismatch",
-			"Specified SecurityToken mismatch with the AccessKey."}
+		return errTokenMismatch
 	case cred.token == "" && sr.hasToken:
 		return &gatewayError{http.StatusBadRequest, "InvalidSecurityToken.Expired",
 			"Specified SecurityToken is expired."}

@@ -165,6 +165,9 @@ func (s *Server) Domain(name string) (DomainInfo, bool) {
 	}, true
 }
 
+// canonicalName is the form in which the Server compares domain names.
+func canonicalName(name string) string { return strings.ToLower(strings.TrimSpace(name)) }
+
 func truncMS(t time.Time) time.Time { return time.UnixMilli(t.UnixMilli()).UTC() }
 
 type task struct {
@@ -284,7 +287,7 @@ func (s *Server) createRedeemTask(items []redeemItem, clientIP string, now time.
 			d.instance = dom.instanceID
 		}
 		t.details = append(t.details, d)
-		s.orders[key]++
+		s.book(KindRedeem, key, d.failMsg == "")
 		s.pending = append(s.pending, d)
 		s.settle(now)
 	}
