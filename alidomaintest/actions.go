@@ -316,7 +316,7 @@ func (s *Server) queryDomainList(c *actionCall) (any, *gatewayError) {
 	default:
 		return nil, errInvalid("OrderByType")
 	}
-	nameFilter := strings.ToLower(strings.TrimSpace(p["DomainName"]))
+	nameMatches := nameMatcher(p["DomainName"])
 	productType := p["ProductDomainType"]
 	groupID := p["DomainGroupId"]
 
@@ -327,7 +327,7 @@ func (s *Server) queryDomainList(c *actionCall) (any, *gatewayError) {
 		exp, reg := d.expires.UnixMilli(), d.registered.UnixMilli()
 		switch {
 		case wantStatus != 0 && d.status != wantStatus,
-			nameFilter != "" && !strings.Contains(strings.ToLower(d.name), nameFilter),
+			!nameMatches(d.key),
 			has[0] && exp < bounds[0], has[1] && exp > bounds[1],
 			has[2] && reg < bounds[2], has[3] && reg > bounds[3],
 			productType != "" && !strings.EqualFold(productType, domainType(d.name)),
@@ -538,7 +538,10 @@ func (s *Server) queryTaskDetailList(c *actionCall) (any, *gatewayError) {
 		}
 		wantStatus = n
 	}
-	nameFilter := strings.ToLower(strings.TrimSpace(p["DomainName"]))
+	nameFilter := ""
+	if v := p["DomainName"]; strings.TrimSpace(v) != "" {
+		nameFilter = canonicalName(v)
+	}
 	instance := p["InstanceId"]
 	lang := p["Lang"]
 

@@ -47,7 +47,8 @@ const dateLayout = "2006-01-02 15:04:05"
 func formatCST(t time.Time) string { return t.In(cst).Format(dateLayout) }
 
 type domain struct {
-	name       string
+	name       string // as added
+	key        string // canonicalName(name)
 	instanceID string
 	expires    time.Time
 	registered time.Time
@@ -106,8 +107,9 @@ func FailRedeem(msg string) DomainOption {
 
 // AddDomain adds the domain name to the account, expiring at expires
 // (truncated to the millisecond), in redemption unless an option says
-// otherwise. Adding a name that is already there (compared
-// case-insensitively) replaces it. AddDomain panics on an empty name.
+// otherwise. Adding a name that is already there (compared in canonical
+// form: case-insensitively, and an IDN in Unicode or xn-- form is one name)
+// replaces it. AddDomain panics on an empty name.
 func (s *Server) AddDomain(name string, expires time.Time, opts ...DomainOption) {
 	name = strings.TrimSpace(name)
 	if name == "" {
@@ -118,6 +120,7 @@ func (s *Server) AddDomain(name string, expires time.Time, opts ...DomainOption)
 	s.seq++
 	d := &domain{
 		name:       name,
+		key:        canonicalName(name),
 		instanceID: fmt.Sprintf("S%s%08dTEST", expires.UTC().Format("200601"), s.seq),
 		expires:    truncMS(expires),
 		status:     StatusNeedsRedemption,
@@ -128,7 +131,7 @@ func (s *Server) AddDomain(name string, expires time.Time, opts ...DomainOption)
 			o(d)
 		}
 	}
-	s.domains[strings.ToLower(name)] = d
+	s.domains[d.key] = d
 }
 
 // DomainInfo is the Server's current view of a domain (see Server.Domain).
@@ -142,7 +145,8 @@ type DomainInfo struct {
 	Remark     string    // remark
 }
 
-// Domain returns the current state of the domain name (case-insensitive),
+// Domain returns the current state of the domain name (in either IDN form,
+// case-insensitive),
 // after applying every redeem detail that is final on the Server's clock, and
 // whether the account holds it.
 func (s *Server) Domain(name string) (DomainInfo, bool) {
@@ -150,7 +154,7 @@ func (s *Server) Domain(name string) (DomainInfo, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.settle(now)
-	d, ok := s.domains[strings.ToLower(strings.TrimSpace(name))]
+	d, ok := s.domains[canonicalName(name)]
 	if !ok {
 		return DomainInfo{}, false
 	}
@@ -164,9 +168,6 @@ func (s *Server) Domain(name string) (DomainInfo, bool) {
 		Remark:     d.remark,
 	}, true
 }
-
-// canonicalName is the form in which the Server compares domain names.
-func canonicalName(name string) string { return strings.ToLower(strings.TrimSpace(name)) }
 
 func truncMS(t time.Time) time.Time { return time.UnixMilli(t.UnixMilli()).UTC() }
 
@@ -182,7 +183,7 @@ type detail struct {
 	task     *task
 	no       string
 	name     string // as requested
-	key      string // lower-case name
+	key      string // canonicalName(name)
 	instance string
 	failMsg  string // "" = succeeds
 	created  time.Time
@@ -259,7 +260,7 @@ func (s *Server) createRedeemTask(items []redeemItem, clientIP string, now time.
 	s.settle(now)
 	t := &task{no: newUUID(), typ: s.taskType(KindRedeem), created: now, clientIP: clientIP}
 	for _, it := range items {
-		key := strings.ToLower(strings.TrimSpace(it.name))
+		key := canonicalName(it.name)
 		s.seq++
 		d := &detail{
 			task:     t,
