@@ -31,31 +31,25 @@ type actionDef struct {
 // actions is the one table of the actions the Server implements: the gateway
 // answers any other Action with InvalidAction.NotFound, and Inject refuses it.
 var actions = map[string]actionDef{
-	ActionSaveBatchTaskForCreatingOrderRedeem:  {handle: (*Server).saveBatchRedeem, order: KindRedeem},
-	ActionSaveSingleTaskForCreatingOrderRedeem: {handle: (*Server).saveSingleRedeem, order: KindRedeem},
-	ActionQueryDomainList:                      {handle: (*Server).queryDomainList},
-	ActionQueryTaskList:                        {handle: (*Server).queryTaskList},
-	ActionQueryTaskDetailList:                  {handle: (*Server).queryTaskDetailList},
+	ActionSaveBatchTaskForCreatingOrderRedeem:    {handle: batchOrder(KindRedeem), order: KindRedeem},
+	ActionSaveSingleTaskForCreatingOrderRedeem:   {handle: singleOrder(KindRedeem), order: KindRedeem},
+	ActionSaveBatchTaskForCreatingOrderRenew:     {handle: batchOrder(KindRenew), order: KindRenew},
+	ActionSaveSingleTaskForCreatingOrderRenew:    {handle: singleOrder(KindRenew), order: KindRenew},
+	ActionSaveBatchTaskForCreatingOrderTransfer:  {handle: batchOrder(KindTransfer), order: KindTransfer},
+	ActionSaveSingleTaskForCreatingOrderTransfer: {handle: singleOrder(KindTransfer), order: KindTransfer},
+	ActionSaveBatchTaskForCreatingOrderActivate:  {handle: batchOrder(KindRegister), order: KindRegister},
+	ActionSaveSingleTaskForCreatingOrderActivate: {handle: singleOrder(KindRegister), order: KindRegister},
+	ActionQueryDomainList:                        {handle: (*Server).queryDomainList},
+	ActionQueryTaskList:                          {handle: (*Server).queryTaskList},
+	ActionQueryTaskDetailList:                    {handle: (*Server).queryTaskDetailList},
+	ActionQueryDomainByDomainName:                {handle: (*Server).queryDomainByDomainName},
+	ActionCheckDomain:                            {handle: (*Server).checkDomain},
+	ActionQueryDomainRealTimePrice:               {handle: (*Server).queryDomainRealTimePrice},
+	ActionSetupDomainAutoRenew:                   {handle: (*Server).setupDomainAutoRenew},
 }
 
 // OrderKind names a family of paid orders (see Server.OrdersOf).
 type OrderKind string
-
-// The order kinds, with the TaskType of the tasks their orders create.
-const (
-	// KindRedeem: SaveBatch/SingleTaskForCreatingOrderRedeem, tasks of type
-	// ORDER_REDEEM.
-	KindRedeem OrderKind = "redeem"
-)
-
-// taskType returns the TaskType of the tasks an order of kind creates.
-func (s *Server) taskType(kind OrderKind) string {
-	switch kind {
-	case KindRedeem:
-		return "ORDER_REDEEM"
-	}
-	return string(kind)
-}
 
 // perform runs action (already known to the gateway).
 func (s *Server) perform(action string, p params, reqID string, r *http.Request) result {
@@ -71,18 +65,6 @@ func (s *Server) perform(action string, p params, reqID string, r *http.Request)
 type submitResponse struct {
 	RequestID string `json:"RequestId" xml:"RequestId"`
 	TaskNo    string `json:"TaskNo" xml:"TaskNo"`
-}
-
-// checkRedeemOptions validates the parameters common to both redeem actions.
-func checkRedeemOptions(p params) *gatewayError {
-	for _, k := range []string{"UseCoupon", "UsePromotion"} {
-		if v, ok := p[k]; ok && v != "" {
-			if _, err := strconv.ParseBool(v); err != nil {
-				return errInvalid(k)
-			}
-		}
-	}
-	return nil
 }
 
 func clientIP(p params, r *http.Request) string {
@@ -108,70 +90,6 @@ func parseMS(p params, name string, required bool) (int64, bool, *gatewayError) 
 		return 0, false, errInvalid(name)
 	}
 	return n, true, nil
-}
-
-func (s *Server) saveBatchRedeem(c *actionCall) (any, *gatewayError) {
-	p := c.p
-	const prefix = "OrderRedeemParam."
-	maxN := 0
-	seen := map[int]bool{}
-	for k := range p {
-		if !strings.HasPrefix(k, prefix) {
-			continue
-		}
-		rest := k[len(prefix):]
-		i := strings.IndexByte(rest, '.')
-		if i < 0 {
-			return nil, errInvalid(k)
-		}
-		n, err := strconv.Atoi(rest[:i])
-		if err != nil || n < 1 || rest[:i] != strconv.Itoa(n) {
-			return nil, errInvalid(k)
-		}
-		seen[n] = true
-		maxN = max(maxN, n)
-	}
-	if maxN == 0 {
-		return nil, errMissing("OrderRedeemParam")
-	}
-	items := make([]redeemItem, 0, maxN)
-	for n := 1; n <= maxN; n++ {
-		base := prefix + strconv.Itoa(n) + "."
-		if !seen[n] {
-			return nil, errMissing(base + "DomainName")
-		}
-		name := p[base+"DomainName"]
-		if strings.TrimSpace(name) == "" {
-			return nil, errMissing(base + "DomainName")
-		}
-		ms, _, err := parseMS(p, base+"CurrentExpirationDate", true)
-		if err != nil {
-			return nil, err
-		}
-		items = append(items, redeemItem{name: name, expires: ms})
-	}
-	if err := checkRedeemOptions(p); err != nil {
-		return nil, err
-	}
-	t := s.createRedeemTask(items, clientIP(p, c.r), c.now)
-	return submitResponse{RequestID: c.reqID, TaskNo: t.no}, nil
-}
-
-func (s *Server) saveSingleRedeem(c *actionCall) (any, *gatewayError) {
-	p := c.p
-	name := p["DomainName"]
-	if strings.TrimSpace(name) == "" {
-		return nil, errMissing("DomainName")
-	}
-	ms, _, err := parseMS(p, "CurrentExpirationDate", true)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkRedeemOptions(p); err != nil {
-		return nil, err
-	}
-	t := s.createRedeemTask([]redeemItem{{name: name, expires: ms}}, clientIP(p, c.r), c.now)
-	return submitResponse{RequestID: c.reqID, TaskNo: t.no}, nil
 }
 
 // ---- paging ----
@@ -247,6 +165,7 @@ type domainItem struct {
 	DomainAuditStatus      string `json:"DomainAuditStatus" xml:"DomainAuditStatus"`
 	ExpirationDateStatus   string `json:"ExpirationDateStatus" xml:"ExpirationDateStatus"`
 	RegistrantType         string `json:"RegistrantType" xml:"RegistrantType"`
+	AutoRenewEnabled       bool   `json:"AutoRenewEnabled" xml:"AutoRenewEnabled"`
 }
 
 type domainListResponse struct {
@@ -319,6 +238,14 @@ func (s *Server) queryDomainList(c *actionCall) (any, *gatewayError) {
 	nameMatches := nameMatcher(p["DomainName"])
 	productType := p["ProductDomainType"]
 	groupID := p["DomainGroupId"]
+	autoRenew, hasAutoRenew := false, p["AutoRenewEnabled"] != ""
+	if hasAutoRenew {
+		b, e := strconv.ParseBool(p["AutoRenewEnabled"])
+		if e != nil {
+			return nil, errInvalid("AutoRenewEnabled")
+		}
+		autoRenew = b
+	}
 
 	s.mu.Lock()
 	s.settle(now)
@@ -331,7 +258,8 @@ func (s *Server) queryDomainList(c *actionCall) (any, *gatewayError) {
 			has[0] && exp < bounds[0], has[1] && exp > bounds[1],
 			has[2] && reg < bounds[2], has[3] && reg > bounds[3],
 			productType != "" && !strings.EqualFold(productType, domainType(d.name)),
-			groupID != "" && groupID != d.groupID:
+			groupID != "" && groupID != d.groupID,
+			hasAutoRenew && d.autoRenew != autoRenew:
 			continue
 		}
 		list = append(list, *d)
@@ -384,6 +312,7 @@ func (s *Server) queryDomainList(c *actionCall) (any, *gatewayError) {
 			DomainAuditStatus:      "SUCCEED",
 			ExpirationDateStatus:   expStatus,
 			RegistrantType:         "1",
+			AutoRenewEnabled:       d.autoRenew,
 		})
 	}
 	return resp, nil
@@ -395,16 +324,6 @@ var (
 	taskStatusNames   = []string{"WAITING_EXECUTE", "EXECUTING", "COMPLETE"}
 	detailStatusNames = []string{"WAITING_EXECUTE", "EXECUTING", "EXECUTE_SUCCESS", "EXECUTE_FAILURE"}
 )
-
-func typeDescription(typ, lang string) string {
-	if typ == "ORDER_REDEEM" {
-		if strings.EqualFold(lang, "zh") {
-			return "赎回"
-		}
-		return "Redeem"
-	}
-	return typ
-}
 
 type taskInfoItem struct {
 	TaskNo               string `json:"TaskNo" xml:"TaskNo"`
@@ -483,7 +402,7 @@ func (s *Server) queryTaskList(c *actionCall) (any, *gatewayError) {
 		resp.Data.TaskInfo = append(resp.Data.TaskInfo, taskInfoItem{
 			TaskNo:               t.no,
 			TaskType:             t.typ,
-			TaskTypeDescription:  typeDescription(t.typ, lang),
+			TaskTypeDescription:  s.typeDescription(t.typ, lang),
 			TaskStatus:           taskStatusNames[st],
 			TaskStatusCode:       st,
 			TaskNum:              len(t.details),
@@ -568,7 +487,7 @@ func (s *Server) queryTaskDetailList(c *actionCall) (any, *gatewayError) {
 			TaskNo:              d.task.no,
 			TaskDetailNo:        d.no,
 			TaskType:            d.task.typ,
-			TaskTypeDescription: typeDescription(d.task.typ, lang),
+			TaskTypeDescription: s.typeDescription(d.task.typ, lang),
 			InstanceID:          d.instance,
 			DomainName:          d.name,
 			TaskStatus:          detailStatusNames[st],

@@ -237,6 +237,7 @@ func TestQueryDomainListShape(t *testing.T) {
 		"DomainAuditStatus":      "SUCCEED",
 		"ExpirationDateStatus":   "2",
 		"RegistrantType":         "1",
+		"AutoRenewEnabled":       false,
 	}
 	if len(d) != len(want) {
 		t.Errorf("item keys %s", keys(d))

@@ -43,6 +43,30 @@ const (
 	ActionQueryTaskList = "QueryTaskList"
 	// ActionQueryTaskDetailList lists the details of one task, by page.
 	ActionQueryTaskDetailList = "QueryTaskDetailList"
+	// ActionSaveBatchTaskForCreatingOrderRenew renews a list of domains
+	// (OrderRenewParam.N.*) in one task.
+	ActionSaveBatchTaskForCreatingOrderRenew = "SaveBatchTaskForCreatingOrderRenew"
+	// ActionSaveSingleTaskForCreatingOrderRenew renews one domain.
+	ActionSaveSingleTaskForCreatingOrderRenew = "SaveSingleTaskForCreatingOrderRenew"
+	// ActionSaveBatchTaskForCreatingOrderTransfer transfers a list of domains
+	// in (OrderTransferParam.N.*) in one task.
+	ActionSaveBatchTaskForCreatingOrderTransfer = "SaveBatchTaskForCreatingOrderTransfer"
+	// ActionSaveSingleTaskForCreatingOrderTransfer transfers one domain in.
+	ActionSaveSingleTaskForCreatingOrderTransfer = "SaveSingleTaskForCreatingOrderTransfer"
+	// ActionSaveBatchTaskForCreatingOrderActivate registers a list of domains
+	// (OrderActivateParam.N.*) in one task.
+	ActionSaveBatchTaskForCreatingOrderActivate = "SaveBatchTaskForCreatingOrderActivate"
+	// ActionSaveSingleTaskForCreatingOrderActivate registers one domain.
+	ActionSaveSingleTaskForCreatingOrderActivate = "SaveSingleTaskForCreatingOrderActivate"
+	// ActionQueryDomainByDomainName returns one domain of the account.
+	ActionQueryDomainByDomainName = "QueryDomainByDomainName"
+	// ActionCheckDomain tells whether a name can be registered, with prices.
+	ActionCheckDomain = "CheckDomain"
+	// ActionQueryDomainRealTimePrice quotes the prices of a list of domains
+	// (DomainItem, one JSON string).
+	ActionQueryDomainRealTimePrice = "QueryDomainRealTimePrice"
+	// ActionSetupDomainAutoRenew turns a domain's auto-renewal on or off.
+	ActionSetupDomainAutoRenew = "SetupDomainAutoRenew"
 )
 
 // Option configures a Server; pass it to NewServer.
@@ -53,6 +77,7 @@ type config struct {
 	clock             func() time.Time
 	taskDuration      time.Duration
 	pageSizeLimit     int
+	transferTaskType  string
 }
 
 // WithCredentials sets the only access key pair the Server accepts (by
@@ -132,6 +157,11 @@ type Server struct {
 	nonces   nonceStore
 	seq      int
 	extra    map[string]credential // AddCredentials, by access key id
+
+	transferable map[string]*transferable // AddTransferable, by canonical name
+	available    map[string]*domain       // AddAvailable: what a registration creates
+	profiles     map[int64]bool           // AddRegistrantProfile
+	prices       map[priceKey]float64     // SetPrice
 }
 
 // credential is an access key pair the gateway accepts, with the STS token
@@ -181,7 +211,8 @@ func (s *Server) credentialFor(id string) (credential, bool) {
 //     HMAC-SHA1 or SignatureVersion not 1.0: 400 InvalidParameter naming it;
 //  3. unknown AccessKeyId: 404 InvalidAccessKeyId.NotFound;
 //  4. wrong signature: 400 SignatureDoesNotMatch, whose message ends with the
-//     server's string to sign;
+//     server's string to sign (with any AuthorizationCode masked, unlike the
+//     real gateway);
 //  5. when the access key has a SecurityToken (WithSecurityToken,
 //     AddCredentials): none sent, 400 MissingSecurityToken; a different one,
 //     400 InvalidSecurityToken.MismatchWithAccessKey. When it has none but one
@@ -195,7 +226,7 @@ func (s *Server) credentialFor(id string) (credential, bool) {
 // Every response carries a fresh RequestId (also in the x-acs-request-id
 // header).
 func NewServer(opts ...Option) *Server {
-	cfg := config{clock: time.Now, pageSizeLimit: DefaultPageSizeLimit}
+	cfg := config{clock: time.Now, pageSizeLimit: DefaultPageSizeLimit, transferTaskType: DefaultTransferTaskType}
 	for _, o := range opts {
 		if o != nil {
 			o(&cfg)
@@ -222,6 +253,10 @@ func NewServer(opts ...Option) *Server {
 		submits:         make(map[bookKey]int),
 		requests:        make(map[string]int),
 		faults:          make(map[string][]Fault),
+		transferable:    make(map[string]*transferable),
+		available:       make(map[string]*domain),
+		profiles:        make(map[int64]bool),
+		prices:          make(map[priceKey]float64),
 		nonces:          nonceStore{seen: make(map[string]time.Time)},
 	}
 	s.ts = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
@@ -391,6 +426,9 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	case faultResetBeforeCommit:
 		dropConnection(w, true)
 		return
+	case faultInBodyError:
+		writeResult(w, reqID, format, action, inBodyError(action, reqID, f))
+		return
 	case faultDelay:
 		if !s.wait(r, f.d) {
 			abort()
@@ -430,6 +468,19 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	default:
 		writeResult(w, reqID, format, action, res)
 	}
+}
+
+// inBodyError is the HTTP 200 answer of an InBodyError fault.
+func inBodyError(action, reqID string, f Fault) result {
+	if action == ActionQueryDomainRealTimePrice {
+		return result{status: http.StatusOK, body: realTimePriceResponse{RequestID: reqID,
+			HTTPStatusCode: http.StatusBadRequest, ErrorCode: f.code, ErrorMsg: f.msg}}
+	}
+	return result{status: http.StatusOK, body: struct {
+		RequestID string `json:"RequestId" xml:"RequestId"`
+		Code      string `json:"Code" xml:"Code"`
+		Message   string `json:"Message" xml:"Message"`
+	}{reqID, f.code, f.msg}}
 }
 
 // wait holds the request for d; it reports false if the client went away or
@@ -572,7 +623,10 @@ func parseV2(r *http.Request, params map[string]string) (*signedRequest, *gatewa
 		nonce:       params["SignatureNonce"],
 		verify: func(secret string) (bool, string) {
 			sts := stringToSign(r.Method, params)
-			return signatureMatches(params["Signature"], signString(secret, sts)), sts
+			if signatureMatches(params["Signature"], signString(secret, sts)) {
+				return true, ""
+			}
+			return false, stringToSign(r.Method, maskSecrets(params))
 		},
 	}, nil
 }
@@ -585,6 +639,28 @@ var (
 	errTokenMismatch = &gatewayError{http.StatusBadRequest, "InvalidSecurityToken.MismatchWithAccessKey",
 		"Specified SecurityToken mismatch with the AccessKey."}
 )
+
+// maskSecrets returns params with every AuthorizationCode value replaced,
+// for the string to sign a SignatureDoesNotMatch message echoes: the real
+// gateway echoes it whole, but the Server never shows a transfer code.
+func maskSecrets(params map[string]string) map[string]string {
+	var out map[string]string
+	for k := range params {
+		if strings.HasSuffix(k, "AuthorizationCode") {
+			if out == nil {
+				out = make(map[string]string, len(params))
+				for k2, v2 := range params {
+					out[k2] = v2
+				}
+			}
+			out[k] = "******"
+		}
+	}
+	if out == nil {
+		return params
+	}
+	return out
+}
 
 var errVersion = &gatewayError{http.StatusBadRequest, "InvalidVersion",
 	"Specified parameter Version is not valid."}
