@@ -4,8 +4,9 @@
 //
 // A Server listens on the loopback interface and behaves like the real
 // endpoint for the operations the SDK uses: it verifies every request the way
-// the API gateway does (common parameters, signature v1, timestamp window,
-// nonce replay, security token) and answers with the gateway's error codes and
+// the API gateway does (signature V2 over the query and form body, or V3
+// ACS3-HMAC-SHA256 headers; timestamp window, nonce replay, security token,
+// URL length, an optional rate limit) and answers with the gateway's error codes and
 // bodies, in JSON or XML as asked by the Format parameter. It keeps a small
 // in-memory account of domains and order tasks:
 //

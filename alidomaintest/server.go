@@ -1,10 +1,12 @@
 package alidomaintest
 
 import (
+	"bytes"
 	"container/heap"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -78,6 +80,9 @@ type config struct {
 	taskDuration      time.Duration
 	pageSizeLimit     int
 	transferTaskType  string
+	maxURL            int
+	rate              float64 // WithRateLimit; 0 = none
+	burst             int
 }
 
 // WithCredentials sets the only access key pair the Server accepts (by
@@ -158,6 +163,9 @@ type Server struct {
 	seq      int
 	extra    map[string]credential // AddCredentials, by access key id
 
+	limiter   rateLimiter
+	throttled int // requests refused by the rate limit
+
 	transferable map[string]*transferable // AddTransferable, by canonical name
 	available    map[string]*domain       // AddAvailable: what a registration creates
 	profiles     map[int64]bool           // AddRegistrantProfile
@@ -197,36 +205,54 @@ func (s *Server) credentialFor(id string) (credential, bool) {
 // returns it. Call Close when done.
 //
 // Every request, GET or POST, with parameters in the URL query and/or an
-// application/x-www-form-urlencoded body (merged), goes through these gateway
-// checks in order before any action runs; each failure is answered with the
-// real gateway's code, in JSON or XML as Format asks:
+// application/x-www-form-urlencoded body (merged), signed with signature V2
+// (HMAC-SHA1: common parameters, Signature computed over the union of the
+// decoded query and body) or V3 (ACS3-HMAC-SHA256: an Authorization header;
+// Action and Version in the x-acs-action and x-acs-version headers), goes
+// through these gateway checks in order before any action runs; each failure
+// is answered with the real gateway's code, in JSON or XML as Format asks:
 //
-//  1. a common parameter (Version, AccessKeyId, SignatureMethod,
-//     SignatureVersion, SignatureNonce, Timestamp, Signature, Action) missing
-//     or empty: 400 MissingParameter naming it (Format is optional, JSON by
-//     default); a method other than GET or POST: 400 UnsupportedHTTPMethod; a
-//     parameter given twice with different values: 400 InvalidParameter; a
-//     Format other than JSON or XML (any case): 400 InvalidParameter.Format;
-//  2. Version not 2018-01-29: 400 InvalidVersion; SignatureMethod not
+//  0. a request-URI longer than WithMaxURLLength (8 KiB by default): 414 with
+//     an HTML page;
+//  1. a method other than GET or POST: 400 UnsupportedHTTPMethod; a parameter
+//     given twice with different values: 400 InvalidParameter; a Format
+//     other than JSON or XML (any case): 400 InvalidParameter.Format.
+//     V2: a common parameter (Version, AccessKeyId, SignatureMethod,
+//     SignatureVersion, SignatureNonce, Timestamp, Signature, Action)
+//     missing or empty: 400 MissingParameter naming it (Format is optional,
+//     JSON by default). V3: an Authorization header that is not
+//     "ACS3-HMAC-SHA256 Credential=...,SignedHeaders=...,Signature=...", or
+//     that leaves host, content-type or an x-acs-* header unsigned: 400
+//     IncompleteSignature; x-acs-action, x-acs-version, x-acs-date,
+//     x-acs-signature-nonce or x-acs-content-sha256 missing: 400
+//     MissingParameter naming it; x-acs-content-sha256 not the hex SHA-256 of
+//     the body: 400 InvalidParameter;
+//  2. Version not 2018-01-29: 400 InvalidVersion; V2 SignatureMethod not
 //     HMAC-SHA1 or SignatureVersion not 1.0: 400 InvalidParameter naming it;
-//  3. unknown AccessKeyId: 404 InvalidAccessKeyId.NotFound;
+//  3. unknown AccessKeyId (V3: Credential): 404 InvalidAccessKeyId.NotFound;
 //  4. wrong signature: 400 SignatureDoesNotMatch, whose message ends with the
 //     server's string to sign (with any AuthorizationCode masked, unlike the
 //     real gateway);
 //  5. when the access key has a SecurityToken (WithSecurityToken,
-//     AddCredentials): none sent, 400 MissingSecurityToken; a different one,
-//     400 InvalidSecurityToken.MismatchWithAccessKey. When it has none but one
+//     AddCredentials): none sent (V2 SecurityToken, V3 x-acs-security-token),
+//     400 MissingSecurityToken; a different one, 400
+//     InvalidSecurityToken.MismatchWithAccessKey. When it has none but one
 //     is sent: 400 InvalidSecurityToken.Expired;
-//  6. Timestamp not in the form 2006-01-02T15:04:05Z: 400
+//  6. Timestamp (V3: x-acs-date) not in the form 2006-01-02T15:04:05Z: 400
 //     InvalidTimeStamp.Format; more than 15 minutes from the Server's clock:
 //     400 InvalidTimeStamp.Expired;
-//  7. SignatureNonce already used within 15 minutes: 400 SignatureNonceUsed;
+//  7. SignatureNonce (V3: x-acs-signature-nonce) already used within 15
+//     minutes: 400 SignatureNonceUsed;
 //  8. unknown Action: 404 InvalidAction.NotFound.
+//
+// Beyond the rate of WithRateLimit, a request that passed these checks is
+// answered 400 Throttling.User.
 //
 // Every response carries a fresh RequestId (also in the x-acs-request-id
 // header).
 func NewServer(opts ...Option) *Server {
-	cfg := config{clock: time.Now, pageSizeLimit: DefaultPageSizeLimit, transferTaskType: DefaultTransferTaskType}
+	cfg := config{clock: time.Now, pageSizeLimit: DefaultPageSizeLimit,
+		transferTaskType: DefaultTransferTaskType, maxURL: DefaultMaxURLLength}
 	for _, o := range opts {
 		if o != nil {
 			o(&cfg)
@@ -259,7 +285,11 @@ func NewServer(opts ...Option) *Server {
 		prices:          make(map[priceKey]float64),
 		nonces:          nonceStore{seen: make(map[string]time.Time)},
 	}
-	s.ts = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
+	s.limiter = rateLimiter{rate: cfg.rate, burst: float64(cfg.burst), tokens: float64(cfg.burst), last: cfg.clock()}
+	s.ts = httptest.NewUnstartedServer(http.HandlerFunc(s.serveHTTP))
+	// A gateway answers a long URL 414 (see WithMaxURLLength), not Go's 431.
+	s.ts.Config.MaxHeaderBytes = max(cfg.maxURL, http.DefaultMaxHeaderBytes) + 64<<20
+	s.ts.Start()
 	s.URL = s.ts.URL + "/"
 	return s
 }
@@ -331,7 +361,8 @@ func (s *Server) popFault(action string) Fault {
 // Requests returns how many requests with the given Action passed all the
 // gateway checks (valid parameters, signature, token, timestamp, nonce, known
 // action) and so reached the action, including those then answered or broken
-// by an injected Fault (a Throttle included) and those the action itself
+// by an injected Fault (a Throttle included) or refused by the rate limit
+// (WithRateLimit), and those the action itself
 // rejected (for example for a missing parameter). Requests rejected by the
 // gateway are not counted.
 func (s *Server) Requests(action string) int {
@@ -404,17 +435,31 @@ func (s *Server) now() time.Time { return s.cfg.clock() }
 // serveHTTP is the Server's handler.
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	reqID := newRequestID()
-	params, format, gwErr := s.gateway(r)
+	if len(r.RequestURI) > s.cfg.maxURL {
+		writeURITooLong(w, reqID)
+		return
+	}
+	params, action, format, gwErr := s.gateway(r)
 	if gwErr != nil {
 		writeResult(w, reqID, format, "", gwErr.result(reqID))
 		return
 	}
-	action := params["Action"]
 
 	s.mu.Lock()
 	s.requests[action]++
-	f := s.popFault(action)
+	wait, limited := s.limiter.take(s.now())
+	var f Fault
+	if limited {
+		s.throttled++ // queued faults wait for a request that gets through
+	} else {
+		f = s.popFault(action)
+	}
 	s.mu.Unlock()
+	if limited {
+		w.Header().Set("X-Ratelimit-User-Api", s.limiter.hint(wait))
+		writeResult(w, reqID, format, action, errThrottled.result(reqID))
+		return
+	}
 
 	switch f.kind {
 	case faultThrottle:
@@ -559,40 +604,56 @@ type signedRequest struct {
 	verify func(secret string) (bool, string)
 }
 
+// maxBody is the largest request body the Server reads.
+const maxBody = 32 << 20
+
 // gateway runs the gateway checks and returns the merged parameters, the
 // action and the response format.
-func (s *Server) gateway(r *http.Request) (map[string]string, string, *gatewayError) {
+func (s *Server) gateway(r *http.Request) (map[string]string, string, string, *gatewayError) {
 	format := formatOf(r.URL.Query().Get("Format"))
 	if r.Method != http.MethodGet && r.Method != http.MethodPost {
-		return nil, format, &gatewayError{http.StatusBadRequest, "UnsupportedHTTPMethod",
+		return nil, "", format, &gatewayError{http.StatusBadRequest, "UnsupportedHTTPMethod",
 			"This http method is not supported."}
 	}
+	// V3 hashes the exact body bytes, so keep them before parsing the form.
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	if err != nil || len(body) > maxBody {
+		return nil, "", format, &gatewayError{http.StatusBadRequest, "InvalidParameter",
+			"The request body could not be read."}
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
 	if err := r.ParseForm(); err != nil {
-		return nil, format, &gatewayError{http.StatusBadRequest, "InvalidParameter",
+		return nil, "", format, &gatewayError{http.StatusBadRequest, "InvalidParameter",
 			"The request parameters could not be parsed."}
 	}
 	format = formatOf(r.Form.Get("Format"))
 	if !validFormat(r.Form.Get("Format")) {
-		return nil, format, &gatewayError{http.StatusBadRequest, "InvalidParameter.Format",
+		return nil, "", format, &gatewayError{http.StatusBadRequest, "InvalidParameter.Format",
 			"Specified parameter Format is not valid."}
 	}
 	params := make(map[string]string, len(r.Form))
 	for k, vs := range r.Form {
 		for _, v := range vs[1:] {
 			if v != vs[0] {
-				return nil, format, errInvalid(k)
+				return nil, "", format, errInvalid(k)
 			}
 		}
 		params[k] = vs[0]
 	}
-	sr, gwErr := parseV2(r, params)
+	var sr *signedRequest
+	var gwErr *gatewayError
+	if r.Header.Get("Authorization") != "" {
+		sr, gwErr = parseV3(r, params, body)
+	} else {
+		sr, gwErr = parseV2(r, params)
+	}
 	if gwErr != nil {
-		return nil, format, gwErr
+		return nil, "", format, gwErr
 	}
 	if gwErr := s.checkSigned(sr); gwErr != nil {
-		return nil, format, gwErr
+		return nil, "", format, gwErr
 	}
-	return sr.params, format, nil
+	return sr.params, sr.action, format, nil
 }
 
 // parseV2 checks the common parameters of a signature V2 (HMAC-SHA1)
