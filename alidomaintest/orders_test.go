@@ -409,3 +409,57 @@ func fnum(t *testing.T, v any) float64 {
 	}
 	return f
 }
+
+// With a task duration, an order takes effect only once final, and a second
+// order of the same kind meanwhile fails as in progress.
+func TestOrdersTakeEffectWhenFinal(t *testing.T) {
+	clock := newFakeClock()
+	srv := newTestServer(t, WithClock(clock.Now), WithTaskDuration(30*time.Second))
+	c := newCaller(t, srv)
+	exp := clock.Now().AddDate(0, 1, 0)
+	srv.AddDomain("r.com", exp, Normal())
+	srv.AddTransferable("t.com", "code", exp)
+	srv.AddAvailable("n.com")
+	srv.AddRegistrantProfile(1)
+
+	renew := map[string]string{"DomainName": "r.com", "CurrentExpirationDate": ms(exp), "SubscriptionDuration": "1"}
+	transfer := map[string]string{"DomainName": "t.com", "AuthorizationCode": "code", "RegistrantProfileId": "1"}
+	register := map[string]string{"DomainName": "n.com", "RegistrantProfileId": "1"}
+	first, second := map[string]string{}, map[string]string{}
+	for action, p := range map[string]map[string]string{
+		ActionSaveSingleTaskForCreatingOrderRenew:    renew,
+		ActionSaveSingleTaskForCreatingOrderTransfer: transfer,
+		ActionSaveSingleTaskForCreatingOrderActivate: register,
+	} {
+		first[action] = c.ok(action, p)["TaskNo"].(string)
+		second[action] = c.ok(action, p)["TaskNo"].(string)
+		wantDetail(t, onlyDetail(t, c, first[action], p["DomainName"]), 0, "", srv.taskType(actions[action].order))
+	}
+	if info, _ := srv.Domain("r.com"); !info.Expires.Equal(truncMS(exp)) {
+		t.Error("the renewal took effect before it was final")
+	}
+	for _, name := range []string{"t.com", "n.com"} {
+		if _, held := srv.Domain(name); held {
+			t.Errorf("%s arrived before its order was final", name)
+		}
+		if srv.Orders(name) != 1 || srv.Submissions(name) != 2 {
+			t.Errorf("%s: Orders %d Submissions %d, want 1 2 (a pending success is booked)", name, srv.Orders(name), srv.Submissions(name))
+		}
+	}
+	clock.Advance(30 * time.Second)
+	if info, _ := srv.Domain("r.com"); !info.Expires.Equal(truncMS(exp).AddDate(1, 0, 0)) {
+		t.Errorf("r.com expires %v after the renewal", info.Expires)
+	}
+	if info, held := srv.Domain("t.com"); !held || !info.Expires.Equal(truncMS(exp).AddDate(1, 0, 0)) {
+		t.Errorf("t.com after the transfer: %+v %v", info, held)
+	}
+	if info, held := srv.Domain("n.com"); !held || !info.Registered.Equal(truncMS(clock.Now())) {
+		t.Errorf("n.com after the registration: %+v %v", info, held)
+	}
+	for action, no := range first {
+		name := map[string]string{ActionSaveSingleTaskForCreatingOrderRenew: "r.com",
+			ActionSaveSingleTaskForCreatingOrderTransfer: "t.com", ActionSaveSingleTaskForCreatingOrderActivate: "n.com"}[action]
+		wantDetail(t, onlyDetail(t, c, no, name), 2, MsgSuccess, srv.taskType(actions[action].order))
+		wantDetail(t, onlyDetail(t, c, second[action], name), 3, MsgOrderInProgress, srv.taskType(actions[action].order))
+	}
+}
