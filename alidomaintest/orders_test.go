@@ -463,3 +463,71 @@ func TestOrdersTakeEffectWhenFinal(t *testing.T) {
 		wantDetail(t, onlyDetail(t, c, second[action], name), 3, MsgOrderInProgress, srv.taskType(actions[action].order))
 	}
 }
+
+// Every new action answers in XML too, rooted at <ActionResponse>, with the
+// same fields as in JSON.
+func TestNewActionsInXML(t *testing.T) {
+	srv := newTestServer(t)
+	c := newCaller(t, srv)
+	exp := time.Now().AddDate(0, 1, 0)
+	srv.AddDomain("a.com", exp, Normal(), InstanceID("S1"))
+	srv.AddTransferable("t.com", "code", exp)
+	srv.AddAvailable("n.com")
+	srv.AddRegistrantProfile(1)
+	srv.SetPrice("a.com", PriceRenew, 10, "USD")
+	for action, p := range map[string]map[string]string{
+		ActionSaveBatchTaskForCreatingOrderRenew:     {"OrderRenewParam.1.DomainName": "a.com", "OrderRenewParam.1.CurrentExpirationDate": ms(exp)},
+		ActionSaveSingleTaskForCreatingOrderTransfer: {"DomainName": "t.com", "AuthorizationCode": "code", "RegistrantProfileId": "1"},
+		ActionSaveBatchTaskForCreatingOrderTransfer:  {"OrderTransferParam.1.DomainName": "x.com", "OrderTransferParam.1.AuthorizationCode": "c", "OrderTransferParam.1.RegistrantProfileId": "1"},
+		ActionSaveSingleTaskForCreatingOrderActivate: {"DomainName": "n.com", "RegistrantProfileId": "1"},
+		ActionSaveBatchTaskForCreatingOrderActivate:  {"OrderActivateParam.1.DomainName": "m.com", "OrderActivateParam.1.RegistrantProfileId": "1"},
+		ActionQueryDomainByDomainName:                {"DomainName": "a.com"},
+		ActionCheckDomain:                            {"DomainName": "a.com"},
+		ActionQueryDomainRealTimePrice:               {"Currency": "USD", "DomainItem": `[{"Action":"renew","DomainName":"a.com"}]`},
+		ActionSetupDomainAutoRenew:                   {"InstanceId": "S1", "Operation": "SET"},
+	} {
+		p["Format"] = "XML"
+		resp, body := c.do(action, call{params: p})
+		var doc struct {
+			XMLName         xml.Name
+			RequestID       string `xml:"RequestId"`
+			TaskNo          string
+			InstanceID      string `xml:"InstanceId"`
+			Avail           string
+			Result          bool
+			StaticPriceInfo struct {
+				PriceInfo []struct {
+					Action string  `xml:"action"`
+					Money  float64 `xml:"money"`
+				}
+			}
+			Module struct {
+				DomainPrices []struct{ Price float64 }
+			}
+		}
+		if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/xml") || xml.Unmarshal(body, &doc) != nil ||
+			doc.XMLName.Local != action+"Response" || doc.RequestID == "" {
+			t.Errorf("%s: %d %s", action, resp.StatusCode, body)
+			continue
+		}
+		var ok bool
+		switch action {
+		case ActionQueryDomainByDomainName:
+			ok = doc.InstanceID == "S1"
+		case ActionCheckDomain:
+			ok = doc.Avail == "0" && len(doc.StaticPriceInfo.PriceInfo) == 1 && doc.StaticPriceInfo.PriceInfo[0].Money == 10
+		case ActionQueryDomainRealTimePrice:
+			ok = len(doc.Module.DomainPrices) == 1 && doc.Module.DomainPrices[0].Price == 10
+		case ActionSetupDomainAutoRenew:
+			ok = doc.Result
+		default:
+			ok = doc.TaskNo != ""
+		}
+		if !ok {
+			t.Errorf("%s: fields missing in %s", action, body)
+		}
+	}
+	if srv.Orders("t.com") != 1 || srv.Orders("n.com") != 1 || srv.Orders("a.com") != 1 {
+		t.Error("XML orders were not booked")
+	}
+}
