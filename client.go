@@ -297,6 +297,7 @@ func (m *wireMeta) requestID() string { return m.RequestID }
 type attempt struct {
 	status    int
 	requestID string
+	code      string // the service's error code, for classify
 	kind      failureKind
 	written   bool  // the request may have reached the server
 	err       error // the failure, already safe to show
@@ -341,7 +342,7 @@ func (c *Client) invoke(ctx context.Context, op *operation, ps params, out respo
 		meta.Attempts++
 		start := time.Now()
 		a := c.send(ctx, o, d, &s, ps, out)
-		dec, reason := classify(op.idempotent, a.written, a.kind)
+		dec, reason := classify(op.idempotent, a.written, a.kind, a.status, a.code)
 		last := meta.Attempts >= d.retry.MaxAttempts
 		if dec == decideRetry && last {
 			dec, reason = decideDone, reason+"; no attempts left"
@@ -497,7 +498,7 @@ func (c *Client) send(ctx context.Context, o *Options, d *derived, s *signing, p
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		e := parseAPIError(s.op.action, resp.StatusCode, body)
 		e.Message = scrub(e.Message, &s.creds)
-		a.requestID, a.err = e.RequestID, e
+		a.requestID, a.code, a.err = e.RequestID, e.Code, e
 		switch {
 		case e.throttled():
 			a.kind = failThrottled

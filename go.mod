@@ -4,6 +4,8 @@ go 1.23
 
 require github.com/google/go-querystring v1.0.0
 
+require golang.org/x/net v0.35.0 // indirect
+
 require (
 	github.com/stretchr/testify v1.12.1
 	go.yaml.in/yaml/v3 v3.0.5 // indirect
