@@ -24,7 +24,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
@@ -141,23 +140,10 @@ const (
 var defaultHTTPClient = newHTTPClient(DefaultAttemptTimeout, DefaultDialTimeout)
 
 // newHTTPClient returns the default kind of HTTP client with the given
-// per-attempt and dial timeouts.
+// per-attempt and dial timeouts (transport.go; paid orders use its
+// HTTP/1.1-only twin).
 func newHTTPClient(attempt, dial time.Duration) *http.Client {
-	return &http.Client{
-		Timeout: attempt,
-		Transport: &http.Transport{
-			Proxy:                 http.ProxyFromEnvironment,
-			DialContext:           (&net.Dialer{Timeout: dial, KeepAlive: 30 * time.Second}).DialContext,
-			TLSHandshakeTimeout:   dial,
-			ResponseHeaderTimeout: attempt,
-			MaxIdleConnsPerHost:   16,
-			IdleConnTimeout:       90 * time.Second,
-			ForceAttemptHTTP2:     true,
-		},
-		// A POST redirected by the client would become a GET elsewhere; an
-		// RPC endpoint never redirects, so a 3xx is returned as an error.
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}
+	return newSDKHTTPClient(attempt, dial, nil)
 }
 
 // New returns a Client configured by opts, changed by each optFn in order.
@@ -424,6 +410,7 @@ func (s *signing) signedQuery(ps params, format string, now time.Time, nonce str
 // holds the flags and the hooks' struct.
 type attemptTrace struct {
 	wrote, gotConn atomic.Bool
+	sends          sendCounter // transport.go: replays within the attempt
 	trace          httptrace.ClientTrace
 }
 
@@ -439,9 +426,10 @@ func (c *Client) send(ctx context.Context, o *Options, d *derived, s *signing, p
 		tr = new(attemptTrace)
 		tr.trace = httptrace.ClientTrace{
 			GetConn:      func(string) { tr.gotConn.Store(true) },
-			WroteHeaders: func() { tr.wrote.Store(true) },
+			WroteHeaders: func() { tr.wrote.Store(true); tr.sends.wrote() },
 			WroteRequest: func(httptrace.WroteRequestInfo) { tr.wrote.Store(true) },
 		}
+		tr.sends.hook(&tr.trace)
 		rctx = httptrace.WithClientTrace(ctx, &tr.trace)
 	}
 	// The request http.NewRequestWithContext would make, from the endpoint
@@ -460,7 +448,14 @@ func (c *Client) send(ctx context.Context, o *Options, d *derived, s *signing, p
 		Host:       d.host,
 	}).WithContext(rctx)
 
-	resp, err := o.HTTPClient.Do(req)
+	doer := o.HTTPClient
+	if !s.op.idempotent {
+		doer = preparePaid(doer, req) // transport.go: no replay by HTTP/2
+	}
+	resp, err := doer.Do(req)
+	if tr != nil && !s.op.idempotent && tr.sends.replayed() {
+		return replayedAttempt(s.op.action, resp, &tr.sends) // transport.go
+	}
 	// Only an http.Transport that reported the start of the attempt but no
 	// write proves that nothing reached the server. It reports the write once
 	// the request is buffered, so a flush that then fails counts as written:

@@ -4,7 +4,10 @@ go 1.23
 
 require github.com/google/go-querystring v1.0.0
 
-require golang.org/x/net v0.35.0 // indirect
+require (
+	golang.org/x/net v0.35.0
+	golang.org/x/text v0.22.0 // indirect
+)
 
 require (
 	github.com/stretchr/testify v1.12.1

@@ -87,9 +87,10 @@ const (
 	failRejected                     // another error answer (4xx, 3xx)
 	failDecode                       // a 2xx whose body could not be decoded
 	failCanceled                     // the caller's context ended
+	failReplayed                     // the transport may have sent a paid request twice
 )
 
-var failureNames = [...]string{"none", "transport", "throttled", "server", "rejected", "decode", "canceled"}
+var failureNames = [...]string{"none", "transport", "throttled", "server", "rejected", "decode", "canceled", "replayed"}
 
 // String names the kind, for logs.
 func (k failureKind) String() string { return failureNames[k] }
@@ -120,6 +121,10 @@ func classify(idempotent, written bool, kind failureKind, status int, code strin
 		}
 	}
 	switch kind {
+	case failReplayed:
+		if !idempotent {
+			return decideUnknown, "the transport may have sent a paid request more than once"
+		}
 	case failNone:
 		return decideDone, "success"
 	case failRejected:
