@@ -125,13 +125,14 @@ func (e *ValidationError) Error() string {
 //
 // Do not simply submit again: that may pay twice. Find out first with
 // RedeemService.Reconcile (it reads the task list, QueryTaskList and
-// QueryTaskDetailList, for ORDER_REDEEM tasks created since SentAt) and
-// submit only the domains it reports as not found.
+// QueryTaskDetailList, for ORDER_REDEEM tasks created since SentAt minus 20
+// minutes, which covers the service's clock being off by up to the 15
+// minutes it accepts) and submit only the domains it reports as not found.
 type OutcomeUnknownError struct {
 	// Action is the operation whose outcome is unknown.
 	Action string
-	// SentAt is when the last attempt was sent; pass it (minus a margin for
-	// clock skew) to Reconcile.
+	// SentAt is when the last attempt was sent, by this process's clock;
+	// pass it to Reconcile, which itself looks 20 minutes further back.
 	SentAt time.Time
 	// Err is the failure that left the outcome unknown.
 	Err error
