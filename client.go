@@ -462,7 +462,7 @@ func (c *Client) send(ctx context.Context, o *Options, d *derived, s *signing, p
 	// the safe side (its own replay of stale idle connections is safe).
 	a.written = tr == nil || tr.wrote.Load() || !tr.gotConn.Load()
 	if err != nil {
-		a.kind, a.err = failTransport, transportError(ctx, d.endpoint, s.op.action, err)
+		a.kind, a.err = failTransport, transportError(ctx, d.endpoint, s.op.action, err, newScrubber(&s.creds, query))
 		if ctx.Err() != nil {
 			a.kind = failCanceled
 		}
@@ -483,7 +483,7 @@ func (c *Client) send(ctx context.Context, o *Options, d *derived, s *signing, p
 		err = fmt.Errorf("response body larger than %d bytes", maxBodyBytes)
 	}
 	if err != nil {
-		a.kind, a.err = failTransport, fmt.Errorf("alidomain: %s: reading response (HTTP %d): %w", s.op.action, resp.StatusCode, transportError(ctx, d.endpoint, s.op.action, err))
+		a.kind, a.err = failTransport, fmt.Errorf("alidomain: %s: reading response (HTTP %d): %w", s.op.action, resp.StatusCode, transportError(ctx, d.endpoint, s.op.action, err, newScrubber(&s.creds, query)))
 		if ctx.Err() != nil {
 			a.kind = failCanceled
 		}
@@ -491,8 +491,7 @@ func (c *Client) send(ctx context.Context, o *Options, d *derived, s *signing, p
 	}
 	body := buf.Bytes()
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		e := parseAPIError(s.op.action, resp.StatusCode, body)
-		e.Message = scrub(e.Message, &s.creds)
+		e := parseAPIErrorScrubbed(s.op.action, resp.StatusCode, body, newScrubber(&s.creds, query)) // errors.go
 		a.requestID, a.code, a.err = e.RequestID, e.Code, e
 		switch {
 		case e.throttled():
@@ -509,7 +508,7 @@ func (c *Client) send(ctx context.Context, o *Options, d *derived, s *signing, p
 		a.err = fmt.Errorf("alidomain: %s: decoding the response (HTTP %d, %d bytes): %w", s.op.action, resp.StatusCode, len(body), err)
 		return a
 	}
-	a.requestID = out.requestID()
+	a.requestID = oneLine(boundField(out.requestID())) // errors.go: a hostile RequestId stays small
 	if ck, ok := out.(interface{ check() error }); ok {
 		if err := ck.check(); err != nil {
 			a.kind = failDecode
@@ -529,35 +528,6 @@ func decodeBody(body []byte, out any) error {
 		return xml.Unmarshal(trimmed, out)
 	}
 	return json.Unmarshal(trimmed, out)
-}
-
-// transportError returns err with the request URL (which carries the
-// signature and any security token) replaced by the endpoint and action.
-func transportError(ctx context.Context, endpoint, action string, err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		err = &url.Error{Op: ue.Op, URL: endpoint + "?Action=" + action, Err: ue.Err}
-	}
-	if ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
-		err = fmt.Errorf("%w: %w", ctx.Err(), err)
-	}
-	return err
-}
-
-// scrub removes the secret and the security token, in any encoding the
-// service might echo them in (its SignatureDoesNotMatch message quotes the
-// string to sign), from s.
-func scrub(s string, creds *Credentials) string {
-	for _, secret := range [...]string{creds.SecurityToken, creds.AccessKeySecret} {
-		if secret == "" {
-			continue
-		}
-		once := escape(secret)
-		for _, form := range [...]string{escape(once), once, secret} {
-			s = strings.ReplaceAll(s, form, redacted)
-		}
-	}
-	return s
 }
 
 // newNonce returns 32 random hex digits.
