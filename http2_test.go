@@ -10,12 +10,14 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"fmt"
 	"io"
 	"math/big"
 	"net"
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -60,6 +62,9 @@ type h2Server struct {
 	h2fails int
 	conns   []net.Conn
 	wg      sync.WaitGroup
+	// upstream, when set, answers the requests that are not triggered:
+	// they are forwarded to it over HTTP/1.1 and its answer relayed.
+	upstream string
 }
 
 // h2Request is one complete request the server received.
@@ -158,6 +163,29 @@ func answer(action string) string {
 	return `{"RequestId":"R-ORDER","TaskNo":"TASK-1"}`
 }
 
+// respond returns the status, content type and body of the answer to a
+// request for rawPath: the upstream's, or answer's.
+func (s *h2Server) respond(rawPath string) (int, string, []byte) {
+	u, err := url.Parse(rawPath)
+	if err != nil {
+		return 400, "text/plain", []byte("bad path")
+	}
+	if s.upstream == "" {
+		return 200, "application/json", []byte(answer(u.Query().Get("Action")))
+	}
+	req, err := http.NewRequest(http.MethodPost, strings.TrimSuffix(s.upstream, "/")+u.RequestURI(), nil)
+	if err != nil {
+		return 400, "text/plain", []byte("bad path")
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 502, "text/plain", []byte("upstream: " + err.Error())
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, resp.Header.Get("Content-Type"), body
+}
+
 func (s *h2Server) serveH1(c net.Conn) {
 	br := bufio.NewReader(c)
 	for {
@@ -168,9 +196,9 @@ func (s *h2Server) serveH1(c net.Conn) {
 		if _, err := io.Copy(io.Discard, req.Body); err != nil {
 			return
 		}
-		s.record("HTTP/1.1", req.URL.String())
-		body := answer(req.URL.Query().Get("Action"))
-		if _, err := io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "+strconv.Itoa(len(body))+"\r\n\r\n"+body); err != nil {
+		s.record("HTTP/1.1", req.URL.RequestURI())
+		status, ctype, body := s.respond(req.URL.RequestURI())
+		if _, err := fmt.Fprintf(c, "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %d\r\n\r\n%s", status, http.StatusText(status), ctype, len(body), body); err != nil {
 			return
 		}
 	}
@@ -202,16 +230,15 @@ func (s *h2Server) serveH2(c net.Conn) {
 				return fr.WriteGoAway(0, http2.ErrCodeNo, nil)
 			}
 		}
-		u, _ := url.Parse(path)
-		body := answer(u.Query().Get("Action"))
+		status, ctype, body := s.respond(path)
 		hbuf.Reset()
-		enc.WriteField(hpack.HeaderField{Name: ":status", Value: "200"})
-		enc.WriteField(hpack.HeaderField{Name: "content-type", Value: "application/json"})
+		enc.WriteField(hpack.HeaderField{Name: ":status", Value: strconv.Itoa(status)})
+		enc.WriteField(hpack.HeaderField{Name: "content-type", Value: ctype})
 		enc.WriteField(hpack.HeaderField{Name: "content-length", Value: strconv.Itoa(len(body))})
 		if err := fr.WriteHeaders(http2.HeadersFrameParam{StreamID: id, BlockFragment: hbuf.Bytes(), EndHeaders: true}); err != nil {
 			return err
 		}
-		return fr.WriteData(id, true, []byte(body))
+		return fr.WriteData(id, true, body)
 	}
 	for {
 		f, err := fr.ReadFrame()
@@ -401,3 +428,31 @@ func TestSendCounterReplayed(t *testing.T) {
 	assert.Equal(t, decideUnknown, got)
 	assert.Contains(t, a.err.Error(), "more than once")
 }
+
+// HTTP2Front is, for the fault matrix (an external test of this package), a
+// loopback TLS front that speaks HTTP/2 (and HTTP/1.1 to clients that do not
+// offer h2), answers the first complete HTTP/2 requests with a replay trigger
+// after taking them, and forwards the others to an upstream (the simulator).
+type HTTP2Front struct {
+	// URL is the front's endpoint.
+	URL string
+	// SDKClient is built by the SDK's own constructor, trusting the front.
+	SDKClient *http.Client
+	// UserClient is a user's client with HTTP/2 enabled, trusting the front.
+	UserClient *http.Client
+	s          *h2Server
+}
+
+// NewHTTP2Front starts a front whose first `fail` complete HTTP/2 requests
+// get trigger (0 PROTOCOL_ERROR, 1 REFUSED_STREAM, 2 GOAWAY); the others go
+// to upstream.
+func NewHTTP2Front(t *testing.T, trigger, fail int, upstream string) *HTTP2Front {
+	s := newH2Server(t, h2Trigger(trigger), fail)
+	s.upstream = upstream
+	cs := h2Clients(s.pool)
+	return &HTTP2Front{URL: s.url(), SDKClient: cs[0].hc, UserClient: cs[1].hc, s: s}
+}
+
+// Requests returns how many complete requests for action the front took,
+// each one an order for a paid action.
+func (f *HTTP2Front) Requests(action string) int { return len(f.s.requests(action)) }

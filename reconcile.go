@@ -109,7 +109,7 @@ func (s *RedeemService) Reconcile(ctx context.Context, since time.Time, domains 
 			}
 		}
 		if n < max(t.TaskNum, 1) {
-			return nil, fmt.Errorf("alidomain: Reconcile: task %s has %d domains but the service listed %d of its details (details appear late): the outcome is still unknown, reconcile again later", t.TaskNo, max(t.TaskNum, 1), n)
+			return nil, fmt.Errorf("alidomain: Reconcile: task %s has %d domains but the service listed %d of its details (details appear late): the outcome is still unknown, reconcile again later", oneLine(boundField(t.TaskNo)), max(t.TaskNum, 1), n)
 		}
 	}
 
