@@ -379,15 +379,34 @@ func TestHTTP2ReadsKeepHTTP2AndMayBeReplayed(t *testing.T) {
 // The SDK's HTTP/1 wire for paid orders is unchanged: no body, and
 // Content-Length: 0, not chunked.
 func TestPaidOrderHTTP1WireUnchanged(t *testing.T) {
+	var mu sync.Mutex
 	var te []string
 	var cl int64 = -2
-	ts := newH1Recorder(t, func(r *http.Request) { te, cl = r.TransferEncoding, r.ContentLength })
+	ts := newH1Recorder(t, func(r *http.Request) { mu.Lock(); te, cl = r.TransferEncoding, r.ContentLength; mu.Unlock() })
+	seen := func() ([]string, int64) { mu.Lock(); defer mu.Unlock(); return te, cl }
 	c, err := New(Options{Endpoint: ts, Credentials: StaticCredentials(testKeyID, testSecret), HTTPClient: newSDKHTTPClient(10*time.Second, 10*time.Second, nil)})
 	require.NoError(t, err)
 	_, err = c.Redeem.SubmitBatch(context.Background(), twoDomains())
 	require.NoError(t, err)
-	assert.Empty(t, te)
-	assert.EqualValues(t, 0, cl)
+	gotTE, gotCL := seen()
+	assert.Empty(t, gotTE)
+	assert.EqualValues(t, 0, gotCL)
+
+	// Through a user's client the body is one that cannot be replayed:
+	// over HTTP/1 it goes chunked and empty.
+	c, err = New(Options{Endpoint: ts, Credentials: StaticCredentials(testKeyID, testSecret), HTTPClient: &http.Client{}})
+	require.NoError(t, err)
+	_, err = c.Redeem.SubmitBatch(context.Background(), twoDomains())
+	require.NoError(t, err)
+	gotTE, gotCL = seen()
+	assert.Equal(t, []string{"chunked"}, gotTE)
+	assert.EqualValues(t, -1, gotCL)
+	// Reads keep their body-less wire.
+	_, err = c.Tasks.List(context.Background(), nil)
+	require.NoError(t, err)
+	gotTE, gotCL = seen()
+	assert.Empty(t, gotTE)
+	assert.EqualValues(t, 0, gotCL)
 }
 
 // newH1Recorder serves HTTP/1.1 on loopback, calling seen for each request.
