@@ -15,6 +15,7 @@ import (
 	"math/big"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"strconv"
 	"strings"
@@ -426,26 +427,36 @@ func newH1Recorder(t *testing.T, seen func(*http.Request)) string {
 // The defence: a second write, or a second connection after a write, in
 // one attempt makes a paid order's outcome unknown, never retried.
 func TestSendCounterReplayed(t *testing.T) {
-	var c sendCounter
-	assert.False(t, c.replayed())
-	c.conns.Add(1)
-	c.wrote()
-	assert.False(t, c.replayed(), "one connection, one write")
-	c.conns.Add(1)
-	assert.True(t, c.replayed(), "a second connection after a write")
-	var d sendCounter
-	d.conns.Add(1)
-	d.wrote()
-	d.wrote()
-	assert.True(t, d.replayed(), "two writes")
-	var e sendCounter
-	e.conns.Add(2)
-	assert.False(t, e.replayed(), "connections without a write send nothing")
+	var trace httptrace.ClientTrace
+	count := func(events string) *sendCounter {
+		c := new(sendCounter)
+		c.hook(&trace)
+		for _, e := range events {
+			switch e {
+			case 'c':
+				trace.GotConn(httptrace.GotConnInfo{})
+			case 'w':
+				c.wrote()
+			}
+		}
+		return c
+	}
+	for events, want := range map[string]bool{
+		"":    false,
+		"cw":  false, // one connection, one write
+		"ccw": false, // a connection found unusable before anything was written
+		"cwc": true,  // a connection after a write
+		"cww": true,  // two writes
+		"cc":  false,
+	} {
+		assert.Equal(t, want, count(events).replayed(), "events %q", events)
+	}
 
-	a := replayedAttempt(actionBatch, nil, &d)
+	a := replayedAttempt(actionBatch, nil, count("cwcw"))
 	got, _ := classify(false, a.written, a.kind, a.status, a.code)
 	assert.Equal(t, decideUnknown, got)
 	assert.Contains(t, a.err.Error(), "more than once")
+	assert.Contains(t, a.err.Error(), "2 writes, 2 connections")
 }
 
 // HTTP2Front is, for the fault matrix (an external test of this package), a

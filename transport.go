@@ -25,8 +25,8 @@ import (
 //     without GetBody, which HTTP/2 refuses to replay once the request has
 //     started (over HTTP/1 that body is sent chunked, as "0\r\n\r\n");
 //   - in defence, the attempt's trace counts connections and writes: a
-//     second write, or a second connection after a write, makes the
-//     attempt's outcome unknown, and it is never retried.
+//     second write, or a connection got after a write, makes the attempt's
+//     outcome unknown, whatever the answer, and it is never retried.
 
 // h1Twins maps each transport the SDK made to its HTTP/1.1-only twin.
 var h1Twins sync.Map // *http.Transport -> *http.Transport
@@ -112,26 +112,34 @@ func (emptyBody) Read([]byte) (int, error) { return 0, io.EOF }
 func (emptyBody) Close() error             { return nil }
 
 // sendCounter counts, within one attempt, the connections the transport got
-// and the times it wrote the request's headers.
+// and the times it wrote the request's headers, and notes a replay: a
+// second write, or a connection got after a write.
 type sendCounter struct {
 	conns, writes atomic.Int32
+	again         atomic.Bool
 }
 
-// hook adds the counter's hooks to trace.
+// hook adds the counter's GotConn hook to trace.
 func (c *sendCounter) hook(trace *httptrace.ClientTrace) {
-	trace.GotConn = func(httptrace.GotConnInfo) { c.conns.Add(1) }
+	trace.GotConn = func(httptrace.GotConnInfo) {
+		if c.writes.Load() > 0 {
+			c.again.Store(true)
+		}
+		c.conns.Add(1)
+	}
 }
 
 // wrote records one write of the headers.
-func (c *sendCounter) wrote() { c.writes.Add(1) }
+func (c *sendCounter) wrote() {
+	if c.writes.Add(1) > 1 {
+		c.again.Store(true)
+	}
+}
 
 // replayed reports whether the transport may have sent the request more
-// than once: two writes, or a second connection after the request was
-// written.
-func (c *sendCounter) replayed() bool {
-	w := c.writes.Load()
-	return w >= 2 || w >= 1 && c.conns.Load() >= 2
-}
+// than once. A new connection before any write (a connection found unusable
+// first) is no replay.
+func (c *sendCounter) replayed() bool { return c.again.Load() }
 
 // replayedAttempt is the attempt of a paid order that the transport may have
 // sent more than once: its outcome is unknown whatever the answer, and it is
