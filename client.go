@@ -505,7 +505,7 @@ func (c *Client) send(ctx context.Context, o *Options, d *derived, s *signing, p
 	}
 	if err := decodeBody(body, out); err != nil {
 		a.kind = failDecode
-		a.err = fmt.Errorf("alidomain: %s: decoding the response (HTTP %d, %d bytes): %w", s.op.action, resp.StatusCode, len(body), err)
+		a.err = fmt.Errorf("alidomain: %s: decoding the response (HTTP %d, %d bytes): %w", s.op.action, resp.StatusCode, len(body), scrubError(err, newScrubber(&s.creds, query))) // errors.go: bounded
 		return a
 	}
 	a.requestID = oneLine(boundField(out.requestID())) // errors.go: a hostile RequestId stays small

@@ -239,3 +239,14 @@ func TestScrubbedErrorsKeepMatching(t *testing.T) {
 	_, err = io.ReadAll(strings.NewReader(""))
 	require.NoError(t, err)
 }
+
+// A decoder's error about a hostile 2xx body (an XML element name of 1 MB)
+// is bounded too.
+func TestDecodeErrorsAreBounded(t *testing.T) {
+	c, ts := setup(t)
+	name := strings.Repeat("A", 1<<20)
+	ts.reply("QueryTaskList", 200, "<"+name+"></b>")
+	_, _, err := invokeRead(c, context.Background())
+	require.Error(t, err)
+	assert.Less(t, len(err.Error()), 8<<10, "a %d-byte error", len(err.Error()))
+}
