@@ -24,7 +24,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
@@ -141,23 +140,10 @@ const (
 var defaultHTTPClient = newHTTPClient(DefaultAttemptTimeout, DefaultDialTimeout)
 
 // newHTTPClient returns the default kind of HTTP client with the given
-// per-attempt and dial timeouts.
+// per-attempt and dial timeouts (transport.go; paid orders use its
+// HTTP/1.1-only twin).
 func newHTTPClient(attempt, dial time.Duration) *http.Client {
-	return &http.Client{
-		Timeout: attempt,
-		Transport: &http.Transport{
-			Proxy:                 http.ProxyFromEnvironment,
-			DialContext:           (&net.Dialer{Timeout: dial, KeepAlive: 30 * time.Second}).DialContext,
-			TLSHandshakeTimeout:   dial,
-			ResponseHeaderTimeout: attempt,
-			MaxIdleConnsPerHost:   16,
-			IdleConnTimeout:       90 * time.Second,
-			ForceAttemptHTTP2:     true,
-		},
-		// A POST redirected by the client would become a GET elsewhere; an
-		// RPC endpoint never redirects, so a 3xx is returned as an error.
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}
+	return newSDKHTTPClient(attempt, dial, nil)
 }
 
 // New returns a Client configured by opts, changed by each optFn in order.
@@ -297,6 +283,7 @@ func (m *wireMeta) requestID() string { return m.RequestID }
 type attempt struct {
 	status    int
 	requestID string
+	code      string // the service's error code, for classify
 	kind      failureKind
 	written   bool  // the request may have reached the server
 	err       error // the failure, already safe to show
@@ -341,7 +328,7 @@ func (c *Client) invoke(ctx context.Context, op *operation, ps params, out respo
 		meta.Attempts++
 		start := time.Now()
 		a := c.send(ctx, o, d, &s, ps, out)
-		dec, reason := classify(op.idempotent, a.written, a.kind)
+		dec, reason := classify(op.idempotent, a.written, a.kind, a.status, a.code)
 		last := meta.Attempts >= d.retry.MaxAttempts
 		if dec == decideRetry && last {
 			dec, reason = decideDone, reason+"; no attempts left"
@@ -423,6 +410,7 @@ func (s *signing) signedQuery(ps params, format string, now time.Time, nonce str
 // holds the flags and the hooks' struct.
 type attemptTrace struct {
 	wrote, gotConn atomic.Bool
+	sends          sendCounter // transport.go: replays within the attempt
 	trace          httptrace.ClientTrace
 }
 
@@ -438,9 +426,10 @@ func (c *Client) send(ctx context.Context, o *Options, d *derived, s *signing, p
 		tr = new(attemptTrace)
 		tr.trace = httptrace.ClientTrace{
 			GetConn:      func(string) { tr.gotConn.Store(true) },
-			WroteHeaders: func() { tr.wrote.Store(true) },
+			WroteHeaders: func() { tr.wrote.Store(true); tr.sends.wrote() },
 			WroteRequest: func(httptrace.WroteRequestInfo) { tr.wrote.Store(true) },
 		}
+		tr.sends.hook(&tr.trace)
 		rctx = httptrace.WithClientTrace(ctx, &tr.trace)
 	}
 	// The request http.NewRequestWithContext would make, from the endpoint
@@ -459,14 +448,21 @@ func (c *Client) send(ctx context.Context, o *Options, d *derived, s *signing, p
 		Host:       d.host,
 	}).WithContext(rctx)
 
-	resp, err := o.HTTPClient.Do(req)
+	doer := o.HTTPClient
+	if !s.op.idempotent {
+		doer = preparePaid(doer, req) // transport.go: no replay by HTTP/2
+	}
+	resp, err := doer.Do(req)
+	if tr != nil && !s.op.idempotent && tr.sends.replayed() {
+		return replayedAttempt(s.op.action, resp, &tr.sends) // transport.go
+	}
 	// Only an http.Transport that reported the start of the attempt but no
 	// write proves that nothing reached the server. It reports the write once
 	// the request is buffered, so a flush that then fails counts as written:
 	// the safe side (its own replay of stale idle connections is safe).
 	a.written = tr == nil || tr.wrote.Load() || !tr.gotConn.Load()
 	if err != nil {
-		a.kind, a.err = failTransport, transportError(ctx, d.endpoint, s.op.action, err)
+		a.kind, a.err = failTransport, transportError(ctx, d.endpoint, s.op.action, err, newScrubber(&s.creds, query))
 		if ctx.Err() != nil {
 			a.kind = failCanceled
 		}
@@ -487,7 +483,7 @@ func (c *Client) send(ctx context.Context, o *Options, d *derived, s *signing, p
 		err = fmt.Errorf("response body larger than %d bytes", maxBodyBytes)
 	}
 	if err != nil {
-		a.kind, a.err = failTransport, fmt.Errorf("alidomain: %s: reading response (HTTP %d): %w", s.op.action, resp.StatusCode, transportError(ctx, d.endpoint, s.op.action, err))
+		a.kind, a.err = failTransport, fmt.Errorf("alidomain: %s: reading response (HTTP %d): %w", s.op.action, resp.StatusCode, transportError(ctx, d.endpoint, s.op.action, err, newScrubber(&s.creds, query)))
 		if ctx.Err() != nil {
 			a.kind = failCanceled
 		}
@@ -495,9 +491,8 @@ func (c *Client) send(ctx context.Context, o *Options, d *derived, s *signing, p
 	}
 	body := buf.Bytes()
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		e := parseAPIError(s.op.action, resp.StatusCode, body)
-		e.Message = scrub(e.Message, &s.creds)
-		a.requestID, a.err = e.RequestID, e
+		e := parseAPIErrorScrubbed(s.op.action, resp.StatusCode, body, newScrubber(&s.creds, query)) // errors.go
+		a.requestID, a.code, a.err = e.RequestID, e.Code, e
 		switch {
 		case e.throttled():
 			a.kind = failThrottled
@@ -510,10 +505,10 @@ func (c *Client) send(ctx context.Context, o *Options, d *derived, s *signing, p
 	}
 	if err := decodeBody(body, out); err != nil {
 		a.kind = failDecode
-		a.err = fmt.Errorf("alidomain: %s: decoding the response (HTTP %d, %d bytes): %w", s.op.action, resp.StatusCode, len(body), err)
+		a.err = fmt.Errorf("alidomain: %s: decoding the response (HTTP %d, %d bytes): %w", s.op.action, resp.StatusCode, len(body), scrubError(err, newScrubber(&s.creds, query))) // errors.go: bounded
 		return a
 	}
-	a.requestID = out.requestID()
+	a.requestID = oneLine(boundField(out.requestID())) // errors.go: a hostile RequestId stays small
 	if ck, ok := out.(interface{ check() error }); ok {
 		if err := ck.check(); err != nil {
 			a.kind = failDecode
@@ -533,35 +528,6 @@ func decodeBody(body []byte, out any) error {
 		return xml.Unmarshal(trimmed, out)
 	}
 	return json.Unmarshal(trimmed, out)
-}
-
-// transportError returns err with the request URL (which carries the
-// signature and any security token) replaced by the endpoint and action.
-func transportError(ctx context.Context, endpoint, action string, err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		err = &url.Error{Op: ue.Op, URL: endpoint + "?Action=" + action, Err: ue.Err}
-	}
-	if ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
-		err = fmt.Errorf("%w: %w", ctx.Err(), err)
-	}
-	return err
-}
-
-// scrub removes the secret and the security token, in any encoding the
-// service might echo them in (its SignatureDoesNotMatch message quotes the
-// string to sign), from s.
-func scrub(s string, creds *Credentials) string {
-	for _, secret := range [...]string{creds.SecurityToken, creds.AccessKeySecret} {
-		if secret == "" {
-			continue
-		}
-		once := escape(secret)
-		for _, form := range [...]string{escape(once), once, secret} {
-			s = strings.ReplaceAll(s, form, redacted)
-		}
-	}
-	return s
 }
 
 // newNonce returns 32 random hex digits.

@@ -2,10 +2,13 @@ package alidomain
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"net/url"
+	"sort"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -49,19 +52,19 @@ type APIError struct {
 func (e *APIError) Error() string {
 	var b strings.Builder
 	b.WriteString("alidomain: ")
-	b.WriteString(e.Action)
+	b.WriteString(oneLine(boundField(e.Action)))
 	fmt.Fprintf(&b, ": HTTP %d", e.HTTPStatus)
 	if e.Code != "" {
 		b.WriteString(" ")
-		b.WriteString(e.Code)
+		b.WriteString(oneLine(boundField(e.Code)))
 	}
 	if e.Message != "" {
 		b.WriteString(": ")
-		b.WriteString(oneLine(e.Message))
+		b.WriteString(oneLine(boundField(e.Message)))
 	}
 	if e.RequestID != "" {
 		b.WriteString(" (RequestId ")
-		b.WriteString(e.RequestID)
+		b.WriteString(oneLine(boundField(e.RequestID)))
 		b.WriteString(")")
 	}
 	return b.String()
@@ -125,13 +128,14 @@ func (e *ValidationError) Error() string {
 //
 // Do not simply submit again: that may pay twice. Find out first with
 // RedeemService.Reconcile (it reads the task list, QueryTaskList and
-// QueryTaskDetailList, for ORDER_REDEEM tasks created since SentAt) and
-// submit only the domains it reports as not found.
+// QueryTaskDetailList, for ORDER_REDEEM tasks created since SentAt minus 20
+// minutes, which covers the service's clock being off by up to the 15
+// minutes it accepts) and submit only the domains it reports as not found.
 type OutcomeUnknownError struct {
 	// Action is the operation whose outcome is unknown.
 	Action string
-	// SentAt is when the last attempt was sent; pass it (minus a margin for
-	// clock skew) to Reconcile.
+	// SentAt is when the last attempt was sent, by this process's clock;
+	// pass it to Reconcile, which itself looks 20 minutes further back.
 	SentAt time.Time
 	// Err is the failure that left the outcome unknown.
 	Err error
@@ -171,9 +175,15 @@ const maxExcerpt = 256
 
 // parseAPIError builds an *APIError from a non-2xx response body. A body that
 // is not an error document still gives an *APIError with the status and a
-// short excerpt of the body.
+// short excerpt of the body. Secret parameters' values are redacted by name.
 func parseAPIError(action string, status int, body []byte) *APIError {
-	e := &APIError{Action: action, HTTPStatus: status}
+	return parseAPIErrorScrubbed(action, status, body, nil)
+}
+
+// parseAPIErrorScrubbed is parseAPIError with every field scrubbed by sc
+// (before an excerpt is cut) and bounded to maxField bytes.
+func parseAPIErrorScrubbed(action string, status int, body []byte, sc *scrubber) *APIError {
+	e := &APIError{Action: boundField(action), HTTPStatus: status}
 	var eb errorBody
 	var err error
 	trimmed := bytes.TrimSpace(body)
@@ -185,15 +195,16 @@ func parseAPIError(action string, status int, body []byte) *APIError {
 	default:
 		err = errors.New("not an error document")
 	}
+	field := func(s string) string { return boundField(sc.scrub(s)) }
 	if err != nil || eb.Code == "" {
-		e.Message = excerpt(trimmed)
+		e.Message = excerpt([]byte(sc.scrub(string(trimmed[:min(len(trimmed), 2*maxScrubbed)]))))
 		if err == nil {
-			e.RequestID = eb.RequestID
+			e.RequestID = field(eb.RequestID)
 		}
 		return e
 	}
-	e.Code, e.Message, e.Recommend = eb.Code, eb.Message, eb.Recommend
-	e.RequestID, e.HostID = eb.RequestID, eb.HostID
+	e.Code, e.Message, e.Recommend = field(eb.Code), field(eb.Message), field(eb.Recommend)
+	e.RequestID, e.HostID = field(eb.RequestID), field(eb.HostID)
 	return e
 }
 
@@ -218,4 +229,331 @@ func oneLine(s string) string {
 		return s
 	}
 	return strings.Join(strings.Fields(s), " ")
+}
+
+// maxField bounds each text field that reaches an error (a RequestId,
+// Message, Code, ...) so that a hostile answer cannot make a huge error.
+const maxField = 1 << 10
+
+// maxScrubbed bounds how much of a body or an error text is scrubbed and
+// kept; the rest is cut (after scrubbing).
+const maxScrubbed = 64 << 10
+
+// truncatedMark ends a field cut to maxField.
+const truncatedMark = "...[truncated]"
+
+// boundField returns s cut to maxField bytes (at a character boundary, with
+// truncatedMark).
+func boundField(s string) string {
+	if len(s) <= maxField {
+		return s
+	}
+	n := maxField
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return strings.ToValidUTF8(s[:n], "\uFFFD") + truncatedMark
+}
+
+// secretParams are the parameter names whose values are redacted wherever
+// they appear in an error: a query, a form, JSON, a quoted string to sign.
+var secretParams = []string{"Signature", "SecurityToken", "AccessKeySecret", "AuthorizationCode"}
+
+// scrubber removes one attempt's secrets from text that reaches an error:
+// the signed query, the AccessKeySecret, the SecurityToken and the
+// Signature, in every encoding, and any value of a secret parameter by
+// name. A nil scrubber still redacts by name.
+type scrubber struct {
+	forms    []string // exact texts to redact, longest first
+	prefixed []string // forms of the secrets (not of the query) whose prefixes are redacted too
+}
+
+// newScrubber returns the scrubber for an attempt signed with creds whose
+// signed query is query (empty when unknown).
+func newScrubber(creds *Credentials, query string) *scrubber {
+	sc := &scrubber{}
+	seen := map[string]bool{}
+	add := func(s string, prefixes bool) {
+		if s == "" {
+			return
+		}
+		once := escape(s)
+		for _, f := range [...]string{s, once, escape(once), url.QueryEscape(s), url.QueryEscape(url.QueryEscape(s)), url.PathEscape(s)} {
+			if f == "" || seen[f] {
+				continue
+			}
+			seen[f] = true
+			sc.forms = append(sc.forms, f)
+			if prefixes && len(f) > minSecretPrefix {
+				sc.prefixed = append(sc.prefixed, f)
+			}
+		}
+	}
+	if query != "" {
+		add(query, false)
+		if i := strings.LastIndex(query, "&Signature="); i >= 0 {
+			sig := query[i+len("&Signature="):]
+			if j := strings.IndexByte(sig, '&'); j >= 0 {
+				sig = sig[:j]
+			}
+			if raw, err := url.QueryUnescape(sig); err == nil {
+				add(raw, true)
+			}
+			add(sig, true)
+		}
+	}
+	if creds != nil {
+		add(creds.SecurityToken, true)
+		add(creds.AccessKeySecret, true)
+	}
+	sort.Slice(sc.forms, func(i, j int) bool { return len(sc.forms[i]) > len(sc.forms[j]) })
+	return sc
+}
+
+// minSecretPrefix is the shortest prefix of a secret that is redacted on
+// its own (a service that truncates its message may quote only a prefix).
+const minSecretPrefix = 12
+
+// scrub returns s without the secrets, cut to maxScrubbed bytes after
+// scrubbing.
+func (sc *scrubber) scrub(s string) string {
+	if len(s) > 2*maxScrubbed {
+		s = s[:2*maxScrubbed]
+	}
+	if sc != nil {
+		for _, f := range sc.forms {
+			s = replaceFold(s, f)
+		}
+		for _, f := range sc.prefixed {
+			s = redactPrefixes(s, f)
+		}
+	}
+	s = redactParams(s)
+	if len(s) > maxScrubbed {
+		n := maxScrubbed
+		for n > 0 && !utf8.RuneStart(s[n]) {
+			n--
+		}
+		s = s[:n] + truncatedMark
+	}
+	return s
+}
+
+// replaceFold replaces every occurrence of f in s, matching ASCII letters
+// without regard to case (percent-encoding may use either case of hex).
+func replaceFold(s, f string) string {
+	ls, lf := lowerASCII(s), lowerASCII(f)
+	if !strings.Contains(ls, lf) {
+		return s
+	}
+	var b strings.Builder
+	for {
+		i := strings.Index(ls, lf)
+		if i < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		b.WriteString(s[:i])
+		b.WriteString(redacted)
+		s, ls = s[i+len(f):], ls[i+len(f):]
+	}
+}
+
+// redactPrefixes redacts, at each place where s holds at least
+// minSecretPrefix leading bytes of f, as much of f's prefix as s holds.
+func redactPrefixes(s, f string) string {
+	head := f[:minSecretPrefix]
+	if !strings.Contains(s, head) {
+		return s
+	}
+	var b strings.Builder
+	for {
+		i := strings.Index(s, head)
+		if i < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		n := minSecretPrefix
+		for n < len(f) && i+n < len(s) && s[i+n] == f[n] {
+			n++
+		}
+		b.WriteString(s[:i])
+		b.WriteString(redacted)
+		s = s[i+n:]
+	}
+}
+
+// redactParams replaces the value of every secret parameter named in s:
+// Name=value, Name%3Dvalue (and twice encoded), "Name":"value", Name: value,
+// up to the next delimiter.
+func redactParams(s string) string {
+	for _, name := range secretParams {
+		s = redactParam(s, lowerASCII(name))
+	}
+	return s
+}
+
+func redactParam(s, name string) string {
+	ls := lowerASCII(s)
+	if !strings.Contains(ls, name) {
+		return s
+	}
+	var b strings.Builder
+	last, from := 0, 0
+	for {
+		i := strings.Index(ls[from:], name)
+		if i < 0 {
+			break
+		}
+		after := from + i + len(name)
+		from = after
+		v := valueStart(ls, after)
+		if v < 0 || strings.HasPrefix(s[v:], redacted) {
+			continue
+		}
+		end := valueEnd(ls, v)
+		if end == v {
+			continue
+		}
+		b.WriteString(s[last:v])
+		b.WriteString(redacted)
+		last, from = end, end
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// valueStart returns where the value after a parameter name at p begins, or
+// -1 when no separator follows the name.
+func valueStart(ls string, p int) int {
+	p = skipQuotes(ls, p)
+	found := false
+	for _, sep := range [...]string{"=", ":", "%3d", "%253d", "%25253d"} {
+		if strings.HasPrefix(ls[p:], sep) {
+			p += len(sep)
+			found = true
+			break
+		}
+	}
+	if !found {
+		return -1
+	}
+	for p < len(ls) && ls[p] == ' ' {
+		p++
+	}
+	return skipQuotes(ls, p)
+}
+
+// skipQuotes skips quotes, escaped or not, at p.
+func skipQuotes(ls string, p int) int {
+	for {
+		switch {
+		case strings.HasPrefix(ls[p:], `\"`):
+			p += 2
+		case strings.HasPrefix(ls[p:], "%22"):
+			p += 3
+		case p < len(ls) && (ls[p] == '"' || ls[p] == '\'' || ls[p] == '\\'):
+			p++
+		default:
+			return p
+		}
+	}
+}
+
+// valueEnd returns where the value that starts at v ends.
+func valueEnd(ls string, v int) int {
+	for p := v; p < len(ls); p++ {
+		switch ls[p] {
+		case '&', ' ', '\t', '\r', '\n', '"', '\'', '<', '>', ',', ';', ')', ']', '}', '\\':
+			return p
+		case '%':
+			for _, d := range [...]string{"%26", "%2526", "%252526", "%20", "%2520", "%22", "%2522"} {
+				if strings.HasPrefix(ls[p:], d) {
+					return p
+				}
+			}
+		}
+	}
+	return len(ls)
+}
+
+// lowerASCII lower-cases the ASCII letters of s, keeping its length.
+func lowerASCII(s string) string {
+	for i := 0; i < len(s); i++ {
+		if 'A' <= s[i] && s[i] <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if 'A' <= b[j] && b[j] <= 'Z' {
+					b[j] += 'a' - 'A'
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
+}
+
+// scrubbedError is a failure whose text has been scrubbed of secrets. It
+// matches what the original matches with errors.Is and errors.As, except
+// *url.Error, whose URL holds the signed query.
+type scrubbedError struct {
+	msg string
+	err error
+}
+
+func (e *scrubbedError) Error() string { return e.msg }
+
+// Is reports whether the original failure matches target.
+func (e *scrubbedError) Is(target error) bool { return errors.Is(e.err, target) }
+
+// As finds target in the original failure, unless it asks for a *url.Error.
+func (e *scrubbedError) As(target any) bool {
+	if _, ok := target.(**url.Error); ok {
+		return false
+	}
+	return errors.As(e.err, target)
+}
+
+// Timeout reports whether the original failure is a timeout, as net.Error does.
+func (e *scrubbedError) Timeout() bool {
+	var t interface{ Timeout() bool }
+	return errors.As(e.err, &t) && t.Timeout()
+}
+
+// maxErrorText bounds the text of a transport failure.
+const maxErrorText = 4 << 10
+
+// transportError returns err with its text scrubbed by sc (the signed query,
+// the secrets, any Signature or SecurityToken value, in any *url.Error of
+// the chain or in the text of a doer's own error) and bounded; an outermost
+// *url.Error keeps its type, with the endpoint and action as its URL.
+func transportError(ctx context.Context, endpoint, action string, err error, sc *scrubber) error {
+	if ue, ok := err.(*url.Error); ok {
+		err = &url.Error{Op: ue.Op, URL: endpoint + "?Action=" + action, Err: scrubError(ue.Err, sc)}
+	} else {
+		err = scrubError(err, sc)
+	}
+	if ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
+		err = fmt.Errorf("%w: %w", ctx.Err(), err)
+	}
+	return err
+}
+
+// scrubError returns err with its text scrubbed and bounded.
+func scrubError(err error, sc *scrubber) error {
+	if err == nil {
+		return nil
+	}
+	msg := oneLine(sc.scrub(err.Error()))
+	if len(msg) > maxErrorText {
+		n := maxErrorText
+		for n > 0 && !utf8.RuneStart(msg[n]) {
+			n--
+		}
+		msg = msg[:n] + truncatedMark
+	}
+	return &scrubbedError{msg: msg, err: err}
 }

@@ -83,8 +83,30 @@ type matrixCase struct {
 	client   clientFault
 	faults   func() []alidomaintest.Fault // injected on the operation's action
 	deadline time.Duration                // the call's ctx deadline; 0 = generous
-	want     [numMatrixOps]want
+	// h2 puts an HTTP/2 front (alidomain.HTTP2Front) before the simulator;
+	// its first two complete HTTP/2 requests get the trigger, and each
+	// complete paid request it takes counts as an order.
+	h2 *h2Row
+	// skew sets the simulator's clock this far behind the client's; with
+	// reconcile, a write whose outcome is unknown is then reconciled from
+	// its SentAt, and the cell says whether Reconcile found the order.
+	skew      time.Duration
+	reconcile bool
+	want      [numMatrixOps]want
 }
+
+// h2Row is the HTTP/2 part of a row: the trigger (0 PROTOCOL_ERROR,
+// 1 REFUSED_STREAM, 2 GOAWAY) and whose client sends.
+type h2Row struct {
+	trigger int
+	user    bool // a user's client with HTTP/2; else the SDK's own client
+}
+
+// What a reconciled cell adds to what the caller sees.
+const (
+	reconcileFound   = " → `Reconcile` finds it"
+	reconcileMissing = " → `Reconcile` finds nothing"
+)
 
 func faults(f ...alidomaintest.Fault) func() []alidomaintest.Fault {
 	return func() []alidomaintest.Fault { return f }
@@ -135,6 +157,32 @@ var faultMatrix = []matrixCase{
 		want: writes(w(seesSuccess, 1, 1), r(seesSuccess, 1))},
 	{name: "wrong Content-Type (`WrongContentType`)", faults: faults(alidomaintest.WrongContentType()),
 		want: writes(w(seesSuccess, 1, 1), r(seesSuccess, 1))},
+	// HTTP/2: the front takes each request, then makes Go's HTTP/2 client
+	// replay it (twice), as a server that committed could. The SDK's client
+	// sends paid orders over HTTP/1.1, which the front answers; a user's
+	// client sends them over HTTP/2 with a body that cannot be replayed.
+	// Reads may be replayed inside one attempt (2 triggers, then the answer).
+	{name: "HTTP/2 RST_STREAM PROTOCOL_ERROR after taking the request, SDK's client", h2: &h2Row{trigger: 0},
+		want: writes(w(seesSuccess, 1, 1), r(seesSuccess, 3))},
+	{name: "HTTP/2 RST_STREAM REFUSED_STREAM after taking the request, SDK's client", h2: &h2Row{trigger: 1},
+		want: writes(w(seesSuccess, 1, 1), r(seesSuccess, 3))},
+	{name: "HTTP/2 GOAWAY (last stream 0) after taking the request, SDK's client", h2: &h2Row{trigger: 2},
+		want: writes(w(seesSuccess, 1, 1), r(seesSuccess, 3))},
+	{name: "HTTP/2 RST_STREAM PROTOCOL_ERROR after taking the request, user's HTTP/2 client", h2: &h2Row{trigger: 0, user: true},
+		want: writes(w(seesUnknown, 1, 1), r(seesSuccess, 3))},
+	{name: "HTTP/2 RST_STREAM REFUSED_STREAM after taking the request, user's HTTP/2 client", h2: &h2Row{trigger: 1, user: true},
+		want: writes(w(seesUnknown, 1, 1), r(seesSuccess, 3))},
+	{name: "HTTP/2 GOAWAY (last stream 0) after taking the request, user's HTTP/2 client", h2: &h2Row{trigger: 2, user: true},
+		want: writes(w(seesUnknown, 1, 1), r(seesSuccess, 3))},
+	// Clock skew: the service accepts timestamps within 15 minutes, so its
+	// clock may be that far behind; Reconcile from SentAt must still find
+	// the order.
+	{name: "service clock 6 min behind, `CommitThenDrop`, then `Reconcile(SentAt)`", skew: 6 * time.Minute, reconcile: true, faults: faults(alidomaintest.CommitThenDrop()),
+		want: writes(w(seesUnknown+reconcileFound, 1, 1), r(seesSuccess, 2))},
+	{name: "service clock 10 min behind, `CommitThenDrop`, then `Reconcile(SentAt)`", skew: 10 * time.Minute, reconcile: true, faults: faults(alidomaintest.CommitThenDrop()),
+		want: writes(w(seesUnknown+reconcileFound, 1, 1), r(seesSuccess, 2))},
+	{name: "service clock 14 min behind, `CommitThenDrop`, then `Reconcile(SentAt)`", skew: 14 * time.Minute, reconcile: true, faults: faults(alidomaintest.CommitThenDrop()),
+		want: writes(w(seesUnknown+reconcileFound, 1, 1), r(seesSuccess, 2))},
 }
 
 // matrixConfig varies how the matrix is run; the zero value is the plain run.
@@ -188,7 +236,11 @@ func runMatrix(t *testing.T, cfg matrixConfig) [][numMatrixOps]cellResult {
 
 // runCell runs one operation under one fault against a fresh simulator.
 func runCell(t *testing.T, cfg matrixConfig, c matrixCase, op matrixOp) (res cellResult) {
-	srv := alidomaintest.NewServer(cfg.serverOpts...)
+	srvOpts := cfg.serverOpts
+	if c.skew != 0 {
+		srvOpts = append(srvOpts[:len(srvOpts):len(srvOpts)], alidomaintest.WithClock(func() time.Time { return time.Now().Add(-c.skew) }))
+	}
+	srv := alidomaintest.NewServer(srvOpts...)
 	defer srv.Close()
 	srv.AddDomain(matrixDomain, matrixExpires)
 	creds := alidomain.StaticSTSCredentials(srv.AccessKeyID, srv.AccessKeySecret, srv.SecurityToken)
@@ -243,10 +295,19 @@ func runCell(t *testing.T, cfg matrixConfig, c matrixCase, op matrixOp) (res cel
 	if cfg.creds != nil {
 		creds = cfg.creds(srv)
 	}
+	var hc alidomain.HTTPDoer = &http.Client{Transport: tr}
+	var front *alidomain.HTTP2Front
+	if c.h2 != nil {
+		front = alidomain.NewHTTP2Front(t, c.h2.trigger, 2, srv.URL)
+		endpoint, hc = front.URL, front.SDKClient
+		if c.h2.user {
+			hc = front.UserClient
+		}
+	}
 	client, err := alidomain.New(alidomain.Options{
 		Endpoint:    endpoint,
 		Credentials: creds,
-		HTTPClient:  &http.Client{Transport: tr},
+		HTTPClient:  hc,
 		Logger:      cfg.logger,
 		Retry:       matrixRetry,
 	})
@@ -280,17 +341,38 @@ func runCell(t *testing.T, cfg matrixConfig, c matrixCase, op matrixOp) (res cel
 	if res.panicked != nil {
 		t.Errorf("the call panicked: %v", res.panicked)
 	}
+	reconciled := ""
+	var unknown *alidomain.OutcomeUnknownError
+	if c.reconcile && errors.As(res.err, &unknown) {
+		found, err := client.Redeem.Reconcile(context.Background(), unknown.SentAt, []string{matrixDomain})
+		switch {
+		case err != nil:
+			reconciled = " → `Reconcile` error"
+			t.Errorf("Reconcile: %v", err)
+		case found[matrixDomain] != nil:
+			reconciled = reconcileFound
+		default:
+			reconciled = reconcileMissing
+		}
+	}
 	if cfg.observe != nil {
 		cfg.observe(matrixOps[op].name, res.res, res.err)
 	}
 
 	// Close waits for the handlers, so that the counts are final.
 	srv.Close()
-	res.sees = callerSees(res.err)
+	res.sees = callerSees(res.err) + reconciled
 	res.orders = srv.Submissions(matrixDomain) // every submission, also one the service then refused
-	if c.client != clientOK {
+	switch {
+	case c.client != clientOK:
 		res.attempts = int(dials.Load())
-	} else {
+	case front != nil:
+		res.attempts = front.Requests(matrixOps[op].action)
+		if matrixOps[op].write {
+			// The front took each complete request: each is an order.
+			res.orders = res.attempts
+		}
+	default:
 		res.attempts = srv.Requests(matrixOps[op].action)
 	}
 	switch v := res.res.(type) {
@@ -389,7 +471,9 @@ func TestFaultMatrix(t *testing.T) {
 				t.Errorf("%s / %s: got %s, %d attempts, %d orders (err: %v); want %s, %d attempts, %d orders",
 					c.name, matrixOps[op].name, got.sees, got.attempts, got.orders, got.err, want.sees, want.attempts, want.orders)
 			}
-			if got.sees == seesSuccess && got.metaN != got.attempts {
+			// Reads over HTTP/2 may be replayed inside one attempt.
+			replayedRead := c.h2 != nil && !matrixOps[op].write
+			if got.sees == seesSuccess && got.metaN != got.attempts && !replayedRead {
 				t.Errorf("%s / %s: Meta.Attempts %d, the server saw %d", c.name, matrixOps[op].name, got.metaN, got.attempts)
 			}
 			if matrixOps[op].write && got.orders > 1 {

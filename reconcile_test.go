@@ -11,7 +11,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/alidomain/alidomain/alidomaintest"
 )
 
 // reconcileServer answers QueryTaskList with tasks (one per page, in the
@@ -78,7 +81,7 @@ func TestReconcileFindsSubmittedAndReportsAbsent(t *testing.T) {
 			case "QueryTaskList":
 				listPages = append(listPages, r.Query.Get("PageNum"))
 				assertParams(t, commonParams("QueryTaskList", map[string]string{
-					"BeginCreateTime": "1709600000123",
+					"BeginCreateTime": "1709598800123", // since minus reconcileSkew (20 minutes)
 					"PageNum":         r.Query.Get("PageNum"),
 					"PageSize":        strconv.Itoa(reconcileTaskPageSize),
 				}), r.Query)
@@ -135,4 +138,111 @@ func TestReconcileErrors(t *testing.T) {
 	require.Nil(t, got)
 	require.Error(t, err)
 	require.True(t, strings.Contains(err.Error(), "DomainName"), "%v", err)
+}
+
+// With the service's clock 6, 10 or 14 minutes behind the client's (it
+// accepts 15), Reconcile from SentAt, or from the README's old advice of
+// SentAt minus 5 minutes, finds the order (issue 9).
+func TestReconcileCoversClockSkew(t *testing.T) {
+	for _, skew := range []time.Duration{6 * time.Minute, 10 * time.Minute, 14 * time.Minute} {
+		t.Run(skew.String(), func(t *testing.T) {
+			c, sim := simClient(t, []alidomaintest.Option{alidomaintest.WithClock(func() time.Time { return time.Now().Add(-skew) })})
+			sim.AddDomain("skewed.com", simExpiry)
+			sim.Inject(alidomaintest.ActionSaveBatchTaskForCreatingOrderRedeem, alidomaintest.CommitThenDrop())
+			_, err := c.Redeem.SubmitBatch(context.Background(), &BatchRedeemRequest{Domains: []RedeemDomain{{DomainName: "skewed.com", CurrentExpirationDate: simExpiry}}})
+			var unknown *OutcomeUnknownError
+			require.ErrorAs(t, err, &unknown)
+			require.Equal(t, 1, sim.Orders("skewed.com"))
+			for _, since := range []time.Time{unknown.SentAt, unknown.SentAt.Add(-5 * time.Minute)} {
+				found, err := c.Redeem.Reconcile(context.Background(), since, []string{"skewed.com"})
+				require.NoError(t, err)
+				require.NotNil(t, found["skewed.com"], "the order placed %v ago on the service's clock was not found", skew)
+			}
+		})
+	}
+}
+
+// A redemption task listed with TaskNum N whose details number fewer than N
+// is an answer Reconcile cannot check: an error, never "no order".
+func TestReconcileTaskWithMissingDetailsIsAnError(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		taskNum int
+		details []string
+	}{
+		{"TaskNum 1, no details yet", 1, nil},
+		{"TaskNum 2, one detail", 2, []string{reconcileDetailJSON("T1", "other.com", TaskWaiting, "2024-03-05 10:00:00")}},
+		{"no TaskNum, no details", 0, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, ts := setup(t)
+			task := fmt.Sprintf(`{"TaskNo":"T1","TaskType":"ORDER_REDEEM","TaskStatus":"WAITING_EXECUTE","TaskStatusCode":0,"TaskNum":%d,"CreateTime":"2024-03-05 10:00:00"}`, tc.taskNum)
+			if tc.taskNum == 0 {
+				task = `{"TaskNo":"T1","TaskType":"ORDER_REDEEM","TaskStatus":"WAITING_EXECUTE","TaskStatusCode":0,"CreateTime":"2024-03-05 10:00:00"}`
+			}
+			reconcileServer(ts, []string{task}, map[string][]string{"T1": tc.details})
+			got, err := c.Redeem.Reconcile(context.Background(), time.Now(), []string{"a.com"})
+			require.Error(t, err)
+			assert.Nil(t, got)
+			assert.Contains(t, err.Error(), "T1")
+		})
+	}
+}
+
+// A newer failed detail does not hide an older succeeded or pending one.
+func TestReconcilePrefersPlacedOrdersOverFailedOnes(t *testing.T) {
+	for _, older := range []TaskStatus{TaskSucceeded, TaskWaiting, TaskExecuting} {
+		t.Run(older.String(), func(t *testing.T) {
+			c, ts := setup(t)
+			tasks := []string{
+				taskInfoJSON("TB", "ORDER_REDEEM", "2024-03-05 12:00:00"),
+				taskInfoJSON("TA", "ORDER_REDEEM", "2024-03-05 10:00:00"),
+			}
+			reconcileServer(ts, tasks, map[string][]string{
+				"TA": {reconcileDetailJSON("TA", "a.com", older, "2024-03-05 10:00:00"), reconcileDetailJSON("TA", "x.com", TaskSucceeded, "2024-03-05 10:00:00")},
+				"TB": {reconcileDetailJSON("TB", "a.com", TaskFailed, "2024-03-05 12:00:00"), reconcileDetailJSON("TB", "x.com", TaskFailed, "2024-03-05 12:00:00")},
+			})
+			got, err := c.Redeem.Reconcile(context.Background(), time.Now(), []string{"a.com"})
+			require.NoError(t, err)
+			require.NotNil(t, got["a.com"])
+			assert.Equal(t, "TA", got["a.com"].TaskNo, "the failed detail of TB hid the order of TA")
+			assert.Equal(t, older, got["a.com"].Status)
+		})
+	}
+	// With only failed details, the newest is returned.
+	c, ts := setup(t)
+	reconcileServer(ts, []string{taskInfoJSON("TB", "ORDER_REDEEM", "2024-03-05 12:00:00"), taskInfoJSON("TA", "ORDER_REDEEM", "2024-03-05 10:00:00")}, map[string][]string{
+		"TA": {reconcileDetailJSON("TA", "a.com", TaskFailed, "2024-03-05 10:00:00"), reconcileDetailJSON("TA", "x.com", TaskFailed, "2024-03-05 10:00:00")},
+		"TB": {reconcileDetailJSON("TB", "a.com", TaskFailed, "2024-03-05 12:00:00"), reconcileDetailJSON("TB", "x.com", TaskFailed, "2024-03-05 12:00:00")},
+	})
+	got, err := c.Redeem.Reconcile(context.Background(), time.Now(), []string{"a.com"})
+	require.NoError(t, err)
+	require.NotNil(t, got["a.com"])
+	assert.Equal(t, "TB", got["a.com"].TaskNo)
+}
+
+// Reconcile matches names in canonical form and keys the result by the
+// caller's spelling: an order for 例子.cn is found for xn--fsqu00a.cn, and
+// the reverse.
+func TestReconcileMatchesIDNForms(t *testing.T) {
+	for _, tc := range []struct{ ordered, asked string }{
+		{"例子.cn", "xn--fsqu00a.cn"},
+		{"xn--fsqu00a.cn", "例子.cn"},
+		{"XN--FSQU00A.CN", "例子.cn"},
+		{"例子.cn", "XN--fsqu00a.CN"},
+		{"bücher.de", "BÜCHER.de"},
+	} {
+		t.Run(tc.ordered+"/"+tc.asked, func(t *testing.T) {
+			c, ts := setup(t)
+			reconcileServer(ts, []string{taskInfoJSON("T1", "ORDER_REDEEM", "2024-03-05 10:00:00")}, map[string][]string{
+				"T1": {reconcileDetailJSON("T1", tc.ordered, TaskSucceeded, "2024-03-05 10:00:00"), reconcileDetailJSON("T1", "other.com", TaskSucceeded, "2024-03-05 10:00:00")},
+			})
+			got, err := c.Redeem.Reconcile(context.Background(), time.Now(), []string{tc.asked, "absent.com"})
+			require.NoError(t, err)
+			require.Len(t, got, 2)
+			require.NotNil(t, got[tc.asked], "the order for %q was not found for %q", tc.ordered, tc.asked)
+			assert.Equal(t, tc.ordered, got[tc.asked].DomainName)
+			assert.Nil(t, got["absent.com"])
+		})
+	}
 }

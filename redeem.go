@@ -98,7 +98,7 @@ func (r *BatchRedeemRequest) Validate() error {
 		if field, reason := checkRedeemDomain(d.DomainName, d.CurrentExpirationDate); reason != "" {
 			return &ValidationError{Field: "Domains[" + strconv.Itoa(i) + "]." + field, Reason: reason}
 		}
-		key := strings.ToLower(d.DomainName)
+		key := canonicalName(d.DomainName) // names.go: one domain in any form
 		if j, dup := seen[key]; dup {
 			return &ValidationError{Field: "Domains[" + strconv.Itoa(i) + "].DomainName", Reason: fmt.Sprintf("%q is already Domains[%d]; a batch may name a domain once", d.DomainName, j)}
 		}
@@ -159,6 +159,9 @@ func checkDomainName(name string) string {
 	case !utf8.ValidString(name):
 		return "is not valid UTF-8"
 	}
+	if reason := checkNameForm(name); reason != "" { // names.go
+		return reason
+	}
 	labels := 0
 	for rest, more := name, true; more; labels++ {
 		var l string
@@ -186,7 +189,7 @@ func checkDomainName(name string) string {
 	if labels < 2 {
 		return fmt.Sprintf("%q has no top-level domain", name)
 	}
-	return ""
+	return checkIDNA(name) // names.go
 }
 
 // redeemParam is one element of OrderRedeemParam on the wire.

@@ -3,6 +3,8 @@ package alidomain
 import (
 	"context"
 	"math/rand/v2"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -85,9 +87,10 @@ const (
 	failRejected                     // another error answer (4xx, 3xx)
 	failDecode                       // a 2xx whose body could not be decoded
 	failCanceled                     // the caller's context ended
+	failReplayed                     // the transport may have sent a paid request twice
 )
 
-var failureNames = [...]string{"none", "transport", "throttled", "server", "rejected", "decode", "canceled"}
+var failureNames = [...]string{"none", "transport", "throttled", "server", "rejected", "decode", "canceled", "replayed"}
 
 // String names the kind, for logs.
 func (k failureKind) String() string { return failureNames[k] }
@@ -108,9 +111,20 @@ func (d decision) String() string { return decisionNames[d] }
 
 // classify decides what to do after an attempt of an idempotent or
 // non-idempotent operation that failed with kind, where written says whether
-// the request may have reached the server. It returns the reason, for logs.
-func classify(idempotent, written bool, kind failureKind) (decision, string) {
+// the request may have reached the server, status is the HTTP status of the
+// answer (0 without one) and code the service's error code. It returns the
+// reason, for logs.
+func classify(idempotent, written bool, kind failureKind, status int, code string) (decision, string) {
+	if !idempotent && written {
+		if d, reason, ok := classifyPaidAnswer(kind, status, code); ok {
+			return d, reason
+		}
+	}
 	switch kind {
+	case failReplayed:
+		if !idempotent {
+			return decideUnknown, "the transport may have sent a paid request more than once"
+		}
 	case failNone:
 		return decideDone, "success"
 	case failRejected:
@@ -134,4 +148,63 @@ func classify(idempotent, written bool, kind failureKind) (decision, string) {
 		return decideDone, "the response body could not be decoded"
 	}
 	return decideRetry, "a read is safe to repeat"
+}
+
+// classifyPaidAnswer decides about an error answer to a paid order that
+// reached the server, where the status and code alone do not make it safe:
+// a throttling code is proof that nothing was done only with a status that
+// says the request was not processed, and a server-side failure code (or 408)
+// is an unknown outcome whatever the status. ok is false for other answers.
+func classifyPaidAnswer(kind failureKind, status int, code string) (d decision, reason string, ok bool) {
+	switch kind {
+	case failThrottled:
+		if throttleNotProcessed(status) {
+			return decideRetry, "throttled with HTTP " + statusText(status) + ": the service did not perform the request", true
+		}
+		return decideUnknown, "a throttling code on HTTP " + statusText(status) + " does not prove that a paid request was not performed", true
+	case failRejected, failServer:
+		if status == 408 {
+			return decideUnknown, "HTTP 408 on a paid request: the server may have performed it", true
+		}
+		if isServerFailureCode(code) {
+			return decideUnknown, "a server-side failure (" + code + ") on a paid request: it may have been performed", true
+		}
+	}
+	return 0, "", false
+}
+
+// throttleNotProcessed reports whether a throttling answer with status says
+// the request was refused before it was processed.
+func throttleNotProcessed(status int) bool {
+	switch status {
+	case 400, 429, 503:
+		return true
+	}
+	return false
+}
+
+// serverFailureCodes are codes (or prefixes, ending in '.') by which a server
+// says it failed while handling a request, so it may have acted on it.
+var serverFailureCodes = []string{
+	"InternalError", "InternalError.", "ServiceUnavailable", "ServiceUnavailable.",
+	"UnknownError", "UnknownError.", "ServiceTimeout", "ServiceTimeout.",
+	"Timeout", "Timeout.", "InternalServerError", "InternalServerError.", "SystemError", "SystemError.",
+}
+
+// isServerFailureCode reports whether code is a server-side failure code.
+func isServerFailureCode(code string) bool {
+	for _, c := range serverFailureCodes {
+		if strings.EqualFold(code, c) || strings.HasSuffix(c, ".") && len(code) > len(c) && strings.EqualFold(code[:len(c)], c) {
+			return true
+		}
+	}
+	return false
+}
+
+// statusText returns the status as digits, or "none" for 0.
+func statusText(status int) string {
+	if status == 0 {
+		return "none"
+	}
+	return strconv.Itoa(status)
 }

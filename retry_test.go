@@ -47,9 +47,84 @@ func TestClassifyTable(t *testing.T) {
 	}
 	require.Len(t, rows, 28)
 	for _, r := range rows {
-		got, reason := classify(r.idempotent, r.written, r.kind)
+		// Statuses and codes that leave the kind's meaning as it is.
+		status, code := 0, ""
+		switch r.kind {
+		case failThrottled:
+			status, code = 400, "Throttling.User"
+		case failServer:
+			status, code = 502, ""
+		case failRejected:
+			status, code = 400, "InvalidParameter"
+		case failNone, failDecode:
+			status = 200
+		}
+		got, reason := classify(r.idempotent, r.written, r.kind, status, code)
 		assert.Equal(t, r.want, got, "idempotent=%v written=%v kind=%v", r.idempotent, r.written, r.kind)
 		assert.NotEmpty(t, reason)
+	}
+}
+
+// A paid order's error answers, by status and code (issue 9): throttling is
+// retried only where the status says the request was not processed, and a
+// server-side failure is an unknown outcome whatever the status.
+func TestClassifyPaidAnswersByStatusAndCode(t *testing.T) {
+	rows := []struct {
+		kind   failureKind
+		status int
+		code   string
+		paid   decision // a paid order that reached the server
+		read   decision
+	}{
+		{failThrottled, 400, "Throttling.User", decideRetry, decideRetry},
+		{failThrottled, 429, "Throttling", decideRetry, decideRetry},
+		{failThrottled, 503, "Throttling.Api", decideRetry, decideRetry},
+		{failThrottled, 500, "Throttling.User", decideUnknown, decideRetry},
+		{failThrottled, 502, "Throttling", decideUnknown, decideRetry},
+		{failThrottled, 504, "Throttling", decideUnknown, decideRetry},
+		{failThrottled, 200, "Throttling", decideUnknown, decideRetry},
+		{failRejected, 400, "InternalError", decideUnknown, decideDone},
+		{failRejected, 400, "ServiceUnavailable", decideUnknown, decideDone},
+		{failRejected, 404, "InternalError.Database", decideUnknown, decideDone},
+		{failRejected, 403, "UnknownError", decideUnknown, decideDone},
+		{failRejected, 408, "", decideUnknown, decideDone},
+		{failRejected, 408, "RequestTimeout", decideUnknown, decideDone},
+		{failRejected, 400, "InvalidParameter", decideDone, decideDone},
+		{failRejected, 400, "InternalErrorX", decideDone, decideDone},
+		{failRejected, 404, "InvalidDomainName.NoExist", decideDone, decideDone},
+		{failServer, 500, "InternalError", decideUnknown, decideRetry},
+		{failServer, 503, "", decideUnknown, decideRetry},
+	}
+	for _, r := range rows {
+		got, reason := classify(false, true, r.kind, r.status, r.code)
+		assert.Equal(t, r.paid, got, "paid: kind=%v status=%d code=%q (%s)", r.kind, r.status, r.code, reason)
+		got, reason = classify(true, true, r.kind, r.status, r.code)
+		assert.Equal(t, r.read, got, "read: kind=%v status=%d code=%q (%s)", r.kind, r.status, r.code, reason)
+	}
+}
+
+// End to end: the answers a server that committed could give are never
+// retried for a paid order, and never reported as "nothing was ordered".
+func TestPaidOrderServerFailureAnswersAreUnknown(t *testing.T) {
+	tests := []struct {
+		name   string
+		status int
+		body   string
+	}{
+		{"Throttling on 500", 500, `{"Code":"Throttling.User","Message":"flow control","RequestId":"R1"}`},
+		{"Throttling on 502", 502, `{"Code":"Throttling","Message":"flow control","RequestId":"R1"}`},
+		{"InternalError on 400", 400, `{"Code":"InternalError","Message":"oops","RequestId":"R1"}`},
+		{"ServiceUnavailable on 400", 400, `{"Code":"ServiceUnavailable","Message":"busy","RequestId":"R1"}`},
+		{"408", 408, `<html>Request Timeout</html>`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, ts := setup(t)
+			ts.reply(actionBatch, tt.status, tt.body)
+			_, err := c.Redeem.SubmitBatch(context.Background(), twoDomains())
+			require.ErrorIs(t, err, ErrOutcomeUnknown)
+			assert.Len(t, ts.requests(), 1, "a paid order was sent again")
+		})
 	}
 }
 

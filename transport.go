@@ -1,0 +1,158 @@
+package alidomain
+
+import (
+	"crypto/tls"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptrace"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// A paid order must reach the network at most once per attempt the SDK
+// counts. Go's HTTP/2 client re-sends a request inside one RoundTrip when
+// the server resets its stream (PROTOCOL_ERROR), refuses it (REFUSED_STREAM)
+// or sends GOAWAY, if the request has no body (nil or http.NoBody) or a
+// GetBody (net/http h2_bundle.go, http2shouldRetryRequest). HTTP/1 never
+// re-sends a POST that was written. So:
+//
+//   - the SDK's own client sends paid orders over an HTTP/1.1-only twin of
+//     its transport (reads keep HTTP/2), and the wire stays as it was;
+//   - through any other HTTPDoer a paid order carries a non-nil, empty body
+//     without GetBody, which HTTP/2 refuses to replay once the request has
+//     started (over HTTP/1 that body is sent chunked, as "0\r\n\r\n");
+//   - in defence, the attempt's trace counts connections and writes: a
+//     second write, or a connection got after a write, makes the attempt's
+//     outcome unknown, whatever the answer, and it is never retried.
+
+// h1Twins maps each transport the SDK made to its HTTP/1.1-only twin.
+var h1Twins sync.Map // *http.Transport -> *http.Transport
+
+// newSDKHTTPClient returns the SDK's kind of HTTP client, with the given
+// per-attempt and dial timeouts and TLS configuration (nil for the
+// default). Its transport may speak HTTP/2; paid orders sent through it use
+// an HTTP/1.1-only twin of the transport (see paidDoer).
+func newSDKHTTPClient(attempt, dial time.Duration, tlsConf *tls.Config) *http.Client {
+	rt := newSDKTransport(attempt, dial, tlsConf, true)
+	h1Twins.Store(rt, newSDKTransport(attempt, dial, tlsConf, false))
+	return &http.Client{
+		Timeout:   attempt,
+		Transport: rt,
+		// A POST redirected by the client would become a GET elsewhere; an
+		// RPC endpoint never redirects, so a 3xx is returned as an error.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+}
+
+// newSDKTransport returns the SDK's transport; with h2 false it never
+// negotiates HTTP/2.
+func newSDKTransport(attempt, dial time.Duration, tlsConf *tls.Config, h2 bool) *http.Transport {
+	t := &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           (&net.Dialer{Timeout: dial, KeepAlive: 30 * time.Second}).DialContext,
+		TLSHandshakeTimeout:   dial,
+		ResponseHeaderTimeout: attempt,
+		MaxIdleConnsPerHost:   16,
+		IdleConnTimeout:       90 * time.Second,
+		ForceAttemptHTTP2:     h2,
+	}
+	if tlsConf != nil {
+		t.TLSClientConfig = tlsConf.Clone()
+	}
+	if !h2 {
+		// An empty, non-nil map is how net/http is told not to use HTTP/2.
+		t.TLSNextProto = map[string]func(string, *tls.Conn) http.RoundTripper{}
+		if t.TLSClientConfig != nil {
+			t.TLSClientConfig.NextProtos = nil
+		}
+	}
+	return t
+}
+
+// paidDoer returns the doer a paid order is sent with, and whether it
+// cannot replay the request by itself: for a client the SDK made, a copy of
+// it on the HTTP/1.1-only twin of its transport.
+func paidDoer(doer HTTPDoer) (HTTPDoer, bool) {
+	hc, ok := doer.(*http.Client)
+	if !ok {
+		return doer, false
+	}
+	rt, ok := hc.Transport.(*http.Transport)
+	if !ok {
+		return doer, false
+	}
+	twin, ok := h1Twins.Load(rt)
+	if !ok {
+		return doer, false
+	}
+	cp := *hc
+	cp.Transport = twin.(*http.Transport)
+	return &cp, true
+}
+
+// preparePaid makes req, a paid order, safe from the transport's own
+// replays: it returns the doer to send it with, and gives req an empty body
+// without GetBody unless that doer is known not to replay.
+func preparePaid(doer HTTPDoer, req *http.Request) HTTPDoer {
+	doer, safe := paidDoer(doer)
+	if !safe {
+		req.Body, req.GetBody, req.ContentLength = emptyBody{}, nil, 0
+	}
+	return doer
+}
+
+// emptyBody is an empty request body that net/http cannot rewind: it is
+// neither nil nor http.NoBody, and requests carrying it have no GetBody.
+type emptyBody struct{}
+
+func (emptyBody) Read([]byte) (int, error) { return 0, io.EOF }
+func (emptyBody) Close() error             { return nil }
+
+// sendCounter counts, within one attempt, the connections the transport got
+// and the times it wrote the request's headers, and notes a replay: a
+// second write, or a connection got after a write.
+type sendCounter struct {
+	conns, writes atomic.Int32
+	again         atomic.Bool
+}
+
+// hook adds the counter's GotConn hook to trace.
+func (c *sendCounter) hook(trace *httptrace.ClientTrace) {
+	trace.GotConn = func(httptrace.GotConnInfo) {
+		if c.writes.Load() > 0 {
+			c.again.Store(true)
+		}
+		c.conns.Add(1)
+	}
+}
+
+// wrote records one write of the headers.
+func (c *sendCounter) wrote() {
+	if c.writes.Add(1) > 1 {
+		c.again.Store(true)
+	}
+}
+
+// replayed reports whether the transport may have sent the request more
+// than once. A new connection before any write (a connection found unusable
+// first) is no replay.
+func (c *sendCounter) replayed() bool { return c.again.Load() }
+
+// replayedAttempt is the attempt of a paid order that the transport may have
+// sent more than once: its outcome is unknown whatever the answer, and it is
+// never retried.
+func replayedAttempt(action string, resp *http.Response, c *sendCounter) attempt {
+	a := attempt{kind: failReplayed, written: true}
+	status := "no answer"
+	if resp != nil {
+		a.status = resp.StatusCode
+		status = "HTTP " + statusText(resp.StatusCode)
+		resp.Body.Close()
+	}
+	a.err = fmt.Errorf("alidomain: %s: the HTTP transport may have sent the request more than once in one attempt (%d writes, %d connections; last: %s)",
+		action, c.writes.Load(), c.conns.Load(), status)
+	return a
+}
