@@ -127,14 +127,21 @@ func TestCredentialFileErrorsNameFileNotSecret(t *testing.T) {
 		name, content, profile, want string
 		cli                          bool
 	}{
-		{"ini wrong type", "[default]\ntype = ram_role_arn\naccess_key_id = id\naccess_key_secret = SECRETVALUE\n", "", "type", false},
+		{"ini wrong type", "[default]\ntype = rsa_key_pair\naccess_key_id = id\naccess_key_secret = SECRETVALUE\n", "", "type", false},
+		{"ini role without arn", "[default]\ntype = ram_role_arn\naccess_key_id = id\naccess_key_secret = SECRETVALUE\n", "", "role_arn", false},
+		{"ini oidc without token file", "[default]\ntype = oidc_role_arn\nrole_arn = r\noidc_provider_arn = p\n", "", "oidc_token_file_path", false},
 		{"ini no secret", "[default]\ntype = access_key\naccess_key_id = id\n", "", "access_key_secret", false},
 		{"ini no profile", "[default]\ntype = access_key\naccess_key_id = id\naccess_key_secret = SECRETVALUE\n", "prod", "no profile [prod]", false},
 		{"ini garbage line", "[default]\nSECRETVALUE\n", "", "line 2", false},
 		{"ini bad header", "[default\naccess_key_secret = SECRETVALUE\n", "", "line 1", false},
 		{"ini key outside section", "access_key_secret = SECRETVALUE\n", "", "outside", false},
 		{"cli bad json", `{"profiles":[{"access_key_secret":"SECRETVALUE"`, "", "not valid JSON", true},
-		{"cli wrong mode", `{"current":"default","profiles":[{"name":"default","mode":"RamRoleArn","access_key_id":"id","access_key_secret":"SECRETVALUE"}]}`, "", "RamRoleArn", true},
+		{"cli wrong mode", `{"current":"default","profiles":[{"name":"default","mode":"CloudSSO","access_key_id":"id","access_key_secret":"SECRETVALUE"}]}`, "", "CloudSSO", true},
+		{"cli role without arn", `{"current":"default","profiles":[{"name":"default","mode":"RamRoleArn","access_key_id":"id","access_key_secret":"SECRETVALUE"}]}`, "", "ram_role_arn", true},
+		{"cli chain without source", `{"current":"default","profiles":[{"name":"default","mode":"ChainableRamRoleArn","ram_role_arn":"r"}]}`, "", "source_profile", true},
+		{"cli chain cycle", `{"current":"a","profiles":[{"name":"a","mode":"ChainableRamRoleArn","ram_role_arn":"r","source_profile":"b"},{"name":"b","mode":"ChainableRamRoleArn","ram_role_arn":"r","source_profile":"a"},{"name":"c","mode":"AK","access_key_id":"id","access_key_secret":"SECRETVALUE"}]}`, "", "cycle", true},
+		{"cli chain missing source", `{"current":"a","profiles":[{"name":"a","mode":"ChainableRamRoleArn","ram_role_arn":"r","source_profile":"SECRETVALUE"}]}`, "", "source_profile", true},
+		{"cli oidc incomplete", `{"current":"default","profiles":[{"name":"default","mode":"OIDC","ram_role_arn":"r"}]}`, "", "oidc_token_file", true},
 		{"cli sts without token", `{"current":"default","profiles":[{"name":"default","mode":"StsToken","access_key_id":"id","access_key_secret":"SECRETVALUE"}]}`, "", "sts_token", true},
 		{"cli no such profile", `{"current":"x","profiles":[]}`, "", `no profile "x"`, true},
 	}

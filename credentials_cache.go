@@ -1,0 +1,128 @@
+package alidomain
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+)
+
+// refreshAhead is how long before expiry cached credentials are refreshed,
+// as the official credentials library does.
+const refreshAhead = 180 * time.Second
+
+// failedRefreshPause is how long a provider keeps serving still-valid cached
+// credentials after a failed refresh before it tries again, so that a
+// broken source is not asked at every call.
+const failedRefreshPause = 10 * time.Second
+
+// cachingProvider caches temporary credentials fetched from a source and
+// refreshes them ahead of their expiry, one refresh at a time.
+type cachingProvider struct {
+	name  string // the source, for errors: "ECS RAM role", "AssumeRole acs:ram::1:role/x"
+	fetch func(ctx context.Context) (Credentials, error)
+	now   func() time.Time // replaced by tests
+
+	mu        sync.Mutex
+	cur       Credentials
+	have      bool
+	fetchedAt time.Time
+	notBefore time.Time     // no refresh before this, after a failure while the cache is valid
+	inflight  chan struct{} // closed when the refresh in progress ends
+	waiting   int           // goroutines blocked on inflight, for tests
+}
+
+// newCachingProvider returns a provider that caches what fetch returns.
+func newCachingProvider(name string, fetch func(ctx context.Context) (Credentials, error)) *cachingProvider {
+	return &cachingProvider{name: name, fetch: fetch, now: time.Now}
+}
+
+// String names the source, never its credentials.
+func (p *cachingProvider) String() string { return "alidomain.CredentialsProvider(" + p.name + ")" }
+
+// fresh reports whether the cached credentials need no refresh at now.
+func (p *cachingProvider) fresh(now time.Time) bool {
+	if !p.have {
+		return false
+	}
+	exp := p.cur.Expiration
+	if exp.IsZero() {
+		return true
+	}
+	// Short-lived credentials are refreshed when half their life is left.
+	ahead := min(refreshAhead, exp.Sub(p.fetchedAt)/2)
+	return exp.Sub(now) > ahead
+}
+
+// usable reports whether the cached credentials still work at now.
+func (p *cachingProvider) usable(now time.Time) bool {
+	return p.have && (p.cur.Expiration.IsZero() || now.Before(p.cur.Expiration))
+}
+
+// Credentials returns the cached credentials, refreshing them first when
+// they are about to expire. While another goroutine refreshes, it returns
+// the cached ones if they still work, else waits for that refresh.
+func (p *cachingProvider) Credentials(ctx context.Context) (Credentials, error) {
+	p.mu.Lock()
+	for {
+		now := p.now()
+		if p.fresh(now) || (p.usable(now) && (p.inflight != nil || now.Before(p.notBefore))) {
+			c := p.cur
+			p.mu.Unlock()
+			return c, nil
+		}
+		if p.inflight == nil {
+			break
+		}
+		ch := p.inflight
+		p.waiting++
+		p.mu.Unlock()
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			p.mu.Lock()
+			p.waiting--
+			p.mu.Unlock()
+			return Credentials{}, fmt.Errorf("alidomain: %s: waiting for credentials: %w", p.name, ctx.Err())
+		}
+		p.mu.Lock()
+		p.waiting--
+	}
+	ch := make(chan struct{})
+	p.inflight = ch
+	p.mu.Unlock()
+
+	c, err := p.fetch(ctx)
+	if err == nil && !c.valid() {
+		err = errors.New("the source returned an empty AccessKey ID or secret")
+	}
+	if err == nil && !c.Expiration.IsZero() && !p.now().Before(c.Expiration) {
+		err = fmt.Errorf("the source returned credentials that expired at %s (is the clock right?)", c.Expiration.UTC().Format(time.RFC3339))
+	}
+
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.inflight = nil
+	close(ch)
+	now := p.now()
+	if err == nil {
+		p.cur, p.have, p.fetchedAt, p.notBefore = c, true, now, time.Time{}
+		return c, nil
+	}
+	if p.usable(now) {
+		p.notBefore = now.Add(failedRefreshPause)
+		return p.cur, nil
+	}
+	if p.have {
+		return Credentials{}, fmt.Errorf("alidomain: %s: the cached credentials expired at %s and refreshing them failed: %w",
+			p.name, p.cur.Expiration.UTC().Format(time.RFC3339), err)
+	}
+	return Credentials{}, fmt.Errorf("alidomain: %s: %w", p.name, err)
+}
+
+// errorProvider fails every call with err: a misconfigured provider.
+type errorProvider struct{ err error }
+
+// Credentials returns the configuration error.
+func (p errorProvider) Credentials(context.Context) (Credentials, error) { return Credentials{}, p.err }

@@ -1,0 +1,449 @@
+package alidomain
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Environment variables read by the STS-based providers.
+const (
+	EnvRoleARN            = "ALIBABA_CLOUD_ROLE_ARN"
+	EnvOIDCProviderARN    = "ALIBABA_CLOUD_OIDC_PROVIDER_ARN"
+	EnvOIDCTokenFile      = "ALIBABA_CLOUD_OIDC_TOKEN_FILE"
+	EnvRoleSessionName    = "ALIBABA_CLOUD_ROLE_SESSION_NAME"
+	EnvSTSRegion          = "ALIBABA_CLOUD_STS_REGION"
+	EnvVPCEndpointEnabled = "ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED"
+)
+
+// stsVersion is the STS API version of AssumeRole and AssumeRoleWithOIDC.
+const stsVersion = "2015-04-01"
+
+// defaultSTSEndpoint is the public STS endpoint.
+const defaultSTSEndpoint = "https://sts.aliyuncs.com/"
+
+// Role sessions last an hour unless asked otherwise, and at least 15 minutes.
+const (
+	defaultRoleDuration = time.Hour
+	minRoleDuration     = 15 * time.Minute
+)
+
+// maxCredentialBody bounds what is read from an STS, metadata or URI answer.
+const maxCredentialBody = 1 << 20
+
+// AssumeRoleOptions configures AssumeRoleCredentials.
+type AssumeRoleOptions struct {
+	// Source supplies the identity that assumes the role: any provider,
+	// another AssumeRoleCredentials included, so roles chain. Required.
+	Source CredentialsProvider
+	// RoleARN is the role to assume, acs:ram::<account>:role/<name>. Required.
+	RoleARN string
+	// RoleSessionName names the session in audit logs; default a generated
+	// "alidomain-<milliseconds>".
+	RoleSessionName string
+	// ExternalID is the external ID the role's trust policy requires, if any.
+	ExternalID string
+	// Policy further restricts the session's permissions (a JSON policy).
+	Policy string
+	// Duration is the session's lifetime: default 1h, at least 15m, at most
+	// the role's maximum.
+	Duration time.Duration
+	// Endpoint is the STS endpoint. Default https://sts.aliyuncs.com/, or
+	// https://sts.<region>.aliyuncs.com/ when ALIBABA_CLOUD_STS_REGION is
+	// set (sts-vpc.<region> with ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED=true).
+	Endpoint string
+	// HTTPClient sends the requests. Default: 5s to connect, 10s per attempt.
+	HTTPClient HTTPDoer
+}
+
+// AssumeRoleCredentials returns a provider of temporary credentials for a RAM
+// role, from STS AssumeRole (version 2015-04-01, signed with signature v1 by
+// the Source's credentials). They are cached and refreshed ahead of their
+// expiry (when 180 s remain), one refresh at a time; while a refresh fails
+// the cached credentials are served as long as they are valid. STS errors
+// are *APIError values; transport errors, 5xx and throttling are retried as
+// reads are. A missing Source or RoleARN, or a Duration under 15 minutes, makes
+// every call fail with an error saying so.
+func AssumeRoleCredentials(o AssumeRoleOptions) CredentialsProvider {
+	if o.Source == nil {
+		return errorProvider{errors.New("alidomain: AssumeRoleOptions.Source is required")}
+	}
+	if o.RoleARN == "" {
+		return errorProvider{errors.New("alidomain: AssumeRoleOptions.RoleARN is required")}
+	}
+	dur, err := roleDuration("AssumeRoleOptions.Duration", o.Duration)
+	if err != nil {
+		return errorProvider{err}
+	}
+	sts, err := newSTSClient("AssumeRoleOptions.Endpoint", o.Endpoint, o.HTTPClient)
+	if err != nil {
+		return errorProvider{err}
+	}
+	session := o.RoleSessionName
+	if session == "" {
+		session = generatedSessionName()
+	}
+	params := url.Values{
+		"RoleArn":         {o.RoleARN},
+		"RoleSessionName": {session},
+		"DurationSeconds": {strconv.FormatInt(int64(dur/time.Second), 10)},
+	}
+	if o.Policy != "" {
+		params.Set("Policy", o.Policy)
+	}
+	if o.ExternalID != "" {
+		params.Set("ExternalId", o.ExternalID)
+	}
+	p := newCachingProvider("AssumeRole "+o.RoleARN, nil)
+	sts.now = func() time.Time { return p.now() }
+	p.fetch = func(ctx context.Context) (Credentials, error) {
+		src, err := o.Source.Credentials(ctx)
+		if err != nil {
+			return Credentials{}, fmt.Errorf("the source credentials: %w", err)
+		}
+		if !src.valid() {
+			return Credentials{}, errors.New("the source returned an empty AccessKey ID or secret")
+		}
+		return sts.call(ctx, "AssumeRole", params, &src)
+	}
+	return p
+}
+
+// OIDCOptions configures OIDCCredentials. Empty fields come from the
+// environment, as in ACK's RRSA: ALIBABA_CLOUD_ROLE_ARN,
+// ALIBABA_CLOUD_OIDC_PROVIDER_ARN, ALIBABA_CLOUD_OIDC_TOKEN_FILE and
+// ALIBABA_CLOUD_ROLE_SESSION_NAME.
+type OIDCOptions struct {
+	// RoleARN is the role to assume; OIDCProviderARN the identity
+	// provider; OIDCTokenFile the file holding the OIDC token (read again
+	// at every refresh, since it rotates); RoleSessionName the session's
+	// name (default a generated one).
+	RoleARN, OIDCProviderARN, OIDCTokenFile, RoleSessionName string
+	// Policy further restricts the session's permissions.
+	Policy string
+	// Duration is the session's lifetime: default 1h, at least 15m.
+	Duration time.Duration
+	// Endpoint is the STS endpoint, with the defaults of AssumeRoleOptions.
+	Endpoint string
+	// HTTPClient sends the requests. Default: 5s to connect, 10s per attempt.
+	HTTPClient HTTPDoer
+}
+
+// OIDCCredentials returns a provider of temporary credentials from STS
+// AssumeRoleWithOIDC (an anonymous, unsigned call) with the token read from
+// OIDCTokenFile at every refresh. Caching, refresh, retries and errors are
+// those of AssumeRoleCredentials; the token never appears in an error.
+func OIDCCredentials(o OIDCOptions) CredentialsProvider {
+	o = oidcFromEnv(o)
+	for _, f := range [...]struct{ name, env, v string }{
+		{"RoleARN", EnvRoleARN, o.RoleARN},
+		{"OIDCProviderARN", EnvOIDCProviderARN, o.OIDCProviderARN},
+		{"OIDCTokenFile", EnvOIDCTokenFile, o.OIDCTokenFile},
+	} {
+		if f.v == "" {
+			return errorProvider{fmt.Errorf("alidomain: OIDCOptions.%s is required (or set %s)", f.name, f.env)}
+		}
+	}
+	dur, err := roleDuration("OIDCOptions.Duration", o.Duration)
+	if err != nil {
+		return errorProvider{err}
+	}
+	sts, err := newSTSClient("OIDCOptions.Endpoint", o.Endpoint, o.HTTPClient)
+	if err != nil {
+		return errorProvider{err}
+	}
+	if o.RoleSessionName == "" {
+		o.RoleSessionName = generatedSessionName()
+	}
+	p := newCachingProvider("AssumeRoleWithOIDC "+o.RoleARN, nil)
+	sts.now = func() time.Time { return p.now() }
+	p.fetch = func(ctx context.Context) (Credentials, error) {
+		raw, err := os.ReadFile(o.OIDCTokenFile)
+		if err != nil {
+			return Credentials{}, fmt.Errorf("reading the OIDC token: %w", err)
+		}
+		token := strings.TrimSpace(string(raw))
+		if token == "" {
+			return Credentials{}, fmt.Errorf("the OIDC token file %s is empty", o.OIDCTokenFile)
+		}
+		params := url.Values{
+			"RoleArn":         {o.RoleARN},
+			"OIDCProviderArn": {o.OIDCProviderARN},
+			"OIDCToken":       {token},
+			"RoleSessionName": {o.RoleSessionName},
+			"DurationSeconds": {strconv.FormatInt(int64(dur/time.Second), 10)},
+		}
+		if o.Policy != "" {
+			params.Set("Policy", o.Policy)
+		}
+		return sts.call(ctx, "AssumeRoleWithOIDC", params, nil, token)
+	}
+	return p
+}
+
+// oidcFromEnv fills o's empty names from the environment.
+func oidcFromEnv(o OIDCOptions) OIDCOptions {
+	for _, f := range [...]struct {
+		v   *string
+		env string
+	}{
+		{&o.RoleARN, EnvRoleARN}, {&o.OIDCProviderARN, EnvOIDCProviderARN},
+		{&o.OIDCTokenFile, EnvOIDCTokenFile}, {&o.RoleSessionName, EnvRoleSessionName},
+	} {
+		if *f.v == "" {
+			*f.v = os.Getenv(f.env)
+		}
+	}
+	return o
+}
+
+// roleDuration applies the default and the minimum of a role session.
+func roleDuration(field string, d time.Duration) (time.Duration, error) {
+	switch {
+	case d == 0:
+		return defaultRoleDuration, nil
+	case d < minRoleDuration:
+		return 0, &ValidationError{Field: field, Reason: fmt.Sprintf("%v is shorter than the minimum of 15m", d)}
+	}
+	return d.Truncate(time.Second), nil
+}
+
+// generatedSessionName returns a role session name unique enough for audit logs.
+func generatedSessionName() string {
+	return "alidomain-" + strconv.FormatInt(time.Now().UnixMilli(), 10)
+}
+
+// stsEndpointFromEnv is the STS endpoint ALIBABA_CLOUD_STS_REGION and
+// ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED select.
+func stsEndpointFromEnv() string {
+	return stsEndpoint(os.Getenv(EnvSTSRegion), strings.EqualFold(os.Getenv(EnvVPCEndpointEnabled), "true"))
+}
+
+// stsEndpoint returns the regional (or VPC) STS endpoint, or the public one
+// when region is empty.
+func stsEndpoint(region string, vpc bool) string {
+	if region == "" {
+		return defaultSTSEndpoint
+	}
+	host := "sts."
+	if vpc {
+		host = "sts-vpc."
+	}
+	return "https://" + host + region + ".aliyuncs.com/"
+}
+
+// credentialsHTTPClient returns an HTTP client for a credentials source:
+// dial bounds connecting, attempt the whole exchange; no redirects.
+func credentialsHTTPClient(dial, attempt time.Duration, proxy bool) *http.Client {
+	t := &http.Transport{
+		DialContext:           (&net.Dialer{Timeout: dial}).DialContext,
+		TLSHandshakeTimeout:   dial,
+		ResponseHeaderTimeout: attempt,
+		MaxIdleConnsPerHost:   2,
+		IdleConnTimeout:       30 * time.Second,
+	}
+	if proxy {
+		t.Proxy = http.ProxyFromEnvironment
+	}
+	return &http.Client{
+		Timeout:       attempt,
+		Transport:     t,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+}
+
+// defaultSTSHTTPClient is shared by the STS providers made without an HTTPClient.
+var defaultSTSHTTPClient = credentialsHTTPClient(5*time.Second, 10*time.Second, true)
+
+// stsClient calls one STS endpoint.
+type stsClient struct {
+	endpoint string
+	http     HTTPDoer
+	retry    RetryPolicy
+	now      func() time.Time
+}
+
+// newSTSClient checks the endpoint (default from the environment) and fills
+// in the defaults.
+func newSTSClient(field, endpoint string, doer HTTPDoer) (*stsClient, error) {
+	if endpoint == "" {
+		endpoint = stsEndpointFromEnv()
+	}
+	u, err := url.Parse(endpoint)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.User != nil {
+		return nil, &ValidationError{Field: field, Reason: fmt.Sprintf("%q is not an absolute http(s) URL without a query", endpoint)}
+	}
+	if u.Path == "" {
+		u.Path = "/"
+	}
+	if doer == nil {
+		doer = defaultSTSHTTPClient
+	}
+	return &stsClient{endpoint: u.String(), http: doer, retry: DefaultRetryPolicy(), now: time.Now}, nil
+}
+
+// stsAnswer is the body of an AssumeRole or AssumeRoleWithOIDC answer.
+type stsAnswer struct {
+	RequestID   string `json:"RequestId"`
+	Code        string `json:"Code"`
+	Message     string `json:"Message"`
+	Credentials *struct {
+		AccessKeyID     string `json:"AccessKeyId"`
+		AccessKeySecret string `json:"AccessKeySecret"`
+		SecurityToken   string `json:"SecurityToken"`
+		Expiration      string `json:"Expiration"`
+	} `json:"Credentials"`
+}
+
+// call sends action with params, signed by signer (nil: anonymous), and
+// returns the credentials of the answer. Transport errors, 5xx and
+// throttling are retried with backoff. secrets are values (besides the
+// signer's) that must not appear in an error.
+func (s *stsClient) call(ctx context.Context, action string, params url.Values, signer *Credentials, secrets ...string) (Credentials, error) {
+	if signer != nil {
+		secrets = append(secrets, signer.AccessKeySecret, signer.SecurityToken)
+	}
+	for attempt := 1; ; attempt++ {
+		c, retry, err := s.attempt(ctx, action, params, signer, secrets)
+		if err == nil {
+			return c, nil
+		}
+		if !retry || attempt >= s.retry.MaxAttempts || ctx.Err() != nil {
+			if attempt > 1 {
+				err = fmt.Errorf("%w (after %d attempts)", err, attempt)
+			}
+			return Credentials{}, err
+		}
+		if werr := sleepCtx(ctx, s.retry.backoff(attempt)); werr != nil {
+			return Credentials{}, fmt.Errorf("%w (while waiting to retry after: %v)", werr, err)
+		}
+	}
+}
+
+// attempt makes one STS request. It reports whether a failure may be retried.
+func (s *stsClient) attempt(ctx context.Context, action string, params url.Values, signer *Credentials, secrets []string) (Credentials, bool, error) {
+	v := make(url.Values, len(params)+10)
+	for k, vs := range params {
+		v[k] = vs
+	}
+	v.Set("Action", action)
+	v.Set("Format", "JSON")
+	v.Set("Version", stsVersion)
+	v.Set("Timestamp", s.now().UTC().Format("2006-01-02T15:04:05Z"))
+	var body string
+	if signer != nil {
+		v.Set("AccessKeyId", signer.AccessKeyID)
+		v.Set("SignatureMethod", "HMAC-SHA1")
+		v.Set("SignatureVersion", "1.0")
+		v.Set("SignatureNonce", newNonce())
+		if signer.SecurityToken != "" {
+			v.Set("SecurityToken", signer.SecurityToken)
+		}
+		body = signRPCQuery(http.MethodPost, *signer, v)
+	} else {
+		body = string(appendCanonical(nil, encodeValues(v), nil))
+	}
+	// Everything goes in the body, so the URL (which errors quote) holds no secret.
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.endpoint, strings.NewReader(body))
+	if err != nil {
+		return Credentials{}, false, fmt.Errorf("%s: %w", action, err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", "alidomain-go/"+Version)
+	resp, err := s.http.Do(req)
+	if err != nil {
+		return Credentials{}, ctx.Err() == nil, fmt.Errorf("alidomain: %s at %s: %s", action, s.endpoint, scrubSecrets(err.Error(), secrets))
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxCredentialBody+1))
+	if err == nil && len(raw) > maxCredentialBody {
+		err = fmt.Errorf("the answer is larger than %d bytes", maxCredentialBody)
+	}
+	if err != nil {
+		return Credentials{}, ctx.Err() == nil, fmt.Errorf("alidomain: %s: reading the answer (HTTP %d): %s", action, resp.StatusCode, scrubSecrets(err.Error(), secrets))
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		e := safeAPIError(parseAPIError(action, resp.StatusCode, raw), secrets)
+		return Credentials{}, resp.StatusCode >= 500 || e.throttled(), e
+	}
+	var a stsAnswer
+	if err := json.Unmarshal(bytes.TrimSpace(raw), &a); err != nil {
+		return Credentials{}, false, fmt.Errorf("alidomain: %s: the answer (HTTP %d, %d bytes) is not the JSON expected", action, resp.StatusCode, len(raw))
+	}
+	if a.Credentials == nil {
+		if a.Code != "" {
+			e := safeAPIError(&APIError{Action: action, HTTPStatus: resp.StatusCode, Code: a.Code, Message: a.Message, RequestID: a.RequestID}, secrets)
+			return Credentials{}, e.throttled(), e
+		}
+		return Credentials{}, false, fmt.Errorf("alidomain: %s: the answer has no Credentials (RequestId %s)", action, bound(a.RequestID))
+	}
+	ac := a.Credentials
+	if ac.AccessKeyID == "" || ac.AccessKeySecret == "" || ac.SecurityToken == "" {
+		return Credentials{}, false, fmt.Errorf("alidomain: %s: the answer lacks AccessKeyId, AccessKeySecret or SecurityToken (RequestId %s)", action, bound(a.RequestID))
+	}
+	exp, err := time.Parse(time.RFC3339, ac.Expiration)
+	if err != nil {
+		return Credentials{}, false, fmt.Errorf("alidomain: %s: the answer's Expiration is not a time (RequestId %s)", action, bound(a.RequestID))
+	}
+	return Credentials{AccessKeyID: ac.AccessKeyID, AccessKeySecret: ac.AccessKeySecret, SecurityToken: ac.SecurityToken, Expiration: exp}, false, nil
+}
+
+// signRPCQuery returns params with their Signature (RPC signature v1,
+// HMAC-SHA1, keyed by creds' secret, for method), as an encoded canonical
+// query: the body of an STS request. It is the one place the credential
+// providers reach the package's signer.
+func signRPCQuery(method string, creds Credentials, params url.Values) string {
+	q := appendCanonical(nil, encodeValues(params), nil)
+	sig := signCanonical(method, creds.AccessKeySecret, q)
+	q = append(q, "&Signature="...)
+	return string(appendEscape(q, sig))
+}
+
+// safeAPIError removes secrets from e's texts and bounds their length.
+func safeAPIError(e *APIError, secrets []string) *APIError {
+	for _, f := range [...]*string{&e.Code, &e.Message, &e.Recommend, &e.RequestID, &e.HostID} {
+		*f = bound(scrubSecrets(*f, secrets))
+	}
+	return e
+}
+
+// maxCredField bounds each text of a credentials source that reaches an error.
+const maxCredField = 256
+
+// bound cuts s to maxCredField bytes (on a rune boundary).
+func bound(s string) string {
+	if len(s) <= maxCredField {
+		return s
+	}
+	n := maxCredField
+	for n > 0 && s[n]&0xC0 == 0x80 {
+		n--
+	}
+	return s[:n] + "..."
+}
+
+// scrubSecrets replaces every secret in s, raw or percent-encoded once or
+// twice (by RFC 3986 or as a form), with [REDACTED].
+func scrubSecrets(s string, secrets []string) string {
+	for _, secret := range secrets {
+		if secret == "" {
+			continue
+		}
+		once := escape(secret)
+		for _, form := range [...]string{escape(once), once, url.QueryEscape(url.QueryEscape(secret)), url.QueryEscape(secret), secret} {
+			s = strings.ReplaceAll(s, form, redacted)
+		}
+	}
+	return s
+}
