@@ -265,6 +265,9 @@ func credentialsHTTPClient(dial, attempt time.Duration, proxy bool) *http.Client
 // defaultSTSHTTPClient is shared by the STS providers made without an HTTPClient.
 var defaultSTSHTTPClient = credentialsHTTPClient(5*time.Second, 10*time.Second, true)
 
+// stsRetryPolicy is how STS calls are retried; tests shorten the delays.
+var stsRetryPolicy = DefaultRetryPolicy()
+
 // stsClient calls one STS endpoint.
 type stsClient struct {
 	endpoint string
@@ -289,7 +292,7 @@ func newSTSClient(field, endpoint string, doer HTTPDoer) (*stsClient, error) {
 	if doer == nil {
 		doer = defaultSTSHTTPClient
 	}
-	return &stsClient{endpoint: u.String(), http: doer, retry: DefaultRetryPolicy(), now: time.Now}, nil
+	return &stsClient{endpoint: u.String(), http: doer, retry: stsRetryPolicy, now: time.Now}, nil
 }
 
 // stsAnswer is the body of an AssumeRole or AssumeRoleWithOIDC answer.

@@ -3,32 +3,57 @@ package alidomain
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
 func TestCredentialsRedaction(t *testing.T) {
-	c := Credentials{AccessKeyID: "LTAIid", AccessKeySecret: "the-secret", SecurityToken: "the-token"}
+	exp := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+	c := Credentials{AccessKeyID: "LTAIid", AccessKeySecret: "the-secret", SecurityToken: "the-token", Expiration: exp}
 	var buf bytes.Buffer
-	slog.New(slog.NewJSONHandler(&buf, nil)).Info("creds", "c", c)
-	slog.New(slog.NewTextHandler(&buf, nil)).Info("creds", "c", c)
+	type wrapper struct {
+		Name  string
+		Creds Credentials
+		Ptr   *Credentials
+		Any   any
+	}
+	w := wrapper{"w", c, &c, c}
+	slog.New(slog.NewJSONHandler(&buf, nil)).Info("creds", "c", c, "w", w, "p", &c)
+	slog.New(slog.NewTextHandler(&buf, nil)).Info("creds", "c", c, "w", w, "p", &c)
+	js, err := json.Marshal(w)
+	require.NoError(t, err)
+	jc, err := json.Marshal(c)
+	require.NoError(t, err)
+	structVerbs := "%+v %#v %d %x" // a variable: vet rejects %d for a struct with strings, fmt does not
 	outs := []string{
 		c.String(), c.GoString(), fmt.Sprint(c), fmt.Sprintf("%v %+v %#v %s %q", c, c, c, c, c),
-		fmt.Sprintf("%v %+v", &c, &c), fmt.Sprintf("%+v", struct{ C Credentials }{c}), buf.String(),
+		fmt.Sprintf("%d %x %X %o %b %e %t %c %U %10.3s %-8v %08d", c, c, c, c, c, c, c, c, c, c, c, c),
+		fmt.Sprintf("%v %+v %#v %d %x", &c, &c, &c, &c, &c), fmt.Sprintf(structVerbs, w, w, w, w),
+		fmt.Sprintf(structVerbs, []Credentials{c}, map[string]Credentials{"k": c}, []*Credentials{&c}, [1]any{c}),
+		buf.String(), string(js), string(jc),
 	}
 	for _, s := range outs {
 		assert.NotContains(t, s, "the-secret")
 		assert.NotContains(t, s, "the-token")
+		// Hex or base64 of the secret would leak as much.
+		assert.NotContains(t, s, fmt.Sprintf("%x", "the-secret"))
 	}
 	assert.Contains(t, c.String(), "LTAIid")
+	assert.Contains(t, c.String(), "2026-12-01T10:00:00Z")
 	assert.Contains(t, buf.String(), "LTAIid")
 	assert.Contains(t, c.String(), redacted)
+	assert.JSONEq(t, `{"AccessKeyID":"LTAIid","AccessKeySecret":"[REDACTED]","SecurityToken":"[REDACTED]","Expiration":"2026-12-01T10:00:00Z"}`, string(jc))
+	jc, _ = json.Marshal(Credentials{AccessKeyID: "id"})
+	assert.JSONEq(t, `{"AccessKeyID":"id","AccessKeySecret":""}`, string(jc), "an empty secret shows as empty, so a missing one can be seen")
+	assert.Equal(t, `"alidomain.Credentials{AccessKeyID: id, AccessKeySecret: \"\"}"`, fmt.Sprintf("%q", Credentials{AccessKeyID: "id"}.GoString()))
 }
 
 func TestStaticCredentials(t *testing.T) {
@@ -44,9 +69,13 @@ func TestStaticCredentials(t *testing.T) {
 func clearEnv(t *testing.T) string {
 	home := t.TempDir()
 	t.Setenv("HOME", home)
-	for _, k := range []string{EnvAccessKeyID, EnvAccessKeySecret, EnvSecurityToken, EnvCredentialsFile, EnvProfile} {
+	for _, k := range []string{EnvAccessKeyID, EnvAccessKeySecret, EnvSecurityToken, EnvCredentialsFile, EnvProfile,
+		EnvConfigFile, EnvCLIProfileDisabled, EnvRoleARN, EnvOIDCProviderARN, EnvOIDCTokenFile, EnvRoleSessionName,
+		EnvSTSRegion, EnvVPCEndpointEnabled, EnvECSMetadata, EnvIMDSv1Disabled, EnvCredentialsURI} {
 		t.Setenv(k, "")
 	}
+	// No test may reach the real metadata service at 100.100.100.200.
+	t.Setenv(EnvECSMetadataDisabled, "true")
 	return home
 }
 
@@ -78,31 +107,46 @@ func TestDefaultCredentialsChain(t *testing.T) {
 	_, err := DefaultCredentials().Credentials(ctx)
 	require.ErrorContains(t, err, "no credentials")
 
-	// The CLI config, current profile.
+	// The INI file alone.
+	ini := filepath.Join(home, ".alibabacloud", "credentials")
+	writeFile(t, ini, "# comment\n[default]\ntype = access_key   # the kind\naccess_key_id = ini-id\naccess_key_secret = ini=secret\n\n[other]\ntype = access_key\naccess_key_id = other-id\naccess_key_secret = other-secret\n")
+	got, err := DefaultCredentials().Credentials(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, Credentials{AccessKeyID: "ini-id", AccessKeySecret: "ini=secret"}, got)
+
+	// The CLI config, current profile, wins over the INI file (the official order).
 	cli := filepath.Join(home, ".aliyun", "config.json")
 	writeFile(t, cli, `{"current":"work","profiles":[
 		{"name":"default","mode":"AK","access_key_id":"cli-default","access_key_secret":"s0"},
 		{"name":"work","mode":"StsToken","access_key_id":"cli-work","access_key_secret":"s1","sts_token":"t1"}]}`)
-	got, err := DefaultCredentials().Credentials(ctx)
+	got, err = DefaultCredentials().Credentials(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, Credentials{AccessKeyID: "cli-work", AccessKeySecret: "s1", SecurityToken: "t1"}, got)
 
-	// The INI file wins over the CLI config.
-	ini := filepath.Join(home, ".alibabacloud", "credentials")
-	writeFile(t, ini, "# comment\n[default]\ntype = access_key\naccess_key_id = ini-id\naccess_key_secret = ini=secret\n\n[other]\ntype = access_key\naccess_key_id = other-id\naccess_key_secret = other-secret\n")
-	got, err = DefaultCredentials().Credentials(ctx)
-	require.NoError(t, err)
-	assert.Equal(t, Credentials{AccessKeyID: "ini-id", AccessKeySecret: "ini=secret"}, got)
-
+	// A profile only the INI file has: the CLI config passes.
 	t.Setenv(EnvProfile, "other")
 	got, err = DefaultCredentials().Credentials(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, "other-id", got.AccessKeyID)
 
-	// ALIBABA_CLOUD_CREDENTIALS_FILE chooses the file.
+	// ALIBABA_CLOUD_CLI_PROFILE_DISABLED skips the CLI config.
+	t.Setenv(EnvProfile, "")
+	t.Setenv(EnvCLIProfileDisabled, "true")
+	got, err = DefaultCredentials().Credentials(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, "ini-id", got.AccessKeyID)
+	t.Setenv(EnvCLIProfileDisabled, "")
+
+	// ALIBABA_CLOUD_CONFIG_FILE and ALIBABA_CLOUD_CREDENTIALS_FILE choose the files.
 	custom := filepath.Join(t.TempDir(), "creds.ini")
 	writeFile(t, custom, "[other]\naccess_key_id = custom-id\naccess_key_secret = custom-secret\n")
 	t.Setenv(EnvCredentialsFile, custom)
+	t.Setenv(EnvConfigFile, filepath.Join(t.TempDir(), "absent.json"))
+	t.Setenv(EnvProfile, "other")
+	_, err = DefaultCredentials().Credentials(ctx)
+	require.ErrorContains(t, err, "absent.json", "a named file that does not exist is an error, not a silent fallback")
+	t.Setenv(EnvConfigFile, "")
+	require.NoError(t, os.Remove(cli))
 	got, err = DefaultCredentials().Credentials(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, "custom-id", got.AccessKeyID)
@@ -114,9 +158,12 @@ func TestDefaultCredentialsChain(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "env-id", got.AccessKeyID)
 
-	// A named file that does not exist is an error, not a silent fallback.
-	t.Setenv(EnvAccessKeyID, "")
+	// A half-set environment is an error, not a fallback.
 	t.Setenv(EnvAccessKeySecret, "")
+	_, err = DefaultCredentials().Credentials(ctx)
+	require.ErrorContains(t, err, EnvAccessKeySecret)
+	t.Setenv(EnvAccessKeyID, "")
+
 	t.Setenv(EnvCredentialsFile, filepath.Join(home, "missing.ini"))
 	_, err = DefaultCredentials().Credentials(ctx)
 	require.ErrorContains(t, err, "missing.ini")
@@ -150,9 +197,11 @@ func TestCredentialFileErrorsNameFileNotSecret(t *testing.T) {
 			var err error
 			if tt.cli {
 				_, err = parseCLIConfig("/home/u/.aliyun/config.json", []byte(tt.content), tt.profile)
+				require.Error(t, err)
 				require.ErrorContains(t, err, "/home/u/.aliyun/config.json")
 			} else {
 				_, err = parseINICredentials("/home/u/creds", []byte(tt.content), tt.profile)
+				require.Error(t, err)
 				require.ErrorContains(t, err, "/home/u/creds")
 			}
 			assert.Contains(t, err.Error(), tt.want)
