@@ -33,9 +33,13 @@ type cachingProvider struct {
 	waiting   int           // goroutines blocked on inflight, for tests
 }
 
+// credentialsClock is the clock of every caching provider unless its own
+// is set; tests replace it to drive expiry.
+var credentialsClock = time.Now
+
 // newCachingProvider returns a provider that caches what fetch returns.
 func newCachingProvider(name string, fetch func(ctx context.Context) (Credentials, error)) *cachingProvider {
-	return &cachingProvider{name: name, fetch: fetch, now: time.Now}
+	return &cachingProvider{name: name, fetch: fetch, now: func() time.Time { return credentialsClock() }}
 }
 
 // String names the source, never its credentials.

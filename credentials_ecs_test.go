@@ -38,6 +38,13 @@ func (c *fakeClock) Add(d time.Duration) {
 	c.t = c.t.Add(d)
 }
 
+// useClock makes clock the clock of every caching provider for the test.
+func useClock(t *testing.T, clock *fakeClock) {
+	old := credentialsClock
+	credentialsClock = clock.Now
+	t.Cleanup(func() { credentialsClock = old })
+}
+
 // clocked sets the clock of a caching provider.
 func clocked(t *testing.T, p CredentialsProvider, clock *fakeClock) *cachingProvider {
 	t.Helper()
