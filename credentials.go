@@ -8,7 +8,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"strconv"
 	"time"
 )
 
@@ -47,14 +46,11 @@ func (c Credentials) GoString() string { return "alidomain." + c.String() }
 // Format prints c as String does, whatever the verb and flags (%d and %x
 // included), %#v as GoString and %q quoted: fmt never reaches the fields.
 func (c Credentials) Format(f fmt.State, verb rune) {
-	switch {
-	case verb == 'v' && f.Flag('#'):
+	if verb == 'v' && f.Flag('#') {
 		io.WriteString(f, c.GoString())
-	case verb == 'q':
-		io.WriteString(f, strconv.Quote(c.String()))
-	default:
-		io.WriteString(f, c.String())
+		return
 	}
+	formatString(f, verb, c.String())
 }
 
 // MarshalJSON writes the AccessKeyID, whether there is a secret and a token

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"strconv"
 	"sync"
 	"time"
 )
@@ -44,6 +46,18 @@ func newCachingProvider(name string, fetch func(ctx context.Context) (Credential
 
 // String names the source, never its credentials.
 func (p *cachingProvider) String() string { return "alidomain.CredentialsProvider(" + p.name + ")" }
+
+// Format prints String whatever the verb: fmt would otherwise print the
+// cached credentials' fields raw for verbs such as %d.
+func (p *cachingProvider) Format(f fmt.State, verb rune) { formatString(f, verb, p.String()) }
+
+// formatString prints s for every verb, quoted for %q.
+func formatString(f fmt.State, verb rune, s string) {
+	if verb == 'q' {
+		s = strconv.Quote(s)
+	}
+	io.WriteString(f, s)
+}
 
 // fresh reports whether the cached credentials need no refresh at now.
 func (p *cachingProvider) fresh(now time.Time) bool {

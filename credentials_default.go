@@ -3,6 +3,7 @@ package alidomain
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -73,6 +74,9 @@ type defaultChain struct {
 
 // String describes the chain, never its credentials.
 func (c *defaultChain) String() string { return "alidomain.DefaultCredentials()" }
+
+// Format prints String whatever the verb.
+func (c *defaultChain) Format(f fmt.State, verb rune) { formatString(f, verb, c.String()) }
 
 // chainSourceNames names the sources in order, for the combined error.
 var chainSourceNames = [...]string{"environment", "OIDC", "CLI config", "credentials file", "ECS RAM role", "credentials URI"}

@@ -43,8 +43,11 @@ type profileSpec struct {
 
 // String describes the profile without its secrets.
 func (p profileSpec) String() string {
-	return fmt.Sprintf("profile{kind: %d, creds: %v}", p.kind, p.creds)
+	return fmt.Sprintf("profile{kind: %d, creds: %v}", int(p.kind), p.creds)
 }
+
+// Format prints String whatever the verb.
+func (p profileSpec) Format(f fmt.State, verb rune) { formatString(f, verb, p.String()) }
 
 // valid reports whether p has what its kind needs.
 func (p profileSpec) valid() bool {
@@ -327,6 +330,12 @@ type fileSource struct {
 	err     error
 	checked bool
 }
+
+// String names the file's kind, never its credentials.
+func (f *fileSource) String() string { return "alidomain.CredentialsProvider(" + f.what + ")" }
+
+// Format prints String whatever the verb.
+func (f *fileSource) Format(s fmt.State, verb rune) { formatString(s, verb, f.String()) }
 
 // fileKey identifies a version of a file, with the profile asked for.
 type fileKey struct {
