@@ -89,6 +89,20 @@ func (c *defaultChain) Credentials(ctx context.Context) (Credentials, error) {
 	c.mu.Lock()
 	won := c.won
 	c.mu.Unlock()
+	creds, err := c.try(ctx, won)
+	var ce *chainError
+	if won > chainECS && errors.As(err, &ce) {
+		// The source that worked is gone: the metadata service is worth a probe again.
+		c.mu.Lock()
+		c.won = -1
+		c.mu.Unlock()
+		creds, err = c.try(ctx, -1)
+	}
+	return creds, err
+}
+
+// try asks the sources in order; won is the source that last worked.
+func (c *defaultChain) try(ctx context.Context, won int) (Credentials, error) {
 	var why [len(chainSourceNames)]string
 	for i, name := range chainSourceNames {
 		if i == chainECS && won > chainECS {

@@ -203,6 +203,12 @@ func TestDefaultChainOrder(t *testing.T) {
 	w.clock.Add(2 * time.Hour)
 	assert.Equal(t, w.uri.id, id())
 	assert.Equal(t, before, w.md.Stats())
+
+	// The URI goes away: the metadata service is asked again.
+	t.Setenv(EnvCredentialsURI, "")
+	got = id()
+	ecsID, _ = w.md.Current()
+	assert.Equal(t, ecsID, got)
 }
 
 // When every source is absent, the error lists each one and why, one line each.

@@ -48,8 +48,8 @@ type AssumeRoleOptions struct {
 	Source CredentialsProvider
 	// RoleARN is the role to assume, acs:ram::<account>:role/<name>. Required.
 	RoleARN string
-	// RoleSessionName names the session in audit logs; default a generated
-	// "alidomain-<milliseconds>".
+	// RoleSessionName names the session in audit logs; default
+	// ALIBABA_CLOUD_ROLE_SESSION_NAME, else a generated "alidomain-<milliseconds>".
 	RoleSessionName string
 	// ExternalID is the external ID the role's trust policy requires, if any.
 	ExternalID string
@@ -90,6 +90,9 @@ func AssumeRoleCredentials(o AssumeRoleOptions) CredentialsProvider {
 		return errorProvider{err}
 	}
 	session := o.RoleSessionName
+	if session == "" {
+		session = os.Getenv(EnvRoleSessionName)
+	}
 	if session == "" {
 		session = generatedSessionName()
 	}

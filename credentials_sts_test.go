@@ -76,6 +76,14 @@ func TestAssumeRoleAcceptedBySimulatorVerifier(t *testing.T) {
 	assert.Equal(t, "NoPermission", ae.Code)
 	assert.Equal(t, "AssumeRole", ae.Action)
 	assert.Equal(t, 403, ae.HTTPStatus)
+
+	// ALIBABA_CLOUD_ROLE_SESSION_NAME names the session when the options do not.
+	t.Setenv(EnvRoleSessionName, "from-env")
+	_, err = clocked(t, AssumeRoleCredentials(AssumeRoleOptions{
+		Source: StaticCredentials(sts.AccessKeyID, sts.AccessKeySecret), RoleARN: roleA, Endpoint: sts.URL,
+	}), clock).Credentials(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, "from-env", sts.LastRequest(alidomaintest.ActionAssumeRole)["RoleSessionName"])
 }
 
 // Roles chain: A is assumed with a RAM user's key, B with A's temporary
