@@ -30,9 +30,9 @@ type cachingProvider struct {
 	cur       Credentials
 	have      bool
 	fetchedAt time.Time
-	notBefore time.Time     // no refresh before this, after a failure while the cache is valid
-	inflight  chan struct{} // closed when the refresh in progress ends
-	waiting   int           // goroutines blocked on inflight, for tests
+	notBefore time.Time // no refresh before this, after a failure while the cache is valid
+	inflight  *flight   // the refresh in progress, if any
+	waiting   int       // goroutines blocked on inflight, for tests
 }
 
 // credentialsClock is the clock of every caching provider unless its own
@@ -78,9 +78,18 @@ func (p *cachingProvider) usable(now time.Time) bool {
 	return p.have && (p.cur.Expiration.IsZero() || now.Before(p.cur.Expiration))
 }
 
+// flight is one refresh in progress; err is its outcome, set before done
+// is closed.
+type flight struct {
+	done     chan struct{}
+	err      error
+	canceled bool // the refresher's own context ended: waiters try again
+}
+
 // Credentials returns the cached credentials, refreshing them first when
 // they are about to expire. While another goroutine refreshes, it returns
-// the cached ones if they still work, else waits for that refresh.
+// the cached ones if they still work, else waits for that refresh and
+// shares its outcome.
 func (p *cachingProvider) Credentials(ctx context.Context) (Credentials, error) {
 	p.mu.Lock()
 	for {
@@ -90,28 +99,47 @@ func (p *cachingProvider) Credentials(ctx context.Context) (Credentials, error) 
 			p.mu.Unlock()
 			return c, nil
 		}
-		if p.inflight == nil {
+		f := p.inflight
+		if f == nil {
 			break
 		}
-		ch := p.inflight
 		p.waiting++
 		p.mu.Unlock()
 		select {
-		case <-ch:
+		case <-f.done:
 		case <-ctx.Done():
 			p.mu.Lock()
 			p.waiting--
 			p.mu.Unlock()
 			return Credentials{}, fmt.Errorf("alidomain: %s: waiting for credentials: %w", p.name, ctx.Err())
 		}
+		if f.err != nil && !f.canceled {
+			p.mu.Lock()
+			p.waiting--
+			p.mu.Unlock()
+			return Credentials{}, f.err
+		}
 		p.mu.Lock()
 		p.waiting--
 	}
-	ch := make(chan struct{})
-	p.inflight = ch
+	f := &flight{done: make(chan struct{})}
+	p.inflight = f
 	p.mu.Unlock()
 
-	c, err := p.fetch(ctx)
+	var c Credentials
+	var err error
+	func() {
+		defer func() {
+			if r := recover(); r != nil { // do not leave the waiters waiting
+				p.mu.Lock()
+				p.inflight, f.err = nil, fmt.Errorf("alidomain: %s: the source panicked", p.name)
+				close(f.done)
+				p.mu.Unlock()
+				panic(r)
+			}
+		}()
+		c, err = p.fetch(ctx)
+	}()
 	if err == nil && !c.valid() {
 		err = errors.New("the source returned an empty AccessKey ID or secret")
 	}
@@ -121,22 +149,23 @@ func (p *cachingProvider) Credentials(ctx context.Context) (Credentials, error) 
 
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.inflight = nil
-	close(ch)
+	p.inflight, f.canceled = nil, ctx.Err() != nil
+	defer close(f.done)
 	now := p.now()
-	if err == nil {
+	switch {
+	case err == nil:
 		p.cur, p.have, p.fetchedAt, p.notBefore = c, true, now, time.Time{}
 		return c, nil
-	}
-	if p.usable(now) {
+	case p.usable(now):
 		p.notBefore = now.Add(failedRefreshPause)
 		return p.cur, nil
-	}
-	if p.have {
-		return Credentials{}, fmt.Errorf("alidomain: %s: the cached credentials expired at %s and refreshing them failed: %w",
+	case p.have:
+		f.err = fmt.Errorf("alidomain: %s: the cached credentials expired at %s and refreshing them failed: %w",
 			p.name, p.cur.Expiration.UTC().Format(time.RFC3339), err)
+	default:
+		f.err = fmt.Errorf("alidomain: %s: %w", p.name, err)
 	}
-	return Credentials{}, fmt.Errorf("alidomain: %s: %w", p.name, err)
+	return Credentials{}, f.err
 }
 
 // errorProvider fails every call with err: a misconfigured provider.

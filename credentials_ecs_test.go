@@ -169,6 +169,8 @@ type gatedDoer struct {
 	release chan struct{}
 	mu      sync.Mutex
 	armed   bool
+	fail    error // returned for held requests once released, if set
+	held    int
 }
 
 func (g *gatedDoer) arm() {
@@ -190,9 +192,16 @@ func (g *gatedDoer) Do(r *http.Request) (*http.Response, error) {
 	g.mu.Lock()
 	ch := g.release
 	hold := g.armed && strings.HasSuffix(r.URL.Path, g.suffix)
+	fail := g.fail
+	if hold {
+		g.held++
+	}
 	g.mu.Unlock()
 	if hold {
 		<-ch
+		if fail != nil {
+			return nil, fail
+		}
 	}
 	return http.DefaultClient.Do(r)
 }
@@ -278,6 +287,39 @@ func TestRefreshOncePerWindowUnder64Goroutines(t *testing.T) {
 	for _, c := range got {
 		assert.Equal(t, id, c.AccessKeyID, "every caller got the refreshed credentials")
 	}
+}
+
+// With nothing cached and a failing source, 64 goroutines share the outcome
+// of one attempt.
+func TestFailedRefreshIsShared(t *testing.T) {
+	clearEnv(t)
+	t.Setenv(EnvECSMetadataDisabled, "")
+	clock := newFakeClock()
+	m := newMetadata(t, clock, alidomaintest.MetadataOptions{RoleName: "r"})
+	gate := &gatedDoer{suffix: "/security-credentials/r"}
+	p := clocked(t, ECSRoleCredentials(ECSRoleOptions{Endpoint: m.URL, RoleName: "r", HTTPClient: gate}), clock)
+	gate.arm()
+	gate.fail = errors.New("connection reset")
+	errs := make(chan error, 64)
+	for range 64 {
+		go func() {
+			_, err := p.Credentials(context.Background())
+			errs <- err
+		}()
+	}
+	waitFor(t, "63 waiters", func() bool {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		return p.waiting == 63
+	})
+	gate.open()
+	for range 64 {
+		err := <-errs
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "ECS RAM role")
+	}
+	assert.Equal(t, 1, gate.held, "one attempt for all 64")
+	assert.Equal(t, 1, m.Stats().TokenRequests)
 }
 
 func TestFailingRefreshServesValidCache(t *testing.T) {
