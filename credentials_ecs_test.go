@@ -57,6 +57,10 @@ func clocked(t *testing.T, p CredentialsProvider, clock *fakeClock) *cachingProv
 // newMetadata starts a fake metadata service driven by clock.
 func newMetadata(t *testing.T, clock *fakeClock, o alidomaintest.MetadataOptions) *alidomaintest.MetadataServer {
 	t.Helper()
+	// The real timeouts (1 s) are for a network; a busy test machine gets more.
+	old := defaultECSHTTPClient
+	defaultECSHTTPClient = credentialsHTTPClient(30*time.Second, 60*time.Second, false)
+	t.Cleanup(func() { defaultECSHTTPClient = old })
 	o.Clock = clock.Now
 	m := alidomaintest.NewMetadataServer(o)
 	t.Cleanup(m.Close)
@@ -371,4 +375,18 @@ func TestECSRoleUnreachableIsAbsent(t *testing.T) {
 	_, err := ECSRoleCredentials(ECSRoleOptions{Endpoint: url}).Credentials(context.Background())
 	require.ErrorContains(t, err, "unreachable")
 	assert.ErrorIs(t, err, errNotFound)
+}
+
+// Off ECS, the metadata service must fail fast, and never through a proxy.
+func TestECSDefaultHTTPClientIsShortAndDirect(t *testing.T) {
+	hc := defaultECSHTTPClient
+	assert.Equal(t, 2*time.Second, hc.Timeout)
+	tr := hc.Transport.(*http.Transport)
+	assert.Nil(t, tr.Proxy)
+	assert.Equal(t, time.Second, tr.TLSHandshakeTimeout)
+	assert.NotNil(t, tr.DialContext)
+	assert.Equal(t, "http://100.100.100.200", defaultMetadataEndpoint)
+	sts := defaultSTSHTTPClient
+	assert.Equal(t, 10*time.Second, sts.Timeout)
+	assert.NotNil(t, sts.Transport.(*http.Transport).Proxy, "STS honours HTTPS_PROXY")
 }
