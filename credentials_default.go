@@ -120,7 +120,7 @@ func (c *defaultChain) try(ctx context.Context, won int) (Credentials, error) {
 			return Credentials{}, err
 		}
 		msg := strings.TrimPrefix(err.Error(), "alidomain: ")
-		msg = strings.TrimPrefix(msg, name+": ")
+		msg = strings.TrimPrefix(strings.TrimPrefix(msg, name+": "), name+" ")
 		why[i] = oneLine(msg)
 	}
 	var b strings.Builder

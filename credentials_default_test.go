@@ -229,8 +229,8 @@ func TestDefaultChainCombinedError(t *testing.T) {
 	for i, want := range []string{
 		"  environment: " + EnvAccessKeyID + " and " + EnvAccessKeySecret + " are not set",
 		"  OIDC: " + EnvRoleARN + ", " + EnvOIDCProviderARN + " and " + EnvOIDCTokenFile + " are not all set",
-		"  CLI config: CLI config " + filepath.Join(w.home, ".aliyun", "config.json") + " does not exist",
-		"  credentials file: credentials file " + filepath.Join(w.home, ".alibabacloud", "credentials") + " does not exist",
+		"  CLI config: " + filepath.Join(w.home, ".aliyun", "config.json") + " does not exist",
+		"  credentials file: " + filepath.Join(w.home, ".alibabacloud", "credentials") + " does not exist",
 		"  ECS RAM role: the metadata service " + dead.URL + " is unreachable",
 		"  credentials URI: " + EnvCredentialsURI + " is not set",
 	} {

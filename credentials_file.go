@@ -136,8 +136,8 @@ func parseINICredentials(name string, data []byte, profile string) (profileSpec,
 				return fail("line %d: key outside of any [profile] section", n)
 			}
 			v = strings.TrimSpace(v)
-			if i := strings.Index(v, " #"); i >= 0 && !strings.HasPrefix(v, `"`) { // a trailing comment
-				v = strings.TrimSpace(v[:i])
+			if !strings.HasPrefix(v, `"`) {
+				v = stripComment(v)
 			}
 			cur[strings.TrimSpace(k)] = strings.Trim(v, `"`)
 		}
@@ -184,6 +184,16 @@ func parseINICredentials(name string, data []byte, profile string) (profileSpec,
 		return fail("profile [%s] has type %q; supported: access_key, ecs_ram_role, ram_role_arn, oidc_role_arn", profile, t)
 	}
 	return p, nil
+}
+
+// stripComment removes a trailing comment: '#' or ';' after a blank.
+func stripComment(v string) string {
+	for i := 1; i < len(v); i++ {
+		if (v[i] == '#' || v[i] == ';') && (v[i-1] == ' ' || v[i-1] == '\t') {
+			return strings.TrimSpace(v[:i])
+		}
+	}
+	return v
 }
 
 // cliProfile is one profile of the CLI's config.json.

@@ -56,6 +56,19 @@ func TestCredentialsRedaction(t *testing.T) {
 	assert.Equal(t, `"alidomain.Credentials{AccessKeyID: id, AccessKeySecret: \"\"}"`, fmt.Sprintf("%q", Credentials{AccessKeyID: "id"}.GoString()))
 }
 
+func TestINITrailingComments(t *testing.T) {
+	for in, want := range map[string]string{
+		"abc":            "abc",
+		"abc # note":     "abc",
+		"abc\t; note":    "abc",
+		"a#b;c":          "a#b;c",
+		"a#b ;c":         "a#b",
+		"s3cr#t # c # d": "s3cr#t",
+	} {
+		assert.Equal(t, want, stripComment(in), in)
+	}
+}
+
 func TestStaticCredentials(t *testing.T) {
 	got, err := StaticCredentials("id", "sec").Credentials(context.Background())
 	require.NoError(t, err)
@@ -109,7 +122,7 @@ func TestDefaultCredentialsChain(t *testing.T) {
 
 	// The INI file alone.
 	ini := filepath.Join(home, ".alibabacloud", "credentials")
-	writeFile(t, ini, "# comment\n[default]\ntype = access_key   # the kind\naccess_key_id = ini-id\naccess_key_secret = ini=secret\n\n[other]\ntype = access_key\naccess_key_id = other-id\naccess_key_secret = other-secret\n")
+	writeFile(t, ini, "# comment\n[default]\ntype = access_key   # the kind\naccess_key_id = ini-id ; a comment\naccess_key_secret = ini=secret\n\n[other]\ntype = access_key\naccess_key_id = other-id\naccess_key_secret = other-secret\n")
 	got, err := DefaultCredentials().Credentials(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, Credentials{AccessKeyID: "ini-id", AccessKeySecret: "ini=secret"}, got)
