@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -32,7 +33,11 @@ const metadataCredsPath = "/latest/meta-data/ram/security-credentials/"
 
 // defaultECSHTTPClient has short timeouts, so that a program off ECS does
 // not hang, and no proxy: the metadata service is link-local.
-var defaultECSHTTPClient = credentialsHTTPClient(time.Second, 2*time.Second, false)
+var defaultECSHTTPClient = func() *http.Client {
+	hc := credentialsHTTPClient(time.Second, 2*time.Second, false)
+	hc.Transport.(*http.Transport).ResponseHeaderTimeout = time.Second
+	return hc
+}()
 
 // ECSRoleOptions configures ECSRoleCredentials.
 type ECSRoleOptions struct {
@@ -54,9 +59,9 @@ type ECSRoleOptions struct {
 // ECS instance's RAM role, from the instance metadata service: IMDSv2 (a
 // session token from PUT /latest/api/token, sent with every GET), falling
 // back to IMDSv1 only when allowed. They are cached and refreshed ahead of
-// their expiry, like AssumeRoleCredentials'. Nothing the metadata service
-// answers appears in an error. With ALIBABA_CLOUD_ECS_METADATA_DISABLED=true
-// every call fails.
+// their expiry, like AssumeRoleCredentials'. No body the metadata service
+// answers appears in an error (only its status, and the role's name). With
+// ALIBABA_CLOUD_ECS_METADATA_DISABLED=true every call fails.
 func ECSRoleCredentials(o ECSRoleOptions) CredentialsProvider {
 	if strings.EqualFold(os.Getenv(EnvECSMetadataDisabled), "true") {
 		return errorProvider{absent("alidomain: ECS RAM role: disabled by " + EnvECSMetadataDisabled + "=true")}
@@ -125,17 +130,17 @@ func (m *imds) fetch(ctx context.Context) (Credentials, error) {
 	case err != nil:
 		return Credentials{}, err
 	case status == http.StatusNotFound:
-		return Credentials{}, absent(fmt.Sprintf("no RAM role %q on this instance", role))
+		return Credentials{}, absent(fmt.Sprintf("no RAM role %q on this instance", bound(role)))
 	case status != http.StatusOK:
-		return Credentials{}, fmt.Errorf("getting the credentials of RAM role %q: HTTP %d", role, status)
+		return Credentials{}, fmt.Errorf("getting the credentials of RAM role %q: HTTP %d", bound(role), status)
 	}
 	var a struct {
 		Code, AccessKeyId, AccessKeySecret, SecurityToken, Expiration string
 	}
 	if err := json.Unmarshal(bytes.TrimSpace(body), &a); err != nil {
-		return Credentials{}, fmt.Errorf("the credentials of RAM role %q are not the JSON expected", role)
+		return Credentials{}, fmt.Errorf("the credentials of RAM role %q are not the JSON expected", bound(role))
 	}
-	return metadataCredentials("RAM role "+role, a.Code, a.AccessKeyId, a.AccessKeySecret, a.SecurityToken, a.Expiration)
+	return metadataCredentials("RAM role "+strconv.Quote(bound(role)), a.Code, a.AccessKeyId, a.AccessKeySecret, a.SecurityToken, a.Expiration)
 }
 
 // metadataCredentials checks the fields of a metadata or URI answer; what

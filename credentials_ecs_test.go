@@ -384,6 +384,7 @@ func TestECSDefaultHTTPClientIsShortAndDirect(t *testing.T) {
 	tr := hc.Transport.(*http.Transport)
 	assert.Nil(t, tr.Proxy)
 	assert.Equal(t, time.Second, tr.TLSHandshakeTimeout)
+	assert.Equal(t, time.Second, tr.ResponseHeaderTimeout)
 	assert.NotNil(t, tr.DialContext)
 	assert.Equal(t, "http://100.100.100.200", defaultMetadataEndpoint)
 	sts := defaultSTSHTTPClient
