@@ -134,13 +134,23 @@ func (m *imds) fetch(ctx context.Context) (Credentials, error) {
 	case status != http.StatusOK:
 		return Credentials{}, fmt.Errorf("getting the credentials of RAM role %q: HTTP %d", bound(role), status)
 	}
+	return decodeMetadataCredentials("RAM role "+strconv.Quote(bound(role)), body, false)
+}
+
+// decodeMetadataCredentials decodes the credentials a metadata service or a
+// credentials URI answers (Code is optional for a URI); what names the
+// source in errors, which never quote the body.
+func decodeMetadataCredentials(what string, body []byte, codeOptional bool) (Credentials, error) {
 	var a struct {
 		Code, AccessKeyId, AccessKeySecret, SecurityToken, Expiration string
 	}
 	if err := json.Unmarshal(bytes.TrimSpace(body), &a); err != nil {
-		return Credentials{}, fmt.Errorf("the credentials of RAM role %q are not the JSON expected", bound(role))
+		return Credentials{}, fmt.Errorf("the credentials of %s are not the JSON expected", what)
 	}
-	return metadataCredentials("RAM role "+strconv.Quote(bound(role)), a.Code, a.AccessKeyId, a.AccessKeySecret, a.SecurityToken, a.Expiration)
+	if a.Code == "" && codeOptional {
+		a.Code = "Success"
+	}
+	return metadataCredentials(what, a.Code, a.AccessKeyId, a.AccessKeySecret, a.SecurityToken, a.Expiration)
 }
 
 // metadataCredentials checks the fields of a metadata or URI answer; what

@@ -379,28 +379,36 @@ func (s *stsClient) attempt(ctx context.Context, action string, params url.Value
 	if err != nil {
 		return Credentials{}, ctx.Err() == nil, fmt.Errorf("alidomain: %s: reading the answer (HTTP %d): %s", action, resp.StatusCode, scrubSecrets(err.Error(), secrets))
 	}
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		e := safeAPIError(parseAPIError(action, resp.StatusCode, raw), secrets)
-		return Credentials{}, resp.StatusCode >= 500 || e.throttled(), e
+	return decodeSTSAnswer(action, resp.StatusCode, raw, secrets)
+}
+
+// decodeSTSAnswer turns an STS answer into credentials, or an error (an
+// *APIError for an error document) with no secret in it; it reports whether
+// the failure may be retried.
+func decodeSTSAnswer(action string, status int, raw []byte, secrets []string) (Credentials, bool, error) {
+	if status < 200 || status > 299 {
+		// Scrubbed before parseAPIError cuts an excerpt, which could cut a secret in two.
+		e := safeAPIError(parseAPIError(action, status, []byte(scrubSecrets(string(raw), secrets))), secrets)
+		return Credentials{}, status >= 500 || e.throttled(), e
 	}
 	var a stsAnswer
 	if err := json.Unmarshal(bytes.TrimSpace(raw), &a); err != nil {
-		return Credentials{}, false, fmt.Errorf("alidomain: %s: the answer (HTTP %d, %d bytes) is not the JSON expected", action, resp.StatusCode, len(raw))
+		return Credentials{}, false, fmt.Errorf("alidomain: %s: the answer (HTTP %d, %d bytes) is not the JSON expected", action, status, len(raw))
 	}
 	if a.Credentials == nil {
 		if a.Code != "" {
-			e := safeAPIError(&APIError{Action: action, HTTPStatus: resp.StatusCode, Code: a.Code, Message: a.Message, RequestID: a.RequestID}, secrets)
+			e := safeAPIError(&APIError{Action: action, HTTPStatus: status, Code: a.Code, Message: a.Message, RequestID: a.RequestID}, secrets)
 			return Credentials{}, e.throttled(), e
 		}
-		return Credentials{}, false, fmt.Errorf("alidomain: %s: the answer has no Credentials (RequestId %s)", action, bound(a.RequestID))
+		return Credentials{}, false, fmt.Errorf("alidomain: %s: the answer has no Credentials (RequestId %s)", action, bound(scrubSecrets(a.RequestID, secrets)))
 	}
 	ac := a.Credentials
 	if ac.AccessKeyID == "" || ac.AccessKeySecret == "" || ac.SecurityToken == "" {
-		return Credentials{}, false, fmt.Errorf("alidomain: %s: the answer lacks AccessKeyId, AccessKeySecret or SecurityToken (RequestId %s)", action, bound(a.RequestID))
+		return Credentials{}, false, fmt.Errorf("alidomain: %s: the answer lacks AccessKeyId, AccessKeySecret or SecurityToken (RequestId %s)", action, bound(scrubSecrets(a.RequestID, secrets)))
 	}
 	exp, err := time.Parse(time.RFC3339, ac.Expiration)
 	if err != nil {
-		return Credentials{}, false, fmt.Errorf("alidomain: %s: the answer's Expiration is not a time (RequestId %s)", action, bound(a.RequestID))
+		return Credentials{}, false, fmt.Errorf("alidomain: %s: the answer's Expiration is not a time (RequestId %s)", action, bound(scrubSecrets(a.RequestID, secrets)))
 	}
 	return Credentials{AccessKeyID: ac.AccessKeyID, AccessKeySecret: ac.AccessKeySecret, SecurityToken: ac.SecurityToken, Expiration: exp}, false, nil
 }

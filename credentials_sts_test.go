@@ -181,6 +181,14 @@ func TestSafeAPIErrorScrubsBeforeCutting(t *testing.T) {
 	assert.LessOrEqual(t, len(e.Message), maxCredField+3)
 	assert.LessOrEqual(t, len(e.RequestID), maxCredField+3, "every field is bounded")
 	assert.Equal(t, "a "+redacted+" b", scrubSecrets("a "+url.QueryEscape(url.QueryEscape(token))+" b", []string{token}))
+
+	// A page that is not an error document is cut to an excerpt: after scrubbing.
+	for pad := 230; pad < 260; pad++ {
+		page := "<html>" + strings.Repeat("x", pad) + token + "</html>"
+		_, _, err := decodeSTSAnswer("AssumeRole", 502, []byte(page), []string{token})
+		require.Error(t, err)
+		assert.NotContains(t, err.Error(), "CAIS", "pad %d", pad)
+	}
 }
 
 func TestAssumeRoleOptionsChecked(t *testing.T) {

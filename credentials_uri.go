@@ -1,9 +1,7 @@
 package alidomain
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -67,15 +65,6 @@ func uriCredentials(uri string, doer HTTPDoer) CredentialsProvider {
 		case resp.StatusCode != http.StatusOK:
 			return Credentials{}, fmt.Errorf("GET %s: HTTP %d", shown, resp.StatusCode)
 		}
-		var a struct {
-			Code, AccessKeyId, AccessKeySecret, SecurityToken, Expiration string
-		}
-		if err := json.Unmarshal(bytes.TrimSpace(body), &a); err != nil {
-			return Credentials{}, fmt.Errorf("GET %s: the answer is not the JSON expected", shown)
-		}
-		if a.Code == "" { // the Code is optional for a URI
-			a.Code = "Success"
-		}
-		return metadataCredentials(shown, a.Code, a.AccessKeyId, a.AccessKeySecret, a.SecurityToken, a.Expiration)
+		return decodeMetadataCredentials(shown, body, true)
 	})
 }
