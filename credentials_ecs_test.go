@@ -279,10 +279,13 @@ func TestRefreshOncePerWindowUnder64Goroutines(t *testing.T) {
 	gate.arm()
 	done := make(chan []Credentials)
 	go func() { done <- burst() }()
-	waitFor(t, "63 waiters", func() bool {
+	waitFor(t, "63 waiters and the refresh at the gate", func() bool {
 		p.mu.Lock()
-		defer p.mu.Unlock()
-		return p.waiting == 63
+		waiting := p.waiting
+		p.mu.Unlock()
+		gate.mu.Lock()
+		defer gate.mu.Unlock()
+		return waiting == 63 && gate.held == 1
 	})
 	gate.open()
 	got = <-done
@@ -311,10 +314,13 @@ func TestFailedRefreshIsShared(t *testing.T) {
 			errs <- err
 		}()
 	}
-	waitFor(t, "63 waiters", func() bool {
+	waitFor(t, "63 waiters and the refresh at the gate", func() bool {
 		p.mu.Lock()
-		defer p.mu.Unlock()
-		return p.waiting == 63
+		waiting := p.waiting
+		p.mu.Unlock()
+		gate.mu.Lock()
+		defer gate.mu.Unlock()
+		return waiting == 63 && gate.held == 1
 	})
 	gate.open()
 	for range 64 {
@@ -322,7 +328,9 @@ func TestFailedRefreshIsShared(t *testing.T) {
 		require.Error(t, err)
 		assert.Contains(t, err.Error(), "ECS RAM role")
 	}
+	gate.mu.Lock()
 	assert.Equal(t, 1, gate.held, "one attempt for all 64")
+	gate.mu.Unlock()
 	assert.Equal(t, 1, m.Stats().TokenRequests)
 }
 
