@@ -43,14 +43,14 @@ type signInput struct {
 	action string
 	format string
 	lang   string
-	creds  *Credentials
+	creds  Credentials
 	now    time.Time
 	nonce  string
 	params params
 }
 
-// timestamp is the attempt's time as the RPC style writes it.
-func (in *signInput) timestamp() string { return in.now.UTC().Format("2006-01-02T15:04:05Z") }
+// timestampLayout is how the RPC style writes an attempt's time (UTC).
+const timestampLayout = "2006-01-02T15:04:05Z"
 
 // signedAttempt is a signer's output: the URL query, and for signature
 // versions or placements that use them, a form body and extra headers.
@@ -94,7 +94,7 @@ func (c *Client) invoke(ctx context.Context, cl *call, out target, optFns []func
 	if lang == "" {
 		lang = o.Lang
 	}
-	in := signInput{method: http.MethodPost, action: cl.action, format: d.format, lang: lang, creds: &creds, params: cl.params}
+	in := signInput{method: http.MethodPost, action: cl.action, format: d.format, lang: lang, creds: creds, params: cl.params}
 	logger := o.Logger
 	if logger != nil && !logger.Enabled(ctx, slog.LevelDebug) {
 		logger = nil
@@ -253,7 +253,7 @@ func (c *Client) send(ctx context.Context, o *Options, d *derived, in *signInput
 			body2 = t[:min(len(t), 1024)] // too deep to decode: keep an excerpt
 		}
 		e := parseAPIError(in.action, resp.StatusCode, body2)
-		e.Message = scrub(e.Message, in.creds)
+		e.Message = scrub(e.Message, &in.creds)
 		a.requestID, a.err, a.kind = e.RequestID, e, apiErrorKind(e)
 		return a
 	}
@@ -266,7 +266,7 @@ func (c *Client) send(ctx context.Context, o *Options, d *derived, in *signInput
 	env := out.envelope()
 	a.requestID = env.RequestID
 	if env.Code != "" {
-		e := &APIError{Action: in.action, Code: env.Code, Message: scrub(env.Message, in.creds), Recommend: env.Recommend,
+		e := &APIError{Action: in.action, Code: env.Code, Message: scrub(env.Message, &in.creds), Recommend: env.Recommend,
 			RequestID: env.RequestID, HostID: env.HostID, HTTPStatus: resp.StatusCode}
 		a.err, a.kind = e, apiErrorKind(e)
 		return a
