@@ -56,7 +56,7 @@ const timestampLayout = "2006-01-02T15:04:05Z"
 // versions or placements that use them, a form body and extra headers.
 type signedAttempt struct {
 	query  string
-	body   []byte      // nil: no body
+	body   []byte      // nil: no body; else header carries its Content-Type
 	header http.Header // nil: none beyond the client's own
 }
 
@@ -229,14 +229,7 @@ func (c *Client) send(ctx context.Context, o *Options, d *derived, in *signInput
 	a.written = true
 	a.status = resp.StatusCode
 	defer resp.Body.Close()
-	var buf bytes.Buffer
-	if n := resp.ContentLength; n > 0 && n <= maxBodyBytes {
-		buf.Grow(int(n) + bytes.MinRead)
-	}
-	_, err = buf.ReadFrom(io.LimitReader(resp.Body, maxBodyBytes+1))
-	if err == nil && buf.Len() > maxBodyBytes {
-		err = fmt.Errorf("response body larger than %d bytes", maxBodyBytes)
-	}
+	body2, err := readBody(resp)
 	if err != nil {
 		a.kind, a.err = failTransport, fmt.Errorf("alidomain: %s: reading response (HTTP %d): %w", in.action, resp.StatusCode, transportError(ctx, d.endpoint, in.action, err))
 		if ctx.Err() != nil {
@@ -244,7 +237,6 @@ func (c *Client) send(ctx context.Context, o *Options, d *derived, in *signInput
 		}
 		return a
 	}
-	body2 := buf.Bytes()
 	// XML only when asked for or labelled so: a proxy's HTML page is never
 	// decoded as XML when JSON was asked.
 	xmlOK := d.format == "XML" || isXMLContentType(resp.Header.Get("Content-Type"))
@@ -276,6 +268,21 @@ func (c *Client) send(ctx context.Context, o *Options, d *derived, in *signInput
 		a.err = fmt.Errorf("alidomain: %s: unusable response (HTTP %d, RequestId %s): %w", in.action, resp.StatusCode, a.requestID, err)
 	}
 	return a
+}
+
+// readBody reads a response body of at most maxBodyBytes: in one read of
+// its length when the length is known.
+func readBody(resp *http.Response) ([]byte, error) {
+	if n := resp.ContentLength; n >= 0 && n <= maxBodyBytes {
+		b := make([]byte, n)
+		_, err := io.ReadFull(resp.Body, b)
+		return b, err
+	}
+	b, err := io.ReadAll(io.LimitReader(resp.Body, maxBodyBytes+1))
+	if err == nil && len(b) > maxBodyBytes {
+		err = fmt.Errorf("response body larger than %d bytes", maxBodyBytes)
+	}
+	return b, err
 }
 
 // apiErrorKind classifies an error answer by its code, then its status: a
