@@ -269,8 +269,9 @@ type scrubber struct {
 }
 
 // newScrubber returns the scrubber for an attempt signed with creds whose
-// signed query is query (empty when unknown).
-func newScrubber(creds *Credentials, query string) *scrubber {
+// signed query is query (empty when unknown); bodies are the texts the
+// attempt sent besides (a form body), redacted whole.
+func newScrubber(creds *Credentials, query string, bodies ...string) *scrubber {
 	sc := &scrubber{}
 	seen := map[string]bool{}
 	add := func(s string, prefixes bool) {
@@ -301,6 +302,9 @@ func newScrubber(creds *Credentials, query string) *scrubber {
 			}
 			add(sig, true)
 		}
+	}
+	for _, b := range bodies {
+		add(b, false)
 	}
 	if creds != nil {
 		add(creds.SecurityToken, true)

@@ -63,6 +63,9 @@ const reconcileSkew = 20 * time.Minute
 // returned when no other detail for the domain exists) may be submitted
 // again.
 func (s *RedeemService) Reconcile(ctx context.Context, since time.Time, domains []string, optFns ...func(*Options)) (map[string]*TaskDetail, error) {
+	if _, err := (*service)(s).ready(ctx); err != nil {
+		return nil, err
+	}
 	if len(domains) == 0 {
 		return nil, &ValidationError{Field: "domains", Reason: "is empty: give the domains whose orders are in doubt"}
 	}

@@ -98,9 +98,14 @@ func paidDoer(doer HTTPDoer) (HTTPDoer, bool) {
 // without GetBody unless that doer is known not to replay.
 func preparePaid(doer HTTPDoer, req *http.Request) HTTPDoer {
 	doer, safe := paidDoer(doer)
-	if !safe {
-		req.Body, req.GetBody, req.ContentLength = emptyBody{}, nil, 0
+	if safe {
+		return doer
 	}
+	if req.Body == nil || req.Body == http.NoBody {
+		req.Body, req.ContentLength = emptyBody{}, 0
+	}
+	// Without GetBody, net/http cannot rewind the body to send it again.
+	req.GetBody = nil
 	return doer
 }
 
