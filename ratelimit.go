@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"net/http"
 	"strconv"
 	"strings"
@@ -165,4 +166,25 @@ func parseTimeLeft(v string) (time.Duration, bool) {
 		return time.Duration(ms) * time.Millisecond, true
 	}
 	return 0, false
+}
+
+// throttleDelay returns how long to wait before attempt+1 after attempt
+// attempts, the last one answered with a Throttling code and the hint
+// (see throttleHint; hinted reports whether there was one). Without a hint
+// it is the policy's backoff. With one, never less than the hint: the hint
+// plus a jitter of up to BaseDelay that spreads callers told the same time,
+// within MaxDelay; and retry is false when the hint is beyond MaxDelay, since
+// an earlier attempt would only be throttled again.
+func throttleDelay(p RetryPolicy, attempt int, hint time.Duration, hinted bool) (d time.Duration, retry bool) {
+	if !hinted {
+		return p.backoff(attempt), true
+	}
+	if hint > p.MaxDelay {
+		return 0, false
+	}
+	spread := min(p.BaseDelay, p.MaxDelay-hint)
+	if spread <= 0 {
+		return hint, true
+	}
+	return hint + time.Duration(rand.Int64N(int64(spread)+1)), true
 }

@@ -301,3 +301,39 @@ func FuzzParseTimeLeft(f *testing.F) {
 		}
 	})
 }
+
+func TestThrottleDelay(t *testing.T) {
+	p := RetryPolicy{MaxAttempts: 5, BaseDelay: 100 * time.Millisecond, MaxDelay: 2 * time.Second}
+	seen := map[time.Duration]bool{}
+	for range 200 {
+		// No hint: the policy's full-jitter backoff.
+		d, retry := throttleDelay(p, 3, 0, false)
+		assert.True(t, retry)
+		assert.GreaterOrEqual(t, d, time.Duration(0))
+		assert.LessOrEqual(t, d, 400*time.Millisecond)
+
+		// A hint: at least the hint, at most hint+BaseDelay.
+		d, retry = throttleDelay(p, 1, 700*time.Millisecond, true)
+		assert.True(t, retry)
+		assert.GreaterOrEqual(t, d, 700*time.Millisecond)
+		assert.LessOrEqual(t, d, 800*time.Millisecond)
+		seen[d] = true
+
+		// Near MaxDelay the jitter shrinks so that MaxDelay holds.
+		d, retry = throttleDelay(p, 1, 1950*time.Millisecond, true)
+		assert.True(t, retry)
+		assert.GreaterOrEqual(t, d, 1950*time.Millisecond)
+		assert.LessOrEqual(t, d, 2*time.Second)
+	}
+	assert.Greater(t, len(seen), 100, "callers told the same time are spread")
+	d, retry := throttleDelay(p, 1, 2*time.Second, true)
+	assert.True(t, retry)
+	assert.Equal(t, 2*time.Second, d)
+	d, retry = throttleDelay(p, 1, 0, true)
+	assert.True(t, retry)
+	assert.LessOrEqual(t, d, 100*time.Millisecond)
+
+	// Beyond MaxDelay: do not retry, the service said it is too early.
+	_, retry = throttleDelay(p, 1, 2*time.Second+time.Millisecond, true)
+	assert.False(t, retry)
+}
