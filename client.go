@@ -14,27 +14,18 @@
 package alidomain
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
-	"encoding/xml"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
-	"net/http/httptrace"
 	"net/url"
 	"runtime"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
-
-	"github.com/google/go-querystring/query"
 )
 
 // DefaultEndpoint is the Domain API's public endpoint.
@@ -45,10 +36,6 @@ const APIVersion = "2018-01-29"
 
 // Version is the version of this SDK, sent in the User-Agent.
 const Version = "0.1.0"
-
-// maxBodyBytes bounds how much of a response is read; a larger body is an
-// error, so a hostile or broken server cannot make the client buffer it.
-const maxBodyBytes = 8 << 20
 
 // HTTPDoer sends an HTTP request; *http.Client satisfies it.
 //
@@ -68,9 +55,10 @@ type Options struct {
 	Endpoint string
 	// Credentials supplies the AccessKey; required.
 	Credentials CredentialsProvider
-	// HTTPClient sends requests. Default: a shared *http.Client with
-	// DefaultAttemptTimeout per attempt (body included), DefaultDialTimeout
-	// for dialing and the TLS handshake, and no redirects.
+	// HTTPClient sends requests. Default: an *http.Client of the Client's
+	// own (all of them share one connection pool) with DefaultAttemptTimeout
+	// per attempt (body included), DefaultDialTimeout for dialing and the
+	// TLS handshake, and no redirects.
 	HTTPClient HTTPDoer
 	// Logger receives one Debug record per attempt. Default: discard.
 	Logger *slog.Logger
@@ -107,16 +95,31 @@ type Client struct {
 // derived holds what resolveOptions computes from Options once.
 type derived struct {
 	endpoint  string
-	url       *url.URL // endpoint, parsed; copied by each attempt
-	host      string   // the request Host for endpoint
+	host      string // the request Host for endpoint
 	userAgent string
-	format    string // already escaped
+	format    string
 	retry     RetryPolicy
-	traced    bool // HTTPClient is known to report httptrace events
+	traced    bool   // HTTPClient is known to report httptrace events
+	sign      signer // the signature version's signer
 }
 
 // service is the common part of every service.
 type service struct{ client *Client }
+
+// errNotInitialised is returned by every method of a Client not made by New.
+var errNotInitialised = errors.New("alidomain: Client not initialised; use alidomain.New")
+
+// ready returns the client to call with, or why there is none: a nil
+// context, or a Client (or service) not made by New.
+func (s *service) ready(ctx context.Context) (*Client, error) {
+	if ctx == nil {
+		return nil, errors.New("alidomain: nil Context")
+	}
+	if s == nil || s.client == nil || s.client.derived.sign == nil {
+		return nil, errNotInitialised
+	}
+	return s.client, nil
+}
 
 // Meta is embedded in every result: the request's ID and how many attempts
 // the call took.
@@ -136,12 +139,12 @@ const (
 	DefaultDialTimeout = 10 * time.Second
 )
 
-// defaultHTTPClient is shared so that all Clients made without an
-// HTTPClient share one connection pool.
-var defaultHTTPClient = newHTTPClient(DefaultAttemptTimeout, DefaultDialTimeout)
+// defaultTransport is shared so that all Clients made without an
+// HTTPClient share one connection pool; each gets its own *http.Client.
+var defaultTransport = newHTTPClient(DefaultAttemptTimeout, DefaultDialTimeout).Transport
 
 // newHTTPClient returns the default kind of HTTP client with the given
-// per-attempt and dial timeouts.
+// per-attempt and dial timeouts, and a transport of its own.
 func newHTTPClient(attempt, dial time.Duration) *http.Client {
 	return &http.Client{
 		Timeout: attempt,
@@ -154,15 +157,18 @@ func newHTTPClient(attempt, dial time.Duration) *http.Client {
 			IdleConnTimeout:       90 * time.Second,
 			ForceAttemptHTTP2:     true,
 		},
-		// A POST redirected by the client would become a GET elsewhere; an
-		// RPC endpoint never redirects, so a 3xx is returned as an error.
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		CheckRedirect: noRedirects,
 	}
 }
 
+// noRedirects returns a 3xx as it is: a POST redirected by the client would
+// become a GET elsewhere, and an RPC endpoint never redirects.
+func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+
 // New returns a Client configured by opts, changed by each optFn in order.
 // It fails when no credentials provider is given, when the endpoint is not an
-// absolute http(s) URL, or when Format or Lang has an unknown value.
+// absolute http(s) URL, when Format or Lang has an unknown value, or when
+// Retry has a negative field.
 func New(opts Options, optFns ...func(*Options)) (*Client, error) {
 	for _, fn := range optFns {
 		fn(&opts)
@@ -181,6 +187,9 @@ func New(opts Options, optFns ...func(*Options)) (*Client, error) {
 
 // String describes the client without its credentials.
 func (c *Client) String() string {
+	if c == nil || c.derived.sign == nil {
+		return "alidomain.Client{not initialised}"
+	}
 	return "alidomain.Client{Endpoint: " + c.derived.endpoint + "}"
 }
 
@@ -208,15 +217,19 @@ func resolveOptions(o *Options) (derived, error) {
 	if err != nil {
 		return d, fmt.Errorf("alidomain: Options.Endpoint %q: %w", o.Endpoint, err)
 	}
-	d.url, d.host = tmpl.URL, tmpl.Host
+	d.host = tmpl.Host
 	if o.HTTPClient == nil {
-		o.HTTPClient = defaultHTTPClient
+		// A client of its own: changing its Timeout changes no other Client.
+		o.HTTPClient = &http.Client{Timeout: DefaultAttemptTimeout, Transport: defaultTransport, CheckRedirect: noRedirects}
 	}
 	if hc, ok := o.HTTPClient.(*http.Client); ok {
 		switch hc.Transport.(type) {
 		case nil, *http.Transport:
 			d.traced = true
 		}
+	}
+	if r := o.Retry; r.MaxAttempts < 0 || r.BaseDelay < 0 || r.MaxDelay < 0 {
+		return d, fmt.Errorf("alidomain: Options.Retry %+v has a negative field (MaxAttempts 1 disables retries; zero means the default)", r)
 	}
 	o.Retry = o.Retry.withDefaults()
 	d.retry = o.Retry
@@ -236,6 +249,7 @@ func resolveOptions(o *Options) (derived, error) {
 	if o.UserAgent != "" {
 		d.userAgent += " " + o.UserAgent
 	}
+	d.sign = signV2
 	return d, nil
 }
 
@@ -248,12 +262,11 @@ func checkLang(field, lang string) error {
 }
 
 // Options returns a copy of the client's options, defaults filled in.
-func (c *Client) Options() Options { return c.opts }
-
-// operation declares one API action and whether repeating it is harmless.
-type operation struct {
-	action     string
-	idempotent bool // reads are; orders that cost money are not
+func (c *Client) Options() Options {
+	if c == nil {
+		return Options{}
+	}
+	return c.opts
 }
 
 // callOptions returns the options for one call: the client's, or a copy
@@ -271,268 +284,6 @@ func (c *Client) callOptions(optFns []func(*Options)) (*Options, *derived, error
 		return nil, nil, err
 	}
 	return &o, &d, nil
-}
-
-// encodeRequest flattens a request struct (url tags, go-querystring) into
-// encoded, sorted parameters, once per call.
-func encodeRequest(v any) (params, error) {
-	vals, err := query.Values(v)
-	if err != nil {
-		return nil, fmt.Errorf("alidomain: encoding request: %w", err)
-	}
-	return encodeValues(vals), nil
-}
-
-// response is implemented by the wire types that responses decode into.
-type response interface{ requestID() string }
-
-// wireMeta is embedded in every wire response.
-type wireMeta struct {
-	RequestID string `json:"RequestId" xml:"RequestId"`
-}
-
-func (m *wireMeta) requestID() string { return m.RequestID }
-
-// attempt is what one send produced.
-type attempt struct {
-	status    int
-	requestID string
-	kind      failureKind
-	written   bool  // the request may have reached the server
-	err       error // the failure, already safe to show
-}
-
-// bodyPool holds buffers for response bodies, queryPool for signed queries.
-var (
-	bodyPool  = sync.Pool{New: func() any { return new(bytes.Buffer) }}
-	queryPool = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
-)
-
-// maxPooled keeps buffers grown by unusually large messages out of the pools.
-const maxPooled = 1 << 20
-
-// invoke sends op with the encoded request parameters ps, retrying as op and
-// the options allow, and decodes the answer into out.
-func (c *Client) invoke(ctx context.Context, op *operation, ps params, out response, optFns []func(*Options)) (Meta, error) {
-	var meta Meta
-	o, d, err := c.callOptions(optFns)
-	if err != nil {
-		return meta, err
-	}
-	if err := ctx.Err(); err != nil {
-		return meta, err
-	}
-	creds, err := o.Credentials.Credentials(ctx)
-	if err != nil {
-		return meta, err
-	}
-	if !creds.valid() {
-		return meta, errors.New("alidomain: the credentials provider returned an empty AccessKey ID or secret")
-	}
-	s := signing{op: op, creds: creds, idEsc: escape(creds.AccessKeyID), tokenEsc: escape(creds.SecurityToken)}
-	if o.Lang != "" && !ps.has("Lang") {
-		s.lang = o.Lang
-	}
-	logger := o.Logger
-	if logger != nil && !logger.Enabled(ctx, slog.LevelDebug) {
-		logger = nil
-	}
-	for {
-		meta.Attempts++
-		start := time.Now()
-		a := c.send(ctx, o, d, &s, ps, out)
-		dec, reason := classify(op.idempotent, a.written, a.kind)
-		last := meta.Attempts >= d.retry.MaxAttempts
-		if dec == decideRetry && last {
-			dec, reason = decideDone, reason+"; no attempts left"
-		}
-		if logger != nil {
-			logger.LogAttrs(ctx, slog.LevelDebug, "alidomain: attempt",
-				slog.String("action", op.action),
-				slog.Int("attempt", meta.Attempts),
-				slog.Int("status", a.status),
-				slog.String("request_id", a.requestID),
-				slog.Duration("elapsed", time.Since(start)),
-				slog.String("failure", a.kind.String()),
-				slog.String("decision", dec.String()),
-				slog.String("reason", reason),
-			)
-		}
-		switch dec {
-		case decideUnknown:
-			return meta, &OutcomeUnknownError{Action: op.action, SentAt: start, Err: a.err}
-		case decideDone:
-			meta.RequestID = a.requestID
-			return meta, a.err
-		}
-		if err := sleepCtx(ctx, d.retry.backoff(meta.Attempts)); err != nil {
-			// The last attempt did not take effect (else it would not be retried).
-			return meta, fmt.Errorf("alidomain: %s: %w (while waiting to retry after: %v)", op.action, err, a.err)
-		}
-	}
-}
-
-// signing holds what every attempt of one call signs with.
-type signing struct {
-	op       *operation
-	creds    Credentials
-	idEsc    string
-	tokenEsc string
-	lang     string // Options.Lang, when the request has none
-}
-
-// signedQuery returns the query of one attempt: the request's parameters
-// ps and the common ones, with this attempt's nonce and time, in canonical
-// order, then the Signature.
-func (s *signing) signedQuery(ps params, format string, now time.Time, nonce string) string {
-	var common [10]param
-	n := 0
-	add := func(k, v string) { common[n] = param{key: k, value: v}; n++ }
-	var tsBuf [32]byte
-	ts := now.UTC().AppendFormat(tsBuf[:0], "2006-01-02T15:04:05Z")
-	add("AccessKeyId", s.idEsc)
-	add("Action", s.op.action)
-	add("Format", format)
-	if s.lang != "" {
-		add("Lang", s.lang)
-	}
-	if s.tokenEsc != "" {
-		add("SecurityToken", s.tokenEsc)
-	}
-	add("SignatureMethod", "HMAC-SHA1")
-	add("SignatureNonce", nonce)
-	add("SignatureVersion", "1.0")
-	var tsEsc [64]byte
-	add("Timestamp", string(appendEscape(tsEsc[:0], ts))) // one allocation
-	add("Version", APIVersion)
-
-	qp := queryPool.Get().(*[]byte)
-	q := appendCanonical((*qp)[:0], ps, common[:n])
-	sig := signCanonical("POST", s.creds.AccessKeySecret, q)
-	q = append(q, "&Signature="...)
-	q = appendEscape(q, sig)
-	query := string(q)
-	if cap(q) <= maxPooled {
-		*qp = q
-		queryPool.Put(qp)
-	}
-	return query
-}
-
-// attemptTrace records the httptrace events of one attempt; one allocation
-// holds the flags and the hooks' struct.
-type attemptTrace struct {
-	wrote, gotConn atomic.Bool
-	trace          httptrace.ClientTrace
-}
-
-// send makes one attempt: fresh nonce and timestamp, sign, POST, read and
-// decode.
-func (c *Client) send(ctx context.Context, o *Options, d *derived, s *signing, ps params, out response) attempt {
-	var a attempt
-	query := s.signedQuery(ps, d.format, c.now(), c.nonce())
-
-	rctx := ctx
-	var tr *attemptTrace
-	if d.traced {
-		tr = new(attemptTrace)
-		tr.trace = httptrace.ClientTrace{
-			GetConn:      func(string) { tr.gotConn.Store(true) },
-			WroteHeaders: func() { tr.wrote.Store(true) },
-			WroteRequest: func(httptrace.WroteRequestInfo) { tr.wrote.Store(true) },
-		}
-		rctx = httptrace.WithClientTrace(ctx, &tr.trace)
-	}
-	// The request http.NewRequestWithContext would make, from the endpoint
-	// parsed once (not per attempt); one backing array for both header values.
-	u := *d.url
-	u.RawQuery = query
-	hv := [...]string{d.userAgent, "application/json, application/xml"}
-	hs := hv[:]
-	req := (&http.Request{
-		Method:     http.MethodPost,
-		URL:        &u,
-		Proto:      "HTTP/1.1",
-		ProtoMajor: 1,
-		ProtoMinor: 1,
-		Header:     http.Header{"User-Agent": hs[0:1:1], "Accept": hs[1:2:2]},
-		Host:       d.host,
-	}).WithContext(rctx)
-
-	resp, err := o.HTTPClient.Do(req)
-	// Only an http.Transport that reported the start of the attempt but no
-	// write proves that nothing reached the server. It reports the write once
-	// the request is buffered, so a flush that then fails counts as written:
-	// the safe side (its own replay of stale idle connections is safe).
-	a.written = tr == nil || tr.wrote.Load() || !tr.gotConn.Load()
-	if err != nil {
-		a.kind, a.err = failTransport, transportError(ctx, d.endpoint, s.op.action, err)
-		if ctx.Err() != nil {
-			a.kind = failCanceled
-		}
-		return a
-	}
-	a.written = true
-	a.status = resp.StatusCode
-	defer resp.Body.Close()
-	buf := bodyPool.Get().(*bytes.Buffer)
-	buf.Reset()
-	defer func() {
-		if buf.Cap() <= maxPooled {
-			bodyPool.Put(buf)
-		}
-	}()
-	_, err = buf.ReadFrom(io.LimitReader(resp.Body, maxBodyBytes+1))
-	if err == nil && buf.Len() > maxBodyBytes {
-		err = fmt.Errorf("response body larger than %d bytes", maxBodyBytes)
-	}
-	if err != nil {
-		a.kind, a.err = failTransport, fmt.Errorf("alidomain: %s: reading response (HTTP %d): %w", s.op.action, resp.StatusCode, transportError(ctx, d.endpoint, s.op.action, err))
-		if ctx.Err() != nil {
-			a.kind = failCanceled
-		}
-		return a
-	}
-	body := buf.Bytes()
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		e := parseAPIError(s.op.action, resp.StatusCode, body)
-		e.Message = scrub(e.Message, &s.creds)
-		a.requestID, a.err = e.RequestID, e
-		switch {
-		case e.throttled():
-			a.kind = failThrottled
-		case resp.StatusCode >= 500:
-			a.kind = failServer
-		default:
-			a.kind = failRejected
-		}
-		return a
-	}
-	if err := decodeBody(body, out); err != nil {
-		a.kind = failDecode
-		a.err = fmt.Errorf("alidomain: %s: decoding the response (HTTP %d, %d bytes): %w", s.op.action, resp.StatusCode, len(body), err)
-		return a
-	}
-	a.requestID = out.requestID()
-	if ck, ok := out.(interface{ check() error }); ok {
-		if err := ck.check(); err != nil {
-			a.kind = failDecode
-			a.err = fmt.Errorf("alidomain: %s: unusable response (HTTP %d, RequestId %s): %w", s.op.action, resp.StatusCode, a.requestID, err)
-		}
-	}
-	return a
-}
-
-// decodeBody decodes a JSON or XML body, whichever it is, into out.
-func decodeBody(body []byte, out any) error {
-	trimmed := bytes.TrimLeft(body, " \t\r\n")
-	if len(trimmed) == 0 {
-		return errors.New("empty body")
-	}
-	if trimmed[0] == '<' {
-		return xml.Unmarshal(trimmed, out)
-	}
-	return json.Unmarshal(trimmed, out)
 }
 
 // transportError returns err with the request URL (which carries the

@@ -409,7 +409,9 @@ func TestHostileBodyIsNotBuffered(t *testing.T) {
 
 // A read (idempotent) operation, used to test the retry rules for reads
 // independently of the services built on them.
-var opTestRead = &operation{action: "QueryTaskList", idempotent: true}
+type readRequest struct {
+	PageNum int `url:"PageNum"`
+}
 
 type readResponse struct {
 	wireMeta
@@ -417,9 +419,13 @@ type readResponse struct {
 }
 
 func invokeRead(c *Client, ctx context.Context) (Meta, *readResponse, error) {
-	var out readResponse
-	m, err := c.invoke(ctx, opTestRead, params{{key: "PageNum", value: "1"}}, &out, nil)
-	return m, &out, err
+	ps, lang, err := encodeRequest(&readRequest{PageNum: 1})
+	if err != nil {
+		return Meta{}, nil, err
+	}
+	var out typed[readResponse]
+	m, err := c.invoke(ctx, &call{action: "QueryTaskList", idempotent: true, params: ps, lang: lang}, &out, nil)
+	return m, &out.r, err
 }
 
 func TestReadDecodesStringNumbers(t *testing.T) {

@@ -2,9 +2,9 @@ package alidomain
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"iter"
-	"slices"
 	"strconv"
 	"time"
 )
@@ -70,25 +70,32 @@ func (s DomainStatus) String() string {
 type ListDomainsRequest struct {
 	// QueryType selects domains that need renewal or redemption; empty
 	// lists all.
-	QueryType DomainQueryType
+	QueryType DomainQueryType `url:"QueryType,omitempty"`
 	// DomainName filters by (part of) the name.
-	DomainName string
+	DomainName string `url:"DomainName,omitempty"`
 	// StartExpirationDate and EndExpirationDate bound the expiration date;
 	// they are sent as Unix milliseconds, and a zero time is not sent.
-	StartExpirationDate, EndExpirationDate time.Time
+	StartExpirationDate time.Time `url:"StartExpirationDate,omitempty,unixmilli"`
+	EndExpirationDate   time.Time `url:"EndExpirationDate,omitempty,unixmilli"`
 	// OrderKeyType is the sort key, such as ExpirationDate; OrderByType is
 	// ASC or DESC.
-	OrderKeyType, OrderByType string
+	OrderKeyType string `url:"OrderKeyType,omitempty"`
+	OrderByType  string `url:"OrderByType,omitempty"`
 	// ProductDomainType filters by domain type, such as gTLD or ccTLD;
 	// DomainGroupID by group (sent as DomainGroupId).
-	ProductDomainType, DomainGroupID string
+	ProductDomainType string `url:"ProductDomainType,omitempty"`
+	DomainGroupID     string `url:"DomainGroupId,omitempty"`
 	// PageNum (from 1) and PageSize select a page; zero means the
 	// service's default. ListIter starts at PageNum and advances it itself.
-	PageNum, PageSize int
+	PageNum  int `url:"PageNum"`
+	PageSize int `url:"PageSize"`
 }
 
-// validate checks r without sending anything.
+// validate checks r (nil: every domain) without sending anything.
 func (r *ListDomainsRequest) validate() error {
+	if r == nil {
+		return nil
+	}
 	return checkPaging(r.PageNum, r.PageSize, 0, "StartExpirationDate", r.StartExpirationDate, "EndExpirationDate", r.EndExpirationDate)
 }
 
@@ -131,20 +138,6 @@ type DomainPage struct {
 	Items []Domain
 }
 
-// domainListParams are QueryDomainList's parameters on the wire.
-type domainListParams struct {
-	QueryType           string `url:"QueryType,omitempty"`
-	DomainName          string `url:"DomainName,omitempty"`
-	StartExpirationDate millis `url:"StartExpirationDate"`
-	EndExpirationDate   millis `url:"EndExpirationDate"`
-	OrderKeyType        string `url:"OrderKeyType,omitempty"`
-	OrderByType         string `url:"OrderByType,omitempty"`
-	ProductDomainType   string `url:"ProductDomainType,omitempty"`
-	DomainGroupID       string `url:"DomainGroupId,omitempty"`
-	PageNum             int    `url:"PageNum,omitempty"`
-	PageSize            int    `url:"PageSize,omitempty"`
-}
-
 // wireDomain is one domain on the wire.
 type wireDomain struct {
 	DomainName             string     `json:"DomainName" xml:"DomainName"`
@@ -160,56 +153,33 @@ type wireDomain struct {
 	Remark                 flexString `json:"Remark" xml:"Remark"`
 }
 
-// domainData is the Data member: {"Domain":[...]} in JSON, repeated
-// <Domain> elements in XML.
-type domainData struct {
-	Domain []wireDomain `xml:"Domain"`
-}
+func (wireDomain) listKey() string { return "Domain" }
 
-// UnmarshalJSON tolerates the shapes decodeListJSON accepts.
-func (d *domainData) UnmarshalJSON(b []byte) error {
-	items, err := decodeListJSON[wireDomain](b, "Domain")
-	d.Domain = items
-	return err
-}
-
-// domainListResponse is QueryDomainList's answer.
-type domainListResponse struct {
-	wirePage
-	Data domainData `json:"Data" xml:"Data"`
-
-	items []Domain // set by check
-}
-
-// check converts the domains, and refuses a domain without a name or with
-// an unreadable date: a redemption order must quote both exactly.
-func (r *domainListResponse) check() error {
-	r.items = make([]Domain, len(r.Data.Domain))
-	for i, w := range r.Data.Domain {
-		if w.DomainName == "" {
-			return fmt.Errorf("domain %d of the page has no DomainName", i+1)
-		}
-		exp, err := serviceDate(int64(w.ExpirationDateLong), string(w.ExpirationDate))
-		if err != nil {
-			return fmt.Errorf("domain %s: ExpirationDate: %w", w.DomainName, err)
-		}
-		reg, err := serviceDate(int64(w.RegistrationDateLong), string(w.RegistrationDate))
-		if err != nil {
-			return fmt.Errorf("domain %s: RegistrationDate: %w", w.DomainName, err)
-		}
-		r.items[i] = Domain{
-			DomainName:             w.DomainName,
-			InstanceID:             string(w.InstanceID),
-			DomainType:             string(w.DomainType),
-			Remark:                 string(w.Remark),
-			DomainStatus:           DomainStatus(w.DomainStatus),
-			ExpirationDate:         exp,
-			RegistrationDate:       reg,
-			ExpirationCurrDateDiff: int(w.ExpirationCurrDateDiff),
-			Premium:                bool(w.Premium),
-		}
+// item converts the domain, and refuses one without a name or with an
+// unreadable date: a redemption order must quote both exactly.
+func (w wireDomain) item() (Domain, error) {
+	if w.DomainName == "" {
+		return Domain{}, errors.New("the domain has no DomainName")
 	}
-	return nil
+	exp, err := serviceDate(int64(w.ExpirationDateLong), string(w.ExpirationDate))
+	if err != nil {
+		return Domain{}, fmt.Errorf("domain %s: ExpirationDate: %w", w.DomainName, err)
+	}
+	reg, err := serviceDate(int64(w.RegistrationDateLong), string(w.RegistrationDate))
+	if err != nil {
+		return Domain{}, fmt.Errorf("domain %s: RegistrationDate: %w", w.DomainName, err)
+	}
+	return Domain{
+		DomainName:             w.DomainName,
+		InstanceID:             string(w.InstanceID),
+		DomainType:             string(w.DomainType),
+		Remark:                 string(w.Remark),
+		DomainStatus:           DomainStatus(w.DomainStatus),
+		ExpirationDate:         exp,
+		RegistrationDate:       reg,
+		ExpirationCurrDateDiff: int(w.ExpirationCurrDateDiff),
+		Premium:                bool(w.Premium),
+	}, nil
 }
 
 // serviceDate returns the date from its Unix milliseconds, or, when those
@@ -221,40 +191,16 @@ func serviceDate(ms int64, s string) (time.Time, error) {
 	return parseServiceTime(s)
 }
 
-var opQueryDomainList = &operation{action: "QueryDomainList", idempotent: true}
+var opQueryDomainList = listOperation[ListDomainsRequest, wireDomain, Domain](
+	"QueryDomainList", (*ListDomainsRequest).validate,
+	func(r *ListDomainsRequest) (*int, *int) { return &r.PageNum, &r.PageSize })
 
 // List returns one page of the account's domains (QueryDomainList). A nil
 // req lists every domain, first page, default page size. Use ListIter to go
 // through every page.
 func (s *DomainService) List(ctx context.Context, req *ListDomainsRequest, optFns ...func(*Options)) (*DomainPage, error) {
-	var r ListDomainsRequest
-	if req != nil {
-		r = *req
-	}
-	if err := r.validate(); err != nil {
-		return nil, err
-	}
-	ps, err := encodeRequest(domainListParams{
-		QueryType:           string(r.QueryType),
-		DomainName:          r.DomainName,
-		StartExpirationDate: millis(r.StartExpirationDate),
-		EndExpirationDate:   millis(r.EndExpirationDate),
-		OrderKeyType:        r.OrderKeyType,
-		OrderByType:         r.OrderByType,
-		ProductDomainType:   r.ProductDomainType,
-		DomainGroupID:       r.DomainGroupID,
-		PageNum:             pageNum(r.PageNum),
-		PageSize:            pageSize(r.PageSize),
-	})
-	if err != nil {
-		return nil, err
-	}
-	var out domainListResponse
-	meta, err := s.client.invoke(ctx, opQueryDomainList, ps, &out, optFns)
-	if err != nil {
-		return nil, err
-	}
-	return &DomainPage{Meta: meta, Page: out.page(), Items: out.items}, nil
+	p, err := opQueryDomainList.call(ctx, (*service)(s), req, optFns)
+	return (*DomainPage)(p), err
 }
 
 // ListIter returns an iterator over every domain that req selects, page
@@ -272,21 +218,5 @@ func (s *DomainService) List(ctx context.Context, req *ListDomainsRequest, optFn
 //		batch = append(batch, d.RedeemDomain())
 //	}
 func (s *DomainService) ListIter(ctx context.Context, req *ListDomainsRequest, optFns ...func(*Options)) iter.Seq2[Domain, error] {
-	var r ListDomainsRequest
-	if req != nil {
-		r = *req
-	}
-	if err := r.validate(); err != nil {
-		return failedSeq[Domain](err)
-	}
-	optFns = slices.Clone(optFns)
-	return pages(ctx, r.PageNum, func(ctx context.Context, n int) ([]Domain, Page, error) {
-		pr := r
-		pr.PageNum = n
-		p, err := s.List(ctx, &pr, optFns...)
-		if err != nil {
-			return nil, Page{}, err
-		}
-		return p.Items, p.Page, nil
-	})
+	return listIter(ctx, (*service)(s), opQueryDomainList, req, optFns)
 }

@@ -145,16 +145,21 @@ func TestDomainsListXML(t *testing.T) {
 	require.Equal(t, wantDomains, p.Items)
 
 	// An XML page without domains.
-	ts.reply("QueryDomainList", 200, `<QueryDomainListResponse><RequestId>R-E</RequestId><Data/></QueryDomainListResponse>`)
+	ts.reply("QueryDomainList", 200, `<QueryDomainListResponse><RequestId>R-E</RequestId><TotalItemNum>0</TotalItemNum><CurrentPageNum>1</CurrentPageNum><TotalPageNum>0</TotalPageNum><PageSize>20</PageSize><Data/></QueryDomainListResponse>`)
 	p, err = c.Domains.List(context.Background(), nil)
 	require.NoError(t, err)
 	require.Empty(t, p.Items)
 }
 
 func TestDomainsListTolerant(t *testing.T) {
+	// An answer without Data cannot be checked: an error, never an empty page.
+	for _, data := range []string{``, `,"Data":null`} {
+		c, ts := setup(t)
+		ts.reply("QueryDomainList", 200, `{"RequestId":"R","TotalItemNum":"0","CurrentPageNum":"1","TotalPageNum":"0","PageSize":"20","NextPage":false`+data+`}`)
+		_, err := c.Domains.List(context.Background(), nil)
+		require.ErrorContains(t, err, "no Data", data)
+	}
 	for _, data := range []string{
-		``, // Data missing
-		`,"Data":null`,
 		`,"Data":""`,
 		`,"Data":{}`,
 		`,"Data":[]`,
@@ -174,7 +179,7 @@ func TestDomainsListTolerant(t *testing.T) {
 
 	// One domain sent as an object instead of a list.
 	c, ts := setup(t)
-	ts.reply("QueryDomainList", 200, `{"RequestId":"R","Data":{"Domain":{"DomainName":"one.com","ExpirationDateLong":"1709604245123","DomainStatus":"3"}}}`)
+	ts.reply("QueryDomainList", 200, `{"RequestId":"R","TotalItemNum":1,"CurrentPageNum":1,"TotalPageNum":1,"PageSize":20,"Data":{"Domain":{"DomainName":"one.com","ExpirationDateLong":"1709604245123","DomainStatus":"3"}}}`)
 	p, err := c.Domains.List(context.Background(), nil)
 	require.NoError(t, err)
 	require.Len(t, p.Items, 1)

@@ -94,15 +94,15 @@ func FuzzDecodeTaskDetailList(f *testing.F) {
 	addSeeds(f, listSeeds, taskDetailSeeds)
 	f.Fuzz(func(t *testing.T, body []byte) {
 		var out taskDetailListResponse
-		if decodeBody(body, &out) != nil {
+		if sniffDecode(body, &out) != nil {
 			return
 		}
 		checkPage(t, &out.wirePage)
-		if out.check() != nil {
+		if out.convert() != nil {
 			return
 		}
-		for i := range out.Data.TaskDetail {
-			w := &out.Data.TaskDetail[i]
+		for i := range out.Data.items {
+			w := &out.Data.items[i]
 			d := w.detail()
 			if strings.TrimSpace(d.DomainName) == "" || d.DomainName != string(w.DomainName) {
 				t.Fatalf("accepted detail %d with DomainName %q (wire %q)", i, d.DomainName, w.DomainName)
@@ -128,15 +128,15 @@ func FuzzDecodeTaskList(f *testing.F) {
 	addSeeds(f, listSeeds, taskListSeeds)
 	f.Fuzz(func(t *testing.T, body []byte) {
 		var out taskListResponse
-		if decodeBody(body, &out) != nil {
+		if sniffDecode(body, &out) != nil {
 			return
 		}
 		checkPage(t, &out.wirePage)
-		if out.check() != nil {
+		if out.convert() != nil {
 			return
 		}
-		for i := range out.Data.TaskInfo {
-			w := &out.Data.TaskInfo[i]
+		for i := range out.Data.items {
+			w := &out.Data.items[i]
 			info := w.info()
 			if strings.TrimSpace(info.TaskNo) == "" {
 				t.Fatalf("accepted task %d without TaskNo", i)
@@ -161,18 +161,18 @@ func FuzzDecodeDomainList(f *testing.F) {
 	addSeeds(f, listSeeds, domainListSeeds)
 	f.Fuzz(func(t *testing.T, body []byte) {
 		var out domainListResponse
-		if decodeBody(body, &out) != nil {
+		if sniffDecode(body, &out) != nil {
 			return
 		}
 		checkPage(t, &out.wirePage)
-		if out.check() != nil {
+		if out.convert() != nil {
 			return
 		}
-		if len(out.items) != len(out.Data.Domain) {
-			t.Fatalf("%d items from %d domains", len(out.items), len(out.Data.Domain))
+		if len(out.items) != len(out.Data.items) {
+			t.Fatalf("%d items from %d domains", len(out.items), len(out.Data.items))
 		}
 		for i, d := range out.items {
-			w := out.Data.Domain[i]
+			w := out.Data.items[i]
 			if d.DomainName == "" || d.DomainName != w.DomainName {
 				t.Fatalf("accepted domain %d named %q (wire %q)", i, d.DomainName, w.DomainName)
 			}
@@ -229,8 +229,10 @@ type fuzzDomain struct {
 type fuzzListBody struct {
 	XMLName        xml.Name `json:"-" xml:"ListResponse"`
 	RequestID      string   `json:"RequestId" xml:"RequestId"`
+	TotalItemNum   int      `json:"TotalItemNum" xml:"TotalItemNum"`
 	CurrentPageNum int      `json:"CurrentPageNum" xml:"CurrentPageNum"`
 	TotalPageNum   int      `json:"TotalPageNum" xml:"TotalPageNum"`
+	PageSize       int      `json:"PageSize" xml:"PageSize"`
 	Data           struct {
 		TaskDetail []fuzzDetail `json:"TaskDetail,omitempty" xml:"TaskDetail"`
 		Domain     []fuzzDomain `json:"Domain,omitempty" xml:"Domain"`
@@ -262,40 +264,40 @@ func FuzzListJSONXMLAgree(f *testing.F) {
 		if !xmlSafe(taskNo, domain, status, msg, created, expDate, domStatus) {
 			return
 		}
-		b := &fuzzListBody{RequestID: "R", CurrentPageNum: page, TotalPageNum: pages}
+		b := &fuzzListBody{RequestID: "R", TotalItemNum: 1, CurrentPageNum: page, TotalPageNum: pages, PageSize: 20}
 		b.Data.TaskDetail = []fuzzDetail{{taskNo, domain, status, code, tries, msg, created}}
 		b.Data.Domain = []fuzzDomain{{domain, expDate, expMS, domStatus, premium, msg}}
 		js, xm := encodeBoth(t, b)
 
 		var dj, dx taskDetailListResponse
-		ej, ex := decodeBody(js, &dj), decodeBody(xm, &dx)
+		ej, ex := decodeBody(js, false, &dj), decodeBody(xm, true, &dx)
 		if (ej == nil) != (ex == nil) {
 			t.Fatalf("task details: JSON error %v, XML error %v\nJSON %s\nXML %s", ej, ex, js, xm)
 		}
 		if ej == nil {
-			if (dj.check() == nil) != (dx.check() == nil) {
-				t.Fatalf("task details: check %v (JSON) vs %v (XML)", dj.check(), dx.check())
+			if (dj.convert() == nil) != (dx.convert() == nil) {
+				t.Fatalf("task details: check %v (JSON) vs %v (XML)", dj.convert(), dx.convert())
 			}
 			if !reflect.DeepEqual(dj.page(), dx.page()) {
 				t.Fatalf("page %+v (JSON) vs %+v (XML)", dj.page(), dx.page())
 			}
-			if len(dj.Data.TaskDetail) != 1 || len(dx.Data.TaskDetail) != 1 {
-				t.Fatalf("%d details (JSON), %d (XML), want 1", len(dj.Data.TaskDetail), len(dx.Data.TaskDetail))
+			if len(dj.Data.items) != 1 || len(dx.Data.items) != 1 {
+				t.Fatalf("%d details (JSON), %d (XML), want 1", len(dj.Data.items), len(dx.Data.items))
 			}
-			if a, b := dj.Data.TaskDetail[0].detail(), dx.Data.TaskDetail[0].detail(); !reflect.DeepEqual(a, b) {
+			if a, b := dj.Data.items[0].detail(), dx.Data.items[0].detail(); !reflect.DeepEqual(a, b) {
 				t.Fatalf("detail %+v (JSON) vs %+v (XML)", a, b)
 			}
 		}
 
 		var mj, mx domainListResponse
-		ej, ex = decodeBody(js, &mj), decodeBody(xm, &mx)
+		ej, ex = decodeBody(js, false, &mj), decodeBody(xm, true, &mx)
 		if (ej == nil) != (ex == nil) {
 			t.Fatalf("domains: JSON error %v, XML error %v\nJSON %s\nXML %s", ej, ex, js, xm)
 		}
 		if ej != nil {
 			return
 		}
-		cj, cx := mj.check(), mx.check()
+		cj, cx := mj.convert(), mx.convert()
 		if (cj == nil) != (cx == nil) {
 			t.Fatalf("domains: check %v (JSON) vs %v (XML)", cj, cx)
 		}
@@ -400,3 +402,14 @@ func TestFlexScalarsJSONXMLAgree(t *testing.T) {
 		}
 	}
 }
+
+// The list responses under the names these tests were written with.
+type (
+	taskDetailListResponse = listResponse[wireTaskDetail, TaskDetail]
+	taskListResponse       = listResponse[wireTaskInfo, TaskInfo]
+	domainListResponse     = listResponse[wireDomain, Domain]
+)
+
+// sniffDecode decodes body as a client that asked for XML would: as XML
+// when it starts with '<', else as JSON.
+func sniffDecode(body []byte, out any) error { return decodeBody(body, true, out) }

@@ -24,7 +24,7 @@ func FuzzEscape(f *testing.F) {
 			t.Fatalf("escape(%q) = %q does not round-trip: %q, %v", s, e, back, err)
 		}
 		for i := 0; i < len(e); i++ {
-			if c := e[i]; !unreserved(c) && c != '%' {
+			if c := e[i]; !unreservedSet[c] && c != '%' {
 				t.Fatalf("escape(%q) = %q keeps reserved byte %q", s, e, c)
 			}
 		}
@@ -90,14 +90,18 @@ func FuzzDecodeSubmitResponse(f *testing.F) {
 	f.Add([]byte(`[1]`))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		var got submitResponse
-		err := decodeBody(body, &got)
+		err := sniffDecode(body, &got)
 		var want submitResponse
 		var wantErr error
 		switch trimmed := bytes.TrimLeft(body, " \t\r\n"); {
 		case len(trimmed) == 0:
 			wantErr = errors.New("empty")
 		case trimmed[0] == '<':
-			wantErr = xml.Unmarshal(trimmed, &want)
+			if wantErr = checkXMLDepth(trimmed); wantErr == nil {
+				wantErr = xml.Unmarshal(trimmed, &want)
+			}
+		case trimmed[0] != '{':
+			wantErr = errors.New("not a JSON object")
 		default:
 			wantErr = json.Unmarshal(trimmed, &want)
 		}

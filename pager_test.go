@@ -177,14 +177,17 @@ func TestFailedSeqYieldsOnce(t *testing.T) {
 
 func TestWirePageHasNext(t *testing.T) {
 	yes, no := flexBool(true), flexBool(false)
-	require.True(t, (&wirePage{CurrentPageNum: 1, TotalPageNum: 1, NextPage: &yes}).page().HasNext)
-	require.False(t, (&wirePage{CurrentPageNum: 1, TotalPageNum: 3, NextPage: &no}).page().HasNext)
+	require.True(t, (&wirePage{CurrentPageNum: oi(1), TotalPageNum: oi(1), NextPage: &yes}).page().HasNext)
+	require.False(t, (&wirePage{CurrentPageNum: oi(1), TotalPageNum: oi(3), NextPage: &no}).page().HasNext)
 	// NextPage absent: derived from the page numbers.
-	require.True(t, (&wirePage{CurrentPageNum: 1, TotalPageNum: 3}).page().HasNext)
-	require.False(t, (&wirePage{CurrentPageNum: 3, TotalPageNum: 3}).page().HasNext)
+	require.True(t, (&wirePage{CurrentPageNum: oi(1), TotalPageNum: oi(3)}).page().HasNext)
+	require.False(t, (&wirePage{CurrentPageNum: oi(3), TotalPageNum: oi(3)}).page().HasNext)
 	require.Equal(t, Page{PageNum: 2, PageSize: 5, TotalPages: 3, TotalItems: 11, HasNext: true},
-		(&wirePage{CurrentPageNum: 2, PageSize: 5, TotalPageNum: 3, TotalItemNum: 11}).page())
+		(&wirePage{CurrentPageNum: oi(2), PageSize: oi(5), TotalPageNum: oi(3), TotalItemNum: oi(11)}).page())
 }
+
+// oi is an integer the service sent.
+func oi(v int64) optionalInt { return optionalInt{v: v, ok: true} }
 
 func TestDecodeListJSONShapes(t *testing.T) {
 	type item struct{ A int }

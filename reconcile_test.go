@@ -98,7 +98,7 @@ func TestReconcileFindsSubmittedAndReportsAbsent(t *testing.T) {
 
 func TestReconcileNothingFound(t *testing.T) {
 	c, ts := setup(t)
-	ts.reply("QueryTaskList", 200, `{"RequestId":"R","TotalItemNum":0,"CurrentPageNum":1,"TotalPageNum":0,"NextPage":false,"Data":{"TaskInfo":[]}}`)
+	ts.reply("QueryTaskList", 200, `{"RequestId":"R","TotalItemNum":0,"CurrentPageNum":1,"TotalPageNum":0,"PageSize":100,"NextPage":false,"Data":{"TaskInfo":[]}}`)
 	got, err := c.Redeem.Reconcile(context.Background(), time.Now().Add(-5*time.Minute), []string{"x.com", "y.org"})
 	require.NoError(t, err)
 	require.Equal(t, map[string]*TaskDetail{"x.com": nil, "y.org": nil}, got)

@@ -20,52 +20,54 @@ type RedeemService service
 // RedeemDomain is one domain to redeem.
 type RedeemDomain struct {
 	// DomainName is the domain, in ASCII (punycode) or Unicode form.
-	DomainName string
+	DomainName string `url:"DomainName"`
 	// CurrentExpirationDate is the domain's expiration date exactly as the
 	// service reports it (Domain.ExpirationDate); it is sent as Unix
 	// milliseconds, and the service refuses a date that does not match.
-	CurrentExpirationDate time.Time
+	CurrentExpirationDate time.Time `url:"CurrentExpirationDate,unixmilli"`
 }
 
 // BatchRedeemRequest is the input of SubmitBatch
 // (SaveBatchTaskForCreatingOrderRedeem).
 type BatchRedeemRequest struct {
 	// Domains are the domains to redeem, sent as OrderRedeemParam.N.*.
-	Domains []RedeemDomain
-	// UseCoupon asks the service to apply a coupon.
-	UseCoupon bool
+	Domains []RedeemDomain `url:"OrderRedeemParam"`
+	// UseCoupon asks the service to apply a coupon. It is always sent, so
+	// that a paid order states exactly what it asks for.
+	UseCoupon bool `url:"UseCoupon"`
 	// CouponNo is the coupon to apply; it requires UseCoupon.
-	CouponNo string
-	// UsePromotion asks the service to apply a promotion.
-	UsePromotion bool
+	CouponNo string `url:"CouponNo,omitempty"`
+	// UsePromotion asks the service to apply a promotion; always sent.
+	UsePromotion bool `url:"UsePromotion"`
 	// PromotionNo is the promotion to apply; it requires UsePromotion.
-	PromotionNo string
+	PromotionNo string `url:"PromotionNo,omitempty"`
 	// UserClientIP is the end user's IP address, sent as UserClientIp.
-	UserClientIP string
+	UserClientIP string `url:"UserClientIp,omitempty"`
 	// Lang ("en" or "zh") overrides Options.Lang for this call.
-	Lang string
+	Lang string `url:"Lang,omitempty"`
 }
 
 // RedeemRequest is the input of Submit (SaveSingleTaskForCreatingOrderRedeem):
 // one domain, with the same options as BatchRedeemRequest.
 type RedeemRequest struct {
 	// DomainName is the domain, in ASCII (punycode) or Unicode form.
-	DomainName string
+	DomainName string `url:"DomainName"`
 	// CurrentExpirationDate is the domain's current expiration date, sent as
 	// Unix milliseconds.
-	CurrentExpirationDate time.Time
-	// UseCoupon asks the service to apply a coupon.
-	UseCoupon bool
+	CurrentExpirationDate time.Time `url:"CurrentExpirationDate,unixmilli"`
+	// UseCoupon asks the service to apply a coupon. It is always sent, so
+	// that a paid order states exactly what it asks for.
+	UseCoupon bool `url:"UseCoupon"`
 	// CouponNo is the coupon to apply; it requires UseCoupon.
-	CouponNo string
-	// UsePromotion asks the service to apply a promotion.
-	UsePromotion bool
+	CouponNo string `url:"CouponNo,omitempty"`
+	// UsePromotion asks the service to apply a promotion; always sent.
+	UsePromotion bool `url:"UsePromotion"`
 	// PromotionNo is the promotion to apply; it requires UsePromotion.
-	PromotionNo string
+	PromotionNo string `url:"PromotionNo,omitempty"`
 	// UserClientIP is the end user's IP address, sent as UserClientIp.
-	UserClientIP string
+	UserClientIP string `url:"UserClientIp,omitempty"`
 	// Lang ("en" or "zh") overrides Options.Lang for this call.
-	Lang string
+	Lang string `url:"Lang,omitempty"`
 }
 
 // SubmitResult is the answer to a redemption order: the task that carries
@@ -189,41 +191,6 @@ func checkDomainName(name string) string {
 	return ""
 }
 
-// redeemParam is one element of OrderRedeemParam on the wire.
-type redeemParam struct {
-	DomainName            string `url:"DomainName"`
-	CurrentExpirationDate millis `url:"CurrentExpirationDate"`
-}
-
-// appendValues flattens the element without reflection; batches reach
-// thousands of domains.
-func (p *redeemParam) appendValues(l *listValues) {
-	l.set("DomainName", p.DomainName)
-	l.setInt("CurrentExpirationDate", time.Time(p.CurrentExpirationDate).UnixMilli())
-}
-
-// orderOptions are the parameters that both redeem actions share. The Use
-// flags are always sent, so that a paid order states exactly what it asks for.
-type orderOptions struct {
-	UseCoupon    flag   `url:"UseCoupon"`
-	CouponNo     string `url:"CouponNo,omitempty"`
-	UsePromotion flag   `url:"UsePromotion"`
-	PromotionNo  string `url:"PromotionNo,omitempty"`
-	UserClientIP string `url:"UserClientIp,omitempty"`
-	Lang         string `url:"Lang,omitempty"`
-}
-
-type batchRedeemParams struct {
-	OrderRedeemParam repeated[redeemParam] `url:"OrderRedeemParam"`
-	orderOptions
-}
-
-type singleRedeemParams struct {
-	DomainName            string `url:"DomainName"`
-	CurrentExpirationDate millis `url:"CurrentExpirationDate"`
-	orderOptions
-}
-
 // submitResponse is the answer of both redeem actions.
 type submitResponse struct {
 	wireMeta
@@ -239,10 +206,26 @@ func (r *submitResponse) check() error {
 	return nil
 }
 
-var (
-	opSaveBatchRedeem  = &operation{action: "SaveBatchTaskForCreatingOrderRedeem"}
-	opSaveSingleRedeem = &operation{action: "SaveSingleTaskForCreatingOrderRedeem"}
-)
+var opSaveBatchRedeem = &operation[BatchRedeemRequest, submitResponse, SubmitResult]{
+	action:   "SaveBatchTaskForCreatingOrderRedeem",
+	taskType: redeemTaskType,
+	validate: (*BatchRedeemRequest).Validate,
+	check:    (*submitResponse).check,
+	result:   (*submitResponse).result,
+}
+
+var opSaveSingleRedeem = &operation[RedeemRequest, submitResponse, SubmitResult]{
+	action:   "SaveSingleTaskForCreatingOrderRedeem",
+	taskType: redeemTaskType,
+	validate: (*RedeemRequest).Validate,
+	check:    (*submitResponse).check,
+	result:   (*submitResponse).result,
+}
+
+// result is the SubmitResult of every order action.
+func (r *submitResponse) result(m Meta) *SubmitResult {
+	return &SubmitResult{Meta: m, TaskNo: r.TaskNo}
+}
 
 // SubmitBatch submits one task that redeems every domain of req
 // (SaveBatchTaskForCreatingOrderRedeem), and returns the task's number.
@@ -254,56 +237,12 @@ var (
 // Reconcile before submitting again. The task's per-domain results come later:
 // follow it with TaskService.Wait.
 func (s *RedeemService) SubmitBatch(ctx context.Context, req *BatchRedeemRequest, optFns ...func(*Options)) (*SubmitResult, error) {
-	if err := req.Validate(); err != nil {
-		return nil, err
-	}
-	return s.submit(ctx, opSaveBatchRedeem, req.wire(), optFns)
-}
-
-// wire returns the request's wire parameters.
-func (r *BatchRedeemRequest) wire() batchRedeemParams {
-	p := batchRedeemParams{
-		OrderRedeemParam: make(repeated[redeemParam], len(r.Domains)),
-		orderOptions: orderOptions{
-			UseCoupon: flag(r.UseCoupon), CouponNo: r.CouponNo,
-			UsePromotion: flag(r.UsePromotion), PromotionNo: r.PromotionNo,
-			UserClientIP: r.UserClientIP, Lang: r.Lang,
-		},
-	}
-	for i, d := range r.Domains {
-		p.OrderRedeemParam[i] = redeemParam{DomainName: d.DomainName, CurrentExpirationDate: millis(d.CurrentExpirationDate)}
-	}
-	return p
+	return opSaveBatchRedeem.call(ctx, (*service)(s), req, optFns)
 }
 
 // Submit submits a task that redeems one domain
 // (SaveSingleTaskForCreatingOrderRedeem), with the same validation and the
 // same rule for re-sending as SubmitBatch.
 func (s *RedeemService) Submit(ctx context.Context, req *RedeemRequest, optFns ...func(*Options)) (*SubmitResult, error) {
-	if err := req.Validate(); err != nil {
-		return nil, err
-	}
-	p := singleRedeemParams{
-		DomainName:            req.DomainName,
-		CurrentExpirationDate: millis(req.CurrentExpirationDate),
-		orderOptions: orderOptions{
-			UseCoupon: flag(req.UseCoupon), CouponNo: req.CouponNo,
-			UsePromotion: flag(req.UsePromotion), PromotionNo: req.PromotionNo,
-			UserClientIP: req.UserClientIP, Lang: req.Lang,
-		},
-	}
-	return s.submit(ctx, opSaveSingleRedeem, p, optFns)
-}
-
-func (s *RedeemService) submit(ctx context.Context, op *operation, p any, optFns []func(*Options)) (*SubmitResult, error) {
-	ps, err := encodeRequest(p)
-	if err != nil {
-		return nil, err
-	}
-	var out submitResponse
-	meta, err := s.client.invoke(ctx, op, ps, &out, optFns)
-	if err != nil {
-		return nil, err
-	}
-	return &SubmitResult{Meta: meta, TaskNo: out.TaskNo}, nil
+	return opSaveSingleRedeem.call(ctx, (*service)(s), req, optFns)
 }

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"iter"
-	"math/rand/v2"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -56,19 +54,20 @@ const maxDetailPageSize = 1000
 // (QueryTaskDetailList). Zero fields other than TaskNo are not sent.
 type ListTaskDetailsRequest struct {
 	// TaskNo is the task, as SubmitResult.TaskNo; required.
-	TaskNo string
+	TaskNo string `url:"TaskNo"`
 	// DomainName keeps the details of this domain.
-	DomainName string
+	DomainName string `url:"DomainName,omitempty"`
 	// InstanceID keeps the details of this domain instance (sent as
 	// InstanceId).
-	InstanceID string
+	InstanceID string `url:"InstanceId,omitempty"`
 	// Status keeps the details in this state (sent as TaskStatus, a
 	// number); nil keeps all.
-	Status *TaskStatus
+	Status *TaskStatus `url:"TaskStatus"`
 	// PageNum (from 1) and PageSize (up to 1000) select a page; zero means
 	// the service's default. ListDetailsIter starts at PageNum and advances
 	// it itself.
-	PageNum, PageSize int
+	PageNum  int `url:"PageNum"`
+	PageSize int `url:"PageSize"`
 }
 
 // validate checks r without sending anything.
@@ -123,16 +122,6 @@ type TaskDetailPage struct {
 	Items []TaskDetail
 }
 
-// taskDetailParams are QueryTaskDetailList's parameters on the wire.
-type taskDetailParams struct {
-	TaskNo     string `url:"TaskNo"`
-	DomainName string `url:"DomainName,omitempty"`
-	InstanceID string `url:"InstanceId,omitempty"`
-	TaskStatus *int   `url:"TaskStatus,omitempty"`
-	PageNum    int    `url:"PageNum,omitempty"`
-	PageSize   int    `url:"PageSize,omitempty"`
-}
-
 // wireTaskDetail is one detail on the wire.
 type wireTaskDetail struct {
 	TaskNo              flexString  `json:"TaskNo" xml:"TaskNo"`
@@ -159,6 +148,17 @@ var detailStatusNames = map[string]TaskStatus{
 	"EXECUTE_FAILURE": TaskFailed,
 }
 
+func (wireTaskDetail) listKey() string { return "TaskDetail" }
+
+// item converts the detail, and refuses one without a DomainName: which
+// domain it is about is the one thing a caller cannot do without.
+func (w wireTaskDetail) item() (TaskDetail, error) {
+	if strings.TrimSpace(string(w.DomainName)) == "" {
+		return TaskDetail{}, fmt.Errorf("task detail %q has no DomainName", string(w.TaskDetailNo))
+	}
+	return w.detail(), nil
+}
+
 func (w *wireTaskDetail) detail() TaskDetail {
 	st := TaskWaiting
 	if w.TaskStatusCode.ok {
@@ -183,40 +183,9 @@ func (w *wireTaskDetail) detail() TaskDetail {
 	}
 }
 
-// taskDetailData is the Data member: {"TaskDetail":[...]} in JSON,
-// repeated <TaskDetail> elements in XML.
-type taskDetailData struct {
-	TaskDetail []wireTaskDetail `xml:"TaskDetail"`
-}
-
-// UnmarshalJSON tolerates the shapes decodeListJSON accepts.
-func (d *taskDetailData) UnmarshalJSON(b []byte) error {
-	items, err := decodeListJSON[wireTaskDetail](b, "TaskDetail")
-	d.TaskDetail = items
-	return err
-}
-
-// taskDetailListResponse is QueryTaskDetailList's answer.
-type taskDetailListResponse struct {
-	wirePage
-	Data taskDetailData `json:"Data" xml:"Data"`
-}
-
-// check refuses a detail without a DomainName: which domain it is about is
-// the one thing a caller cannot do without.
-func (r *taskDetailListResponse) check() error {
-	for i := range r.Data.TaskDetail {
-		if strings.TrimSpace(string(r.Data.TaskDetail[i].DomainName)) == "" {
-			return fmt.Errorf("task detail %d (TaskDetailNo %q) of the page has no DomainName", i+1, string(r.Data.TaskDetail[i].TaskDetailNo))
-		}
-	}
-	return nil
-}
-
-var (
-	opQueryTaskDetailList = &operation{action: "QueryTaskDetailList", idempotent: true}
-	opQueryTaskList       = &operation{action: "QueryTaskList", idempotent: true}
-)
+var opQueryTaskDetailList = listOperation[ListTaskDetailsRequest, wireTaskDetail, TaskDetail](
+	"QueryTaskDetailList", (*ListTaskDetailsRequest).validate,
+	func(r *ListTaskDetailsRequest) (*int, *int) { return &r.PageNum, &r.PageSize })
 
 // ListDetails returns one page of a task's details (QueryTaskDetailList):
 // the state of each domain of the task. The request is validated first
@@ -224,34 +193,8 @@ var (
 // means nothing was sent. Use ListDetailsIter for every page, or Wait to
 // wait for the task to finish.
 func (s *TaskService) ListDetails(ctx context.Context, req *ListTaskDetailsRequest, optFns ...func(*Options)) (*TaskDetailPage, error) {
-	if err := req.validate(); err != nil {
-		return nil, err
-	}
-	p := taskDetailParams{
-		TaskNo:     req.TaskNo,
-		DomainName: req.DomainName,
-		InstanceID: req.InstanceID,
-		PageNum:    pageNum(req.PageNum),
-		PageSize:   pageSize(req.PageSize),
-	}
-	if req.Status != nil {
-		st := int(*req.Status)
-		p.TaskStatus = &st
-	}
-	ps, err := encodeRequest(p)
-	if err != nil {
-		return nil, err
-	}
-	var out taskDetailListResponse
-	meta, err := s.client.invoke(ctx, opQueryTaskDetailList, ps, &out, optFns)
-	if err != nil {
-		return nil, err
-	}
-	items := make([]TaskDetail, len(out.Data.TaskDetail))
-	for i := range out.Data.TaskDetail {
-		items[i] = out.Data.TaskDetail[i].detail()
-	}
-	return &TaskDetailPage{Meta: meta, Page: out.page(), Items: items}, nil
+	p, err := opQueryTaskDetailList.call(ctx, (*service)(s), req, optFns)
+	return (*TaskDetailPage)(p), err
 }
 
 // ListDetailsIter returns an iterator over every detail that req selects,
@@ -260,24 +203,7 @@ func (s *TaskService) ListDetails(ctx context.Context, req *ListTaskDetailsReque
 // copied when ListDetailsIter is called and never modified. On a failure,
 // a *ValidationError included, the iterator yields the error once and stops.
 func (s *TaskService) ListDetailsIter(ctx context.Context, req *ListTaskDetailsRequest, optFns ...func(*Options)) iter.Seq2[TaskDetail, error] {
-	if err := req.validate(); err != nil {
-		return failedSeq[TaskDetail](err)
-	}
-	r := *req
-	if r.Status != nil {
-		st := *r.Status
-		r.Status = &st
-	}
-	optFns = slices.Clone(optFns)
-	return pages(ctx, r.PageNum, func(ctx context.Context, n int) ([]TaskDetail, Page, error) {
-		pr := r
-		pr.PageNum = n
-		p, err := s.ListDetails(ctx, &pr, optFns...)
-		if err != nil {
-			return nil, Page{}, err
-		}
-		return p.Items, p.Page, nil
-	})
+	return listIter(ctx, (*service)(s), opQueryTaskDetailList, req, optFns)
 }
 
 // ListTasksRequest is the input of TaskService.List (QueryTaskList). Zero
@@ -286,14 +212,19 @@ type ListTasksRequest struct {
 	// BeginCreateTime and EndCreateTime bound the tasks' creation time;
 	// they are sent as Unix milliseconds, and a zero time is not sent. The
 	// service may apply them to whole days only.
-	BeginCreateTime, EndCreateTime time.Time
+	BeginCreateTime time.Time `url:"BeginCreateTime,omitempty,unixmilli"`
+	EndCreateTime   time.Time `url:"EndCreateTime,omitempty,unixmilli"`
 	// PageNum (from 1) and PageSize select a page; zero means the service's
 	// default. ListIter starts at PageNum and advances it itself.
-	PageNum, PageSize int
+	PageNum  int `url:"PageNum"`
+	PageSize int `url:"PageSize"`
 }
 
-// validate checks r without sending anything.
+// validate checks r (nil: every task) without sending anything.
 func (r *ListTasksRequest) validate() error {
+	if r == nil {
+		return nil
+	}
 	return checkPaging(r.PageNum, r.PageSize, 0, "BeginCreateTime", r.BeginCreateTime, "EndCreateTime", r.EndCreateTime)
 }
 
@@ -324,14 +255,6 @@ type TaskPage struct {
 	Items []TaskInfo
 }
 
-// taskListParams are QueryTaskList's parameters on the wire.
-type taskListParams struct {
-	BeginCreateTime millis `url:"BeginCreateTime"`
-	EndCreateTime   millis `url:"EndCreateTime"`
-	PageNum         int    `url:"PageNum,omitempty"`
-	PageSize        int    `url:"PageSize,omitempty"`
-}
-
 // wireTaskInfo is one task on the wire.
 type wireTaskInfo struct {
 	TaskNo              flexString  `json:"TaskNo" xml:"TaskNo"`
@@ -352,6 +275,17 @@ var taskStatusNames = map[string]TaskStatus{
 	"COMPLETE":        TaskSucceeded,
 }
 
+func (wireTaskInfo) listKey() string { return "TaskInfo" }
+
+// item converts the task, and refuses one without a TaskNo: nothing can be
+// done with it.
+func (w wireTaskInfo) item() (TaskInfo, error) {
+	if strings.TrimSpace(string(w.TaskNo)) == "" {
+		return TaskInfo{}, errors.New("the task has no TaskNo")
+	}
+	return w.info(), nil
+}
+
 func (w *wireTaskInfo) info() TaskInfo {
 	st, ok := taskStatusNames[strings.ToUpper(strings.TrimSpace(string(w.TaskStatus)))]
 	if !ok {
@@ -367,65 +301,16 @@ func (w *wireTaskInfo) info() TaskInfo {
 	}
 }
 
-// taskInfoData is the Data member: {"TaskInfo":[...]} in JSON, repeated
-// <TaskInfo> elements in XML.
-type taskInfoData struct {
-	TaskInfo []wireTaskInfo `xml:"TaskInfo"`
-}
-
-// UnmarshalJSON tolerates the shapes decodeListJSON accepts.
-func (d *taskInfoData) UnmarshalJSON(b []byte) error {
-	items, err := decodeListJSON[wireTaskInfo](b, "TaskInfo")
-	d.TaskInfo = items
-	return err
-}
-
-// taskListResponse is QueryTaskList's answer.
-type taskListResponse struct {
-	wirePage
-	Data taskInfoData `json:"Data" xml:"Data"`
-}
-
-// check refuses a task without a TaskNo: nothing can be done with it.
-func (r *taskListResponse) check() error {
-	for i := range r.Data.TaskInfo {
-		if strings.TrimSpace(string(r.Data.TaskInfo[i].TaskNo)) == "" {
-			return fmt.Errorf("task %d of the page has no TaskNo", i+1)
-		}
-	}
-	return nil
-}
+var opQueryTaskList = listOperation[ListTasksRequest, wireTaskInfo, TaskInfo](
+	"QueryTaskList", (*ListTasksRequest).validate,
+	func(r *ListTasksRequest) (*int, *int) { return &r.PageNum, &r.PageSize })
 
 // List returns one page of the account's tasks (QueryTaskList), newest
 // first as the service orders them. A nil req lists every task, first page,
 // default page size. Use ListIter to go through every page.
 func (s *TaskService) List(ctx context.Context, req *ListTasksRequest, optFns ...func(*Options)) (*TaskPage, error) {
-	var r ListTasksRequest
-	if req != nil {
-		r = *req
-	}
-	if err := r.validate(); err != nil {
-		return nil, err
-	}
-	ps, err := encodeRequest(taskListParams{
-		BeginCreateTime: millis(r.BeginCreateTime),
-		EndCreateTime:   millis(r.EndCreateTime),
-		PageNum:         pageNum(r.PageNum),
-		PageSize:        pageSize(r.PageSize),
-	})
-	if err != nil {
-		return nil, err
-	}
-	var out taskListResponse
-	meta, err := s.client.invoke(ctx, opQueryTaskList, ps, &out, optFns)
-	if err != nil {
-		return nil, err
-	}
-	items := make([]TaskInfo, len(out.Data.TaskInfo))
-	for i := range out.Data.TaskInfo {
-		items[i] = out.Data.TaskInfo[i].info()
-	}
-	return &TaskPage{Meta: meta, Page: out.page(), Items: items}, nil
+	p, err := opQueryTaskList.call(ctx, (*service)(s), req, optFns)
+	return (*TaskPage)(p), err
 }
 
 // ListIter returns an iterator over every task that req selects, page
@@ -434,172 +319,5 @@ func (s *TaskService) List(ctx context.Context, req *ListTasksRequest, optFns ..
 // when ListIter is called and never modified. On a failure the iterator
 // yields the error once and stops.
 func (s *TaskService) ListIter(ctx context.Context, req *ListTasksRequest, optFns ...func(*Options)) iter.Seq2[TaskInfo, error] {
-	var r ListTasksRequest
-	if req != nil {
-		r = *req
-	}
-	if err := r.validate(); err != nil {
-		return failedSeq[TaskInfo](err)
-	}
-	optFns = slices.Clone(optFns)
-	return pages(ctx, r.PageNum, func(ctx context.Context, n int) ([]TaskInfo, Page, error) {
-		pr := r
-		pr.PageNum = n
-		p, err := s.List(ctx, &pr, optFns...)
-		if err != nil {
-			return nil, Page{}, err
-		}
-		return p.Items, p.Page, nil
-	})
-}
-
-// TaskCounts counts a task's details by state.
-type TaskCounts struct {
-	// Waiting, Executing, Succeeded and Failed count the details in each
-	// state.
-	Waiting, Executing, Succeeded, Failed int
-	// Total is the number of details, including any in a state this
-	// package does not know.
-	Total int
-}
-
-// String returns a summary such as "3 details: 1 waiting, 0 executing, 1
-// succeeded, 1 failed".
-func (c TaskCounts) String() string {
-	return fmt.Sprintf("%d details: %d waiting, %d executing, %d succeeded, %d failed",
-		c.Total, c.Waiting, c.Executing, c.Succeeded, c.Failed)
-}
-
-// done reports whether the task has details and all of them are final.
-func (c TaskCounts) done() bool {
-	return c.Total > 0 && c.Succeeded+c.Failed == c.Total
-}
-
-// countDetails counts details by state.
-func countDetails(details []TaskDetail) TaskCounts {
-	c := TaskCounts{Total: len(details)}
-	for i := range details {
-		switch details[i].Status {
-		case TaskWaiting:
-			c.Waiting++
-		case TaskExecuting:
-			c.Executing++
-		case TaskSucceeded:
-			c.Succeeded++
-		case TaskFailed:
-			c.Failed++
-		}
-	}
-	return c
-}
-
-// Default intervals of Wait.
-const (
-	defaultPollInterval = 2 * time.Second
-	defaultMaxInterval  = 30 * time.Second
-)
-
-// WaitOptions tunes TaskService.Wait.
-type WaitOptions struct {
-	// PollInterval is the first pause between polls (default 2s); the
-	// pause then doubles up to MaxInterval (default 30s, and never below
-	// PollInterval). Each pause is shortened by up to a fifth at random, so
-	// that many waiters do not poll in step.
-	PollInterval, MaxInterval time.Duration
-	// Progress, if set, is called with the counts after each poll, in the
-	// goroutine that called Wait.
-	Progress func(TaskCounts)
-}
-
-// TaskReport is the state of every detail of a task.
-type TaskReport struct {
-	// TaskNo is the task.
-	TaskNo string
-	// Details are the task's details, as the last poll saw them.
-	Details []TaskDetail
-	// Counts counts Details by state.
-	Counts TaskCounts
-}
-
-// Failed returns the details that failed, in order.
-func (r *TaskReport) Failed() []TaskDetail {
-	if r == nil {
-		return nil
-	}
-	var out []TaskDetail
-	for _, d := range r.Details {
-		if d.Status == TaskFailed {
-			out = append(out, d)
-		}
-	}
-	return out
-}
-
-// Wait polls the task's details (QueryTaskDetailList, every page, 1000 per
-// page) until each one has succeeded or failed, and returns them. A task
-// with no detail yet is not done: right after a submission the service may
-// not show them yet, so Wait keeps polling; give ctx a deadline, since a
-// TaskNo the service does not know also shows no detail. Transient
-// failures of a poll are retried as for any read; a failure that remains
-// ends the wait with that error.
-//
-// Between polls Wait pauses as WaitOptions says (nil opts: 2s, doubling up
-// to 30s), and calls opts.Progress after each poll. A task whose details
-// all ended is a success even if some failed: see TaskReport.Failed. When
-// ctx ends first, Wait returns the last report it got (nil if none) and an
-// error that wraps ctx.Err(). An empty taskNo is a *ValidationError.
-func (s *TaskService) Wait(ctx context.Context, taskNo string, opts *WaitOptions, optFns ...func(*Options)) (*TaskReport, error) {
-	if strings.TrimSpace(taskNo) == "" {
-		return nil, &ValidationError{Field: "taskNo", Reason: "is empty: give the TaskNo that SubmitBatch or Submit returned"}
-	}
-	var o WaitOptions
-	if opts != nil {
-		o = *opts
-	}
-	if o.PollInterval <= 0 {
-		o.PollInterval = defaultPollInterval
-	}
-	if o.MaxInterval <= 0 {
-		o.MaxInterval = defaultMaxInterval
-	}
-	if o.MaxInterval < o.PollInterval {
-		o.MaxInterval = o.PollInterval
-	}
-	req := &ListTaskDetailsRequest{TaskNo: taskNo, PageSize: maxDetailPageSize}
-	var last *TaskReport
-	pause := o.PollInterval
-	for {
-		details, err := collectSeq(s.ListDetailsIter(ctx, req, optFns...))
-		if err != nil {
-			if ctx.Err() != nil {
-				return last, waitEnded(ctx, taskNo, last, err)
-			}
-			return last, fmt.Errorf("alidomain: waiting for task %s: %w", taskNo, err)
-		}
-		last = &TaskReport{TaskNo: taskNo, Details: details, Counts: countDetails(details)}
-		if o.Progress != nil {
-			o.Progress(last.Counts)
-		}
-		if last.Counts.done() {
-			return last, nil
-		}
-		d := pause - time.Duration(rand.Int64N(int64(pause)/5+1))
-		if err := sleepCtx(ctx, d); err != nil {
-			return last, waitEnded(ctx, taskNo, last, err)
-		}
-		pause = min(pause*2, o.MaxInterval)
-	}
-}
-
-// waitEnded is Wait's error when ctx ended: it wraps ctx.Err() (and err,
-// when err is another error) and says how far the task had got.
-func waitEnded(ctx context.Context, taskNo string, last *TaskReport, err error) error {
-	seen := "no poll completed"
-	if last != nil {
-		seen = "last seen: " + last.Counts.String()
-	}
-	if errors.Is(err, ctx.Err()) {
-		return fmt.Errorf("alidomain: waiting for task %s (%s): %w", taskNo, seen, err)
-	}
-	return fmt.Errorf("alidomain: waiting for task %s (%s): %w: %w", taskNo, seen, ctx.Err(), err)
+	return listIter(ctx, (*service)(s), opQueryTaskList, req, optFns)
 }

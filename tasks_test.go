@@ -123,9 +123,14 @@ func TestTaskListDetailsXML(t *testing.T) {
 }
 
 func TestTaskListDetailsTolerant(t *testing.T) {
+	// An answer without Data cannot be checked: an error, never an empty page.
+	for _, data := range []string{``, `,"Data":null`} {
+		c, ts := setup(t)
+		ts.reply("QueryTaskDetailList", 200, `{"RequestId":"R","TotalItemNum":"0","CurrentPageNum":"1","TotalPageNum":"0","PageSize":"1000"`+data+`}`)
+		_, err := c.Tasks.ListDetails(context.Background(), &ListTaskDetailsRequest{TaskNo: "T1"})
+		require.ErrorContains(t, err, "no Data", data)
+	}
 	for _, data := range []string{
-		``,
-		`,"Data":null`,
 		`,"Data":""`,
 		`,"Data":{}`,
 		`,"Data":{"TaskDetail":{}}`,
@@ -133,7 +138,7 @@ func TestTaskListDetailsTolerant(t *testing.T) {
 		`,"Data":{"TaskDetail":[]}`,
 	} {
 		c, ts := setup(t)
-		ts.reply("QueryTaskDetailList", 200, `{"RequestId":"R","TotalItemNum":"0","CurrentPageNum":"1","PageSize":"1000"`+data+`}`)
+		ts.reply("QueryTaskDetailList", 200, `{"RequestId":"R","TotalItemNum":"0","CurrentPageNum":"1","TotalPageNum":"0","PageSize":"1000"`+data+`}`)
 		p, err := c.Tasks.ListDetails(context.Background(), &ListTaskDetailsRequest{TaskNo: "T1"})
 		require.NoError(t, err, data)
 		require.Empty(t, p.Items, data)
@@ -282,16 +287,22 @@ func TestTaskListXML(t *testing.T) {
 }
 
 func TestTaskListTolerantAndStrict(t *testing.T) {
-	for _, data := range []string{``, `,"Data":null`, `,"Data":{}`, `,"Data":{"TaskInfo":{}}`, `,"Data":{"TaskInfo":""}`, `,"Data":[]`} {
+	for _, data := range []string{``, `,"Data":null`} {
 		c, ts := setup(t)
-		ts.reply("QueryTaskList", 200, `{"RequestId":"R","CurrentPageNum":"1"`+data+`}`)
+		ts.reply("QueryTaskList", 200, `{"RequestId":"R","TotalItemNum":0,"CurrentPageNum":"1","TotalPageNum":0,"PageSize":20`+data+`}`)
+		_, err := c.Tasks.List(context.Background(), nil)
+		require.ErrorContains(t, err, "no Data", data)
+	}
+	for _, data := range []string{`,"Data":{}`, `,"Data":{"TaskInfo":{}}`, `,"Data":{"TaskInfo":""}`, `,"Data":[]`} {
+		c, ts := setup(t)
+		ts.reply("QueryTaskList", 200, `{"RequestId":"R","TotalItemNum":0,"CurrentPageNum":"1","TotalPageNum":0,"PageSize":20`+data+`}`)
 		p, err := c.Tasks.List(context.Background(), nil)
 		require.NoError(t, err, data)
 		require.Empty(t, p.Items, data)
 	}
 	// The status code alone is used when the text is absent or unknown.
 	c, ts := setup(t)
-	ts.reply("QueryTaskList", 200, `{"RequestId":"R","Data":{"TaskInfo":{"TaskNo":"T9","TaskStatusCode":"1","CreateTime":1709604245000}}}`)
+	ts.reply("QueryTaskList", 200, `{"RequestId":"R","TotalItemNum":1,"CurrentPageNum":1,"TotalPageNum":1,"PageSize":20,"Data":{"TaskInfo":{"TaskNo":"T9","TaskStatusCode":"1","CreateTime":1709604245000}}}`)
 	p, err := c.Tasks.List(context.Background(), nil)
 	require.NoError(t, err)
 	require.Equal(t, []TaskInfo{{TaskNo: "T9", Status: TaskExecuting, CreateTime: time.UnixMilli(1709604245000).UTC()}}, p.Items)

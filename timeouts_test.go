@@ -19,13 +19,16 @@ func TestDefaultHTTPClientSettings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Options().HTTPClient != HTTPDoer(defaultHTTPClient) {
-		t.Fatalf("HTTPClient is %T, want the shared default client", c.Options().HTTPClient)
+	hc, ok := c.Options().HTTPClient.(*http.Client)
+	if !ok {
+		t.Fatalf("HTTPClient is %T, want an *http.Client", c.Options().HTTPClient)
+	}
+	if hc.Transport != defaultTransport {
+		t.Fatalf("Transport is %T, want the shared default transport (one connection pool)", hc.Transport)
 	}
 	if !c.derived.traced {
 		t.Error("the default client is not known to report httptrace events")
 	}
-	hc := defaultHTTPClient
 	if hc.Timeout != DefaultAttemptTimeout {
 		t.Errorf("Timeout %v, want DefaultAttemptTimeout %v", hc.Timeout, DefaultAttemptTimeout)
 	}

@@ -1,0 +1,394 @@
+package alidomain
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// response is implemented by every wire response (through the embedded
+// wireMeta): the envelope that every answer of the RPC gateway carries.
+type response interface{ envelope() wireMeta }
+
+// wireMeta is embedded in every wire response. A 2xx answer with a Code is
+// an error answer.
+type wireMeta struct {
+	RequestID string `json:"RequestId" xml:"RequestId"`
+	Code      string `json:"Code" xml:"Code"`
+	Message   string `json:"Message" xml:"Message"`
+	HostID    string `json:"HostId" xml:"HostId"`
+	Recommend string `json:"Recommend" xml:"Recommend"`
+}
+
+func (m wireMeta) envelope() wireMeta { return m }
+
+// maxXMLDepth bounds the nesting of an XML answer; the service's are a few
+// levels deep.
+const maxXMLDepth = 32
+
+// isXMLContentType reports whether a Content-Type header names XML.
+func isXMLContentType(ct string) bool {
+	mt, _, err := mime.ParseMediaType(ct)
+	return err == nil && (mt == "application/xml" || mt == "text/xml" || strings.HasSuffix(mt, "+xml"))
+}
+
+// decodeBody decodes a 2xx body into out: a JSON object, or, only when
+// xmlOK (XML was asked for, or the Content-Type says XML), an XML document.
+// Anything else is an error.
+func decodeBody(body []byte, xmlOK bool, out any) error {
+	trimmed := bytes.TrimLeft(body, " \t\r\n")
+	switch {
+	case len(trimmed) == 0:
+		return errors.New("empty body")
+	case trimmed[0] == '<' && xmlOK:
+		if err := checkXMLDepth(trimmed); err != nil {
+			return err
+		}
+		return xml.Unmarshal(trimmed, out)
+	case trimmed[0] == '<':
+		return errors.New("the body is markup (an HTML page?), not the JSON asked for")
+	case trimmed[0] != '{':
+		return errors.New("the body is not a JSON object")
+	}
+	return json.Unmarshal(trimmed, out)
+}
+
+// checkXMLDepth reads the tokens of an XML document until its nesting
+// exceeds maxXMLDepth: a document nested deeper is refused before it is
+// decoded (an 8 MiB <a><a>... otherwise takes seconds and hundreds of MB).
+func checkXMLDepth(b []byte) error {
+	d := xml.NewDecoder(bytes.NewReader(b))
+	depth := 0
+	for {
+		tok, err := d.RawToken()
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			return err
+		}
+		switch tok.(type) {
+		case xml.StartElement:
+			if depth++; depth > maxXMLDepth {
+				return fmt.Errorf("XML nested deeper than %d elements", maxXMLDepth)
+			}
+		case xml.EndElement:
+			depth--
+		}
+	}
+}
+
+// decodeListJSON decodes the Data member of a list response, normally
+// {"<key>":[item, ...]}, tolerating the shapes the service and the gateways
+// in front of it produce for few or no items: Data or the list absent, null,
+// "" , {} or []; a single item sent as an object instead of a list; and the
+// list sent directly as Data.
+func decodeListJSON[T any](b []byte, key string) ([]T, error) {
+	b = trimJSON(b)
+	if emptyJSON(b) {
+		return nil, nil
+	}
+	switch b[0] {
+	case '[':
+		var items []T
+		if err := json.Unmarshal(b, &items); err != nil {
+			return nil, err
+		}
+		return items, nil
+	case '{':
+	default:
+		return nil, fmt.Errorf("Data is neither an object nor a list: %.40q", b)
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, err
+	}
+	raw, ok := m[key]
+	if !ok {
+		for k, v := range m {
+			if strings.EqualFold(k, key) {
+				raw, ok = v, true
+				break
+			}
+		}
+	}
+	if !ok {
+		return nil, nil
+	}
+	raw = trimJSON(raw)
+	if emptyJSON(raw) {
+		return nil, nil
+	}
+	switch raw[0] {
+	case '[':
+		var items []T
+		if err := json.Unmarshal(raw, &items); err != nil {
+			return nil, fmt.Errorf("Data.%s: %w", key, err)
+		}
+		return items, nil
+	case '{':
+		var item T
+		if err := json.Unmarshal(raw, &item); err != nil {
+			return nil, fmt.Errorf("Data.%s: %w", key, err)
+		}
+		return []T{item}, nil
+	}
+	return nil, fmt.Errorf("Data.%s is neither an object nor a list: %.40q", key, raw)
+}
+
+func trimJSON(b []byte) []byte { return bytes.TrimSpace(b) }
+
+// emptyJSON reports whether b is null, "", {} or [] (with any inner space).
+func emptyJSON(b []byte) bool {
+	s := string(b)
+	switch s {
+	case "", "null", `""`:
+		return true
+	}
+	if len(s) >= 2 && (s[0] == '{' && s[len(s)-1] == '}' || s[0] == '[' && s[len(s)-1] == ']') {
+		return strings.TrimSpace(s[1:len(s)-1]) == ""
+	}
+	return false
+}
+
+// chinaTime is China Standard Time, in which the service writes its date strings.
+var chinaTime = time.FixedZone("CST", 8*60*60)
+
+// serviceTimeLayouts are the layouts of the date strings the service sends;
+// those without a zone are read in China Standard Time.
+var serviceTimeLayouts = []string{
+	"2006-01-02 15:04:05",
+	time.RFC3339Nano,
+	"2006-01-02T15:04Z07:00",
+	"2006-01-02T15:04:05",
+	"Jan 2,2006 15:04:05",
+	"Jan 2, 2006 15:04:05",
+	"2006-01-02",
+}
+
+// parseServiceTime parses a date the service wrote as a string (see
+// serviceTimeLayouts) or as Unix milliseconds, and returns it in UTC. An
+// empty string is the zero time.
+func parseServiceTime(s string) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return time.Time{}, nil
+	}
+	if ms, err := strconv.ParseInt(s, 10, 64); err == nil {
+		if ms == 0 {
+			return time.Time{}, nil
+		}
+		return time.UnixMilli(ms).UTC(), nil
+	}
+	for _, layout := range serviceTimeLayouts {
+		if t, err := time.ParseInLocation(layout, s, chinaTime); err == nil {
+			return t.UTC(), nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("not a date: %.40q", s)
+}
+
+// serviceTime decodes a date sent as "2006-01-02 15:04:05" (China Standard
+// Time), another layout of serviceTimeLayouts, or Unix milliseconds as a
+// number or a numeric string; empty and null are the zero time. The result
+// is in UTC.
+type serviceTime time.Time
+
+// UnmarshalJSON accepts a date string, a number of milliseconds or null.
+func (t *serviceTime) UnmarshalJSON(b []byte) error {
+	var s string
+	if len(b) > 0 && b[0] == '"' {
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+	} else if string(b) != "null" {
+		s = string(b)
+	}
+	v, err := parseServiceTime(s)
+	if err != nil {
+		return err
+	}
+	*t = serviceTime(v)
+	return nil
+}
+
+// UnmarshalXML accepts an element whose text is a date or milliseconds.
+func (t *serviceTime) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
+	var s string
+	if err := d.DecodeElement(&s, &start); err != nil {
+		return err
+	}
+	v, err := parseServiceTime(s)
+	if err != nil {
+		return err
+	}
+	*t = serviceTime(v)
+	return nil
+}
+
+// optionalInt is an integer that remembers whether it was sent at all.
+type optionalInt struct {
+	v  int64
+	ok bool
+}
+
+// UnmarshalJSON accepts what flexInt does; "" and null leave it unset.
+func (n *optionalInt) UnmarshalJSON(b []byte) error {
+	s, err := jsonScalarText(b)
+	if err != nil {
+		return err
+	}
+	return n.set(s)
+}
+
+// UnmarshalXML accepts an element whose text is an integer or empty.
+func (n *optionalInt) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
+	var s string
+	if err := d.DecodeElement(&s, &start); err != nil {
+		return err
+	}
+	return n.set(s)
+}
+
+// set parses the text of the integer; blank or null leaves it unset.
+func (n *optionalInt) set(s string) error {
+	if s = strings.TrimSpace(s); s == "" || s == "null" {
+		*n = optionalInt{}
+		return nil
+	}
+	v, err := parseFlexInt(s)
+	if err != nil {
+		return err
+	}
+	*n = optionalInt{v: int64(v), ok: true}
+	return nil
+}
+
+// flexInt decodes an integer sent as a JSON number, a numeric string, an
+// empty string or null, as the service does not always send the same.
+type flexInt int64
+
+// UnmarshalJSON accepts 12, "12", "" and null.
+func (n *flexInt) UnmarshalJSON(b []byte) error {
+	s, err := jsonScalarText(b)
+	if err != nil {
+		return err
+	}
+	v, err := parseFlexInt(s)
+	*n = v
+	return err
+}
+
+// UnmarshalXML accepts an element whose text is an integer or empty.
+func (n *flexInt) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
+	var s string
+	if err := d.DecodeElement(&s, &start); err != nil {
+		return err
+	}
+	v, err := parseFlexInt(s)
+	*n = v
+	return err
+}
+
+// jsonScalarText returns the text of a JSON scalar: a string's content
+// (unquoted, escapes decoded), "" for null, else the literal itself, so
+// that JSON and XML values go through the same parser.
+func jsonScalarText(b []byte) (string, error) {
+	b = bytes.TrimSpace(b)
+	switch {
+	case len(b) > 0 && b[0] == '"':
+		var s string
+		err := json.Unmarshal(b, &s)
+		return s, err
+	case string(b) == "null":
+		return "", nil
+	}
+	return string(b), nil
+}
+
+// parseFlexInt parses the text of an integer, from JSON or XML alike:
+// surrounding space is ignored, "" and "null" are 0, and a number with an
+// exponent and no fraction (1.7e12) is accepted.
+func parseFlexInt(s string) (flexInt, error) {
+	s = strings.TrimSpace(s)
+	if s == "" || s == "null" {
+		return 0, nil
+	}
+	v, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		f, ferr := strconv.ParseFloat(s, 64)
+		if ferr != nil || f != float64(int64(f)) {
+			return 0, fmt.Errorf("not an integer: %.40q", s)
+		}
+		v = int64(f)
+	}
+	return flexInt(v), nil
+}
+
+// flexBool decodes a boolean sent as true/false, "true"/"false" or 1/0.
+type flexBool bool
+
+// UnmarshalJSON accepts true, "true", 1, "1" and their opposites, "" and null.
+func (p *flexBool) UnmarshalJSON(b []byte) error {
+	s, err := jsonScalarText(b)
+	if err != nil {
+		return err
+	}
+	v, err := parseFlexBool(s)
+	*p = v
+	return err
+}
+
+// UnmarshalXML accepts an element whose text is a boolean.
+func (p *flexBool) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
+	var s string
+	if err := d.DecodeElement(&s, &start); err != nil {
+		return err
+	}
+	v, err := parseFlexBool(s)
+	*p = v
+	return err
+}
+
+// parseFlexBool parses the text of a boolean, from JSON or XML alike.
+func parseFlexBool(s string) (flexBool, error) {
+	switch strings.TrimSpace(s) {
+	case "true", "1", "True", "TRUE":
+		return true, nil
+	case "false", "0", "False", "FALSE", "", "null":
+		return false, nil
+	}
+	return false, fmt.Errorf("not a boolean: %.40q", s)
+}
+
+// flexString decodes a string that the service sometimes sends as a number.
+type flexString string
+
+// UnmarshalJSON accepts a string, a number or null.
+func (p *flexString) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] == '"' {
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		*p = flexString(s)
+		return nil
+	}
+	if string(b) == "null" {
+		*p = ""
+		return nil
+	}
+	var num json.Number
+	if err := json.Unmarshal(b, &num); err != nil {
+		return fmt.Errorf("not a string or number: %.40q", b)
+	}
+	*p = flexString(num)
+	return nil
+}

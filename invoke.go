@@ -1,0 +1,302 @@
+package alidomain
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptrace"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+)
+
+// maxBodyBytes bounds how much of a response is read; a larger body is an
+// error, so a hostile or broken server cannot make the client buffer it.
+const maxBodyBytes = 8 << 20
+
+// call is one call of an action, encoded: what every attempt sends.
+type call struct {
+	action     string
+	idempotent bool   // reads are; orders that cost money are not
+	params     params // the request's parameters, sorted and escaped
+	lang       string // the request's Lang; empty: Options.Lang
+}
+
+// target is what a 2xx answer decodes into: reset before each attempt,
+// then decoded into dest, then its envelope and check consulted.
+type target interface {
+	reset()
+	dest() any
+	envelope() wireMeta
+	check() error
+}
+
+// signInput is what a signer signs for one attempt: the request's sorted,
+// escaped parameters and what the common parameters are made of.
+type signInput struct {
+	method string
+	action string
+	format string
+	lang   string
+	creds  *Credentials
+	now    time.Time
+	nonce  string
+	params params
+}
+
+// timestamp is the attempt's time as the RPC style writes it.
+func (in *signInput) timestamp() string { return in.now.UTC().Format("2006-01-02T15:04:05Z") }
+
+// signedAttempt is a signer's output: the URL query, and for signature
+// versions or placements that use them, a form body and extra headers.
+type signedAttempt struct {
+	query  string
+	body   []byte      // nil: no body
+	header http.Header // nil: none beyond the client's own
+}
+
+// signer signs one attempt; one per signature version (signer_v2.go).
+type signer func(*signInput) signedAttempt
+
+// attempt is what one send produced.
+type attempt struct {
+	status    int
+	requestID string
+	kind      failureKind
+	written   bool  // the request may have reached the server
+	err       error // the failure, already safe to show
+}
+
+// invoke sends cl, retrying as its idempotence and the options allow, and
+// decodes the answer into out.
+func (c *Client) invoke(ctx context.Context, cl *call, out target, optFns []func(*Options)) (Meta, error) {
+	var meta Meta
+	o, d, err := c.callOptions(optFns)
+	if err != nil {
+		return meta, err
+	}
+	if err := ctx.Err(); err != nil {
+		return meta, err
+	}
+	creds, err := o.Credentials.Credentials(ctx)
+	if err != nil {
+		return meta, err
+	}
+	if !creds.valid() {
+		return meta, errors.New("alidomain: the credentials provider returned an empty AccessKey ID or secret")
+	}
+	lang := cl.lang
+	if lang == "" {
+		lang = o.Lang
+	}
+	in := signInput{method: http.MethodPost, action: cl.action, format: d.format, lang: lang, creds: &creds, params: cl.params}
+	logger := o.Logger
+	if logger != nil && !logger.Enabled(ctx, slog.LevelDebug) {
+		logger = nil
+	}
+	for {
+		meta.Attempts++
+		start := time.Now()
+		in.now, in.nonce = c.now(), c.nonce()
+		a := c.send(ctx, o, d, &in, out)
+		dec, reason := classify(cl.idempotent, a.written, a.kind)
+		last := meta.Attempts >= d.retry.MaxAttempts
+		if dec == decideRetry && last {
+			dec, reason = decideDone, reason+"; no attempts left"
+		}
+		if logger != nil {
+			attrs := []slog.Attr{
+				slog.String("action", cl.action),
+				slog.Int("attempt", meta.Attempts),
+				slog.Int("status", a.status),
+				slog.String("request_id", a.requestID),
+				slog.Duration("elapsed", time.Since(start)),
+				slog.String("failure", a.kind.String()),
+				slog.String("decision", dec.String()),
+				slog.String("reason", reason),
+			}
+			if a.err != nil {
+				attrs = append(attrs, slog.String("error", a.err.Error()))
+			}
+			logger.LogAttrs(ctx, slog.LevelDebug, "alidomain: attempt", attrs...)
+		}
+		switch dec {
+		case decideUnknown:
+			return meta, &OutcomeUnknownError{Action: cl.action, SentAt: start, Err: &attemptsError{n: meta.Attempts, err: a.err}}
+		case decideDone:
+			meta.RequestID = a.requestID
+			if a.kind == failTransport || a.kind == failCanceled {
+				return meta, &attemptsError{action: cl.action, n: meta.Attempts, unsent: !cl.idempotent && !a.written, err: a.err}
+			}
+			return meta, a.err
+		}
+		if err := sleepCtx(ctx, d.retry.backoff(meta.Attempts)); err != nil {
+			// The last attempt did not take effect (else it would not be retried).
+			return meta, fmt.Errorf("alidomain: %s: %w (while waiting to retry after %s: %v)", cl.action, err, plural(meta.Attempts, "attempt"), a.err)
+		}
+	}
+}
+
+// attemptsError is a transport failure that ended a call: it says which
+// action, after how many attempts, and for a paid order that was provably
+// never written, that nothing was ordered.
+type attemptsError struct {
+	action string // empty inside an OutcomeUnknownError, which names it
+	n      int
+	unsent bool
+	err    error
+}
+
+func (e *attemptsError) Error() string {
+	var b strings.Builder
+	if e.action != "" {
+		b.WriteString("alidomain: " + e.action + ": ")
+	}
+	b.WriteString(plural(e.n, "attempt"))
+	if e.unsent {
+		b.WriteString(", nothing was ordered")
+	}
+	b.WriteString(": ")
+	b.WriteString(oneLine(errString(e.err)))
+	return b.String()
+}
+
+func (e *attemptsError) Unwrap() error { return e.err }
+
+// plural returns "1 attempt", "2 attempts".
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return strconv.Itoa(n) + " " + what + "s"
+}
+
+// attemptTrace records the httptrace events of one attempt.
+type attemptTrace struct {
+	wrote, gotConn atomic.Bool
+	trace          httptrace.ClientTrace
+}
+
+// send makes one attempt: sign, POST, read and decode.
+func (c *Client) send(ctx context.Context, o *Options, d *derived, in *signInput, out target) attempt {
+	var a attempt
+	sa := d.sign(in)
+	rctx := ctx
+	var tr *attemptTrace
+	if d.traced {
+		tr = new(attemptTrace)
+		tr.trace = httptrace.ClientTrace{
+			GetConn:      func(string) { tr.gotConn.Store(true) },
+			WroteHeaders: func() { tr.wrote.Store(true) },
+			WroteRequest: func(httptrace.WroteRequestInfo) { tr.wrote.Store(true) },
+		}
+		rctx = httptrace.WithClientTrace(ctx, &tr.trace)
+	}
+	var body io.Reader
+	if sa.body != nil {
+		body = bytes.NewReader(sa.body)
+	}
+	req, err := http.NewRequestWithContext(rctx, http.MethodPost, d.endpoint, body)
+	if err != nil {
+		a.kind, a.err = failTransport, fmt.Errorf("alidomain: %s: %w", in.action, err)
+		return a
+	}
+	req.URL.RawQuery = sa.query
+	req.Header["User-Agent"] = []string{d.userAgent}
+	req.Header["Accept"] = []string{"application/json, application/xml"}
+	for k, vs := range sa.header {
+		req.Header[k] = vs
+	}
+
+	resp, err := o.HTTPClient.Do(req)
+	// Only an http.Transport that reported the start of the attempt but no
+	// write proves that nothing reached the server. It reports the write once
+	// the request is buffered, so a flush that then fails counts as written:
+	// the safe side (its own replay of stale idle connections is safe).
+	a.written = tr == nil || tr.wrote.Load() || !tr.gotConn.Load()
+	if err != nil {
+		a.kind, a.err = failTransport, transportError(ctx, d.endpoint, in.action, err)
+		if ctx.Err() != nil {
+			a.kind = failCanceled
+		}
+		return a
+	}
+	a.written = true
+	a.status = resp.StatusCode
+	defer resp.Body.Close()
+	var buf bytes.Buffer
+	if n := resp.ContentLength; n > 0 && n <= maxBodyBytes {
+		buf.Grow(int(n) + bytes.MinRead)
+	}
+	_, err = buf.ReadFrom(io.LimitReader(resp.Body, maxBodyBytes+1))
+	if err == nil && buf.Len() > maxBodyBytes {
+		err = fmt.Errorf("response body larger than %d bytes", maxBodyBytes)
+	}
+	if err != nil {
+		a.kind, a.err = failTransport, fmt.Errorf("alidomain: %s: reading response (HTTP %d): %w", in.action, resp.StatusCode, transportError(ctx, d.endpoint, in.action, err))
+		if ctx.Err() != nil {
+			a.kind = failCanceled
+		}
+		return a
+	}
+	body2 := buf.Bytes()
+	// XML only when asked for or labelled so: a proxy's HTML page is never
+	// decoded as XML when JSON was asked.
+	xmlOK := d.format == "XML" || isXMLContentType(resp.Header.Get("Content-Type"))
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		if t := bytes.TrimSpace(body2); len(t) > 0 && t[0] == '<' && checkXMLDepth(t) != nil {
+			body2 = t[:min(len(t), 1024)] // too deep to decode: keep an excerpt
+		}
+		e := parseAPIError(in.action, resp.StatusCode, body2)
+		e.Message = scrub(e.Message, in.creds)
+		a.requestID, a.err, a.kind = e.RequestID, e, apiErrorKind(e)
+		return a
+	}
+	out.reset()
+	if err := decodeBody(body2, xmlOK, out.dest()); err != nil {
+		a.kind = failDecode
+		a.err = fmt.Errorf("alidomain: %s: decoding the response (HTTP %d, %d bytes): %w", in.action, resp.StatusCode, len(body2), err)
+		return a
+	}
+	env := out.envelope()
+	a.requestID = env.RequestID
+	if env.Code != "" {
+		e := &APIError{Action: in.action, Code: env.Code, Message: scrub(env.Message, in.creds), Recommend: env.Recommend,
+			RequestID: env.RequestID, HostID: env.HostID, HTTPStatus: resp.StatusCode}
+		a.err, a.kind = e, apiErrorKind(e)
+		return a
+	}
+	if err := out.check(); err != nil {
+		a.kind = failDecode
+		a.err = fmt.Errorf("alidomain: %s: unusable response (HTTP %d, RequestId %s): %w", in.action, resp.StatusCode, a.requestID, err)
+	}
+	return a
+}
+
+// apiErrorKind classifies an error answer by its code, then its status: a
+// 2xx that carries a Code is classified like that code.
+func apiErrorKind(e *APIError) failureKind {
+	switch {
+	case e.throttled():
+		return failThrottled
+	case e.HTTPStatus >= 500 || serverSideCode(e.Code):
+		return failServer
+	}
+	return failRejected
+}
+
+// serverSideCode reports whether a code says the service failed, rather
+// than refused the request.
+func serverSideCode(code string) bool {
+	for _, c := range [...]string{"InternalError", "ServiceUnavailable", "UnknownError"} {
+		if code == c || strings.HasPrefix(code, c+".") {
+			return true
+		}
+	}
+	return false
+}

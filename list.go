@@ -1,0 +1,283 @@
+package alidomain
+
+import (
+	"context"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"iter"
+	"slices"
+	"time"
+)
+
+// Page describes where a page of a list stands.
+type Page struct {
+	// PageNum is this page's number, from 1.
+	PageNum int
+	// PageSize is the number of items per page.
+	PageSize int
+	// TotalPages is the number of pages.
+	TotalPages int
+	// TotalItems is the number of items over all pages.
+	TotalItems int
+	// HasNext reports whether another page follows.
+	HasNext bool
+}
+
+// listPage is one page of any list; DomainPage, TaskPage and
+// TaskDetailPage have its layout.
+type listPage[T any] struct {
+	Meta
+	Page
+	Items []T
+}
+
+// listItem is the wire form of a list's item: the element it is listed
+// under in Data, and its conversion (which may refuse it).
+type listItem[T any] interface {
+	listKey() string
+	item() (T, error)
+}
+
+// listResponse is the answer of every list action.
+type listResponse[W listItem[T], T any] struct {
+	wireMeta
+	wirePage
+	Data *listData[W, T] `json:"Data" xml:"Data"`
+
+	items []T // set by convert
+}
+
+// convert refuses an answer without Data or a paging field (an answer that
+// cannot be checked is never an empty page), and converts the items.
+func (r *listResponse[W, T]) convert() error {
+	if r.Data == nil {
+		return errors.New("the response has no Data")
+	}
+	r.items = make([]T, len(r.Data.items))
+	for i := range r.Data.items {
+		it, err := r.Data.items[i].item()
+		if err != nil {
+			return fmt.Errorf("item %d of the page: %w", i+1, err)
+		}
+		r.items[i] = it
+	}
+	if f := r.wirePage.missing(); f != "" {
+		return fmt.Errorf("the response has no %s", f)
+	}
+	return nil
+}
+
+// listData is the Data member: {"<key>":[...]} in JSON (in the shapes
+// decodeListJSON tolerates), repeated <key> elements in XML.
+type listData[W listItem[T], T any] struct{ items []W }
+
+// UnmarshalJSON decodes the items listed under W's key.
+func (d *listData[W, T]) UnmarshalJSON(b []byte) error {
+	var zero W
+	items, err := decodeListJSON[W](b, zero.listKey())
+	d.items = items
+	return err
+}
+
+// UnmarshalXML decodes the child elements named by W's key.
+func (d *listData[W, T]) UnmarshalXML(dec *xml.Decoder, start xml.StartElement) error {
+	var zero W
+	key := zero.listKey()
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		switch el := tok.(type) {
+		case xml.StartElement:
+			if el.Name.Local != key {
+				if err := dec.Skip(); err != nil {
+					return err
+				}
+				continue
+			}
+			var w W
+			if err := dec.DecodeElement(&w, &el); err != nil {
+				return err
+			}
+			d.items = append(d.items, w)
+		case xml.EndElement:
+			return nil
+		}
+	}
+}
+
+// wirePage holds the paging fields of every list response; all but
+// NextPage are required.
+type wirePage struct {
+	TotalItemNum   optionalInt `json:"TotalItemNum" xml:"TotalItemNum"`
+	CurrentPageNum optionalInt `json:"CurrentPageNum" xml:"CurrentPageNum"`
+	TotalPageNum   optionalInt `json:"TotalPageNum" xml:"TotalPageNum"`
+	PageSize       optionalInt `json:"PageSize" xml:"PageSize"`
+	NextPage       *flexBool   `json:"NextPage" xml:"NextPage"`
+}
+
+// missing names the first required paging field the answer left out, or "".
+func (w *wirePage) missing() string {
+	switch {
+	case !w.CurrentPageNum.ok:
+		return "CurrentPageNum"
+	case !w.TotalItemNum.ok:
+		return "TotalItemNum"
+	case !w.TotalPageNum.ok:
+		return "TotalPageNum"
+	case !w.PageSize.ok:
+		return "PageSize"
+	}
+	return ""
+}
+
+// page converts the paging fields. When NextPage is absent, a next page
+// exists if the current page number is below the number of pages.
+func (w *wirePage) page() Page {
+	p := Page{
+		PageNum:    int(w.CurrentPageNum.v),
+		PageSize:   int(w.PageSize.v),
+		TotalPages: int(w.TotalPageNum.v),
+		TotalItems: int(w.TotalItemNum.v),
+	}
+	if w.NextPage != nil {
+		p.HasNext = bool(*w.NextPage)
+	} else {
+		p.HasNext = p.PageNum > 0 && p.PageNum < p.TotalPages
+	}
+	return p
+}
+
+// listOperation declares a paged read: its answer is checked and converted
+// as every list's is.
+func listOperation[Req any, W listItem[T], T any](action string, validate func(*Req) error, paging func(*Req) (num, size *int)) *operation[Req, listResponse[W, T], listPage[T]] {
+	return &operation[Req, listResponse[W, T], listPage[T]]{
+		action:     action,
+		idempotent: true,
+		validate:   validate,
+		paging:     paging,
+		check:      (*listResponse[W, T]).convert,
+		result: func(r *listResponse[W, T], m Meta) *listPage[T] {
+			return &listPage[T]{Meta: m, Page: r.page(), Items: r.items}
+		},
+	}
+}
+
+// listIter returns an iterator over every item that req selects, page after
+// page from req's PageNum (or 1), with the rules of pages. req is
+// validated now and copied; it is never modified.
+func listIter[Req any, W listItem[T], T any](ctx context.Context, s *service, op *operation[Req, listResponse[W, T], listPage[T]], req *Req, optFns []func(*Options)) iter.Seq2[T, error] {
+	if op.validate != nil {
+		if err := op.validate(req); err != nil {
+			return failedSeq[T](err)
+		}
+	}
+	var r Req
+	if req != nil {
+		r = cloneRequest(*req)
+	}
+	optFns = slices.Clone(optFns)
+	start, _ := op.paging(&r)
+	return pages(ctx, *start, func(ctx context.Context, n int) ([]T, Page, error) {
+		pr := r
+		num, _ := op.paging(&pr)
+		*num = n
+		p, err := op.call(ctx, s, &pr, optFns)
+		if err != nil {
+			return nil, Page{}, err
+		}
+		return p.Items, p.Page, nil
+	})
+}
+
+// fetchFunc fetches page pageNum (1-based) of a list.
+type fetchFunc[T any] func(ctx context.Context, pageNum int) ([]T, Page, error)
+
+// pages returns an iterator over every item of a paged list, fetched with
+// fetch from page start (or 1 when start < 1). It is lazy: nothing is
+// fetched until the loop starts, and a loop that breaks early fetches no
+// further page. Each loop over it starts again from start.
+//
+// It stops after the last page: when the page says there is no next one, or
+// when its number reaches the number of pages. On a failure it yields the
+// zero item with the error once and stops; a server that answers a page
+// number that does not advance is such a failure, never an endless loop.
+func pages[T any](ctx context.Context, start int, fetch fetchFunc[T]) iter.Seq2[T, error] {
+	if start < 1 {
+		start = 1
+	}
+	return func(yield func(T, error) bool) {
+		var zero T
+		num, last := start, 0
+		for {
+			items, pg, err := fetch(ctx, num)
+			if err != nil {
+				yield(zero, err)
+				return
+			}
+			cur := pg.PageNum
+			if cur == 0 {
+				cur = num // the service did not say; trust the request
+			}
+			if last != 0 && cur <= last {
+				yield(zero, fmt.Errorf("alidomain: paging: asked for page %d, the service answered page %d again after page %d; stopping", num, cur, last))
+				return
+			}
+			for _, it := range items {
+				if !yield(it, nil) {
+					return
+				}
+			}
+			if !pg.HasNext || (pg.TotalPages > 0 && cur >= pg.TotalPages) || len(items) == 0 {
+				return
+			}
+			last, num = cur, cur+1
+		}
+	}
+}
+
+// failedSeq returns an iterator that yields (zero, err) once, for a request
+// that failed validation: still nothing is sent.
+func failedSeq[T any](err error) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		var zero T
+		yield(zero, err)
+	}
+}
+
+// collectSeq gathers every item of seq, or returns its first error.
+func collectSeq[T any](seq iter.Seq2[T, error]) ([]T, error) {
+	var out []T
+	for it, err := range seq {
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, it)
+	}
+	return out, nil
+}
+
+// defaultPageSize is the page size sent when a request leaves PageSize at
+// zero: the service's documented default, sent explicitly because some
+// list actions document PageNum and PageSize as required.
+const defaultPageSize = 20
+
+// checkPaging validates a request's PageNum and PageSize (limit 0: no upper
+// bound) and that a time range does not end before it starts.
+func checkPaging(num, size, limit int, startField string, start time.Time, endField string, end time.Time) error {
+	switch {
+	case num < 0:
+		return &ValidationError{Field: "PageNum", Reason: fmt.Sprintf("is %d; pages are numbered from 1 (0 means the first)", num)}
+	case size < 0 || limit > 0 && size > limit:
+		reason := fmt.Sprintf("is %d; it must not be negative (0 means the default)", size)
+		if limit > 0 {
+			reason = fmt.Sprintf("is %d; it must be between 1 and %d (0 means the default)", size, limit)
+		}
+		return &ValidationError{Field: "PageSize", Reason: reason}
+	case !start.IsZero() && !end.IsZero() && end.Before(start):
+		return &ValidationError{Field: endField, Reason: "is before " + startField}
+	}
+	return nil
+}

@@ -1,0 +1,78 @@
+package alidomain
+
+import (
+	"context"
+)
+
+// operation declares one API action, once: its name, whether repeating it
+// is harmless, how its request is checked and its answer checked and
+// turned into the result. The request's wire names are its `url` tags
+// (encode.go). Service methods call op.call.
+type operation[Req any, Resp response, Out any] struct {
+	action     string
+	idempotent bool   // reads are; orders that cost money are not
+	taskType   string // orders: the TaskType of the task the order creates
+
+	// validate checks the request before anything is sent; nil: nothing to
+	// check. It is given nil when the caller passed nil.
+	validate func(*Req) error
+	// paging, for lists, points at the request's PageNum and PageSize, so
+	// that the defaults are sent and the iterator can advance.
+	paging func(*Req) (num, size *int)
+	// check refuses a decoded answer that cannot be used (for a paid
+	// order: an outcome to reconcile); nil: every answer is usable.
+	check func(*Resp) error
+	// result makes the public result.
+	result func(*Resp, Meta) *Out
+}
+
+// call validates req, encodes it once and invokes the action.
+func (op *operation[Req, Resp, Out]) call(ctx context.Context, s *service, req *Req, optFns []func(*Options)) (*Out, error) {
+	c, err := s.ready(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if op.validate != nil {
+		if err := op.validate(req); err != nil {
+			return nil, err
+		}
+	}
+	if op.paging != nil {
+		var r Req
+		if req != nil {
+			r = *req
+		}
+		num, size := op.paging(&r)
+		*num = max(*num, 1)
+		if *size == 0 {
+			*size = defaultPageSize
+		}
+		req = &r
+	}
+	ps, lang, err := encodeRequest(req)
+	if err != nil {
+		return nil, err
+	}
+	t := typed[Resp]{checkFn: op.check}
+	meta, err := c.invoke(ctx, &call{action: op.action, idempotent: op.idempotent, params: ps, lang: lang}, &t, optFns)
+	if err != nil {
+		return nil, err
+	}
+	return op.result(&t.r, meta), nil
+}
+
+// typed is the target of a declared operation's answer.
+type typed[Resp response] struct {
+	r       Resp
+	checkFn func(*Resp) error
+}
+
+func (t *typed[Resp]) reset()             { var zero Resp; t.r = zero }
+func (t *typed[Resp]) dest() any          { return &t.r }
+func (t *typed[Resp]) envelope() wireMeta { return t.r.envelope() }
+func (t *typed[Resp]) check() error {
+	if t.checkFn == nil {
+		return nil
+	}
+	return t.checkFn(&t.r)
+}
