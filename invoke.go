@@ -68,8 +68,10 @@ type attempt struct {
 	status    int
 	requestID string
 	kind      failureKind
-	written   bool  // the request may have reached the server
-	err       error // the failure, already safe to show
+	written   bool          // the request may have reached the server
+	err       error         // the failure, already safe to show
+	hint      time.Duration // a throttled answer's wait (throttleHint)
+	hinted    bool
 }
 
 // invoke sends cl, retrying as its idempotence and the options allow, and
@@ -99,6 +101,9 @@ func (c *Client) invoke(ctx context.Context, cl *call, out target, optFns []func
 	if logger != nil && !logger.Enabled(ctx, slog.LevelDebug) {
 		logger = nil
 	}
+	if err := c.limiter.wait(ctx); err != nil {
+		return meta, fmt.Errorf("alidomain: %s: %w (waiting for Options.RateLimit; nothing was sent)", cl.action, err)
+	}
 	for {
 		meta.Attempts++
 		start := time.Now()
@@ -108,6 +113,13 @@ func (c *Client) invoke(ctx context.Context, cl *call, out target, optFns []func
 		last := meta.Attempts >= d.retry.MaxAttempts
 		if dec == decideRetry && last {
 			dec, reason = decideDone, reason+"; no attempts left"
+		}
+		var delay time.Duration
+		if dec == decideRetry {
+			var retry bool
+			if delay, retry = throttleDelay(d.retry, meta.Attempts, a.hint, a.hinted && a.kind == failThrottled); !retry {
+				dec, reason = decideDone, reason+"; the service asks to wait "+a.hint.String()+", longer than Retry.MaxDelay"
+			}
 		}
 		if logger != nil {
 			attrs := []slog.Attr{
@@ -135,7 +147,11 @@ func (c *Client) invoke(ctx context.Context, cl *call, out target, optFns []func
 			}
 			return meta, a.err
 		}
-		if err := sleepCtx(ctx, d.retry.backoff(meta.Attempts)); err != nil {
+		err := sleepCtx(ctx, delay)
+		if err == nil {
+			err = c.limiter.wait(ctx)
+		}
+		if err != nil {
 			// The last attempt did not take effect (else it would not be retried).
 			return meta, fmt.Errorf("alidomain: %s: %w (while waiting to retry after %s: %v)", cl.action, err, plural(meta.Attempts, "attempt"), a.err)
 		}
@@ -255,6 +271,9 @@ func (c *Client) send(ctx context.Context, o *Options, d *derived, in *signInput
 		e := parseAPIError(in.action, resp.StatusCode, body2)
 		e.Message = scrub(e.Message, in.creds)
 		a.requestID, a.err, a.kind = e.RequestID, e, apiErrorKind(e)
+		if a.kind == failThrottled {
+			a.hint, a.hinted = throttleHint(resp.Header)
+		}
 		return a
 	}
 	out.reset()
@@ -269,6 +288,9 @@ func (c *Client) send(ctx context.Context, o *Options, d *derived, in *signInput
 		e := &APIError{Action: in.action, Code: env.Code, Message: scrub(env.Message, in.creds), Recommend: env.Recommend,
 			RequestID: env.RequestID, HostID: env.HostID, HTTPStatus: resp.StatusCode}
 		a.err, a.kind = e, apiErrorKind(e)
+		if a.kind == failThrottled {
+			a.hint, a.hinted = throttleHint(resp.Header)
+		}
 		return a
 	}
 	if err := out.check(); err != nil {
