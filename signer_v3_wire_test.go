@@ -586,3 +586,24 @@ func TestNewRejectsBadWireOptions(t *testing.T) {
 	assert.Error(t, err)
 	assert.Empty(t, doer.requests())
 }
+
+// A 10,000-domain batch goes through the simulator: by default its
+// parameters go in a body (the URL would be about 1 MB), the simulator
+// verifies the signature over query and body, and every domain is ordered
+// once.
+func TestTenThousandDomainBatchThroughSimulator(t *testing.T) {
+	c, sim := simClient(t, nil)
+	req := &BatchRedeemRequest{}
+	for i := range 10000 {
+		name := fmt.Sprintf("batch-%05d.com", i)
+		sim.AddDomain(name, simExpiry)
+		req.Domains = append(req.Domains, RedeemDomain{DomainName: name, CurrentExpirationDate: simExpiry})
+	}
+	res, err := c.Redeem.SubmitBatch(context.Background(), req)
+	require.NoError(t, err)
+	assert.NotEmpty(t, res.TaskNo)
+	assert.Equal(t, 1, res.Attempts)
+	for _, i := range []int{0, 1, 4999, 9999} {
+		assert.Equal(t, 1, sim.Orders(fmt.Sprintf("batch-%05d.com", i)), "domain %d", i)
+	}
+}
