@@ -28,10 +28,10 @@ type call struct {
 }
 
 // target is what a 2xx answer decodes into: reset before each attempt,
-// then decoded into dest, then its envelope and check consulted.
+// then decoded (see decodeBody), then its envelope and check consulted.
 type target interface {
 	reset()
-	dest() any
+	decode(body []byte, xmlOK bool) error
 	envelope() wireMeta
 	check() error
 }
@@ -277,7 +277,7 @@ func (c *Client) send(ctx context.Context, o *Options, d *derived, in *signInput
 		return a
 	}
 	out.reset()
-	if err := decodeBody(body2, xmlOK, out.dest()); err != nil {
+	if err := out.decode(body2, xmlOK); err != nil {
 		a.kind = failDecode
 		a.err = fmt.Errorf("alidomain: %s: decoding the response (HTTP %d, %d bytes): %w", in.action, resp.StatusCode, len(body2), err)
 		return a

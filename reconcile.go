@@ -46,6 +46,9 @@ const reconcileTaskPageSize = 100
 // waiting or executing means the order was placed and should be followed
 // with TaskService.Wait (d.TaskNo); one that failed may be submitted again.
 func (s *RedeemService) Reconcile(ctx context.Context, since time.Time, domains []string, optFns ...func(*Options)) (map[string]*TaskDetail, error) {
+	if _, err := (*service)(s).ready(ctx); err != nil {
+		return nil, err
+	}
 	if len(domains) == 0 {
 		return nil, &ValidationError{Field: "domains", Reason: "is empty: give the domains whose orders are in doubt"}
 	}
