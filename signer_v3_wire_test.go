@@ -17,6 +17,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/alidomain/alidomain/alidomaintest"
 )
 
 // captured is one request as a capturing doer saw it.
@@ -605,5 +607,92 @@ func TestTenThousandDomainBatchThroughSimulator(t *testing.T) {
 	assert.Equal(t, 1, res.Attempts)
 	for _, i := range []int{0, 1, 4999, 9999} {
 		assert.Equal(t, 1, sim.Orders(fmt.Sprintf("batch-%05d.com", i)), "domain %d", i)
+	}
+}
+
+// End to end against the simulator's rate enforcement: 64 goroutines share
+// a Client limited to 18 requests per second, the simulator allows 20 (with
+// a burst of 20, as a gateway counting per second would): no request is
+// throttled and every call succeeds, with either signature version.
+func TestRateLimitAgainstSimulator(t *testing.T) {
+	for _, version := range []SignatureVersion{SignatureV3, SignatureV2} {
+		t.Run(string(version), func(t *testing.T) {
+			c, sim := simClient(t, []alidomaintest.Option{alidomaintest.WithRateLimit(20, 20)}, func(o *Options) {
+				o.Signature = version
+				o.RateLimit = RateLimit{PerSecond: 18}
+				o.Retry = RetryPolicy{MaxAttempts: 1}
+			})
+			const workers = 64
+			var wg sync.WaitGroup
+			errs := make(chan error, workers)
+			for range workers {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+					defer cancel()
+					_, err := c.Tasks.List(ctx, &ListTasksRequest{})
+					errs <- err
+				}()
+			}
+			wg.Wait()
+			close(errs)
+			for err := range errs {
+				assert.NoError(t, err)
+			}
+			assert.Equal(t, 0, sim.Throttled(), "no request was throttled")
+			assert.Equal(t, workers, sim.Requests("QueryTaskList"))
+		})
+	}
+}
+
+// Every combination of signature version, placement and format, with an
+// STS token, through the simulator's gateway (which verifies V3 on its own):
+// an order, its details and the domain list; a wrong secret is refused as
+// an authentication error under both versions.
+func TestVersionsAndPlacementsThroughSimulator(t *testing.T) {
+	for _, version := range []SignatureVersion{SignatureV2, SignatureV3} {
+		for _, placement := range []ParamPlacement{ParamsQuery, ParamsBody} {
+			for _, format := range []string{"JSON", "XML"} {
+				t.Run(fmt.Sprintf("%s/%s/%s", version, placement, format), func(t *testing.T) {
+					sim := alidomaintest.NewServer(alidomaintest.WithSecurityToken("sts-token/+="))
+					t.Cleanup(sim.Close)
+					opts := Options{
+						Endpoint:    sim.URL,
+						Credentials: StaticSTSCredentials(sim.AccessKeyID, sim.AccessKeySecret, "sts-token/+="),
+						Retry:       RetryPolicy{MaxAttempts: 1},
+						Signature:   version, Params: placement, Format: format, Lang: "en",
+					}
+					c, err := New(opts)
+					require.NoError(t, err)
+					sim.AddDomain("example.com", simExpiry)
+					sim.AddDomain("例子.中国", simExpiry)
+					res, err := c.Redeem.SubmitBatch(context.Background(), &BatchRedeemRequest{Domains: []RedeemDomain{
+						{DomainName: "example.com", CurrentExpirationDate: simExpiry},
+						{DomainName: "例子.中国", CurrentExpirationDate: simExpiry},
+					}})
+					require.NoError(t, err)
+					page, err := c.Tasks.ListDetails(context.Background(), &ListTaskDetailsRequest{TaskNo: res.TaskNo})
+					require.NoError(t, err)
+					assert.Len(t, page.Items, 2)
+					domains, err := c.Domains.List(context.Background(), &ListDomainsRequest{})
+					require.NoError(t, err)
+					assert.Len(t, domains.Items, 2)
+					assert.Equal(t, 1, sim.Orders("example.com"))
+
+					opts.Credentials = StaticSTSCredentials(sim.AccessKeyID, "wrong-secret", "sts-token/+=")
+					bad, err := New(opts)
+					require.NoError(t, err)
+					_, err = bad.Tasks.List(context.Background(), &ListTasksRequest{})
+					require.Error(t, err)
+					assert.ErrorIs(t, err, ErrAuth)
+					var ae *APIError
+					require.True(t, errors.As(err, &ae))
+					assert.Equal(t, "SignatureDoesNotMatch", ae.Code)
+					assert.NotContains(t, err.Error(), "wrong-secret")
+					assert.NotContains(t, err.Error(), "sts-token")
+				})
+			}
+		}
 	}
 }
