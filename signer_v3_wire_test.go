@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -693,6 +694,132 @@ func TestVersionsAndPlacementsThroughSimulator(t *testing.T) {
 					assert.NotContains(t, err.Error(), "sts-token")
 				})
 			}
+		}
+	}
+}
+
+// recordingTransport records what the client sends: the signature values
+// (V3 Authorization, V2 Signature) and the bodies.
+type recordingTransport struct {
+	mu     sync.Mutex
+	sigs   []string
+	bodies []string
+}
+
+func (rt *recordingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	var body []byte
+	if r.Body != nil {
+		body, _ = io.ReadAll(r.Body)
+		r.Body = io.NopCloser(strings.NewReader(string(body)))
+	}
+	rt.mu.Lock()
+	if a := r.Header.Get("Authorization"); a != "" {
+		rt.sigs = append(rt.sigs, a[strings.LastIndex(a, "=")+1:])
+	}
+	if s := r.URL.Query().Get("Signature"); s != "" {
+		rt.sigs = append(rt.sigs, s, url.QueryEscape(s), escape(s))
+	}
+	if len(body) > 0 {
+		rt.bodies = append(rt.bodies, string(body))
+	}
+	rt.mu.Unlock()
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+// lockedWriter is a log sink safe for concurrent writes.
+type lockedWriter struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (w *lockedWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.Write(p)
+}
+
+func (w *lockedWriter) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.String()
+}
+
+// Under both versions and both placements, with an STS token, through
+// faults and a wrong secret: no secret, token, signature, request body or
+// body parameter reaches an error or a Debug log record.
+func TestSecretsStayOutOfErrorsAndLogs(t *testing.T) {
+	const (
+		secret = "V3/Audit+Secret=abcdefXYZ0123456789"
+		token  = "STS.V3/Audit+Token==CAISzAJ1q6Ft5B2yfSjIr5bNI"
+		coupon = "AUDIT-COUPON-7788"
+	)
+	for _, version := range []SignatureVersion{SignatureV2, SignatureV3} {
+		for _, placement := range []ParamPlacement{ParamsQuery, ParamsBody} {
+			t.Run(string(version)+"/"+string(placement), func(t *testing.T) {
+				sim := alidomaintest.NewServer(alidomaintest.WithCredentials("audit-id", secret), alidomaintest.WithSecurityToken(token))
+				t.Cleanup(sim.Close)
+				sim.AddDomain("example.com", simExpiry)
+				rt := &recordingTransport{}
+				logs := &lockedWriter{}
+				opts := Options{
+					Endpoint:    sim.URL,
+					Credentials: StaticSTSCredentials("audit-id", secret, token),
+					HTTPClient:  &http.Client{Timeout: 20 * time.Second, Transport: rt},
+					Logger:      slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+					Retry:       RetryPolicy{MaxAttempts: 2, BaseDelay: time.Millisecond, MaxDelay: 2 * time.Millisecond},
+					Signature:   version, Params: placement,
+				}
+				c, err := New(opts)
+				require.NoError(t, err)
+				sim.Inject("SaveBatchTaskForCreatingOrderRedeem",
+					alidomaintest.Throttle(1), alidomaintest.CommitThenDrop(), alidomaintest.ServerErrorAfterCommit(),
+					alidomaintest.MalformedBody(), alidomaintest.TruncatedBody(),
+					alidomaintest.InBodyError("InternalError", "echo "+token+" "+secret))
+				req := &BatchRedeemRequest{Domains: []RedeemDomain{{DomainName: "example.com", CurrentExpirationDate: simExpiry}}, UseCoupon: true, CouponNo: coupon}
+				var errs []error
+				for range 6 {
+					_, err := c.Redeem.SubmitBatch(context.Background(), req)
+					errs = append(errs, err)
+				}
+				require.NotContains(t, logs.String(), coupon)
+				// The wrong secret's error is checked for secrets, not parameters.
+				opts.Credentials = StaticSTSCredentials("audit-id", "Wrong/"+secret, token)
+				bad, err := New(opts)
+				require.NoError(t, err)
+				_, err = bad.Redeem.SubmitBatch(context.Background(), req)
+				require.ErrorIs(t, err, ErrAuth)
+				errs = append(errs, err)
+
+				rt.mu.Lock()
+				forbidden := append([]string{secret, escape(secret), url.QueryEscape(secret), token, escape(token), url.QueryEscape(token)}, rt.sigs...)
+				forbidden = append(forbidden, rt.bodies...)
+				if placement == ParamsBody {
+					require.NotEmpty(t, rt.bodies)
+				}
+				require.NotEmpty(t, rt.sigs)
+				rt.mu.Unlock()
+				var texts []string
+				for i, err := range errs {
+					if err == nil {
+						continue
+					}
+					for _, text := range []string{err.Error(), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err)} {
+						texts = append(texts, text)
+						if i < len(errs)-1 {
+							// Only the service's SignatureDoesNotMatch message quotes
+							// the parameters (its string to sign), in either placement.
+							require.NotContains(t, text, coupon)
+						}
+					}
+				}
+				require.GreaterOrEqual(t, len(texts), 15, "the faults produced errors")
+				texts = append(texts, logs.String())
+				for _, text := range texts {
+					for _, f := range forbidden {
+						require.NotContains(t, text, f)
+					}
+				}
+			})
 		}
 	}
 }
