@@ -1,8 +1,12 @@
 package alidomain
 
 import (
+	"crypto/hmac"
+	"crypto/sha1"
+	"encoding/base64"
 	"fmt"
 	"net/http"
+	"strings"
 )
 
 // Request parameters in an application/x-www-form-urlencoded body, for both
@@ -30,8 +34,16 @@ func formBodyLen(ps params) int { return pairsLen(ps) }
 // the body. The signature is the one the same parameters would have all in
 // the query.
 func signV2Form(method, secret string, common, ps params) (query string, body []byte) {
-	canonical := appendCanonical(make([]byte, 0, pairsLen(common)+pairsLen(ps)+1), ps, common)
-	sig := signCanonical(method, secret, canonical)
+	// The string to sign streams from one canonical builder, as signV2's
+	// does: no copy of a batch's canonical query beyond that one.
+	var canonical strings.Builder
+	canonical.Grow(canonicalLen(ps, common))
+	writeCanonical(&canonical, ps, common)
+	mac := hmac.New(sha1.New, []byte(secret+"&"))
+	writeStringToSign(mac, method, canonical.String())
+	var sum [sha1.Size]byte
+	sig := base64.StdEncoding.EncodeToString(mac.Sum(sum[:0]))
+
 	q := appendPairs(make([]byte, 0, pairsLen(common)+len("&Signature=")+3*len(sig)), common)
 	if len(common) > 0 {
 		q = append(q, '&')
