@@ -131,6 +131,31 @@ func appendPairs(dst []byte, ps params) []byte {
 	return dst
 }
 
+// appendV3Query appends V3's canonical query of ps: like appendPairs, but
+// each key unescaped, as the official runtime (and so the gateway it talks
+// to) writes it; the keys of the Domain API need no escaping, so only a key
+// given to Client.Call can tell the difference.
+func appendV3Query(dst []byte, ps params) []byte {
+	for i := range ps {
+		if i > 0 {
+			dst = append(dst, '&')
+		}
+		k := ps[i].sortKey()
+		if strings.ContainsAny(k, "+*%") {
+			k = v3KeyFix.Replace(k)
+		}
+		dst = append(dst, k...)
+		dst = append(dst, '=')
+		dst = append(dst, ps[i].value...)
+	}
+	return dst
+}
+
+// v3KeyFix is what the official runtime's fix-up of its whole canonical
+// query ('+', '*' and "%7E") does to a raw key; escaped values are not
+// changed by it.
+var v3KeyFix = strings.NewReplacer("+", "%20", "*", "%2A", "%7E", "~")
+
 // pairsLen returns len(appendPairs(nil, ps)).
 func pairsLen(ps params) int {
 	n := 0
@@ -154,7 +179,7 @@ func appendV3Canonical(dst []byte, r *v3Request, hs []header, contentSHA256 stri
 	}
 	dst = append(dst, method...)
 	dst = append(dst, "\n/\n"...)
-	dst = appendPairs(dst, r.query)
+	dst = appendV3Query(dst, r.query)
 	dst = append(dst, '\n')
 	for _, h := range hs {
 		dst = append(dst, h.name...)

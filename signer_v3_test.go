@@ -298,8 +298,8 @@ func TestSignV3MatchesReference(t *testing.T) {
 	for i := range 300 {
 		vals := url.Values{}
 		for range rng.IntN(12) {
-			// Keys the API uses never need escaping; see refV3.
-			k := []string{"A", "B.1.C", "OrderRedeemParam.10.DomainName", "Lang", "z", "Z_9-x.y~"}[rng.IntN(6)]
+			// Keys the API uses need no escaping, but Client.Call takes any.
+			k := []string{"A", "B.1.C", "OrderRedeemParam.10.DomainName", "Lang", "z", "Z_9-x.y~", "Key With Space", "star*", "中文"}[rng.IntN(9)]
 			vals.Set(k+fmt.Sprint(rng.IntN(3)), randStr(20))
 		}
 		r := v3Request{

@@ -865,3 +865,20 @@ func BenchmarkSubmitBatchSignature(b *testing.B) {
 		}
 	}
 }
+
+// Keys that need escaping, which only Client.Call can send, are signed as
+// the official runtime signs them: the simulator's gateway, written from
+// that runtime's rules, accepts them under both versions and placements.
+func TestAwkwardKeysThroughSimulator(t *testing.T) {
+	for _, version := range []SignatureVersion{SignatureV2, SignatureV3} {
+		for _, placement := range []ParamPlacement{ParamsQuery, ParamsBody} {
+			c, _ := simClient(t, nil, func(o *Options) { o.Signature, o.Params = version, placement })
+			var out map[string]any
+			_, err := c.Call(context.Background(), &CallRequest{Action: "QueryTaskList", Idempotent: true, Params: url.Values{
+				"PageNum": {"1"}, "PageSize": {"10"}, "Odd Key*+~%7E中": {"v a*l+u~e"},
+			}}, &out)
+			require.NoError(t, err, "%s/%s", version, placement)
+			assert.Contains(t, out, "RequestId")
+		}
+	}
+}
