@@ -43,20 +43,20 @@ type signInput struct {
 	action string
 	format string
 	lang   string
-	creds  *Credentials
+	creds  Credentials
 	now    time.Time
 	nonce  string
 	params params
 }
 
-// timestamp is the attempt's time as the RPC style writes it.
-func (in *signInput) timestamp() string { return in.now.UTC().Format("2006-01-02T15:04:05Z") }
+// timestampLayout is how the RPC style writes an attempt's time (UTC).
+const timestampLayout = "2006-01-02T15:04:05Z"
 
 // signedAttempt is a signer's output: the URL query, and for signature
 // versions or placements that use them, a form body and extra headers.
 type signedAttempt struct {
 	query  string
-	body   []byte      // nil: no body
+	body   []byte      // nil: no body; else header carries its Content-Type
 	header http.Header // nil: none beyond the client's own
 }
 
@@ -96,7 +96,7 @@ func (c *Client) invoke(ctx context.Context, cl *call, out target, optFns []func
 	if lang == "" {
 		lang = o.Lang
 	}
-	in := signInput{method: http.MethodPost, action: cl.action, format: d.format, lang: lang, creds: &creds, params: cl.params}
+	in := signInput{method: http.MethodPost, action: cl.action, format: d.format, lang: lang, creds: creds, params: cl.params}
 	logger := o.Logger
 	if logger != nil && !logger.Enabled(ctx, slog.LevelDebug) {
 		logger = nil
@@ -192,6 +192,9 @@ func plural(n int, what string) string {
 	return strconv.Itoa(n) + " " + what + "s"
 }
 
+// acceptHeader is the Accept header of every request.
+var acceptHeader = []string{"application/json, application/xml"}
+
 // attemptTrace records the httptrace events of one attempt.
 type attemptTrace struct {
 	wrote, gotConn atomic.Bool
@@ -223,8 +226,9 @@ func (c *Client) send(ctx context.Context, o *Options, d *derived, in *signInput
 		return a
 	}
 	req.URL.RawQuery = sa.query
-	req.Header["User-Agent"] = []string{d.userAgent}
-	req.Header["Accept"] = []string{"application/json, application/xml"}
+	// Shared value slices (len == cap, so an Add by a middleware copies).
+	req.Header["User-Agent"] = d.userAgentHeader
+	req.Header["Accept"] = acceptHeader
 	for k, vs := range sa.header {
 		req.Header[k] = vs
 	}
@@ -245,14 +249,7 @@ func (c *Client) send(ctx context.Context, o *Options, d *derived, in *signInput
 	a.written = true
 	a.status = resp.StatusCode
 	defer resp.Body.Close()
-	var buf bytes.Buffer
-	if n := resp.ContentLength; n > 0 && n <= maxBodyBytes {
-		buf.Grow(int(n) + bytes.MinRead)
-	}
-	_, err = buf.ReadFrom(io.LimitReader(resp.Body, maxBodyBytes+1))
-	if err == nil && buf.Len() > maxBodyBytes {
-		err = fmt.Errorf("response body larger than %d bytes", maxBodyBytes)
-	}
+	body2, err := readBody(resp)
 	if err != nil {
 		a.kind, a.err = failTransport, fmt.Errorf("alidomain: %s: reading response (HTTP %d): %w", in.action, resp.StatusCode, transportError(ctx, d.endpoint, in.action, err))
 		if ctx.Err() != nil {
@@ -260,7 +257,6 @@ func (c *Client) send(ctx context.Context, o *Options, d *derived, in *signInput
 		}
 		return a
 	}
-	body2 := buf.Bytes()
 	// XML only when asked for or labelled so: a proxy's HTML page is never
 	// decoded as XML when JSON was asked.
 	xmlOK := d.format == "XML" || isXMLContentType(resp.Header.Get("Content-Type"))
@@ -269,7 +265,7 @@ func (c *Client) send(ctx context.Context, o *Options, d *derived, in *signInput
 			body2 = t[:min(len(t), 1024)] // too deep to decode: keep an excerpt
 		}
 		e := parseAPIError(in.action, resp.StatusCode, body2)
-		e.Message = scrub(e.Message, in.creds)
+		e.Message = scrub(e.Message, &in.creds)
 		a.requestID, a.err, a.kind = e.RequestID, e, apiErrorKind(e)
 		if a.kind == failThrottled {
 			a.hint, a.hinted = throttleHint(resp.Header)
@@ -285,7 +281,7 @@ func (c *Client) send(ctx context.Context, o *Options, d *derived, in *signInput
 	env := out.envelope()
 	a.requestID = env.RequestID
 	if env.Code != "" {
-		e := &APIError{Action: in.action, Code: env.Code, Message: scrub(env.Message, in.creds), Recommend: env.Recommend,
+		e := &APIError{Action: in.action, Code: env.Code, Message: scrub(env.Message, &in.creds), Recommend: env.Recommend,
 			RequestID: env.RequestID, HostID: env.HostID, HTTPStatus: resp.StatusCode}
 		a.err, a.kind = e, apiErrorKind(e)
 		if a.kind == failThrottled {
@@ -298,6 +294,21 @@ func (c *Client) send(ctx context.Context, o *Options, d *derived, in *signInput
 		a.err = fmt.Errorf("alidomain: %s: unusable response (HTTP %d, RequestId %s): %w", in.action, resp.StatusCode, a.requestID, err)
 	}
 	return a
+}
+
+// readBody reads a response body of at most maxBodyBytes: in one read of
+// its length when the length is known.
+func readBody(resp *http.Response) ([]byte, error) {
+	if n := resp.ContentLength; n >= 0 && n <= maxBodyBytes {
+		b := make([]byte, n)
+		_, err := io.ReadFull(resp.Body, b)
+		return b, err
+	}
+	b, err := io.ReadAll(io.LimitReader(resp.Body, maxBodyBytes+1))
+	if err == nil && len(b) > maxBodyBytes {
+		err = fmt.Errorf("response body larger than %d bytes", maxBodyBytes)
+	}
+	return b, err
 }
 
 // apiErrorKind classifies an error answer by its code, then its status: a

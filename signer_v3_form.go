@@ -91,14 +91,20 @@ type placer struct {
 }
 
 // newSigner returns the signer for a signature version and placement, or an
-// error naming the option with an unknown value.
-func newSigner(v SignatureVersion, p ParamPlacement, endpoint, host string) (signer, error) {
+// error naming the option with an unknown value, for requests to endpoint
+// (a valid absolute URL without a query).
+func newSigner(v SignatureVersion, p ParamPlacement, endpoint string) (signer, error) {
 	switch p {
 	case ParamsAuto, ParamsQuery, ParamsBody:
 	default:
 		return nil, fmt.Errorf("alidomain: Options.Params %q is not %q, %q or %q", p, ParamsAuto, ParamsQuery, ParamsBody)
 	}
-	pl := &placer{placement: p, endpoint: endpoint, host: host}
+	// V3 signs the Host header: the one net/http sends for the endpoint.
+	req, err := http.NewRequest(http.MethodPost, endpoint, nil)
+	if err != nil {
+		return nil, fmt.Errorf("alidomain: Options.Endpoint: %w", err)
+	}
+	pl := &placer{placement: p, endpoint: endpoint, host: req.Host}
 	switch v {
 	case "", SignatureV2:
 		return pl.signV2, nil
@@ -170,7 +176,7 @@ func v2CommonParams(in *signInput) params {
 	add("SignatureMethod", "HMAC-SHA1")
 	add("SignatureNonce", escape(in.nonce))
 	add("SignatureVersion", "1.0")
-	add("Timestamp", escape(in.timestamp()))
+	add("Timestamp", escape(in.now.UTC().Format(timestampLayout)))
 	add("Version", APIVersion)
 	return common
 }
@@ -190,7 +196,7 @@ func (pl *placer) signV3(in *signInput) signedAttempt {
 	if len(extra) > 0 {
 		ps = mergeParams(ps, extra)
 	}
-	r := v3Request{method: in.method, host: pl.host, action: in.action, date: v3Date(in.now), nonce: in.nonce, creds: *in.creds}
+	r := v3Request{method: in.method, host: pl.host, action: in.action, date: v3Date(in.now), nonce: in.nonce, creds: in.creds}
 	var query string
 	if n := pairsLen(ps); pl.inQuery(n) {
 		r.query = ps

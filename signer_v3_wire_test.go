@@ -182,7 +182,7 @@ func TestV2CommonParamsMatchQuerySigner(t *testing.T) {
 		{AccessKeyID: "STS.id", AccessKeySecret: "s", SecurityToken: "tok en/+="},
 	} {
 		for _, lang := range []string{"", "zh"} {
-			in := signInput{method: "POST", action: "QueryTaskList", format: "XML", lang: lang, creds: &creds,
+			in := signInput{method: "POST", action: "QueryTaskList", format: "XML", lang: lang, creds: creds,
 				now: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), nonce: "n0nce", params: encodeValues(url.Values{"PageNum": {"1"}, "Z": {"a b"}})}
 			q, err := url.ParseQuery(signV2(&in).query)
 			require.NoError(t, err)
@@ -207,11 +207,11 @@ func TestAutoPlacementBoundary(t *testing.T) {
 	const endpoint = "https://domain.aliyuncs.com/"
 	creds := Credentials{AccessKeyID: "testid", AccessKeySecret: "testsecret"}
 	for _, version := range []SignatureVersion{SignatureV2, SignatureV3} {
-		sign, err := newSigner(version, ParamsAuto, endpoint, "domain.aliyuncs.com")
+		sign, err := newSigner(version, ParamsAuto, endpoint)
 		require.NoError(t, err)
 		sawQuery, sawBody := false, false
 		for n := 7700; n <= 8300; n++ {
-			in := signInput{method: "POST", action: "QueryDomainList", format: "JSON", creds: &creds,
+			in := signInput{method: "POST", action: "QueryDomainList", format: "JSON", creds: creds,
 				now: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), nonce: fmt.Sprintf("%032d", n),
 				params: encodeValues(url.Values{"DomainName": {strings.Repeat("a", n)}})}
 			// The length of the URL with everything in the query.
