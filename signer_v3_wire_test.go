@@ -46,9 +46,9 @@ func (d *captureDoer) Do(r *http.Request) (*http.Response, error) {
 	d.reqs = append(d.reqs, captured{method: r.Method, url: r.URL.String(), host: r.Host, header: r.Header.Clone(), body: body})
 	d.mu.Unlock()
 	return &http.Response{
-		StatusCode: 200,
-		Header:     http.Header{"Content-Type": {"application/json"}},
-		Body:       io.NopCloser(strings.NewReader(`{"RequestId":"R-1","TaskNo":"T-1"}`)),
+		StatusCode: 200, ContentLength: -1,
+		Header: http.Header{"Content-Type": {"application/json"}},
+		Body:   io.NopCloser(strings.NewReader(`{"RequestId":"R-1","TaskNo":"T-1"}`)),
 	}, nil
 }
 
@@ -831,7 +831,7 @@ func (okDoer) Do(r *http.Request) (*http.Response, error) {
 	if r.Body != nil {
 		io.Copy(io.Discard, r.Body)
 	}
-	return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}},
+	return &http.Response{StatusCode: 200, ContentLength: -1, Header: http.Header{"Content-Type": {"application/json"}},
 		Body: io.NopCloser(strings.NewReader(`{"RequestId":"R-1","TaskNo":"T-1"}`))}, nil
 }
 
