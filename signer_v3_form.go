@@ -25,9 +25,6 @@ const maxQueryURL = 8 << 10
 // valid form encoding, and it is what a V2 string to sign is built from.
 func appendFormBody(dst []byte, ps params) []byte { return appendPairs(dst, ps) }
 
-// formBodyLen returns len(appendFormBody(nil, ps)) without building it.
-func formBodyLen(ps params) int { return pairsLen(ps) }
-
 // signV2Form signs a V2 request whose request parameters ps go in a form
 // body and whose common parameters (sorted, escaped, no Signature) go in the
 // URL. It returns the URL query (the common parameters, then Signature) and

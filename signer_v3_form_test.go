@@ -37,7 +37,7 @@ func TestSignV2FormWorkedExample(t *testing.T) {
 	body := appendFormBody(nil, ps)
 	assert.Equal(t, redeemBody, string(body))
 	assert.Len(t, body, 209)
-	assert.Equal(t, 209, formBodyLen(ps))
+	assert.Equal(t, 209, pairsLen(ps))
 
 	tests := []struct {
 		name   string
@@ -107,5 +107,5 @@ func TestSignV2FormEmpty(t *testing.T) {
 	q, err := url.ParseQuery(query)
 	require.NoError(t, err)
 	assert.Len(t, q, 9)
-	assert.Equal(t, 0, formBodyLen(nil))
+	assert.Equal(t, 0, pairsLen(nil))
 }
