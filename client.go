@@ -3,8 +3,10 @@
 // domain names: find them (DomainService), redeem them (RedeemService),
 // follow the task (TaskService).
 //
-// Requests are validated before anything is sent, signed with RPC signature
-// v1 (HMAC-SHA1) and sent as POST with every parameter in the URL query.
+// Requests are validated before anything is sent, signed with the RPC
+// signature (HMAC-SHA1) or, with Options.Signature, ACS3-HMAC-SHA256, and
+// sent as POST with the parameters in the URL query, or in a form body when
+// the URL would be long.
 // Reads are retried on transport errors, 5xx and throttling; a paid order is
 // re-sent only when it provably did not take effect, and otherwise fails with
 // an *OutcomeUnknownError that says how to find out what happened.
@@ -71,6 +73,17 @@ type Options struct {
 	Lang string
 	// UserAgent is added to the SDK's User-Agent.
 	UserAgent string
+	// Signature is how requests are signed: SignatureV2 (the default, RPC
+	// HMAC-SHA1) or SignatureV3 (ACS3-HMAC-SHA256).
+	Signature SignatureVersion
+	// Params is where the request parameters travel: ParamsAuto (the
+	// default: the URL query while the URL stays under 8 KiB, else a form
+	// body), ParamsQuery or ParamsBody.
+	Params ParamPlacement
+	// RateLimit paces the Client: every attempt of every goroutine takes a
+	// token; zero means no pacing. New reads it; per-call changes are
+	// ignored, so all calls share one limiter.
+	RateLimit RateLimit
 }
 
 // Client calls the Domain API. It is safe for concurrent use; create one and
@@ -89,6 +102,8 @@ type Client struct {
 	// now and nonce are replaced by tests that need fixed signatures.
 	now   func() time.Time
 	nonce func() string
+
+	limiter *limiter // nil: no pacing
 }
 
 // derived holds what resolveOptions computes from Options once.
@@ -155,8 +170,9 @@ func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastR
 
 // New returns a Client configured by opts, changed by each optFn in order.
 // It fails when no credentials provider is given, when the endpoint is not an
-// absolute http(s) URL, when Format or Lang has an unknown value, or when
-// Retry has a negative field.
+// absolute http(s) URL, when Format, Lang, Signature or Params has an unknown
+// value, when Retry has a negative field, or when RateLimit is negative or
+// not finite.
 func New(opts Options, optFns ...func(*Options)) (*Client, error) {
 	for _, fn := range optFns {
 		fn(&opts)
@@ -165,7 +181,7 @@ func New(opts Options, optFns ...func(*Options)) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Client{opts: opts, derived: d, now: time.Now, nonce: newNonce}
+	c := &Client{opts: opts, derived: d, now: time.Now, nonce: newNonce, limiter: newLimiter(opts.RateLimit)}
 	common := &service{client: c}
 	c.Redeem = (*RedeemService)(common)
 	c.Tasks = (*TaskService)(common)
@@ -236,7 +252,12 @@ func resolveOptions(o *Options) (derived, error) {
 		d.userAgent += " " + o.UserAgent
 	}
 	d.userAgentHeader = []string{d.userAgent}
-	d.sign = signV2
+	if err := o.RateLimit.validate(); err != nil {
+		return d, err
+	}
+	if d.sign, err = newSigner(o.Signature, o.Params, d.endpoint); err != nil {
+		return d, err
+	}
 	return d, nil
 }
 

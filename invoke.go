@@ -69,8 +69,10 @@ type attempt struct {
 	requestID string
 	code      string // the service's error code, for classify
 	kind      failureKind
-	written   bool  // the request may have reached the server
-	err       error // the failure, already safe to show
+	written   bool          // the request may have reached the server
+	err       error         // the failure, already safe to show
+	hint      time.Duration // a throttled answer's wait (throttleHint)
+	hinted    bool
 }
 
 // invoke sends cl, retrying as its idempotence and the options allow, and
@@ -100,6 +102,9 @@ func (c *Client) invoke(ctx context.Context, cl *call, out target, optFns []func
 	if logger != nil && !logger.Enabled(ctx, slog.LevelDebug) {
 		logger = nil
 	}
+	if err := c.limiter.wait(ctx); err != nil {
+		return meta, fmt.Errorf("alidomain: %s: %w (waiting for Options.RateLimit; nothing was sent)", cl.action, err)
+	}
 	for {
 		meta.Attempts++
 		start := time.Now()
@@ -109,6 +114,13 @@ func (c *Client) invoke(ctx context.Context, cl *call, out target, optFns []func
 		last := meta.Attempts >= d.retry.MaxAttempts
 		if dec == decideRetry && last {
 			dec, reason = decideDone, reason+"; no attempts left"
+		}
+		var delay time.Duration
+		if dec == decideRetry {
+			var retry bool
+			if delay, retry = throttleDelay(d.retry, meta.Attempts, a.hint, a.hinted && a.kind == failThrottled); !retry {
+				dec, reason = decideDone, reason+"; the service asks to wait "+a.hint.String()+", longer than Retry.MaxDelay"
+			}
 		}
 		if logger != nil {
 			attrs := []slog.Attr{
@@ -136,7 +148,11 @@ func (c *Client) invoke(ctx context.Context, cl *call, out target, optFns []func
 			}
 			return meta, a.err
 		}
-		if err := sleepCtx(ctx, d.retry.backoff(meta.Attempts)); err != nil {
+		err := sleepCtx(ctx, delay)
+		if err == nil {
+			err = c.limiter.wait(ctx)
+		}
+		if err != nil {
 			// The last attempt did not take effect (else it would not be retried).
 			return meta, fmt.Errorf("alidomain: %s: %w (while waiting to retry after %s: %v)", cl.action, err, plural(meta.Attempts, "attempt"), a.err)
 		}
@@ -220,7 +236,7 @@ func (c *Client) send(ctx context.Context, o *Options, d *derived, in *signInput
 		req.Header[k] = vs
 	}
 
-	sc := newScrubber(&in.creds, sa.query, string(sa.body))
+	sc := newScrubber(&in.creds, sa.query, string(sa.body), v3Signature(sa.header))
 	doer := o.HTTPClient
 	if !idempotent {
 		doer = preparePaid(doer, req) // transport.go: no replay by HTTP/2
@@ -261,6 +277,9 @@ func (c *Client) send(ctx context.Context, o *Options, d *derived, in *signInput
 		}
 		e := parseAPIErrorScrubbed(in.action, resp.StatusCode, body2, sc)
 		a.requestID, a.code, a.err, a.kind = e.RequestID, e.Code, e, apiErrorKind(e)
+		if a.kind == failThrottled {
+			a.hint, a.hinted = throttleHint(resp.Header)
+		}
 		return a
 	}
 	out.reset()
@@ -275,6 +294,9 @@ func (c *Client) send(ctx context.Context, o *Options, d *derived, in *signInput
 		e := &APIError{Action: in.action, Code: oneLine(boundField(env.Code)), Message: sc.scrub(oneLine(env.Message)), Recommend: sc.scrub(oneLine(env.Recommend)),
 			RequestID: a.requestID, HostID: oneLine(boundField(env.HostID)), HTTPStatus: resp.StatusCode}
 		a.code, a.err, a.kind = e.Code, e, apiErrorKind(e)
+		if a.kind == failThrottled {
+			a.hint, a.hinted = throttleHint(resp.Header)
+		}
 		return a
 	}
 	if err := out.check(); err != nil {
@@ -320,4 +342,14 @@ func serverSideCode(code string) bool {
 		}
 	}
 	return false
+}
+
+// v3Signature returns the signature in a V3 Authorization header, so that
+// errors never quote it; empty for V2.
+func v3Signature(h http.Header) string {
+	auth := h.Get("Authorization")
+	if i := strings.LastIndex(auth, "Signature="); i >= 0 {
+		return auth[i+len("Signature="):]
+	}
+	return ""
 }

@@ -73,6 +73,8 @@ func newAlidomain(base string, rt http.RoundTripper) (caller, error) {
 	opts := alidomain.Options{
 		Endpoint:    base + "/",
 		Credentials: alidomain.StaticCredentials(fixture.AccessKeyID, fixture.AccessKeySecret),
+		// The wire the official SDKs send, whatever the batch's size.
+		Params: alidomain.ParamsQuery,
 	}
 	if rt != nil {
 		opts.HTTPClient = &http.Client{Transport: rt}
