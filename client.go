@@ -79,6 +79,8 @@ type Options struct {
 type Client struct {
 	// Redeem submits redemption orders.
 	Redeem *RedeemService
+	// Renew submits renewal orders.
+	Renew *RenewService
 	// Tasks reads tasks and waits for them.
 	Tasks *TaskService
 	// Domains lists the account's domains.
@@ -180,6 +182,7 @@ func New(opts Options, optFns ...func(*Options)) (*Client, error) {
 	c := &Client{opts: opts, derived: d, now: time.Now, nonce: newNonce}
 	common := &service{client: c}
 	c.Redeem = (*RedeemService)(common)
+	c.Renew = (*RenewService)(common)
 	c.Tasks = (*TaskService)(common)
 	c.Domains = (*DomainService)(common)
 	return c, nil
