@@ -73,7 +73,9 @@ func TestRenewSingleSendsExactParameters(t *testing.T) {
 }
 
 func TestRenewValidation(t *testing.T) {
-	ok := func(name string) RenewDomain { return RenewDomain{DomainName: name, CurrentExpirationDate: exp1, Years: 1} }
+	ok := func(name string) RenewDomain {
+		return RenewDomain{DomainName: name, CurrentExpirationDate: exp1, Years: 1}
+	}
 	withYears := func(y int) RenewDomain { d := ok("y.com"); d.Years = y; return d }
 	tests := []struct {
 		name  string
