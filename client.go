@@ -81,6 +81,10 @@ type Client struct {
 	Redeem *RedeemService
 	// Renew submits renewal orders.
 	Renew *RenewService
+	// Transfer submits transfer-in orders.
+	Transfer *TransferService
+	// Register submits registration orders.
+	Register *RegisterService
 	// Tasks reads tasks and waits for them.
 	Tasks *TaskService
 	// Domains lists the account's domains.
@@ -183,6 +187,8 @@ func New(opts Options, optFns ...func(*Options)) (*Client, error) {
 	common := &service{client: c}
 	c.Redeem = (*RedeemService)(common)
 	c.Renew = (*RenewService)(common)
+	c.Transfer = (*TransferService)(common)
+	c.Register = (*RegisterService)(common)
 	c.Tasks = (*TaskService)(common)
 	c.Domains = (*DomainService)(common)
 	return c, nil
