@@ -60,7 +60,9 @@ var (
 	matrixRegister = alidomain.RegisterDomain{DomainName: matrixDomain, Years: 1, RegistrantProfileID: matrixProfile, AliyunDNS: true}
 )
 
-func prepareRenew(s *alidomaintest.Server) { s.AddDomain(matrixDomain, matrixExpires, alidomaintest.Normal()) }
+func prepareRenew(s *alidomaintest.Server) {
+	s.AddDomain(matrixDomain, matrixExpires, alidomaintest.Normal())
+}
 
 func prepareTransfer(s *alidomaintest.Server) {
 	s.AddTransferable(matrixDomain, matrixTransfer.AuthorizationCode, matrixExpires)
