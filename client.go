@@ -100,13 +100,13 @@ type Client struct {
 
 // derived holds what resolveOptions computes from Options once.
 type derived struct {
-	endpoint  string
-	host      string // the request Host for endpoint
-	userAgent string
-	format    string
-	retry     RetryPolicy
-	traced    bool   // HTTPClient is known to report httptrace events
-	sign      signer // the signature version's signer
+	endpoint        string
+	userAgent       string
+	userAgentHeader []string // {userAgent}, shared by every request
+	format          string
+	retry           RetryPolicy
+	traced          bool   // HTTPClient is known to report httptrace events
+	sign            signer // the signature version's signer
 }
 
 // service is the common part of every service.
@@ -222,11 +222,9 @@ func resolveOptions(o *Options) (derived, error) {
 		u.Path = "/"
 	}
 	d.endpoint = u.String()
-	tmpl, err := http.NewRequest(http.MethodPost, d.endpoint, nil)
-	if err != nil {
+	if _, err := http.NewRequest(http.MethodPost, d.endpoint, nil); err != nil {
 		return d, fmt.Errorf("alidomain: Options.Endpoint %q: %w", o.Endpoint, err)
 	}
-	d.host = tmpl.Host
 	if o.HTTPClient == nil {
 		// A client of its own: changing its Timeout changes no other Client.
 		o.HTTPClient = &http.Client{Timeout: DefaultAttemptTimeout, Transport: defaultTransport, CheckRedirect: noRedirects}
@@ -258,6 +256,7 @@ func resolveOptions(o *Options) (derived, error) {
 	if o.UserAgent != "" {
 		d.userAgent += " " + o.UserAgent
 	}
+	d.userAgentHeader = []string{d.userAgent}
 	d.sign = signV2
 	return d, nil
 }

@@ -268,9 +268,11 @@ func scalarKind(t reflect.Type, millis bool) (fieldKind, error) {
 // encoder writes the escaped keys and values of one request into one
 // string; the params are cut from it at the end.
 type encoder struct {
-	b     strings.Builder
-	spans []int32 // per param: start of key, end of key (start of value), end of value
-	num   [24]byte
+	b      strings.Builder
+	spans  []int32 // per param: start of key, end of key (start of value), end of value
+	pre    []byte  // the current key's prefix: a field's name, or a list's name.N
+	preBuf [64]byte
+	num    [24]byte
 }
 
 // encodeRequest encodes the struct (or pointer to struct) v: its parameters
@@ -298,7 +300,7 @@ func encodeRequest(v any) (params, string, error) {
 	size, count := p.sizeHint(rv)
 	e.b.Grow(size)
 	e.spans = make([]int32, 0, 3*count)
-	var extra url.Values
+	var extra *url.Values // made for the first Encoder field
 	for i := range p.fields {
 		f := &p.fields[i]
 		fv := rv.FieldByIndex(f.index)
@@ -307,9 +309,9 @@ func encodeRequest(v any) (params, string, error) {
 			e.list(f, fv)
 		case kindEncoder:
 			if extra == nil {
-				extra = url.Values{}
+				extra = &url.Values{}
 			}
-			if err := fv.Interface().(query.Encoder).EncodeValues(f.name, &extra); err != nil {
+			if err := fv.Interface().(query.Encoder).EncodeValues(f.name, extra); err != nil {
 				return nil, "", fmt.Errorf("alidomain: encoding %s: %w", f.name, err)
 			}
 		case kindJSON:
@@ -320,7 +322,7 @@ func encodeRequest(v any) (params, string, error) {
 			if err != nil {
 				return nil, "", fmt.Errorf("alidomain: encoding %s: %w", f.name, err)
 			}
-			e.key(f.name, 0, "")
+			e.key(nil, f.name)
 			e.escape(string(b))
 			e.end()
 		default:
@@ -330,12 +332,12 @@ func encodeRequest(v any) (params, string, error) {
 				}
 				fv = fv.Elem()
 			}
-			e.scalar(f.name, 0, "", f.kind, fv, f.omitempty, f.def)
+			e.scalar(nil, f.name, f.kind, fv, f.omitempty, f.def)
 		}
 	}
 	ps := e.params()
 	if p.unsorted {
-		ps = append(ps, encodeValues(extra)...)
+		ps = append(ps, encodeValues(*extra)...)
 		slices.SortStableFunc(ps, func(a, b param) int { return strings.Compare(a.sortKey(), b.sortKey()) })
 	}
 	return ps, lang, nil
@@ -362,19 +364,15 @@ func (p *structPlan) sizeHint(rv reflect.Value) (size, count int) {
 	return size, count
 }
 
-// key starts a parameter named name, or name.n.field when n > 0 (field
-// may be empty); wire names are unreserved, so they need no escaping.
-func (e *encoder) key(name string, n int, field string) {
+// key starts a parameter named field, pre (a list's Key.N) or pre.field;
+// wire names are unreserved, so they need no escaping.
+func (e *encoder) key(pre []byte, field string) {
 	e.spans = append(e.spans, int32(e.b.Len()))
-	e.b.WriteString(name)
-	if n > 0 {
+	e.b.Write(pre)
+	if len(pre) > 0 && field != "" {
 		e.b.WriteByte('.')
-		e.b.Write(strconv.AppendInt(e.num[:0], int64(n), 10))
-		if field != "" {
-			e.b.WriteByte('.')
-			e.b.WriteString(field)
-		}
 	}
+	e.b.WriteString(field)
 	e.spans = append(e.spans, int32(e.b.Len()))
 }
 
@@ -396,9 +394,9 @@ func (e *encoder) end() { e.spans = append(e.spans, int32(e.b.Len())) }
 
 // scalar writes one scalar parameter (see key), unless omitempty and zero;
 // a zero value with a default (def) is sent as the default.
-func (e *encoder) scalar(name string, n int, field string, k fieldKind, v reflect.Value, omitempty bool, def string) {
+func (e *encoder) scalar(pre []byte, field string, k fieldKind, v reflect.Value, omitempty bool, def string) {
 	if def != "" && v.IsZero() {
-		e.key(name, n, field)
+		e.key(pre, field)
 		e.escape(def)
 		e.end()
 		return
@@ -406,10 +404,15 @@ func (e *encoder) scalar(name string, n int, field string, k fieldKind, v reflec
 	if omitempty && v.IsZero() {
 		return
 	}
-	if k == kindMillis && timeOf(v).IsZero() {
-		return // validation rejects a zero time where one is required
+	var ms int64
+	if k == kindMillis {
+		t := timeOf(v)
+		if t.IsZero() {
+			return // validation rejects a zero time where one is required
+		}
+		ms = t.UnixMilli()
 	}
-	e.key(name, n, field)
+	e.key(pre, field)
 	switch k {
 	case kindString:
 		e.escape(v.String())
@@ -420,7 +423,7 @@ func (e *encoder) scalar(name string, n int, field string, k fieldKind, v reflec
 	case kindUint:
 		e.b.Write(strconv.AppendUint(e.num[:0], v.Uint(), 10))
 	case kindMillis:
-		e.b.Write(strconv.AppendInt(e.num[:0], timeOf(v).UnixMilli(), 10))
+		e.b.Write(strconv.AppendInt(e.num[:0], ms, 10))
 	}
 	e.end()
 }
@@ -437,11 +440,13 @@ func timeOf(v reflect.Value) *time.Time {
 // list flattens a slice as Key.N (scalars) or Key.N.Field (structs), N from
 // 1, in canonical order.
 func (e *encoder) list(f *fieldPlan, v reflect.Value) {
-	forIndicesAsStrings(v.Len(), func(n int) {
+	var buf [64]byte
+	for n := firstIndex(v.Len()); n != 0; n = nextIndex(n, v.Len()) {
 		el := v.Index(n - 1)
+		pre := strconv.AppendInt(append(append(buf[:0], f.name...), '.'), int64(n), 10)
 		if f.elem == nil {
-			e.scalar(f.name, n, "", f.elemKind, el, false, "")
-			return
+			e.scalar(pre, "", f.elemKind, el, false, "")
+			continue
 		}
 		for i := range f.elem.fields {
 			ef := &f.elem.fields[i]
@@ -452,28 +457,25 @@ func (e *encoder) list(f *fieldPlan, v reflect.Value) {
 				}
 				fv = fv.Elem()
 			}
-			e.scalar(f.name, n, ef.name, ef.kind, fv, ef.omitempty, ef.def)
+			e.scalar(pre, ef.name, ef.kind, fv, ef.omitempty, ef.def)
 		}
-	})
+	}
 }
 
-// forIndicesAsStrings calls fn for 1..n in the order of their decimal
-// strings (1, 10, 100, 11, ..., 2, 20, ...): a preorder walk of the digits.
-func forIndicesAsStrings(n int, fn func(int)) {
-	var walk func(i int)
-	walk = func(i int) {
-		fn(i)
-		for d := 0; d <= 9; d++ {
-			next := i*10 + d
-			if next > n {
-				return
-			}
-			walk(next)
+// firstIndex and nextIndex walk 1..n in the order of their decimal strings
+// (1, 10, 100, 11, ..., 2, 20, ...); 0 ends the walk.
+func firstIndex(n int) int { return min(n, 1) }
+
+func nextIndex(i, n int) int {
+	if i*10 <= n {
+		return i * 10
+	}
+	for i%10 == 9 || i+1 > n {
+		if i /= 10; i == 0 {
+			return 0
 		}
 	}
-	for d := 1; d <= 9 && d <= n; d++ {
-		walk(d)
-	}
+	return i + 1
 }
 
 // params cuts the parameters out of the one string written.

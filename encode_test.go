@@ -18,7 +18,9 @@ import (
 func TestForIndicesAsStrings(t *testing.T) {
 	for _, n := range []int{0, 1, 9, 10, 11, 99, 100, 101, 999, 1000, 1001, 2345} {
 		var got []string
-		forIndicesAsStrings(n, func(i int) { got = append(got, strconv.Itoa(i)) })
+		for i := firstIndex(n); i != 0; i = nextIndex(i, n) {
+			got = append(got, strconv.Itoa(i))
+		}
 		want := make([]string, n)
 		for i := range want {
 			want[i] = strconv.Itoa(i + 1)

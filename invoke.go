@@ -180,6 +180,9 @@ func plural(n int, what string) string {
 	return strconv.Itoa(n) + " " + what + "s"
 }
 
+// acceptHeader is the Accept header of every request.
+var acceptHeader = []string{"application/json, application/xml"}
+
 // attemptTrace records the httptrace events of one attempt.
 type attemptTrace struct {
 	wrote, gotConn atomic.Bool
@@ -211,8 +214,9 @@ func (c *Client) send(ctx context.Context, o *Options, d *derived, in *signInput
 		return a
 	}
 	req.URL.RawQuery = sa.query
-	req.Header["User-Agent"] = []string{d.userAgent}
-	req.Header["Accept"] = []string{"application/json, application/xml"}
+	// Shared value slices (len == cap, so an Add by a middleware copies).
+	req.Header["User-Agent"] = d.userAgentHeader
+	req.Header["Accept"] = acceptHeader
 	for k, vs := range sa.header {
 		req.Header[k] = vs
 	}

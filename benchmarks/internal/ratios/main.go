@@ -214,6 +214,19 @@ func printTargets(results map[string]sample) {
 		}},
 		{"official v2 (HMAC-SHA1) / alidomain, time", "official-v2-hmac-sha1", "ns/op", func(int) float64 { return 10 }},
 		{"official v1 / alidomain, allocations", "official-v1", "allocs/op", func(int) float64 { return 3 }},
+		// Process CPU time per call: less inflated by other processes on a
+		// shared machine than wall time.
+		{"floor / alidomain, CPU time", "floor", "cpu-ns/op", func(int) float64 { return 1 }},
+		{"official v1 / alidomain, CPU time", "official-v1", "cpu-ns/op", func(n int) float64 {
+			switch n {
+			case 1:
+				return 8
+			case 1000:
+				return 5
+			}
+			return 0
+		}},
+		{"official v2 (HMAC-SHA1) / alidomain, CPU time", "official-v2-hmac-sha1", "cpu-ns/op", func(int) float64 { return 10 }},
 	}
 	sizes := []int{1, 10, 100, 1000}
 	fmt.Printf("\n#### Targets (in process, medians)\n\n| ratio | N=1 | N=10 | N=100 | N=1000 |\n|---|---|---|---|---|\n")
