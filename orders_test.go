@@ -269,3 +269,31 @@ func TestTaskDetailRedactsTaskResult(t *testing.T) {
 	assert.Equal(t, testAuthCode, d.TaskResult)
 	assert.NotContains(t, TaskDetail{DomainName: "x.com"}.String(), redacted, "no result, nothing redacted")
 }
+
+// The encoder's two additions for the order family: an untagged embedded
+// struct contributes its fields, and default= sends the zero value as the
+// default; a wire name given twice is refused.
+func TestEncodeEmbeddedAndDefault(t *testing.T) {
+	type inner struct {
+		A string `url:"A"`
+		N int    `url:"N,default=1"`
+	}
+	type outer struct {
+		inner
+		B bool `url:"B"`
+	}
+	ps, _, err := encodeRequest(&outer{inner: inner{A: "x y"}})
+	require.NoError(t, err)
+	assert.Equal(t, []param{{key: "A", value: "x%20y"}, {key: "B", value: "false"}, {key: "N", value: "1"}}, []param(ps))
+	ps, _, err = encodeRequest(&outer{inner: inner{N: 7}, B: true})
+	require.NoError(t, err)
+	assert.Equal(t, []param{{key: "A", value: ""}, {key: "B", value: "true"}, {key: "N", value: "7"}}, []param(ps))
+
+	type clash struct {
+		inner
+		A string `url:"A"`
+	}
+	_, _, err = encodeRequest(&clash{})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "overlap")
+}
