@@ -33,6 +33,8 @@ type TransferDomain struct {
 	RegistrantProfileID int64 `url:"RegistrantProfileId"`
 	// PermitPremium allows transferring a premium name
 	// (PermitPremiumTransfer); false is not sent (the service's default).
+	// true = allowed follows the name and the other kinds; one doc page
+	// states the values inverted (wire.md §3.1), unverified live.
 	PermitPremium bool `url:"PermitPremiumTransfer,omitempty"`
 }
 
