@@ -270,8 +270,10 @@ type scrubber struct {
 
 // newScrubber returns the scrubber for an attempt signed with creds whose
 // signed query is query (empty when unknown); bodies are the texts the
-// attempt sent besides (a form body), redacted whole.
-func newScrubber(creds *Credentials, query string, bodies ...string) *scrubber {
+// attempt sent besides (a form body), redacted whole, and secrets the
+// request's own secret values (a transfer's AuthorizationCode), redacted
+// with their prefixes as the credentials are.
+func newScrubber(creds *Credentials, query string, bodies, secrets []string) *scrubber {
 	sc := &scrubber{}
 	seen := map[string]bool{}
 	add := func(s string, prefixes bool) {
@@ -305,6 +307,9 @@ func newScrubber(creds *Credentials, query string, bodies ...string) *scrubber {
 	}
 	for _, b := range bodies {
 		add(b, false)
+	}
+	for _, v := range secrets {
+		add(v, true)
 	}
 	if creds != nil {
 		add(creds.SecurityToken, true)

@@ -166,7 +166,7 @@ func TestTruncatedSignatureMismatchLeaksNoTokenPrefix(t *testing.T) {
 func TestScrubberForms(t *testing.T) {
 	creds := Credentials{AccessKeyID: "id", AccessKeySecret: holeSecret, SecurityToken: holeToken}
 	query := "AccessKeyId=id&Action=X&SecurityToken=" + escape(holeToken) + "&SignatureNonce=n&Signature=abc%2Bdef%2F%3D"
-	sc := newScrubber(&creds, query)
+	sc := newScrubber(&creds, query, nil, nil)
 	for _, f := range append(leakForms(holeToken), append(leakForms(holeSecret), leakForms("abc+def/=")...)...) {
 		got := sc.scrub("before " + f + " after")
 		assert.Equal(t, "before "+redacted+" after", got, "form %q", f)

@@ -22,9 +22,10 @@ const maxBodyBytes = 8 << 20
 // call is one call of an action, encoded: what every attempt sends.
 type call struct {
 	action     string
-	idempotent bool   // reads are; orders that cost money are not
-	params     params // the request's parameters, sorted and escaped
-	lang       string // the request's Lang; empty: Options.Lang
+	idempotent bool     // reads are; orders that cost money are not
+	params     params   // the request's parameters, sorted and escaped
+	lang       string   // the request's Lang; empty: Options.Lang
+	secrets    []string // request values never shown in an error
 }
 
 // target is what a 2xx answer decodes into: reset before each attempt,
@@ -47,6 +48,9 @@ type signInput struct {
 	now    time.Time
 	nonce  string
 	params params
+	// secrets are the request's secret values, scrubbed from errors as the
+	// credentials are.
+	secrets []string
 }
 
 // timestampLayout is how the RPC style writes an attempt's time (UTC).
@@ -97,7 +101,7 @@ func (c *Client) invoke(ctx context.Context, cl *call, out target, optFns []func
 	if lang == "" {
 		lang = o.Lang
 	}
-	in := signInput{method: http.MethodPost, action: cl.action, format: d.format, lang: lang, creds: creds, params: cl.params}
+	in := signInput{method: http.MethodPost, action: cl.action, format: d.format, lang: lang, creds: creds, params: cl.params, secrets: cl.secrets}
 	logger := o.Logger
 	if logger != nil && !logger.Enabled(ctx, slog.LevelDebug) {
 		logger = nil
@@ -236,7 +240,7 @@ func (c *Client) send(ctx context.Context, o *Options, d *derived, in *signInput
 		req.Header[k] = vs
 	}
 
-	sc := newScrubber(&in.creds, sa.query, string(sa.body), v3Signature(sa.header))
+	sc := newScrubber(&in.creds, sa.query, []string{string(sa.body), v3Signature(sa.header)}, in.secrets)
 	doer := o.HTTPClient
 	if !idempotent {
 		doer = preparePaid(doer, req) // transport.go: no replay by HTTP/2

@@ -24,6 +24,9 @@ type operation[Req any, Resp response, Out any] struct {
 	check func(*Resp) error
 	// result makes the public result.
 	result func(*Resp, Meta) *Out
+	// secrets returns the request's secret values (a transfer's
+	// AuthorizationCode), scrubbed from every error; nil: none.
+	secrets func(*Req) []string
 }
 
 // call validates req, encodes it once and invokes the action.
@@ -54,7 +57,11 @@ func (op *operation[Req, Resp, Out]) call(ctx context.Context, s *service, req *
 		return nil, err
 	}
 	t := typed[Resp]{checkFn: op.check}
-	meta, err := c.invoke(ctx, &call{action: op.action, idempotent: op.idempotent, params: ps, lang: lang}, &t, optFns)
+	cl := &call{action: op.action, idempotent: op.idempotent, params: ps, lang: lang}
+	if op.secrets != nil && req != nil {
+		cl.secrets = op.secrets(req)
+	}
+	meta, err := c.invoke(ctx, cl, &t, optFns)
 	if err != nil {
 		return nil, err
 	}

@@ -63,7 +63,13 @@ const reconcileSkew = 20 * time.Minute
 // returned when no other detail for the domain exists) may be submitted
 // again.
 func (s *RedeemService) Reconcile(ctx context.Context, since time.Time, domains []string, optFns ...func(*Options)) (map[string]*TaskDetail, error) {
-	if _, err := (*service)(s).ready(ctx); err != nil {
+	return reconcileKind(ctx, (*service)(s), since, domains, isRedeemType, optFns)
+}
+
+// reconcileTasks is Reconcile for the orders whose TaskType match accepts
+// (orders_reconcile.go).
+func reconcileTasks(ctx context.Context, s *service, since time.Time, domains []string, match func(taskType string) bool, optFns []func(*Options)) (map[string]*TaskDetail, error) {
+	if _, err := s.ready(ctx); err != nil {
 		return nil, err
 	}
 	if len(domains) == 0 {
@@ -88,7 +94,7 @@ func (s *RedeemService) Reconcile(ctx context.Context, since time.Time, domains 
 		if err != nil {
 			return nil, err
 		}
-		if !isRedeemType(t.TaskType) || seen[t.TaskNo] {
+		if !match(t.TaskType) || seen[t.TaskNo] {
 			continue
 		}
 		seen[t.TaskNo] = true
@@ -104,7 +110,7 @@ func (s *RedeemService) Reconcile(ctx context.Context, since time.Time, domains 
 			}
 			n++
 			key := canonicalName(d.DomainName)
-			if !wanted[key] || !isRedeemType(d.TaskType) {
+			if !wanted[key] || !match(d.TaskType) {
 				continue
 			}
 			if cur := best[key]; cur == nil || betterDetail(&d, cur) {
