@@ -287,7 +287,7 @@ func runCell(t *testing.T, cfg matrixConfig, c matrixCase, op matrixOp) (res cel
 	// Close waits for the handlers, so that the counts are final.
 	srv.Close()
 	res.sees = callerSees(res.err)
-	res.orders = srv.Orders(matrixDomain)
+	res.orders = srv.Submissions(matrixDomain) // every submission, also one the service then refused
 	if c.client != clientOK {
 		res.attempts = int(dials.Load())
 	} else {

@@ -279,7 +279,7 @@ func TestLoad(t *testing.T) {
 	// definite failure, at most one for an unknown outcome.
 	duplicates, lost, phantom, unknownPlaced := 0, 0, 0, 0
 	for d, sees := range lt.submitted {
-		n := srv.Orders(d)
+		n := srv.Submissions(d) // a duplicate of a redeem fails at the service, but was sent
 		switch {
 		case n > 1:
 			duplicates++

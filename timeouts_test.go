@@ -133,8 +133,8 @@ func TestAttemptTimeoutCutsOffSlowBody(t *testing.T) {
 	if got := srv.Requests(alidomaintest.ActionQueryTaskDetailList); got != 1 {
 		t.Errorf("the read was sent %d times, want 1", got)
 	}
-	if got := srv.Orders(timeoutDomain); got != 2 {
-		t.Errorf("%d orders, want 2 (the setup's and the slow one's)", got)
+	if got := srv.Submissions(timeoutDomain); got != 2 {
+		t.Errorf("%d orders submitted, want 2 (the setup's and the slow one's)", got)
 	}
 }
 

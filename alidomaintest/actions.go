@@ -11,28 +11,49 @@ import (
 
 type params = map[string]string
 
+// actionCall is what a handler gets: the request's merged parameters, its
+// RequestId, the HTTP request and the Server's clock at its start.
+type actionCall struct {
+	p     params
+	reqID string
+	r     *http.Request
+	now   time.Time
+}
+
+// actionDef declares one action of the Server.
+type actionDef struct {
+	// handle performs the action and returns the answer's body or an error.
+	handle func(s *Server, c *actionCall) (any, *gatewayError)
+	// order is the kind of paid order the action creates, "" for none.
+	order OrderKind
+}
+
+// actions is the one table of the actions the Server implements: the gateway
+// answers any other Action with InvalidAction.NotFound, and Inject refuses it.
+var actions = map[string]actionDef{
+	ActionSaveBatchTaskForCreatingOrderRedeem:    {handle: batchOrder(KindRedeem), order: KindRedeem},
+	ActionSaveSingleTaskForCreatingOrderRedeem:   {handle: singleOrder(KindRedeem), order: KindRedeem},
+	ActionSaveBatchTaskForCreatingOrderRenew:     {handle: batchOrder(KindRenew), order: KindRenew},
+	ActionSaveSingleTaskForCreatingOrderRenew:    {handle: singleOrder(KindRenew), order: KindRenew},
+	ActionSaveBatchTaskForCreatingOrderTransfer:  {handle: batchOrder(KindTransfer), order: KindTransfer},
+	ActionSaveSingleTaskForCreatingOrderTransfer: {handle: singleOrder(KindTransfer), order: KindTransfer},
+	ActionSaveBatchTaskForCreatingOrderActivate:  {handle: batchOrder(KindRegister), order: KindRegister},
+	ActionSaveSingleTaskForCreatingOrderActivate: {handle: singleOrder(KindRegister), order: KindRegister},
+	ActionQueryDomainList:                        {handle: (*Server).queryDomainList},
+	ActionQueryTaskList:                          {handle: (*Server).queryTaskList},
+	ActionQueryTaskDetailList:                    {handle: (*Server).queryTaskDetailList},
+	ActionQueryDomainByDomainName:                {handle: (*Server).queryDomainByDomainName},
+	ActionCheckDomain:                            {handle: (*Server).checkDomain},
+	ActionQueryDomainRealTimePrice:               {handle: (*Server).queryDomainRealTimePrice},
+	ActionSetupDomainAutoRenew:                   {handle: (*Server).setupDomainAutoRenew},
+}
+
+// OrderKind names a family of paid orders (see Server.OrdersOf).
+type OrderKind string
+
 // perform runs action (already known to the gateway).
 func (s *Server) perform(action string, p params, reqID string, r *http.Request) result {
-	now := s.now()
-	var (
-		body any
-		err  *gatewayError
-	)
-	switch action {
-	case ActionSaveBatchTaskForCreatingOrderRedeem:
-		body, err = s.saveBatchRedeem(p, reqID, r, now)
-	case ActionSaveSingleTaskForCreatingOrderRedeem:
-		body, err = s.saveSingleRedeem(p, reqID, r, now)
-	case ActionQueryDomainList:
-		body, err = s.queryDomainList(p, reqID, now)
-	case ActionQueryTaskList:
-		body, err = s.queryTaskList(p, reqID, now)
-	case ActionQueryTaskDetailList:
-		body, err = s.queryTaskDetailList(p, reqID, now)
-	default:
-		err = &gatewayError{http.StatusNotFound, "InvalidAction.NotFound",
-			"Specified api is not found, please check your url and method."}
-	}
+	body, err := actions[action].handle(s, &actionCall{p: p, reqID: reqID, r: r, now: s.now()})
 	if err != nil {
 		return err.result(reqID)
 	}
@@ -44,18 +65,6 @@ func (s *Server) perform(action string, p params, reqID string, r *http.Request)
 type submitResponse struct {
 	RequestID string `json:"RequestId" xml:"RequestId"`
 	TaskNo    string `json:"TaskNo" xml:"TaskNo"`
-}
-
-// checkRedeemOptions validates the parameters common to both redeem actions.
-func checkRedeemOptions(p params) *gatewayError {
-	for _, k := range []string{"UseCoupon", "UsePromotion"} {
-		if v, ok := p[k]; ok && v != "" {
-			if _, err := strconv.ParseBool(v); err != nil {
-				return errInvalid(k)
-			}
-		}
-	}
-	return nil
 }
 
 func clientIP(p params, r *http.Request) string {
@@ -81,68 +90,6 @@ func parseMS(p params, name string, required bool) (int64, bool, *gatewayError) 
 		return 0, false, errInvalid(name)
 	}
 	return n, true, nil
-}
-
-func (s *Server) saveBatchRedeem(p params, reqID string, r *http.Request, now time.Time) (any, *gatewayError) {
-	const prefix = "OrderRedeemParam."
-	maxN := 0
-	seen := map[int]bool{}
-	for k := range p {
-		if !strings.HasPrefix(k, prefix) {
-			continue
-		}
-		rest := k[len(prefix):]
-		i := strings.IndexByte(rest, '.')
-		if i < 0 {
-			return nil, errInvalid(k)
-		}
-		n, err := strconv.Atoi(rest[:i])
-		if err != nil || n < 1 || rest[:i] != strconv.Itoa(n) {
-			return nil, errInvalid(k)
-		}
-		seen[n] = true
-		maxN = max(maxN, n)
-	}
-	if maxN == 0 {
-		return nil, errMissing("OrderRedeemParam")
-	}
-	items := make([]redeemItem, 0, maxN)
-	for n := 1; n <= maxN; n++ {
-		base := prefix + strconv.Itoa(n) + "."
-		if !seen[n] {
-			return nil, errMissing(base + "DomainName")
-		}
-		name := p[base+"DomainName"]
-		if strings.TrimSpace(name) == "" {
-			return nil, errMissing(base + "DomainName")
-		}
-		ms, _, err := parseMS(p, base+"CurrentExpirationDate", true)
-		if err != nil {
-			return nil, err
-		}
-		items = append(items, redeemItem{name: name, expires: ms})
-	}
-	if err := checkRedeemOptions(p); err != nil {
-		return nil, err
-	}
-	t := s.createRedeemTask(items, clientIP(p, r), now)
-	return submitResponse{RequestID: reqID, TaskNo: t.no}, nil
-}
-
-func (s *Server) saveSingleRedeem(p params, reqID string, r *http.Request, now time.Time) (any, *gatewayError) {
-	name := p["DomainName"]
-	if strings.TrimSpace(name) == "" {
-		return nil, errMissing("DomainName")
-	}
-	ms, _, err := parseMS(p, "CurrentExpirationDate", true)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkRedeemOptions(p); err != nil {
-		return nil, err
-	}
-	t := s.createRedeemTask([]redeemItem{{name: name, expires: ms}}, clientIP(p, r), now)
-	return submitResponse{RequestID: reqID, TaskNo: t.no}, nil
 }
 
 // ---- paging ----
@@ -218,6 +165,7 @@ type domainItem struct {
 	DomainAuditStatus      string `json:"DomainAuditStatus" xml:"DomainAuditStatus"`
 	ExpirationDateStatus   string `json:"ExpirationDateStatus" xml:"ExpirationDateStatus"`
 	RegistrantType         string `json:"RegistrantType" xml:"RegistrantType"`
+	AutoRenewEnabled       bool   `json:"AutoRenewEnabled" xml:"AutoRenewEnabled"`
 }
 
 type domainListResponse struct {
@@ -246,7 +194,8 @@ func daysBetween(now, t time.Time) int {
 	return int(db.Sub(da).Hours() / 24)
 }
 
-func (s *Server) queryDomainList(p params, reqID string, now time.Time) (any, *gatewayError) {
+func (s *Server) queryDomainList(c *actionCall) (any, *gatewayError) {
+	p, reqID, now := c.p, c.reqID, c.now
 	num, size, err := s.pageParams(p)
 	if err != nil {
 		return nil, err
@@ -286,9 +235,17 @@ func (s *Server) queryDomainList(p params, reqID string, now time.Time) (any, *g
 	default:
 		return nil, errInvalid("OrderByType")
 	}
-	nameFilter := strings.ToLower(strings.TrimSpace(p["DomainName"]))
+	nameMatches := nameMatcher(p["DomainName"])
 	productType := p["ProductDomainType"]
 	groupID := p["DomainGroupId"]
+	autoRenew, hasAutoRenew := false, p["AutoRenewEnabled"] != ""
+	if hasAutoRenew {
+		b, e := strconv.ParseBool(p["AutoRenewEnabled"])
+		if e != nil {
+			return nil, errInvalid("AutoRenewEnabled")
+		}
+		autoRenew = b
+	}
 
 	s.mu.Lock()
 	s.settle(now)
@@ -297,11 +254,12 @@ func (s *Server) queryDomainList(p params, reqID string, now time.Time) (any, *g
 		exp, reg := d.expires.UnixMilli(), d.registered.UnixMilli()
 		switch {
 		case wantStatus != 0 && d.status != wantStatus,
-			nameFilter != "" && !strings.Contains(strings.ToLower(d.name), nameFilter),
+			!nameMatches(d.key),
 			has[0] && exp < bounds[0], has[1] && exp > bounds[1],
 			has[2] && reg < bounds[2], has[3] && reg > bounds[3],
 			productType != "" && !strings.EqualFold(productType, domainType(d.name)),
-			groupID != "" && groupID != d.groupID:
+			groupID != "" && groupID != d.groupID,
+			hasAutoRenew && d.autoRenew != autoRenew:
 			continue
 		}
 		list = append(list, *d)
@@ -354,6 +312,7 @@ func (s *Server) queryDomainList(p params, reqID string, now time.Time) (any, *g
 			DomainAuditStatus:      "SUCCEED",
 			ExpirationDateStatus:   expStatus,
 			RegistrantType:         "1",
+			AutoRenewEnabled:       d.autoRenew,
 		})
 	}
 	return resp, nil
@@ -365,16 +324,6 @@ var (
 	taskStatusNames   = []string{"WAITING_EXECUTE", "EXECUTING", "COMPLETE"}
 	detailStatusNames = []string{"WAITING_EXECUTE", "EXECUTING", "EXECUTE_SUCCESS", "EXECUTE_FAILURE"}
 )
-
-func typeDescription(typ, lang string) string {
-	if typ == "ORDER_REDEEM" {
-		if strings.EqualFold(lang, "zh") {
-			return "赎回"
-		}
-		return "Redeem"
-	}
-	return typ
-}
 
 type taskInfoItem struct {
 	TaskNo               string `json:"TaskNo" xml:"TaskNo"`
@@ -417,7 +366,8 @@ func (t *task) status(now time.Time) int {
 	return 1
 }
 
-func (s *Server) queryTaskList(p params, reqID string, now time.Time) (any, *gatewayError) {
+func (s *Server) queryTaskList(c *actionCall) (any, *gatewayError) {
+	p, reqID, now := c.p, c.reqID, c.now
 	num, size, err := s.pageParams(p)
 	if err != nil {
 		return nil, err
@@ -452,7 +402,7 @@ func (s *Server) queryTaskList(p params, reqID string, now time.Time) (any, *gat
 		resp.Data.TaskInfo = append(resp.Data.TaskInfo, taskInfoItem{
 			TaskNo:               t.no,
 			TaskType:             t.typ,
-			TaskTypeDescription:  typeDescription(t.typ, lang),
+			TaskTypeDescription:  s.typeDescription(t.typ, lang),
 			TaskStatus:           taskStatusNames[st],
 			TaskStatusCode:       st,
 			TaskNum:              len(t.details),
@@ -489,7 +439,8 @@ type taskDetailListResponse struct {
 	} `json:"Data" xml:"Data"`
 }
 
-func (s *Server) queryTaskDetailList(p params, reqID string, now time.Time) (any, *gatewayError) {
+func (s *Server) queryTaskDetailList(c *actionCall) (any, *gatewayError) {
+	p, reqID, now := c.p, c.reqID, c.now
 	taskNo := p["TaskNo"]
 	if taskNo == "" {
 		return nil, errMissing("TaskNo")
@@ -506,7 +457,10 @@ func (s *Server) queryTaskDetailList(p params, reqID string, now time.Time) (any
 		}
 		wantStatus = n
 	}
-	nameFilter := strings.ToLower(strings.TrimSpace(p["DomainName"]))
+	nameFilter := ""
+	if v := p["DomainName"]; strings.TrimSpace(v) != "" {
+		nameFilter = canonicalName(v)
+	}
 	instance := p["InstanceId"]
 	lang := p["Lang"]
 
@@ -533,7 +487,7 @@ func (s *Server) queryTaskDetailList(p params, reqID string, now time.Time) (any
 			TaskNo:              d.task.no,
 			TaskDetailNo:        d.no,
 			TaskType:            d.task.typ,
-			TaskTypeDescription: typeDescription(d.task.typ, lang),
+			TaskTypeDescription: s.typeDescription(d.task.typ, lang),
 			InstanceID:          d.instance,
 			DomainName:          d.name,
 			TaskStatus:          detailStatusNames[st],

@@ -96,9 +96,16 @@ func TestRedeemBatchOutcomes(t *testing.T) {
 		}
 	}
 
-	for name, n := range map[string]int{"a.com": 2, "A.com": 2, "b.net": 1, "zzz.com": 1, "nothere.com": 0} {
-		if got := srv.Orders(name); got != n {
-			t.Errorf("Orders(%s) = %d, want %d", name, got, n)
+	// Only a.com's first detail took effect; every detail was a submission.
+	for name, n := range map[string][2]int{"a.com": {1, 2}, "A.com": {1, 2}, "b.net": {0, 1}, "zzz.com": {0, 1}, "nothere.com": {0, 0}} {
+		if got := srv.Orders(name); got != n[0] {
+			t.Errorf("Orders(%s) = %d, want %d", name, got, n[0])
+		}
+		if got := srv.Submissions(name); got != n[1] {
+			t.Errorf("Submissions(%s) = %d, want %d", name, got, n[1])
+		}
+		if got := srv.OrdersOf(KindRedeem, name); got != n[0] {
+			t.Errorf("OrdersOf(redeem, %s) = %d, want %d", name, got, n[0])
 		}
 	}
 	info, _ := srv.Domain("a.com")
@@ -230,6 +237,7 @@ func TestQueryDomainListShape(t *testing.T) {
 		"DomainAuditStatus":      "SUCCEED",
 		"ExpirationDateStatus":   "2",
 		"RegistrantType":         "1",
+		"AutoRenewEnabled":       false,
 	}
 	if len(d) != len(want) {
 		t.Errorf("item keys %s", keys(d))
@@ -554,8 +562,8 @@ func TestTaskLifecycle(t *testing.T) {
 
 	// A second order while the first is running is created, and fails.
 	second := c.ok(single, map[string]string{"DomainName": "a.com", "CurrentExpirationDate": ms(exp)})["TaskNo"].(string)
-	if srv.Orders("a.com") != 2 {
-		t.Errorf("Orders %d", srv.Orders("a.com"))
+	if srv.Orders("a.com") != 1 || srv.Submissions("a.com") != 2 {
+		t.Errorf("Orders %d Submissions %d, want 1 2", srv.Orders("a.com"), srv.Submissions("a.com"))
 	}
 
 	clock.Advance(20 * time.Second)

@@ -4,15 +4,30 @@
 //
 // A Server listens on the loopback interface and behaves like the real
 // endpoint for the operations the SDK uses: it verifies every request the way
-// the API gateway does (common parameters, signature v1, timestamp window,
-// nonce replay, security token) and answers with the gateway's error codes and
+// the API gateway does (signature V2 over the query and form body, or V3
+// ACS3-HMAC-SHA256 headers; timestamp window, nonce replay, security token,
+// URL length, an optional rate limit) and answers with the gateway's error codes and
 // bodies, in JSON or XML as asked by the Format parameter. It keeps a small
-// in-memory account of domains and redeem tasks:
+// in-memory account of domains and order tasks:
 //
-//   - SaveBatchTaskForCreatingOrderRedeem / SaveSingleTaskForCreatingOrderRedeem
-//     create a task (and count an order per domain, see Server.Orders);
+//   - SaveBatchTaskForCreatingOrder{Redeem,Renew,Transfer,Activate} and their
+//     SaveSingleTask twins create a task of the order's type (ORDER_REDEEM,
+//     ORDER_RENEW, ORDER_ACTIVATE; transfer-in's is an assumption, see
+//     DefaultTransferTaskType) with one detail per domain, and book it: see
+//     Server.Orders (orders that took effect) and Server.Submissions;
+//   - renewals need the domain's current expiration date and move it by the
+//     years ordered; transfers need a domain and code given to
+//     Server.AddTransferable; registrations need a name given to
+//     Server.AddAvailable and a profile given to Server.AddRegistrantProfile;
 //   - QueryTaskList and QueryTaskDetailList report tasks and their details;
-//   - QueryDomainList lists the domains added with Server.AddDomain.
+//   - QueryDomainList and QueryDomainByDomainName report the domains added
+//     with Server.AddDomain (or brought in by orders); SetupDomainAutoRenew
+//     turns auto-renewal on or off;
+//   - CheckDomain and QueryDomainRealTimePrice quote the prices given to
+//     Server.SetPrice.
+//
+// Domain names are compared in one canonical form everywhere (IDNA ASCII,
+// lower case): 例子.cn and xn--fsqu00a.cn are one domain.
 //
 // Faults can be scripted per action with Server.Inject to exercise retry and
 // "outcome unknown" paths deterministically: throttling, 5xx answers, dropped

@@ -22,6 +22,7 @@ const (
 	faultXMLBody
 	faultWrongContentType
 	faultSlowBody
+	faultInBodyError
 )
 
 // forever is the span of a Fault that never runs out.
@@ -41,6 +42,8 @@ type Fault struct {
 	span  int // number of requests; forever = never runs out
 	d     time.Duration
 	bytes int64
+	code  string // InBodyError
+	msg   string
 }
 
 // Pass returns a Fault that lets one request through untouched. Use it to aim
@@ -131,4 +134,14 @@ func WrongContentType() Fault { return Fault{kind: faultWrongContentType, span: 
 // stops and closes the connection.
 func SlowBody(perByte time.Duration) Fault {
 	return Fault{kind: faultSlowBody, span: 1, d: perByte}
+}
+
+// InBodyError returns a Fault that answers one request with HTTP 200 whose
+// body carries an error instead of a result, without performing the action.
+// For QueryDomainRealTimePrice it is that action's documented envelope
+// (Success false, HttpStatusCode 400, ErrorCode code, ErrorMsg msg, no
+// Module); for the other actions a body with RequestId, Code and Message and
+// no data. Either way a client must take it as an error, never as a result.
+func InBodyError(code, msg string) Fault {
+	return Fault{kind: faultInBodyError, span: 1, code: code, msg: msg}
 }

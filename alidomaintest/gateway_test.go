@@ -67,6 +67,8 @@ func TestGatewayErrors(t *testing.T) {
 		{"timestamp future", listDomains, call{pre: set("Timestamp", clock.Now().Add(16*time.Minute).Format("2006-01-02T15:04:05Z"))}, 400, "InvalidTimeStamp.Expired", ""},
 		{"unknown action", "DeleteEverything", call{}, 404, "InvalidAction.NotFound", "Specified api is not found, please check your url and method."},
 		{"PUT", listDomains, call{method: http.MethodPut}, 400, "UnsupportedHTTPMethod", ""},
+		{"format YAML", listDomains, call{pre: set("Format", "YAML")}, 400, "InvalidParameter.Format", "Specified parameter Format is not valid."},
+		{"format empty value", listDomains, call{pre: set("Format", "json ")}, 400, "InvalidParameter.Format", ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -165,8 +167,8 @@ func TestGatewaySecurityToken(t *testing.T) {
 	}
 	c := newCaller(t, srv)
 	c.ok(listDomains, nil)
-	c.apiErr(listDomains, call{pre: func(v url.Values) { v.Del("SecurityToken") }}, 400, "InvalidSecurityToken.Malformed")
-	c.apiErr(listDomains, call{pre: func(v url.Values) { v.Set("SecurityToken", "other") }}, 400, "InvalidSecurityToken.Mismatch")
+	c.apiErr(listDomains, call{pre: func(v url.Values) { v.Del("SecurityToken") }}, 400, "MissingSecurityToken")
+	c.apiErr(listDomains, call{pre: func(v url.Values) { v.Set("SecurityToken", "other") }}, 400, "InvalidSecurityToken.MismatchWithAccessKey")
 }
 
 func TestGatewayDefaultCredentialsRandom(t *testing.T) {
@@ -260,5 +262,81 @@ func TestFreshRequestIDs(t *testing.T) {
 			t.Fatalf("RequestId %v repeated", id)
 		}
 		seen[id] = true
+	}
+}
+
+func TestAddCredentials(t *testing.T) {
+	srv := newTestServer(t, WithSecurityToken("main-token"))
+	c := newCaller(t, srv)
+	srv.AddCredentials("STS.extra", "extra-secret", "extra-token")
+	srv.AddCredentials("LTAIplain", "plain-secret", "")
+	as := func(id, tok string) func(url.Values) {
+		return func(v url.Values) {
+			v.Set("AccessKeyId", id)
+			if tok == "" {
+				v.Del("SecurityToken")
+			} else {
+				v.Set("SecurityToken", tok)
+			}
+		}
+	}
+	// The configured pair still works.
+	if resp, body := c.do(listDomains, call{}); resp.StatusCode != 200 {
+		t.Fatalf("configured key: %d %s", resp.StatusCode, body)
+	}
+	if resp, body := c.do(listDomains, call{pre: as("STS.extra", "extra-token"), secret: "extra-secret"}); resp.StatusCode != 200 {
+		t.Fatalf("added STS key: %d %s", resp.StatusCode, body)
+	}
+	if resp, body := c.do(listDomains, call{pre: as("LTAIplain", ""), secret: "plain-secret"}); resp.StatusCode != 200 {
+		t.Fatalf("added plain key: %d %s", resp.StatusCode, body)
+	}
+	c.apiErr(listDomains, call{pre: as("STS.extra", "extra-token"), secret: srv.AccessKeySecret}, 400, "SignatureDoesNotMatch")
+	c.apiErr(listDomains, call{pre: as("STS.extra", "main-token"), secret: "extra-secret"}, 400, "InvalidSecurityToken.MismatchWithAccessKey")
+	c.apiErr(listDomains, call{pre: as("STS.extra", ""), secret: "extra-secret"}, 400, "MissingSecurityToken")
+	c.apiErr(listDomains, call{pre: as("LTAIplain", "main-token"), secret: "plain-secret"}, 400, "InvalidSecurityToken.Expired")
+	c.apiErr(listDomains, call{pre: as("LTAIunknown", ""), secret: "x"}, 404, "InvalidAccessKeyId.NotFound")
+	// Adding again replaces the secret.
+	srv.AddCredentials("LTAIplain", "rotated", "")
+	c.apiErr(listDomains, call{pre: as("LTAIplain", ""), secret: "plain-secret"}, 400, "SignatureDoesNotMatch")
+	if resp, body := c.do(listDomains, call{pre: as("LTAIplain", ""), secret: "rotated"}); resp.StatusCode != 200 {
+		t.Fatalf("rotated key: %d %s", resp.StatusCode, body)
+	}
+	if n := srv.Requests(listDomains); n != 4 {
+		t.Errorf("Requests = %d, want 4", n)
+	}
+}
+
+// Every action of the table is known to the gateway and to Inject: a
+// throttle injected for it is what its next request gets.
+func TestActionTableDrivesGatewayAndInject(t *testing.T) {
+	srv := newTestServer(t)
+	c := newCaller(t, srv)
+	if len(actions) < 5 {
+		t.Fatalf("only %d actions in the table", len(actions))
+	}
+	for name := range actions {
+		srv.Inject(name, Throttle(1))
+		c.apiErr(name, call{}, 400, "Throttling.User")
+		if n := srv.Requests(name); n != 1 {
+			t.Errorf("%s: Requests = %d, want 1", name, n)
+		}
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("Inject accepted an action that is not in the table")
+		}
+	}()
+	srv.Inject("SaveBatchTaskForCreatingOrderEverything", Throttle(1))
+}
+
+// Format is case-insensitive (the official v2 runtime sends "json").
+func TestGatewayFormatCase(t *testing.T) {
+	srv := newTestServer(t)
+	c := newCaller(t, srv)
+	for format, ctype := range map[string]string{"json": "application/json", "xml": "text/xml", "Xml": "text/xml"} {
+		resp, body := c.do(listDomains, call{params: map[string]string{"Format": format}})
+		if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), ctype) {
+			t.Errorf("Format %s: %d %s %s", format, resp.StatusCode, resp.Header.Get("Content-Type"), body)
+		}
 	}
 }

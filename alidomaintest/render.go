@@ -28,6 +28,12 @@ func formatOf(v string) string {
 	return formatJSON
 }
 
+// validFormat reports whether the gateway accepts v as Format: JSON or XML
+// in any case, or none.
+func validFormat(v string) bool {
+	return v == "" || strings.EqualFold(v, formatJSON) || strings.EqualFold(v, formatXML)
+}
+
 func contentType(format string) string {
 	if format == formatXML {
 		return "text/xml;charset=utf-8"

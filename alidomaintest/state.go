@@ -1,7 +1,6 @@
 package alidomaintest
 
 import (
-	"fmt"
 	"strings"
 	"time"
 )
@@ -47,7 +46,8 @@ const dateLayout = "2006-01-02 15:04:05"
 func formatCST(t time.Time) string { return t.In(cst).Format(dateLayout) }
 
 type domain struct {
-	name       string
+	name       string // as added
+	key        string // canonicalName(name)
 	instanceID string
 	expires    time.Time
 	registered time.Time
@@ -56,7 +56,8 @@ type domain struct {
 	remark     string
 	groupID    string
 	groupName  string
-	failRedeem string // "" = redeem is not scripted to fail
+	autoRenew  bool
+	fail       map[OrderKind]string // scripted failures, by order kind
 }
 
 // DomainOption configures a domain added with Server.AddDomain.
@@ -101,34 +102,64 @@ func FailRedeem(msg string) DomainOption {
 	if msg == "" {
 		msg = "the redeem order failed"
 	}
-	return func(d *domain) { d.failRedeem = msg }
+	return failOrders(KindRedeem, msg)
 }
+
+// FailRenew makes every renew detail for the domain fail with msg when it
+// would otherwise succeed. An empty msg uses a generic message.
+func FailRenew(msg string) DomainOption {
+	if msg == "" {
+		msg = "the renew order failed"
+	}
+	return failOrders(KindRenew, msg)
+}
+
+// FailTransfer, given to AddTransferable, makes every transfer detail for the
+// domain fail with msg when it would otherwise succeed. An empty msg uses a
+// generic message.
+func FailTransfer(msg string) DomainOption {
+	if msg == "" {
+		msg = "the transfer order failed"
+	}
+	return failOrders(KindTransfer, msg)
+}
+
+// FailRegister, given to AddAvailable, makes every registration detail for
+// the domain fail with msg when it would otherwise succeed. An empty msg uses
+// a generic message.
+func FailRegister(msg string) DomainOption {
+	if msg == "" {
+		msg = "the registration order failed"
+	}
+	return failOrders(KindRegister, msg)
+}
+
+func failOrders(kind OrderKind, msg string) DomainOption {
+	return func(d *domain) {
+		if d.fail == nil {
+			d.fail = make(map[OrderKind]string)
+		}
+		d.fail[kind] = msg
+	}
+}
+
+// AutoRenew turns auto-renewal on for the domain (QueryDomainList's
+// AutoRenewEnabled; SetupDomainAutoRenew changes it).
+func AutoRenew() DomainOption { return func(d *domain) { d.autoRenew = true } }
 
 // AddDomain adds the domain name to the account, expiring at expires
 // (truncated to the millisecond), in redemption unless an option says
-// otherwise. Adding a name that is already there (compared
-// case-insensitively) replaces it. AddDomain panics on an empty name.
+// otherwise. Adding a name that is already there (compared in canonical
+// form: case-insensitively, and an IDN in Unicode or xn-- form is one name)
+// replaces it. AddDomain panics on an empty name.
 func (s *Server) AddDomain(name string, expires time.Time, opts ...DomainOption) {
-	name = strings.TrimSpace(name)
-	if name == "" {
+	if strings.TrimSpace(name) == "" {
 		panic("alidomaintest: AddDomain: empty domain name")
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.seq++
-	d := &domain{
-		name:       name,
-		instanceID: fmt.Sprintf("S%s%08dTEST", expires.UTC().Format("200601"), s.seq),
-		expires:    truncMS(expires),
-		status:     StatusNeedsRedemption,
-	}
-	d.registered = d.expires.AddDate(-1, 0, 0)
-	for _, o := range opts {
-		if o != nil {
-			o(d)
-		}
-	}
-	s.domains[strings.ToLower(name)] = d
+	d := s.newDomain(name, expires, opts)
+	s.domains[d.key] = d
 }
 
 // DomainInfo is the Server's current view of a domain (see Server.Domain).
@@ -140,9 +171,11 @@ type DomainInfo struct {
 	Registered time.Time // registration date, in UTC
 	Premium    bool      // premium domain
 	Remark     string    // remark
+	AutoRenew  bool      // auto-renewal on (AutoRenew, SetupDomainAutoRenew)
 }
 
-// Domain returns the current state of the domain name (case-insensitive),
+// Domain returns the current state of the domain name (in either IDN form,
+// case-insensitive),
 // after applying every redeem detail that is final on the Server's clock, and
 // whether the account holds it.
 func (s *Server) Domain(name string) (DomainInfo, bool) {
@@ -150,7 +183,7 @@ func (s *Server) Domain(name string) (DomainInfo, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.settle(now)
-	d, ok := s.domains[strings.ToLower(strings.TrimSpace(name))]
+	d, ok := s.domains[canonicalName(name)]
 	if !ok {
 		return DomainInfo{}, false
 	}
@@ -162,6 +195,7 @@ func (s *Server) Domain(name string) (DomainInfo, bool) {
 		Registered: d.registered,
 		Premium:    d.premium,
 		Remark:     d.remark,
+		AutoRenew:  d.autoRenew,
 	}, true
 }
 
@@ -177,9 +211,11 @@ type task struct {
 
 type detail struct {
 	task     *task
+	kind     OrderKind
+	years    int // SubscriptionDuration of a renew or registration
 	no       string
 	name     string // as requested
-	key      string // lower-case name
+	key      string // canonicalName(name)
 	instance string
 	failMsg  string // "" = succeeds
 	created  time.Time
@@ -215,9 +251,8 @@ func (d *detail) updated(now time.Time) time.Time {
 	return d.finalAt
 }
 
-// settle makes final every detail whose time has come and applies successful
-// redeems to their domains: status normal, expiration one year later. s.mu is
-// held.
+// settle makes final every detail whose time has come and applies the
+// successful ones (see orderSpec.apply). s.mu is held.
 func (s *Server) settle(now time.Time) {
 	if len(s.pending) == 0 {
 		return
@@ -230,76 +265,11 @@ func (s *Server) settle(now time.Time) {
 		}
 		d.final = true
 		if d.failMsg == "" {
-			if dom, ok := s.domains[d.key]; ok {
-				dom.status = StatusNormal
-				dom.expires = dom.expires.AddDate(1, 0, 0)
-			}
+			orderSpecs[d.kind].apply(s, d)
 		}
 	}
 	for i := len(kept); i < len(s.pending); i++ {
 		s.pending[i] = nil
 	}
 	s.pending = kept
-}
-
-// redeemItem is one domain of a redeem request.
-type redeemItem struct {
-	name    string
-	expires int64 // CurrentExpirationDate, Unix ms
-}
-
-// createRedeemTask creates an ORDER_REDEEM task with one detail per item,
-// deciding each outcome now, and counts the orders.
-func (s *Server) createRedeemTask(items []redeemItem, clientIP string, now time.Time) *task {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.settle(now)
-	t := &task{no: newUUID(), typ: "ORDER_REDEEM", created: now, clientIP: clientIP}
-	for _, it := range items {
-		key := strings.ToLower(strings.TrimSpace(it.name))
-		s.seq++
-		d := &detail{
-			task:     t,
-			no:       fmt.Sprintf("%d", 100000000+s.seq),
-			name:     it.name,
-			key:      key,
-			created:  now,
-			duration: s.cfg.taskDuration,
-			finalAt:  now.Add(s.cfg.taskDuration),
-		}
-		dom, ok := s.domains[key]
-		switch {
-		case !ok:
-			d.failMsg = MsgDomainNotFound
-		case dom.status != StatusNeedsRedemption:
-			d.failMsg = MsgNotInRedemption
-		case s.redeemPending(key):
-			d.failMsg = MsgRedeemInProgress
-		case it.expires != dom.expires.UnixMilli():
-			d.failMsg = MsgExpirationMismatch
-		case dom.failRedeem != "":
-			d.failMsg = dom.failRedeem
-		}
-		if ok {
-			d.instance = dom.instanceID
-		}
-		t.details = append(t.details, d)
-		s.orders[key]++
-		s.pending = append(s.pending, d)
-		s.settle(now)
-	}
-	s.tasks = append(s.tasks, t)
-	s.taskByNo[t.no] = t
-	return t
-}
-
-// redeemPending reports whether a not-yet-final successful redeem detail
-// exists for the domain key. s.mu is held.
-func (s *Server) redeemPending(key string) bool {
-	for _, d := range s.pending {
-		if d.key == key && d.failMsg == "" && !d.final {
-			return true
-		}
-	}
-	return false
 }
