@@ -122,6 +122,9 @@ type Domain struct {
 	ExpirationCurrDateDiff int
 	// Premium reports whether the domain is a premium domain.
 	Premium bool
+	// AutoRenew reports whether the domain renews itself automatically
+	// (AutoRenewEnabled; see DomainService.SetAutoRenew).
+	AutoRenew bool
 }
 
 // RedeemDomain returns what a redemption order needs for d: its name and
@@ -151,6 +154,7 @@ type wireDomain struct {
 	Premium                flexBool   `json:"Premium" xml:"Premium"`
 	ExpirationCurrDateDiff flexInt    `json:"ExpirationCurrDateDiff" xml:"ExpirationCurrDateDiff"`
 	Remark                 flexString `json:"Remark" xml:"Remark"`
+	AutoRenewEnabled       flexBool   `json:"AutoRenewEnabled" xml:"AutoRenewEnabled"`
 }
 
 func (wireDomain) listKey() string { return "Domain" }
@@ -179,6 +183,7 @@ func (w wireDomain) item() (Domain, error) {
 		RegistrationDate:       reg,
 		ExpirationCurrDateDiff: int(w.ExpirationCurrDateDiff),
 		Premium:                bool(w.Premium),
+		AutoRenew:              bool(w.AutoRenewEnabled),
 	}, nil
 }
 

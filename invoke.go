@@ -266,8 +266,12 @@ func (c *Client) send(ctx context.Context, o *Options, d *derived, in *signInput
 	env := out.envelope()
 	a.requestID = env.RequestID
 	if env.Code != "" {
+		status := resp.StatusCode
+		if env.status != 0 {
+			status = env.status
+		}
 		e := &APIError{Action: in.action, Code: env.Code, Message: scrub(env.Message, in.creds), Recommend: env.Recommend,
-			RequestID: env.RequestID, HostID: env.HostID, HTTPStatus: resp.StatusCode}
+			RequestID: env.RequestID, HostID: env.HostID, HTTPStatus: status}
 		a.err, a.kind = e, apiErrorKind(e)
 		return a
 	}
