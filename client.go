@@ -79,6 +79,12 @@ type Options struct {
 type Client struct {
 	// Redeem submits redemption orders.
 	Redeem *RedeemService
+	// Renew submits renewal orders.
+	Renew *RenewService
+	// Transfer submits transfer-in orders.
+	Transfer *TransferService
+	// Register submits registration orders.
+	Register *RegisterService
 	// Tasks reads tasks and waits for them.
 	Tasks *TaskService
 	// Domains lists the account's domains.
@@ -180,6 +186,9 @@ func New(opts Options, optFns ...func(*Options)) (*Client, error) {
 	c := &Client{opts: opts, derived: d, now: time.Now, nonce: newNonce}
 	common := &service{client: c}
 	c.Redeem = (*RedeemService)(common)
+	c.Renew = (*RenewService)(common)
+	c.Transfer = (*TransferService)(common)
+	c.Register = (*RegisterService)(common)
 	c.Tasks = (*TaskService)(common)
 	c.Domains = (*DomainService)(common)
 	return c, nil

@@ -25,6 +25,8 @@ import (
 //	Prices     []Y       `url:"Domains,json"`           // one parameter, a JSON array
 //	Custom     T         `url:"Name"`                   // T implements query.Encoder
 //	Lang       string    `url:"Lang,omitempty"`         // resolved with Options.Lang
+//	Years      int       `url:"Years,default=1"`        // zero value sent as 1
+//	Embedded                                           // untagged embedded struct: its fields
 //
 // encodeRequest turns such a struct into the sorted, escaped parameter list
 // in one pass: fields are visited in the order of their wire names (sorted
@@ -129,9 +131,10 @@ const (
 type fieldPlan struct {
 	name      string // wire name
 	sortKey   string // name, or name+"." for a list
-	index     int
+	index     []int  // of the field, through untagged embedded structs
 	kind      fieldKind
 	omitempty bool
+	def       string      // default=: the text sent for the zero value
 	ptr       bool        // the field is a pointer to the kind; nil is not sent
 	elem      *structPlan // list of structs: the element's fields
 	elemKind  fieldKind   // list of scalars: the element's kind
@@ -166,16 +169,43 @@ func planFor(t reflect.Type) (*structPlan, error) {
 
 func makePlan(t reflect.Type, top bool) (*structPlan, error) {
 	p := &structPlan{lang: -1}
+	if err := p.addFields(t, nil, top); err != nil {
+		return nil, err
+	}
+	slices.SortFunc(p.fields, func(a, b fieldPlan) int { return strings.Compare(a.sortKey, b.sortKey) })
+	for i := 1; i < len(p.fields); i++ {
+		if a, b := p.fields[i-1], p.fields[i]; a.sortKey == b.sortKey || strings.HasPrefix(b.sortKey, a.sortKey) && a.kind == kindList {
+			return nil, fmt.Errorf("alidomain: %s: wire names %q and %q overlap", t, a.name, b.name)
+		}
+	}
+	return p, nil
+}
+
+// addFields adds the tagged fields of struct type t, whose index path in
+// the planned type is at, and those of its untagged embedded structs.
+func (p *structPlan) addFields(t reflect.Type, at []int, top bool) error {
 	for i := 0; i < t.NumField(); i++ {
 		sf := t.Field(i)
 		tag := sf.Tag.Get("url")
+		index := append(append([]int(nil), at...), i)
+		if sf.Anonymous && tag == "" && sf.Type.Kind() == reflect.Struct && sf.Type != timeType {
+			if err := p.addFields(sf.Type, index, top); err != nil {
+				return err
+			}
+			continue
+		}
 		if !sf.IsExported() || tag == "" || tag == "-" {
 			continue
 		}
 		name, opts, _ := strings.Cut(tag, ",")
-		f := fieldPlan{name: name, sortKey: name, index: i}
+		f := fieldPlan{name: name, sortKey: name, index: index}
 		has := func(o string) bool { return slices.Contains(strings.Split(opts, ","), o) }
 		f.omitempty = has("omitempty")
+		for _, o := range strings.Split(opts, ",") {
+			if v, ok := strings.CutPrefix(o, "default="); ok {
+				f.def = v
+			}
+		}
 		ft := sf.Type
 		switch {
 		case has("json"):
@@ -185,17 +215,17 @@ func makePlan(t reflect.Type, top bool) (*structPlan, error) {
 			p.unsorted = true
 		case ft.Kind() == reflect.Slice && ft.Elem().Kind() == reflect.Struct && ft.Elem() != timeType:
 			if !top {
-				return nil, fmt.Errorf("alidomain: %s.%s: a list inside a list element", t, sf.Name)
+				return fmt.Errorf("alidomain: %s.%s: a list inside a list element", t, sf.Name)
 			}
 			ep, err := makePlan(ft.Elem(), false)
 			if err != nil {
-				return nil, err
+				return err
 			}
 			f.kind, f.elem, f.sortKey = kindList, ep, name+"."
 		case ft.Kind() == reflect.Slice && ft.Elem().Kind() != reflect.Uint8:
 			k, err := scalarKind(ft.Elem(), has("unixmilli"))
 			if err != nil {
-				return nil, fmt.Errorf("alidomain: %s.%s: %w", t, sf.Name, err)
+				return fmt.Errorf("alidomain: %s.%s: %w", t, sf.Name, err)
 			}
 			f.kind, f.elemKind, f.sortKey = kindList, k, name+"."
 		default:
@@ -204,23 +234,17 @@ func makePlan(t reflect.Type, top bool) (*structPlan, error) {
 			}
 			k, err := scalarKind(ft, has("unixmilli"))
 			if err != nil {
-				return nil, fmt.Errorf("alidomain: %s.%s: %w", t, sf.Name, err)
+				return fmt.Errorf("alidomain: %s.%s: %w", t, sf.Name, err)
 			}
 			f.kind = k
 		}
-		if top && name == "Lang" && f.kind == kindString && !f.ptr {
+		if top && len(at) == 0 && name == "Lang" && f.kind == kindString && !f.ptr {
 			p.lang = i
 			continue // sent with the common parameters
 		}
 		p.fields = append(p.fields, f)
 	}
-	slices.SortFunc(p.fields, func(a, b fieldPlan) int { return strings.Compare(a.sortKey, b.sortKey) })
-	for i := 1; i < len(p.fields); i++ {
-		if a, b := p.fields[i-1], p.fields[i]; strings.HasPrefix(b.sortKey, a.sortKey) && a.kind == kindList {
-			return nil, fmt.Errorf("alidomain: %s: wire names %q and %q overlap", t, a.name, b.name)
-		}
-	}
-	return p, nil
+	return nil
 }
 
 func scalarKind(t reflect.Type, millis bool) (fieldKind, error) {
@@ -274,7 +298,7 @@ func encodeRequest(v any) (params, string, error) {
 	var extra url.Values
 	for i := range p.fields {
 		f := &p.fields[i]
-		fv := rv.Field(f.index)
+		fv := rv.FieldByIndex(f.index)
 		switch f.kind {
 		case kindList:
 			e.list(f, fv)
@@ -303,7 +327,7 @@ func encodeRequest(v any) (params, string, error) {
 				}
 				fv = fv.Elem()
 			}
-			e.scalar(f.name, 0, "", f.kind, fv, f.omitempty)
+			e.scalar(f.name, 0, "", f.kind, fv, f.omitempty, f.def)
 		}
 	}
 	ps := e.params()
@@ -336,7 +360,7 @@ func (p *structPlan) sizeHint(rv reflect.Value) int {
 			if f.elem != nil {
 				per = 48 * len(f.elem.fields)
 			}
-			n += rv.Field(f.index).Len() * (per + len(f.name))
+			n += rv.FieldByIndex(f.index).Len() * (per + len(f.name))
 		} else {
 			n += len(f.name) + 24
 		}
@@ -363,8 +387,15 @@ func (e *encoder) key(name string, n int, field string) {
 // end ends the current parameter's value.
 func (e *encoder) end() { e.spans = append(e.spans, len(e.buf)) }
 
-// scalar writes one scalar parameter (see key), unless omitempty and zero.
-func (e *encoder) scalar(name string, n int, field string, k fieldKind, v reflect.Value, omitempty bool) {
+// scalar writes one scalar parameter (see key), unless omitempty and zero;
+// a zero value with a default (def) is sent as the default.
+func (e *encoder) scalar(name string, n int, field string, k fieldKind, v reflect.Value, omitempty bool, def string) {
+	if def != "" && v.IsZero() {
+		e.key(name, n, field)
+		e.buf = appendEscape(e.buf, def)
+		e.end()
+		return
+	}
 	if omitempty && v.IsZero() {
 		return
 	}
@@ -402,19 +433,19 @@ func (e *encoder) list(f *fieldPlan, v reflect.Value) {
 	forIndicesAsStrings(v.Len(), func(n int) {
 		el := v.Index(n - 1)
 		if f.elem == nil {
-			e.scalar(f.name, n, "", f.elemKind, el, false)
+			e.scalar(f.name, n, "", f.elemKind, el, false, "")
 			return
 		}
 		for i := range f.elem.fields {
 			ef := &f.elem.fields[i]
-			fv := el.Field(ef.index)
+			fv := el.FieldByIndex(ef.index)
 			if ef.ptr {
 				if fv.IsNil() {
 					continue
 				}
 				fv = fv.Elem()
 			}
-			e.scalar(f.name, n, ef.name, ef.kind, fv, ef.omitempty)
+			e.scalar(f.name, n, ef.name, ef.kind, fv, ef.omitempty, ef.def)
 		}
 	})
 }

@@ -22,9 +22,10 @@ const maxBodyBytes = 8 << 20
 // call is one call of an action, encoded: what every attempt sends.
 type call struct {
 	action     string
-	idempotent bool   // reads are; orders that cost money are not
-	params     params // the request's parameters, sorted and escaped
-	lang       string // the request's Lang; empty: Options.Lang
+	idempotent bool     // reads are; orders that cost money are not
+	params     params   // the request's parameters, sorted and escaped
+	lang       string   // the request's Lang; empty: Options.Lang
+	secrets    []string // request values never shown in an error
 }
 
 // target is what a 2xx answer decodes into: reset before each attempt,
@@ -47,6 +48,9 @@ type signInput struct {
 	now    time.Time
 	nonce  string
 	params params
+	// secrets are the request's secret values, scrubbed from errors as the
+	// credentials are.
+	secrets []string
 }
 
 // timestamp is the attempt's time as the RPC style writes it.
@@ -94,7 +98,7 @@ func (c *Client) invoke(ctx context.Context, cl *call, out target, optFns []func
 	if lang == "" {
 		lang = o.Lang
 	}
-	in := signInput{method: http.MethodPost, action: cl.action, format: d.format, lang: lang, creds: &creds, params: cl.params}
+	in := signInput{method: http.MethodPost, action: cl.action, format: d.format, lang: lang, creds: &creds, params: cl.params, secrets: cl.secrets}
 	logger := o.Logger
 	if logger != nil && !logger.Enabled(ctx, slog.LevelDebug) {
 		logger = nil
@@ -253,7 +257,8 @@ func (c *Client) send(ctx context.Context, o *Options, d *derived, in *signInput
 			body2 = t[:min(len(t), 1024)] // too deep to decode: keep an excerpt
 		}
 		e := parseAPIError(in.action, resp.StatusCode, body2)
-		e.Message = scrub(e.Message, in.creds)
+		e.Message = scrubValues(scrub(e.Message, in.creds), in.secrets)
+		e.Recommend = scrubValues(e.Recommend, in.secrets)
 		a.requestID, a.err, a.kind = e.RequestID, e, apiErrorKind(e)
 		return a
 	}
@@ -270,7 +275,7 @@ func (c *Client) send(ctx context.Context, o *Options, d *derived, in *signInput
 		if env.status != 0 {
 			status = env.status
 		}
-		e := &APIError{Action: in.action, Code: env.Code, Message: scrub(env.Message, in.creds), Recommend: env.Recommend,
+		e := &APIError{Action: in.action, Code: env.Code, Message: scrubValues(scrub(env.Message, in.creds), in.secrets), Recommend: scrubValues(env.Recommend, in.secrets),
 			RequestID: env.RequestID, HostID: env.HostID, HTTPStatus: status}
 		a.err, a.kind = e, apiErrorKind(e)
 		return a

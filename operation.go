@@ -27,6 +27,9 @@ type operation[Req any, Resp response, Out any] struct {
 	answers func(*Req, *Resp) error
 	// result makes the public result.
 	result func(*Resp, Meta) *Out
+	// secrets returns the request's secret values (a transfer's
+	// AuthorizationCode), scrubbed from every error; nil: none.
+	secrets func(*Req) []string
 }
 
 // call validates req, encodes it once and invokes the action.
@@ -67,7 +70,11 @@ func (op *operation[Req, Resp, Out]) call(ctx context.Context, s *service, req *
 			return op.answers(req, r)
 		}
 	}
-	meta, err := c.invoke(ctx, &call{action: op.action, idempotent: op.idempotent, params: ps, lang: lang}, &t, optFns)
+	cl := &call{action: op.action, idempotent: op.idempotent, params: ps, lang: lang}
+	if op.secrets != nil && req != nil {
+		cl.secrets = op.secrets(req)
+	}
+	meta, err := c.invoke(ctx, cl, &t, optFns)
 	if err != nil {
 		return nil, err
 	}

@@ -46,6 +46,12 @@ const reconcileTaskPageSize = 100
 // waiting or executing means the order was placed and should be followed
 // with TaskService.Wait (d.TaskNo); one that failed may be submitted again.
 func (s *RedeemService) Reconcile(ctx context.Context, since time.Time, domains []string, optFns ...func(*Options)) (map[string]*TaskDetail, error) {
+	return reconcileKind(ctx, (*service)(s), since, domains, isRedeemType, optFns)
+}
+
+// reconcileTasks is Reconcile for the orders whose TaskType match accepts
+// (orders_reconcile.go).
+func reconcileTasks(ctx context.Context, s *service, since time.Time, domains []string, match func(taskType string) bool, optFns []func(*Options)) (map[string]*TaskDetail, error) {
 	if len(domains) == 0 {
 		return nil, &ValidationError{Field: "domains", Reason: "is empty: give the domains whose orders are in doubt"}
 	}
@@ -65,7 +71,7 @@ func (s *RedeemService) Reconcile(ctx context.Context, since time.Time, domains 
 		if err != nil {
 			return nil, err
 		}
-		if !isRedeemType(t.TaskType) || seen[t.TaskNo] {
+		if !match(t.TaskType) || seen[t.TaskNo] {
 			continue
 		}
 		seen[t.TaskNo] = true
@@ -79,7 +85,7 @@ func (s *RedeemService) Reconcile(ctx context.Context, since time.Time, domains 
 				return nil, err
 			}
 			key := strings.ToLower(strings.TrimSpace(d.DomainName))
-			if !wanted[key] || !isRedeemType(d.TaskType) {
+			if !wanted[key] || !match(d.TaskType) {
 				continue
 			}
 			if cur := best[key]; cur == nil || newerDetail(&d, cur) {

@@ -86,22 +86,29 @@ type orderItem struct {
 
 // orderSpec declares a kind of paid order.
 type orderSpec struct {
-	list string // the batch list's prefix, e.g. "OrderRenewParam"
+	list     string // the batch list's prefix, e.g. "OrderRenewParam"
+	taskType string // "" for transfer: the Server's configured type
+	en, zh   string // TaskTypeDescription
 	// read reads one item; f names the batch item's or single request's
 	// fields. single says which one (some fields are only required there).
 	read func(f fields, single bool) (orderItem, *gatewayError)
-	// refuse returns why a detail fails ("" = it succeeds). s.mu is held.
-	refuse func(s *Server, it *orderItem, key string) string
-	// apply makes a successful detail take effect once final. s.mu is held.
-	apply func(s *Server, d *detail)
-	// instance returns the instance id a detail for key reports. s.mu is
-	// held.
-	instance func(s *Server, key string) string
+	// incoming orders bring a domain into the account from source; the
+	// others act on a domain of the account.
+	incoming bool
+	source   func(s *Server, key string) *domain // incoming only; s.mu is held
+	missing  string                              // the ErrorMsg when there is no domain to act on
+	pending  string                              // the ErrorMsg when an order of the kind is in progress
+	// check returns the kind's own reason for a detail to fail, "" for none.
+	check func(s *Server, it *orderItem, dom *domain) string
+	// premium says whether a premium domain needs the item's permission.
+	premium bool
+	// apply makes a successful detail take effect on dom, once final.
+	apply func(dom *domain, d *detail)
 }
 
 var orderSpecs = map[OrderKind]*orderSpec{
 	KindRedeem: {
-		list: "OrderRedeemParam",
+		list: "OrderRedeemParam", taskType: "ORDER_REDEEM", en: "Redeem", zh: "赎回",
 		read: func(f fields, single bool) (orderItem, *gatewayError) {
 			var it orderItem
 			var err *gatewayError
@@ -111,30 +118,21 @@ var orderSpecs = map[OrderKind]*orderSpec{
 			it.expires, _, err = f.ms("CurrentExpirationDate", true)
 			return it, err
 		},
-		refuse: func(s *Server, it *orderItem, key string) string {
-			dom, ok := s.domains[key]
-			switch {
-			case !ok:
-				return MsgDomainNotFound
-			case dom.status != StatusNeedsRedemption:
+		missing: MsgDomainNotFound,
+		pending: MsgRedeemInProgress,
+		check: func(s *Server, it *orderItem, dom *domain) string {
+			if dom.status != StatusNeedsRedemption {
 				return MsgNotInRedemption
-			case s.orderPending(KindRedeem, key):
-				return MsgRedeemInProgress
-			case it.expires != dom.expires.UnixMilli():
-				return MsgExpirationMismatch
 			}
-			return dom.fail[KindRedeem]
+			return expirationMismatch(it, dom)
 		},
-		apply: func(s *Server, d *detail) {
-			if dom, ok := s.domains[d.key]; ok {
-				dom.status = StatusNormal
-				dom.expires = dom.expires.AddDate(1, 0, 0)
-			}
+		apply: func(dom *domain, d *detail) {
+			dom.status = StatusNormal
+			dom.expires = dom.expires.AddDate(1, 0, 0)
 		},
-		instance: accountInstance,
 	},
 	KindRenew: {
-		list: "OrderRenewParam",
+		list: "OrderRenewParam", taskType: "ORDER_RENEW", en: "Renew", zh: "续费",
 		read: func(f fields, single bool) (orderItem, *gatewayError) {
 			var it orderItem
 			var err *gatewayError
@@ -150,32 +148,22 @@ var orderSpecs = map[OrderKind]*orderSpec{
 			it.permitPremium, err = f.boolean("PermitPremiumRenew", false)
 			return it, err
 		},
-		refuse: func(s *Server, it *orderItem, key string) string {
-			dom, ok := s.domains[key]
-			switch {
-			case !ok:
-				return MsgDomainNotFound
-			case dom.status == StatusNeedsRedemption:
+		missing: MsgDomainNotFound,
+		pending: MsgOrderInProgress,
+		check: func(s *Server, it *orderItem, dom *domain) string {
+			if dom.status == StatusNeedsRedemption {
 				return MsgNotRenewable
-			case s.orderPending(KindRenew, key):
-				return MsgOrderInProgress
-			case it.expires != dom.expires.UnixMilli():
-				return MsgExpirationMismatch
-			case dom.premium && !it.permitPremium:
-				return MsgPremiumNotPermitted
 			}
-			return dom.fail[KindRenew]
+			return expirationMismatch(it, dom)
 		},
-		apply: func(s *Server, d *detail) {
-			if dom, ok := s.domains[d.key]; ok {
-				dom.status = StatusNormal
-				dom.expires = dom.expires.AddDate(d.years, 0, 0)
-			}
+		premium: true,
+		apply: func(dom *domain, d *detail) {
+			dom.status = StatusNormal
+			dom.expires = dom.expires.AddDate(d.years, 0, 0)
 		},
-		instance: accountInstance,
 	},
 	KindTransfer: {
-		list: "OrderTransferParam",
+		list: "OrderTransferParam", en: "Transfer in", zh: "转入",
 		read: func(f fields, single bool) (orderItem, *gatewayError) {
 			var it orderItem
 			var err *gatewayError
@@ -191,43 +179,29 @@ var orderSpecs = map[OrderKind]*orderSpec{
 			it.permitPremium, err = f.boolean("PermitPremiumTransfer", false)
 			return it, err
 		},
-		refuse: func(s *Server, it *orderItem, key string) string {
-			tr, ok := s.transferable[key]
-			switch {
-			case s.domains[key] != nil:
-				return MsgAlreadyInAccount
-			case !ok:
-				return MsgNotTransferable
-			case s.orderPending(KindTransfer, key):
-				return MsgOrderInProgress
-			case subtle.ConstantTimeCompare([]byte(it.authCode), []byte(tr.authCode)) != 1:
-				return MsgAuthCodeMismatch
-			case !s.profiles[it.profile]:
-				return MsgProfileNotFound
-			case tr.dom.premium && !it.permitPremium:
-				return MsgPremiumNotPermitted
-			}
-			return tr.dom.fail[KindTransfer]
-		},
-		apply: func(s *Server, d *detail) {
-			tr, ok := s.transferable[d.key]
-			if !ok || s.domains[d.key] != nil {
-				return
-			}
-			delete(s.transferable, d.key)
-			tr.dom.status = StatusNormal
-			tr.dom.expires = tr.dom.expires.AddDate(1, 0, 0)
-			s.domains[d.key] = tr.dom
-		},
-		instance: func(s *Server, key string) string {
+		incoming: true,
+		source: func(s *Server, key string) *domain {
 			if tr, ok := s.transferable[key]; ok {
-				return tr.dom.instanceID
+				return tr.dom
 			}
-			return accountInstance(s, key)
+			return nil
+		},
+		missing: MsgNotTransferable,
+		pending: MsgOrderInProgress,
+		check: func(s *Server, it *orderItem, dom *domain) string {
+			if subtle.ConstantTimeCompare([]byte(it.authCode), []byte(s.transferable[dom.key].authCode)) != 1 {
+				return MsgAuthCodeMismatch
+			}
+			return profileUnknown(s, it)
+		},
+		premium: true,
+		apply: func(dom *domain, d *detail) {
+			dom.status = StatusNormal
+			dom.expires = dom.expires.AddDate(1, 0, 0)
 		},
 	},
 	KindRegister: {
-		list: "OrderActivateParam",
+		list: "OrderActivateParam", taskType: "ORDER_ACTIVATE", en: "Register", zh: "注册",
 		read: func(f fields, single bool) (orderItem, *gatewayError) {
 			var it orderItem
 			var err *gatewayError
@@ -262,84 +236,100 @@ var orderSpecs = map[OrderKind]*orderSpec{
 			it.permitPremium, err = f.boolean("PermitPremiumActivation", false)
 			return it, err
 		},
-		refuse: func(s *Server, it *orderItem, key string) string {
-			tmpl, ok := s.available[key]
-			switch {
-			case s.domains[key] != nil:
-				return MsgAlreadyInAccount
-			case !ok:
-				return MsgNotAvailable
-			case s.orderPending(KindRegister, key):
-				return MsgOrderInProgress
-			case !s.profiles[it.profile]:
-				return MsgProfileNotFound
-			case tmpl.premium && !it.permitPremium:
-				return MsgPremiumNotPermitted
-			}
-			return tmpl.fail[KindRegister]
-		},
-		apply: func(s *Server, d *detail) {
-			tmpl, ok := s.available[d.key]
-			if !ok || s.domains[d.key] != nil {
-				return
-			}
-			delete(s.available, d.key)
-			tmpl.registered = truncMS(d.finalAt)
-			tmpl.expires = tmpl.registered.AddDate(d.years, 0, 0)
-			tmpl.status = StatusNormal
-			s.domains[d.key] = tmpl
-		},
-		instance: func(s *Server, key string) string {
-			if tmpl, ok := s.available[key]; ok {
-				return tmpl.instanceID
-			}
-			return accountInstance(s, key)
+		incoming: true,
+		source:   func(s *Server, key string) *domain { return s.available[key] },
+		missing:  MsgNotAvailable,
+		pending:  MsgOrderInProgress,
+		check:    func(s *Server, it *orderItem, _ *domain) string { return profileUnknown(s, it) },
+		premium:  true,
+		apply: func(dom *domain, d *detail) {
+			dom.status = StatusNormal
+			dom.registered = truncMS(d.finalAt)
+			dom.expires = dom.registered.AddDate(d.years, 0, 0)
 		},
 	},
 }
 
-func accountInstance(s *Server, key string) string {
-	if dom, ok := s.domains[key]; ok {
-		return dom.instanceID
+func expirationMismatch(it *orderItem, dom *domain) string {
+	if it.expires != dom.expires.UnixMilli() {
+		return MsgExpirationMismatch
 	}
 	return ""
 }
 
+func profileUnknown(s *Server, it *orderItem) string {
+	if !s.profiles[it.profile] {
+		return MsgProfileNotFound
+	}
+	return ""
+}
+
+// target returns the domain an order of spec's kind acts on: the account's,
+// or for an incoming order the one it would bring in. s.mu is held.
+func (spec *orderSpec) target(s *Server, key string) *domain {
+	if spec.incoming {
+		return spec.source(s, key)
+	}
+	return s.domains[key]
+}
+
+// refuse returns why a detail of kind for it fails, "" when it succeeds.
+// s.mu is held.
+func (s *Server) refuse(kind OrderKind, it *orderItem, key string) string {
+	spec := orderSpecs[kind]
+	dom := spec.target(s, key)
+	switch {
+	case spec.incoming && s.domains[key] != nil:
+		return MsgAlreadyInAccount
+	case dom == nil:
+		return spec.missing
+	case s.orderPending(kind, key):
+		return spec.pending
+	}
+	if msg := spec.check(s, it, dom); msg != "" {
+		return msg
+	}
+	if spec.premium && dom.premium && !it.permitPremium {
+		return MsgPremiumNotPermitted
+	}
+	return dom.fail[kind]
+}
+
+// apply makes a final successful detail take effect: an incoming domain
+// moves into the account first. s.mu is held.
+func (s *Server) apply(d *detail) {
+	spec := orderSpecs[d.kind]
+	dom := spec.target(s, d.key)
+	if dom == nil || (spec.incoming && s.domains[d.key] != nil) {
+		return
+	}
+	if spec.incoming {
+		delete(s.transferable, d.key)
+		delete(s.available, d.key)
+		s.domains[d.key] = dom
+	}
+	spec.apply(dom, d)
+}
+
 // taskType returns the TaskType of the tasks an order of kind creates.
 func (s *Server) taskType(kind OrderKind) string {
-	switch kind {
-	case KindRedeem:
-		return "ORDER_REDEEM"
-	case KindRenew:
-		return "ORDER_RENEW"
-	case KindRegister:
-		return "ORDER_ACTIVATE"
-	case KindTransfer:
-		return s.cfg.transferTaskType
+	if t := orderSpecs[kind].taskType; t != "" {
+		return t
 	}
-	return string(kind)
+	return s.cfg.transferTaskType
 }
 
 // typeDescription is the TaskTypeDescription of a task type.
 func (s *Server) typeDescription(typ, lang string) string {
-	zh := strings.EqualFold(lang, "zh")
-	var en, cn string
-	switch typ {
-	case "ORDER_REDEEM":
-		en, cn = "Redeem", "赎回"
-	case "ORDER_RENEW":
-		en, cn = "Renew", "续费"
-	case "ORDER_ACTIVATE":
-		en, cn = "Register", "注册"
-	case s.cfg.transferTaskType:
-		en, cn = "Transfer in", "转入"
-	default:
-		return typ
+	for kind, spec := range orderSpecs {
+		if s.taskType(kind) == typ {
+			if strings.EqualFold(lang, "zh") {
+				return spec.zh
+			}
+			return spec.en
+		}
 	}
-	if zh {
-		return cn
-	}
-	return en
+	return typ
 }
 
 // fields reads the fields of one order item: base is "" for a single
@@ -499,8 +489,12 @@ func (s *Server) createOrderTask(kind OrderKind, items []orderItem, clientIP str
 			duration: s.cfg.taskDuration,
 			finalAt:  now.Add(s.cfg.taskDuration),
 		}
-		d.failMsg = spec.refuse(s, it, key)
-		d.instance = spec.instance(s, key)
+		d.failMsg = s.refuse(kind, it, key)
+		if dom := spec.target(s, key); dom != nil {
+			d.instance = dom.instanceID
+		} else if dom := s.domains[key]; dom != nil {
+			d.instance = dom.instanceID
+		}
 		it.authCode = ""
 		t.details = append(t.details, d)
 		s.book(kind, key, d.failMsg == "")

@@ -409,3 +409,125 @@ func fnum(t *testing.T, v any) float64 {
 	}
 	return f
 }
+
+// With a task duration, an order takes effect only once final, and a second
+// order of the same kind meanwhile fails as in progress.
+func TestOrdersTakeEffectWhenFinal(t *testing.T) {
+	clock := newFakeClock()
+	srv := newTestServer(t, WithClock(clock.Now), WithTaskDuration(30*time.Second))
+	c := newCaller(t, srv)
+	exp := clock.Now().AddDate(0, 1, 0)
+	srv.AddDomain("r.com", exp, Normal())
+	srv.AddTransferable("t.com", "code", exp)
+	srv.AddAvailable("n.com")
+	srv.AddRegistrantProfile(1)
+
+	renew := map[string]string{"DomainName": "r.com", "CurrentExpirationDate": ms(exp), "SubscriptionDuration": "1"}
+	transfer := map[string]string{"DomainName": "t.com", "AuthorizationCode": "code", "RegistrantProfileId": "1"}
+	register := map[string]string{"DomainName": "n.com", "RegistrantProfileId": "1"}
+	first, second := map[string]string{}, map[string]string{}
+	for action, p := range map[string]map[string]string{
+		ActionSaveSingleTaskForCreatingOrderRenew:    renew,
+		ActionSaveSingleTaskForCreatingOrderTransfer: transfer,
+		ActionSaveSingleTaskForCreatingOrderActivate: register,
+	} {
+		first[action] = c.ok(action, p)["TaskNo"].(string)
+		second[action] = c.ok(action, p)["TaskNo"].(string)
+		wantDetail(t, onlyDetail(t, c, first[action], p["DomainName"]), 0, "", srv.taskType(actions[action].order))
+	}
+	if info, _ := srv.Domain("r.com"); !info.Expires.Equal(truncMS(exp)) {
+		t.Error("the renewal took effect before it was final")
+	}
+	for _, name := range []string{"t.com", "n.com"} {
+		if _, held := srv.Domain(name); held {
+			t.Errorf("%s arrived before its order was final", name)
+		}
+		if srv.Orders(name) != 1 || srv.Submissions(name) != 2 {
+			t.Errorf("%s: Orders %d Submissions %d, want 1 2 (a pending success is booked)", name, srv.Orders(name), srv.Submissions(name))
+		}
+	}
+	clock.Advance(30 * time.Second)
+	if info, _ := srv.Domain("r.com"); !info.Expires.Equal(truncMS(exp).AddDate(1, 0, 0)) {
+		t.Errorf("r.com expires %v after the renewal", info.Expires)
+	}
+	if info, held := srv.Domain("t.com"); !held || !info.Expires.Equal(truncMS(exp).AddDate(1, 0, 0)) {
+		t.Errorf("t.com after the transfer: %+v %v", info, held)
+	}
+	if info, held := srv.Domain("n.com"); !held || !info.Registered.Equal(truncMS(clock.Now())) {
+		t.Errorf("n.com after the registration: %+v %v", info, held)
+	}
+	for action, no := range first {
+		name := map[string]string{ActionSaveSingleTaskForCreatingOrderRenew: "r.com",
+			ActionSaveSingleTaskForCreatingOrderTransfer: "t.com", ActionSaveSingleTaskForCreatingOrderActivate: "n.com"}[action]
+		wantDetail(t, onlyDetail(t, c, no, name), 2, MsgSuccess, srv.taskType(actions[action].order))
+		wantDetail(t, onlyDetail(t, c, second[action], name), 3, MsgOrderInProgress, srv.taskType(actions[action].order))
+	}
+}
+
+// Every new action answers in XML too, rooted at <ActionResponse>, with the
+// same fields as in JSON.
+func TestNewActionsInXML(t *testing.T) {
+	srv := newTestServer(t)
+	c := newCaller(t, srv)
+	exp := time.Now().AddDate(0, 1, 0)
+	srv.AddDomain("a.com", exp, Normal(), InstanceID("S1"))
+	srv.AddTransferable("t.com", "code", exp)
+	srv.AddAvailable("n.com")
+	srv.AddRegistrantProfile(1)
+	srv.SetPrice("a.com", PriceRenew, 10, "USD")
+	for action, p := range map[string]map[string]string{
+		ActionSaveBatchTaskForCreatingOrderRenew:     {"OrderRenewParam.1.DomainName": "a.com", "OrderRenewParam.1.CurrentExpirationDate": ms(exp)},
+		ActionSaveSingleTaskForCreatingOrderTransfer: {"DomainName": "t.com", "AuthorizationCode": "code", "RegistrantProfileId": "1"},
+		ActionSaveBatchTaskForCreatingOrderTransfer:  {"OrderTransferParam.1.DomainName": "x.com", "OrderTransferParam.1.AuthorizationCode": "c", "OrderTransferParam.1.RegistrantProfileId": "1"},
+		ActionSaveSingleTaskForCreatingOrderActivate: {"DomainName": "n.com", "RegistrantProfileId": "1"},
+		ActionSaveBatchTaskForCreatingOrderActivate:  {"OrderActivateParam.1.DomainName": "m.com", "OrderActivateParam.1.RegistrantProfileId": "1"},
+		ActionQueryDomainByDomainName:                {"DomainName": "a.com"},
+		ActionCheckDomain:                            {"DomainName": "a.com"},
+		ActionQueryDomainRealTimePrice:               {"Currency": "USD", "DomainItem": `[{"Action":"renew","DomainName":"a.com"}]`},
+		ActionSetupDomainAutoRenew:                   {"InstanceId": "S1", "Operation": "SET"},
+	} {
+		p["Format"] = "XML"
+		resp, body := c.do(action, call{params: p})
+		var doc struct {
+			XMLName         xml.Name
+			RequestID       string `xml:"RequestId"`
+			TaskNo          string
+			InstanceID      string `xml:"InstanceId"`
+			Avail           string
+			Result          bool
+			StaticPriceInfo struct {
+				PriceInfo []struct {
+					Action string  `xml:"action"`
+					Money  float64 `xml:"money"`
+				}
+			}
+			Module struct {
+				DomainPrices []struct{ Price float64 }
+			}
+		}
+		if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/xml") || xml.Unmarshal(body, &doc) != nil ||
+			doc.XMLName.Local != action+"Response" || doc.RequestID == "" {
+			t.Errorf("%s: %d %s", action, resp.StatusCode, body)
+			continue
+		}
+		var ok bool
+		switch action {
+		case ActionQueryDomainByDomainName:
+			ok = doc.InstanceID == "S1"
+		case ActionCheckDomain:
+			ok = doc.Avail == "0" && len(doc.StaticPriceInfo.PriceInfo) == 1 && doc.StaticPriceInfo.PriceInfo[0].Money == 10
+		case ActionQueryDomainRealTimePrice:
+			ok = len(doc.Module.DomainPrices) == 1 && doc.Module.DomainPrices[0].Price == 10
+		case ActionSetupDomainAutoRenew:
+			ok = doc.Result
+		default:
+			ok = doc.TaskNo != ""
+		}
+		if !ok {
+			t.Errorf("%s: fields missing in %s", action, body)
+		}
+	}
+	if srv.Orders("t.com") != 1 || srv.Orders("n.com") != 1 || srv.Orders("a.com") != 1 {
+		t.Error("XML orders were not booked")
+	}
+}

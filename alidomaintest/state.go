@@ -99,42 +99,31 @@ func Group(id, name string) DomainOption {
 // ErrorMsg and FailReason) when it would otherwise succeed. An empty msg uses
 // a generic message.
 func FailRedeem(msg string) DomainOption {
-	if msg == "" {
-		msg = "the redeem order failed"
-	}
-	return failOrders(KindRedeem, msg)
+	return failOrders(KindRedeem, msg, "the redeem order failed")
 }
 
 // FailRenew makes every renew detail for the domain fail with msg when it
 // would otherwise succeed. An empty msg uses a generic message.
-func FailRenew(msg string) DomainOption {
-	if msg == "" {
-		msg = "the renew order failed"
-	}
-	return failOrders(KindRenew, msg)
-}
+func FailRenew(msg string) DomainOption { return failOrders(KindRenew, msg, "the renew order failed") }
 
 // FailTransfer, given to AddTransferable, makes every transfer detail for the
 // domain fail with msg when it would otherwise succeed. An empty msg uses a
 // generic message.
 func FailTransfer(msg string) DomainOption {
-	if msg == "" {
-		msg = "the transfer order failed"
-	}
-	return failOrders(KindTransfer, msg)
+	return failOrders(KindTransfer, msg, "the transfer order failed")
 }
 
 // FailRegister, given to AddAvailable, makes every registration detail for
 // the domain fail with msg when it would otherwise succeed. An empty msg uses
 // a generic message.
 func FailRegister(msg string) DomainOption {
-	if msg == "" {
-		msg = "the registration order failed"
-	}
-	return failOrders(KindRegister, msg)
+	return failOrders(KindRegister, msg, "the registration order failed")
 }
 
-func failOrders(kind OrderKind, msg string) DomainOption {
+func failOrders(kind OrderKind, msg, generic string) DomainOption {
+	if msg == "" {
+		msg = generic
+	}
 	return func(d *domain) {
 		if d.fail == nil {
 			d.fail = make(map[OrderKind]string)
@@ -265,7 +254,7 @@ func (s *Server) settle(now time.Time) {
 		}
 		d.final = true
 		if d.failMsg == "" {
-			orderSpecs[d.kind].apply(s, d)
+			s.apply(d)
 		}
 	}
 	for i := len(kept); i < len(s.pending); i++ {

@@ -69,7 +69,8 @@ func TestFailingDomainGivesNonZeroExitAndReason(t *testing.T) {
 	assert.Equal(t, "registry refused the redemption", row[3])
 	assert.Equal(t, "succeeded", tableRow(t, out, "acme-shop.com")[2])
 	assert.Contains(t, out, "3 succeeded, 1 failed, 0 other")
-	assert.Equal(t, 1, sim.Orders("acme-bad.com"))
+	assert.Equal(t, 1, sim.Submissions("acme-bad.com"), "submitted once; a failed detail is not a paid order")
+	assert.Equal(t, 0, sim.Orders("acme-bad.com"))
 }
 
 func TestJSONOutput(t *testing.T) {
