@@ -101,7 +101,8 @@ func (r *CheckDomainRequest) Validate() error {
 // CheckDomainResult is the answer of CheckDomain.
 type CheckDomainResult struct {
 	Meta
-	// DomainName is the name checked, as the service wrote it.
+	// DomainName is the name checked, as the service wrote it (the name
+	// asked for when it wrote none).
 	DomainName string
 	// Avail is whether the name can be registered.
 	Avail Availability
@@ -184,16 +185,31 @@ func (r *checkDomainResponse) result(m Meta) *CheckDomainResult {
 	return out
 }
 
+// answersCheck refuses an answer about another name than the one asked
+// for (one without a name is taken as about it): a registration decided on
+// it would be about the wrong name.
+func answersCheck(req *CheckDomainRequest, r *checkDomainResponse) error {
+	if r.DomainName == "" {
+		r.DomainName = flexString(req.DomainName)
+	}
+	if !sameDomainName(req.DomainName, string(r.DomainName)) {
+		return fmt.Errorf("asked about %q, the response is about %q", req.DomainName, string(r.DomainName))
+	}
+	return nil
+}
+
 var opCheckDomain = &operation[CheckDomainRequest, checkDomainResponse, CheckDomainResult]{
 	action:     "CheckDomain",
 	idempotent: true,
 	validate:   (*CheckDomainRequest).Validate,
 	check:      (*checkDomainResponse).check,
+	answers:    answersCheck,
 	result:     (*checkDomainResponse).result,
 }
 
 // Check reports whether a name can be registered, and at what price
-// (CheckDomain). The service allows 10 checks per second per account.
+// (CheckDomain). An answer about another name than the one asked for is an
+// error. The service allows 10 checks per second per account.
 func (s *DomainService) Check(ctx context.Context, req *CheckDomainRequest, optFns ...func(*Options)) (*CheckDomainResult, error) {
 	return opCheckDomain.call(ctx, (*service)(s), req, optFns)
 }

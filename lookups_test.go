@@ -12,7 +12,7 @@ import (
 
 func TestCheckDomainParams(t *testing.T) {
 	c, ts := setup(t)
-	ts.reply("CheckDomain", 200, `{"RequestId":"R","DomainName":"例子.cn","Avail":"1"}`)
+	ts.reply("CheckDomain", 200, `{"RequestId":"R","Avail":"1"}`)
 	_, err := c.Domains.Check(context.Background(), &CheckDomainRequest{
 		DomainName: "例子.cn", FeeCommand: PriceCreate, FeeCurrency: "USD", FeePeriod: 2, Lang: "zh",
 	})
@@ -87,6 +87,21 @@ func TestCheckDomainNeedsAvail(t *testing.T) {
 	ts.reply("CheckDomain", 200, `{"RequestId":"R","Avail":"1","StaticPriceInfo":{"PriceInfo":[{"action":"create","money":"cheap"}]}}`)
 	_, err := c.Domains.Check(context.Background(), &CheckDomainRequest{DomainName: "a.com"})
 	require.ErrorContains(t, err, "not a number")
+
+	// An answer about another name is an error; one without a name is
+	// about the name asked for, in any form.
+	ts.reply("CheckDomain", 200, `{"RequestId":"R","DomainName":"b.com","Avail":"1"}`)
+	res, err := c.Domains.Check(context.Background(), &CheckDomainRequest{DomainName: "a.com"})
+	require.Nil(t, res)
+	require.ErrorContains(t, err, `asked about "a.com", the response is about "b.com"`)
+	ts.reply("CheckDomain", 200, `{"RequestId":"R","Avail":"1"}`)
+	res, err = c.Domains.Check(context.Background(), &CheckDomainRequest{DomainName: "a.com"})
+	require.NoError(t, err)
+	require.Equal(t, "a.com", res.DomainName)
+	ts.reply("CheckDomain", 200, `{"RequestId":"R","DomainName":"XN--FSQU00A.cn","Avail":"0"}`)
+	res, err = c.Domains.Check(context.Background(), &CheckDomainRequest{DomainName: "例子.cn"})
+	require.NoError(t, err)
+	require.Equal(t, AvailNotRegistrable, res.Avail)
 }
 
 func TestCheckDomainValidation(t *testing.T) {
