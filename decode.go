@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"mime"
 	"strconv"
 	"strings"
 	"time"
@@ -39,10 +38,13 @@ func (m wireMeta) envelope() wireMeta { return m }
 // levels deep.
 const maxXMLDepth = 32
 
-// isXMLContentType reports whether a Content-Type header names XML.
+// isXMLContentType reports whether a Content-Type header names XML
+// (application/xml, text/xml or a +xml type, any parameters).
 func isXMLContentType(ct string) bool {
-	mt, _, err := mime.ParseMediaType(ct)
-	return err == nil && (mt == "application/xml" || mt == "text/xml" || strings.HasSuffix(mt, "+xml"))
+	mt, _, _ := strings.Cut(ct, ";")
+	mt = strings.TrimSpace(mt)
+	return strings.EqualFold(mt, "application/xml") || strings.EqualFold(mt, "text/xml") ||
+		len(mt) > 4 && strings.EqualFold(mt[len(mt)-4:], "+xml")
 }
 
 // decodeBody decodes a 2xx body into out: a JSON object, or, only when

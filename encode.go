@@ -267,10 +267,11 @@ func scalarKind(t reflect.Type, millis bool) (fieldKind, error) {
 }
 
 // encoder writes the escaped keys and values of one request into one
-// buffer; the params are cut from it at the end.
+// string; the params are cut from it at the end.
 type encoder struct {
-	buf   []byte
-	spans []int // per param: start of key, end of key (start of value), end of value
+	b     strings.Builder
+	spans []int32 // per param: start of key, end of key (start of value), end of value
+	num   [24]byte
 }
 
 // encodeRequest encodes the struct (or pointer to struct) v: its parameters
@@ -294,7 +295,10 @@ func encodeRequest(v any) (params, string, error) {
 	if p.lang >= 0 {
 		lang = rv.Field(p.lang).String()
 	}
-	e := encoder{buf: make([]byte, 0, p.sizeHint(rv))}
+	var e encoder
+	size, count := p.sizeHint(rv)
+	e.b.Grow(size)
+	e.spans = make([]int32, 0, 3*count)
 	var extra url.Values
 	for i := range p.fields {
 		f := &p.fields[i]
@@ -318,7 +322,7 @@ func encodeRequest(v any) (params, string, error) {
 				return nil, "", fmt.Errorf("alidomain: encoding %s: %w", f.name, err)
 			}
 			e.key(f.name, 0, "")
-			e.buf = appendEscape(e.buf, b)
+			e.escape(string(b))
 			e.end()
 		default:
 			if f.ptr {
@@ -350,49 +354,65 @@ func marshalJSONParam(v any) ([]byte, error) {
 	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
 
-// sizeHint guesses the encoded size, so that the buffer rarely grows.
-func (p *structPlan) sizeHint(rv reflect.Value) int {
-	n := 64
+// sizeHint guesses the encoded size and the number of parameters, so that
+// neither the string nor the spans grow.
+func (p *structPlan) sizeHint(rv reflect.Value) (size, count int) {
+	size = 16
 	for i := range p.fields {
 		f := &p.fields[i]
-		if f.kind == kindList {
-			per := 16
-			if f.elem != nil {
-				per = 48 * len(f.elem.fields)
-			}
-			n += rv.FieldByIndex(f.index).Len() * (per + len(f.name))
-		} else {
-			n += len(f.name) + 24
+		if f.kind != kindList {
+			size += len(f.name) + 24
+			count++
+			continue
 		}
+		n, per := rv.FieldByIndex(f.index).Len(), 1
+		if f.elem != nil {
+			per = len(f.elem.fields)
+		}
+		size += n * per * (len(f.name) + 40)
+		count += n * per
 	}
-	return n
+	return size, count
 }
 
 // key starts a parameter named name, or name.n.field when n > 0 (field
 // may be empty); wire names are unreserved, so they need no escaping.
 func (e *encoder) key(name string, n int, field string) {
-	e.spans = append(e.spans, len(e.buf))
-	e.buf = append(e.buf, name...)
+	e.spans = append(e.spans, int32(e.b.Len()))
+	e.b.WriteString(name)
 	if n > 0 {
-		e.buf = append(e.buf, '.')
-		e.buf = strconv.AppendInt(e.buf, int64(n), 10)
+		e.b.WriteByte('.')
+		e.b.Write(strconv.AppendInt(e.num[:0], int64(n), 10))
 		if field != "" {
-			e.buf = append(e.buf, '.')
-			e.buf = append(e.buf, field...)
+			e.b.WriteByte('.')
+			e.b.WriteString(field)
 		}
 	}
-	e.spans = append(e.spans, len(e.buf))
+	e.spans = append(e.spans, int32(e.b.Len()))
+}
+
+// escape writes s percent-encoded per RFC 3986, copying unreserved runs.
+func (e *encoder) escape(s string) {
+	start := 0
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !unreservedSet[c] {
+			e.b.WriteString(s[start:i])
+			e.b.Write([]byte{'%', upperhex[c>>4], upperhex[c&15]})
+			start = i + 1
+		}
+	}
+	e.b.WriteString(s[start:])
 }
 
 // end ends the current parameter's value.
-func (e *encoder) end() { e.spans = append(e.spans, len(e.buf)) }
+func (e *encoder) end() { e.spans = append(e.spans, int32(e.b.Len())) }
 
 // scalar writes one scalar parameter (see key), unless omitempty and zero;
 // a zero value with a default (def) is sent as the default.
 func (e *encoder) scalar(name string, n int, field string, k fieldKind, v reflect.Value, omitempty bool, def string) {
 	if def != "" && v.IsZero() {
 		e.key(name, n, field)
-		e.buf = appendEscape(e.buf, def)
+		e.escape(def)
 		e.end()
 		return
 	}
@@ -405,15 +425,15 @@ func (e *encoder) scalar(name string, n int, field string, k fieldKind, v reflec
 	e.key(name, n, field)
 	switch k {
 	case kindString:
-		e.buf = appendEscape(e.buf, v.String())
+		e.escape(v.String())
 	case kindBool:
-		e.buf = strconv.AppendBool(e.buf, v.Bool())
+		e.b.WriteString(strconv.FormatBool(v.Bool()))
 	case kindInt:
-		e.buf = strconv.AppendInt(e.buf, v.Int(), 10)
+		e.b.Write(strconv.AppendInt(e.num[:0], v.Int(), 10))
 	case kindUint:
-		e.buf = strconv.AppendUint(e.buf, v.Uint(), 10)
+		e.b.Write(strconv.AppendUint(e.num[:0], v.Uint(), 10))
 	case kindMillis:
-		e.buf = strconv.AppendInt(e.buf, timeOf(v).UnixMilli(), 10)
+		e.b.Write(strconv.AppendInt(e.num[:0], timeOf(v).UnixMilli(), 10))
 	}
 	e.end()
 }
@@ -469,9 +489,9 @@ func forIndicesAsStrings(n int, fn func(int)) {
 	}
 }
 
-// params cuts the parameters out of the buffer: one string for all.
+// params cuts the parameters out of the one string written.
 func (e *encoder) params() params {
-	s := string(e.buf)
+	s := e.b.String()
 	ps := make(params, len(e.spans)/3)
 	for i := range ps {
 		a, b, c := e.spans[3*i], e.spans[3*i+1], e.spans[3*i+2]

@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log"
+	"net/url"
+	"os"
 	"time"
 
 	"github.com/alidomain/alidomain"
@@ -183,4 +186,114 @@ func ExampleAPIError() {
 		fmt.Println(apiErr.HTTPStatus, apiErr.ErrorCode(), errors.Is(err, alidomain.ErrThrottled))
 	}
 	// Output: 400 Throttling.User true
+}
+
+// redeemExpired is README's Quick start, verbatim (TestReadmeQuickStart
+// keeps the two identical).
+func redeemExpired(ctx context.Context, opts alidomain.Options) error {
+	client, err := alidomain.New(opts)
+	if err != nil {
+		return err
+	}
+
+	// 1. Find the domains in their redemption period, with their exact expiration dates.
+	req := &alidomain.BatchRedeemRequest{}
+	var names []string
+	for d, err := range client.Domains.ListIter(ctx, &alidomain.ListDomainsRequest{
+		QueryType: alidomain.QueryNeedsRedemption,
+	}) {
+		if err != nil {
+			return err
+		}
+		req.Domains = append(req.Domains, d.RedeemDomain())
+		names = append(names, d.DomainName)
+	}
+	if len(req.Domains) == 0 {
+		return nil // nothing to redeem
+	}
+
+	// 2. Redeem them in one task (SaveBatchTaskForCreatingOrderRedeem). This costs money.
+	res, err := client.Redeem.SubmitBatch(ctx, req)
+	var unknown *alidomain.OutcomeUnknownError
+	if errors.As(err, &unknown) {
+		// The order may or may not have been placed: reconcile, never resubmit blindly.
+		found, rerr := client.Redeem.Reconcile(ctx, unknown.SentAt.Add(-5*time.Minute), names)
+		if rerr != nil {
+			return rerr
+		}
+		for name, d := range found {
+			if d == nil {
+				log.Printf("%s: no order was placed; safe to submit it again", name)
+			} else {
+				log.Printf("%s: ordered in task %s (%s)", name, d.TaskNo, d.Status)
+			}
+		}
+		return err
+	}
+	if err != nil {
+		return err // nothing was ordered
+	}
+
+	// 3. Follow the task until every domain has a result (QueryTaskDetailList).
+	report, err := client.Tasks.Wait(ctx, res.TaskNo, &alidomain.WaitOptions{
+		Progress: func(c alidomain.TaskCounts) { log.Println(c) },
+	})
+	if err != nil {
+		return err
+	}
+	for _, d := range report.Details {
+		fmt.Println(d.DomainName, d.Status)
+	}
+	for _, d := range report.Failed() {
+		log.Printf("%s failed: %s", d.DomainName, d.ErrorMsg)
+	}
+	return nil
+}
+
+// README's Quick start, run against the simulator. For the real service:
+// alidomain.Options{Credentials: alidomain.DefaultCredentials()}.
+func Example_quickStart() {
+	sim := alidomaintest.NewServer()
+	defer sim.Close()
+	expired := time.Date(2026, 10, 1, 12, 0, 0, 0, time.UTC)
+	sim.AddDomain("example.com", expired)
+	sim.AddDomain("example.net", expired.AddDate(0, 0, 3))
+	log.SetOutput(io.Discard)
+	defer log.SetOutput(os.Stderr)
+
+	err := redeemExpired(context.Background(), alidomain.Options{
+		Endpoint:    sim.URL,
+		Credentials: alidomain.StaticCredentials(sim.AccessKeyID, sim.AccessKeySecret),
+	})
+	fmt.Println("error:", err)
+	// Output:
+	// example.com succeeded
+	// example.net succeeded
+	// error: <nil>
+}
+
+// An action the SDK does not type yet, through Client.Call: the same
+// signing, retries and errors, the answer in a map (or a struct of yours).
+func ExampleClient_Call() {
+	client, sim := newExampleClient()
+	defer sim.Close()
+
+	var out map[string]any
+	meta, err := client.Call(context.Background(), &alidomain.CallRequest{
+		Action:     "QueryDomainList",
+		Params:     url.Values{"QueryType": {"2"}, "PageNum": {"1"}, "PageSize": {"20"}},
+		Idempotent: true, // a read: safe to retry
+	}, &out)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("attempts:", meta.Attempts, "total:", out["TotalItemNum"])
+	for _, d := range out["Data"].(map[string]any)["Domain"].([]any) {
+		fmt.Println(d.(map[string]any)["DomainName"])
+	}
+	// Output:
+	// attempts: 1 total: 3
+	// example.com
+	// example.net
+	// example.org
 }

@@ -29,10 +29,10 @@ type call struct {
 }
 
 // target is what a 2xx answer decodes into: reset before each attempt,
-// then decoded into dest, then its envelope and check consulted.
+// then decoded (see decodeBody), then its envelope and check consulted.
 type target interface {
 	reset()
-	dest() any
+	decode(body []byte, xmlOK bool) error
 	envelope() wireMeta
 	check() error
 }
@@ -44,7 +44,7 @@ type signInput struct {
 	action string
 	format string
 	lang   string
-	creds  *Credentials
+	creds  Credentials
 	now    time.Time
 	nonce  string
 	params params
@@ -53,14 +53,14 @@ type signInput struct {
 	secrets []string
 }
 
-// timestamp is the attempt's time as the RPC style writes it.
-func (in *signInput) timestamp() string { return in.now.UTC().Format("2006-01-02T15:04:05Z") }
+// timestampLayout is how the RPC style writes an attempt's time (UTC).
+const timestampLayout = "2006-01-02T15:04:05Z"
 
 // signedAttempt is a signer's output: the URL query, and for signature
 // versions or placements that use them, a form body and extra headers.
 type signedAttempt struct {
 	query  string
-	body   []byte      // nil: no body
+	body   []byte      // nil: no body; else header carries its Content-Type
 	header http.Header // nil: none beyond the client's own
 }
 
@@ -98,7 +98,7 @@ func (c *Client) invoke(ctx context.Context, cl *call, out target, optFns []func
 	if lang == "" {
 		lang = o.Lang
 	}
-	in := signInput{method: http.MethodPost, action: cl.action, format: d.format, lang: lang, creds: &creds, params: cl.params, secrets: cl.secrets}
+	in := signInput{method: http.MethodPost, action: cl.action, format: d.format, lang: lang, creds: creds, params: cl.params, secrets: cl.secrets}
 	logger := o.Logger
 	if logger != nil && !logger.Enabled(ctx, slog.LevelDebug) {
 		logger = nil
@@ -233,14 +233,7 @@ func (c *Client) send(ctx context.Context, o *Options, d *derived, in *signInput
 	a.written = true
 	a.status = resp.StatusCode
 	defer resp.Body.Close()
-	var buf bytes.Buffer
-	if n := resp.ContentLength; n > 0 && n <= maxBodyBytes {
-		buf.Grow(int(n) + bytes.MinRead)
-	}
-	_, err = buf.ReadFrom(io.LimitReader(resp.Body, maxBodyBytes+1))
-	if err == nil && buf.Len() > maxBodyBytes {
-		err = fmt.Errorf("response body larger than %d bytes", maxBodyBytes)
-	}
+	body2, err := readBody(resp)
 	if err != nil {
 		a.kind, a.err = failTransport, fmt.Errorf("alidomain: %s: reading response (HTTP %d): %w", in.action, resp.StatusCode, transportError(ctx, d.endpoint, in.action, err))
 		if ctx.Err() != nil {
@@ -248,7 +241,6 @@ func (c *Client) send(ctx context.Context, o *Options, d *derived, in *signInput
 		}
 		return a
 	}
-	body2 := buf.Bytes()
 	// XML only when asked for or labelled so: a proxy's HTML page is never
 	// decoded as XML when JSON was asked.
 	xmlOK := d.format == "XML" || isXMLContentType(resp.Header.Get("Content-Type"))
@@ -257,13 +249,13 @@ func (c *Client) send(ctx context.Context, o *Options, d *derived, in *signInput
 			body2 = t[:min(len(t), 1024)] // too deep to decode: keep an excerpt
 		}
 		e := parseAPIError(in.action, resp.StatusCode, body2)
-		e.Message = scrubValues(scrub(e.Message, in.creds), in.secrets)
+		e.Message = scrubValues(scrub(e.Message, &in.creds), in.secrets)
 		e.Recommend = scrubValues(e.Recommend, in.secrets)
 		a.requestID, a.err, a.kind = e.RequestID, e, apiErrorKind(e)
 		return a
 	}
 	out.reset()
-	if err := decodeBody(body2, xmlOK, out.dest()); err != nil {
+	if err := out.decode(body2, xmlOK); err != nil {
 		a.kind = failDecode
 		a.err = fmt.Errorf("alidomain: %s: decoding the response (HTTP %d, %d bytes): %w", in.action, resp.StatusCode, len(body2), err)
 		return a
@@ -275,7 +267,7 @@ func (c *Client) send(ctx context.Context, o *Options, d *derived, in *signInput
 		if env.status != 0 {
 			status = env.status
 		}
-		e := &APIError{Action: in.action, Code: env.Code, Message: scrubValues(scrub(env.Message, in.creds), in.secrets), Recommend: scrubValues(env.Recommend, in.secrets),
+		e := &APIError{Action: in.action, Code: env.Code, Message: scrubValues(scrub(env.Message, &in.creds), in.secrets), Recommend: scrubValues(env.Recommend, in.secrets),
 			RequestID: env.RequestID, HostID: env.HostID, HTTPStatus: status}
 		a.err, a.kind = e, apiErrorKind(e)
 		return a
@@ -285,6 +277,21 @@ func (c *Client) send(ctx context.Context, o *Options, d *derived, in *signInput
 		a.err = fmt.Errorf("alidomain: %s: unusable response (HTTP %d, RequestId %s): %w", in.action, resp.StatusCode, a.requestID, err)
 	}
 	return a
+}
+
+// readBody reads a response body of at most maxBodyBytes: in one read of
+// its length when the length is known.
+func readBody(resp *http.Response) ([]byte, error) {
+	if n := resp.ContentLength; n >= 0 && n <= maxBodyBytes {
+		b := make([]byte, n)
+		_, err := io.ReadFull(resp.Body, b)
+		return b, err
+	}
+	b, err := io.ReadAll(io.LimitReader(resp.Body, maxBodyBytes+1))
+	if err == nil && len(b) > maxBodyBytes {
+		err = fmt.Errorf("response body larger than %d bytes", maxBodyBytes)
+	}
+	return b, err
 }
 
 // apiErrorKind classifies an error answer by its code, then its status: a

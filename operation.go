@@ -87,8 +87,10 @@ type typed[Resp response] struct {
 	checkFn func(*Resp) error
 }
 
-func (t *typed[Resp]) reset()             { var zero Resp; t.r = zero }
-func (t *typed[Resp]) dest() any          { return &t.r }
+func (t *typed[Resp]) reset() { var zero Resp; t.r = zero }
+func (t *typed[Resp]) decode(b []byte, xmlOK bool) error {
+	return decodeBody(b, xmlOK, &t.r)
+}
 func (t *typed[Resp]) envelope() wireMeta { return t.r.envelope() }
 func (t *typed[Resp]) check() error {
 	if t.checkFn == nil {

@@ -86,7 +86,7 @@ func TestFaultMatrixOrders(t *testing.T) {
 			for j, col := range orderColumns {
 				t.Run(fmt.Sprintf("%02d-%s", i, col.name), func(t *testing.T) {
 					t.Parallel()
-					results[i][j] = runOrderCell(t, c, col)
+					results[i][j] = runOrderCell(t, matrixConfig{}, c, col)
 				})
 			}
 		}
@@ -123,11 +123,19 @@ func TestFaultMatrixOrders(t *testing.T) {
 	}
 }
 
-// runOrderCell submits one order under one fault against a fresh simulator.
-func runOrderCell(t *testing.T, c matrixCase, col orderColumn) (res cellResult) {
-	srv := alidomaintest.NewServer()
+// runOrderCell submits one order under one fault against a fresh simulator,
+// configured by cfg as the redeem matrix is.
+func runOrderCell(t *testing.T, cfg matrixConfig, c matrixCase, col orderColumn) (res cellResult) {
+	srv := alidomaintest.NewServer(cfg.serverOpts...)
 	defer srv.Close()
 	col.prepare(srv)
+	creds := alidomain.StaticSTSCredentials(srv.AccessKeyID, srv.AccessKeySecret, srv.SecurityToken)
+	if srv.SecurityToken == "" {
+		creds = alidomain.StaticCredentials(srv.AccessKeyID, srv.AccessKeySecret)
+	}
+	if cfg.creds != nil {
+		creds = cfg.creds(srv)
+	}
 
 	endpoint := srv.URL
 	var dials atomic.Int64
@@ -141,6 +149,9 @@ func runOrderCell(t *testing.T, c matrixCase, col orderColumn) (res cellResult) 
 			}
 			if c.client == clientWriteReset {
 				conn = resetOnWriteConn{conn}
+			}
+			if cfg.wrapConn != nil {
+				conn = cfg.wrapConn(conn)
 			}
 			return conn, nil
 		},
@@ -158,8 +169,9 @@ func runOrderCell(t *testing.T, c matrixCase, col orderColumn) (res cellResult) 
 	}
 	client, err := alidomain.New(alidomain.Options{
 		Endpoint:    endpoint,
-		Credentials: alidomain.StaticCredentials(srv.AccessKeyID, srv.AccessKeySecret),
+		Credentials: creds,
 		HTTPClient:  &http.Client{Transport: tr},
+		Logger:      cfg.logger,
 		Retry:       matrixRetry,
 	})
 	if err != nil {
@@ -173,8 +185,8 @@ func runOrderCell(t *testing.T, c matrixCase, col orderColumn) (res cellResult) 
 	defer cancel()
 	func() {
 		defer func() { res.panicked = recover() }()
-		var sr *alidomain.SubmitResult
-		sr, res.err = col.submit(ctx, client)
+		sr, err := col.submit(ctx, client)
+		res.res, res.err = sr, err
 		if sr != nil {
 			res.metaN = sr.Attempts
 			if sr.TaskNo == "" {
@@ -184,6 +196,9 @@ func runOrderCell(t *testing.T, c matrixCase, col orderColumn) (res cellResult) 
 	}()
 	if res.panicked != nil {
 		t.Errorf("the call panicked: %v", res.panicked)
+	}
+	if cfg.observe != nil {
+		cfg.observe(col.name, res.res, res.err)
 	}
 	srv.Close() // waits for the handlers, so that the counts are final
 	res.sees = callerSees(res.err)

@@ -25,12 +25,10 @@ var documentedTaskTypes = map[string]bool{
 }
 
 // reconcileKind finds, for each of domains, the newest detail of an order
-// task created since `since` whose TaskType match accepts (see
-// RedeemService.Reconcile); the service's own checks (s.ready) come first.
+// task created since `since` whose TaskType match accepts: the Reconcile of
+// every order service, with the logic of RedeemService.Reconcile
+// (reconcileTasks in reconcile.go).
 func reconcileKind(ctx context.Context, s *service, since time.Time, domains []string, match func(taskType string) bool, optFns []func(*Options)) (map[string]*TaskDetail, error) {
-	if _, err := s.ready(ctx); err != nil {
-		return nil, err
-	}
 	return reconcileTasks(ctx, s, since, domains, match, optFns)
 }
 

@@ -52,6 +52,9 @@ func (s *RedeemService) Reconcile(ctx context.Context, since time.Time, domains 
 // reconcileTasks is Reconcile for the orders whose TaskType match accepts
 // (orders_reconcile.go).
 func reconcileTasks(ctx context.Context, s *service, since time.Time, domains []string, match func(taskType string) bool, optFns []func(*Options)) (map[string]*TaskDetail, error) {
+	if _, err := s.ready(ctx); err != nil {
+		return nil, err
+	}
 	if len(domains) == 0 {
 		return nil, &ValidationError{Field: "domains", Reason: "is empty: give the domains whose orders are in doubt"}
 	}

@@ -28,9 +28,10 @@ type RenewDomain struct {
 }
 
 // RenewDomain returns the domain as one to renew for years, with its
-// current expiration date.
+// current expiration date. PermitPremium is left false even for a premium
+// domain (d.Premium): paying a premium price is the caller's decision.
 func (d Domain) RenewDomain(years int) RenewDomain {
-	return RenewDomain{DomainName: d.DomainName, CurrentExpirationDate: d.ExpirationDate, Years: years, PermitPremium: d.Premium}
+	return RenewDomain{DomainName: d.DomainName, CurrentExpirationDate: d.ExpirationDate, Years: years}
 }
 
 // BatchRenewRequest is the input of RenewService.SubmitBatch

@@ -126,5 +126,5 @@ func TestRenewValidation(t *testing.T) {
 
 func TestDomainRenewDomain(t *testing.T) {
 	d := Domain{DomainName: "a.com", ExpirationDate: exp1, Premium: true}
-	assert.Equal(t, RenewDomain{DomainName: "a.com", CurrentExpirationDate: exp1, Years: 2, PermitPremium: true}, d.RenewDomain(2))
+	assert.Equal(t, RenewDomain{DomainName: "a.com", CurrentExpirationDate: exp1, Years: 2}, d.RenewDomain(2), "premium prices are not permitted unasked")
 }

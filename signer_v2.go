@@ -28,13 +28,16 @@ func signV2(in *signInput) signedAttempt {
 	add("SignatureMethod", "HMAC-SHA1")
 	add("SignatureNonce", escape(in.nonce))
 	add("SignatureVersion", "1.0")
-	add("Timestamp", escape(in.timestamp()))
+	var raw [24]byte
+	var esc [32]byte
+	add("Timestamp", string(appendEscape(esc[:0], in.now.UTC().AppendFormat(raw[:0], timestampLayout))))
 	add("Version", APIVersion)
 
 	var b strings.Builder
 	b.Grow(canonicalLen(in.params, common[:n]) + len("&Signature=") + 3*28)
 	writeCanonical(&b, in.params, common[:n])
-	mac := hmac.New(sha1.New, []byte(in.creds.AccessKeySecret+"&"))
+	var key [64]byte
+	mac := hmac.New(sha1.New, append(append(key[:0], in.creds.AccessKeySecret...), '&'))
 	writeStringToSign(mac, in.method, b.String())
 	var sum [sha1.Size]byte
 	var sig [28]byte // base64 of 20 bytes
@@ -103,7 +106,8 @@ var canonicalEscapes = [256]string{'%': "%25", '=': "%3D", '&': "%26"}
 // writeStringToSign writes METHOD&%2F&escape(canonical) to h in chunks, so
 // that the string to sign is never held whole.
 func writeStringToSign(h hash.Hash, method, canonical string) {
-	buf := make([]byte, 0, 4096)
+	// Canonical queries of small requests fit in one buffer of their size.
+	buf := make([]byte, 0, min(len(canonical)+len(canonical)/4+16, 4096))
 	buf = append(buf, stringToSignPrefix(method)...)
 	start := 0
 	for i := 0; i < len(canonical); i++ {

@@ -105,6 +105,9 @@ func (r *TaskReport) Failed() []TaskDetail {
 // ctx ends first, Wait returns the last report it got (nil if none) and an
 // error that wraps ctx.Err(). An empty taskNo is a *ValidationError.
 func (s *TaskService) Wait(ctx context.Context, taskNo string, opts *WaitOptions, optFns ...func(*Options)) (*TaskReport, error) {
+	if _, err := (*service)(s).ready(ctx); err != nil {
+		return nil, err
+	}
 	if strings.TrimSpace(taskNo) == "" {
 		return nil, &ValidationError{Field: "taskNo", Reason: "is empty: give the TaskNo that SubmitBatch or Submit returned"}
 	}

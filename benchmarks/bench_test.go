@@ -42,6 +42,7 @@ type setup struct {
 func newEndToEnd(tb testing.TB, im impl, batch []fixture.Domain) setup {
 	tb.Helper()
 	h := verify.NewHandler(batch)
+	h.FlagsOptional = im.flagsOptional
 	srv := httptest.NewUnstartedServer(h)
 	conns := new(atomic.Int64)
 	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
@@ -63,6 +64,7 @@ func newEndToEnd(tb testing.TB, im impl, batch []fixture.Domain) setup {
 func newInProcess(tb testing.TB, im impl, batch []fixture.Domain) setup {
 	tb.Helper()
 	h := verify.NewHandler(batch)
+	h.FlagsOptional = im.flagsOptional
 	call, err := im.newCaller("http://"+signHost, verify.RoundTripper{H: h})
 	if err != nil {
 		tb.Fatal(err)

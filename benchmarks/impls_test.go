@@ -17,6 +17,7 @@ import (
 
 	"github.com/alidomain/alidomain"
 	"github.com/alidomain/alidomain/benchmarks/internal/fixture"
+	"github.com/alidomain/alidomain/benchmarks/internal/floor"
 	"github.com/alidomain/alidomain/benchmarks/internal/stdlibsdk"
 	"github.com/alidomain/alidomain/benchmarks/internal/v2domain"
 )
@@ -33,14 +34,38 @@ type caller func(ctx context.Context, batch []fixture.Domain) (string, error)
 type impl struct {
 	name      string
 	newCaller func(base string, rt http.RoundTripper) (caller, error)
+	// flagsOptional: the implementation does not send UseCoupon and
+	// UsePromotion (the floor, kept as it is), so it sends two parameters
+	// fewer than the others.
+	flagsOptional bool
 }
 
 var impls = []impl{
-	{"alidomain", newAlidomain},
-	{"official-v1", newOfficialV1},
-	{"official-v2-hmac-sha1", func(base string, rt http.RoundTripper) (caller, error) { return newOfficialV2(base, rt, "v2") }},
-	{"official-v2-acs3", func(base string, rt http.RoundTripper) (caller, error) { return newOfficialV2(base, rt, "") }},
-	{"stdlib", newStdlib},
+	{"alidomain", newAlidomain, false},
+	{"floor", newFloor, true},
+	{"official-v1", newOfficialV1, false},
+	{"official-v2-hmac-sha1", func(base string, rt http.RoundTripper) (caller, error) { return newOfficialV2(base, rt, "v2") }, false},
+	{"official-v2-acs3", func(base string, rt http.RoundTripper) (caller, error) { return newOfficialV2(base, rt, "") }, false},
+	{"stdlib", newStdlib, false},
+}
+
+// newFloor calls the floor package (../shared/bench/floor, copied as it
+// is): the least work any implementation of the call has to do.
+func newFloor(base string, rt http.RoundTripper) (caller, error) {
+	hc := &http.Client{Timeout: 30 * time.Second}
+	if rt != nil {
+		hc.Transport = rt
+	} else {
+		hc.Transport = http.DefaultTransport.(*http.Transport).Clone()
+	}
+	c := &floor.Common{AccessKeyID: fixture.AccessKeyID, AccessKeySecret: fixture.AccessKeySecret, Method: http.MethodPost}
+	return func(_ context.Context, batch []fixture.Domain) (string, error) {
+		items := make([]floor.Item, len(batch))
+		for i, d := range batch {
+			items[i] = floor.Item{DomainName: d.Name, CurrentExpirationDate: d.Millis()}
+		}
+		return floor.Call(hc, base+"/", c, items)
+	}, nil
 }
 
 // newAlidomain calls Redeem.SubmitBatch of this SDK.

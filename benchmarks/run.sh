@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole comparison and writes results/:
 #   machine.txt   go version, cores, CPU model
-#   bench.txt     raw `go test -bench` output of this module (-count 6 -benchmem)
+#   bench.txt     raw `go test -bench` output of this module (6 interleaved rounds, -benchmem)
 #   internal.txt  raw output of the main module's signing benchmarks
 #   *.txt         benchstat tables per group; ratios.md; footprint.md
 # and prints the tables. About 6 minutes on 2 cores.
@@ -30,9 +30,19 @@ echo "== checks (every implementation's request is accepted by the verifying ser
 go vet ./...
 go test -count=1 ./...
 
-echo "== benchmarks: -count $COUNT -benchtime $BENCHTIME -benchmem"
-go test -run '^$' -bench 'EndToEnd|InProcess|Sign' -count "$COUNT" -benchtime "$BENCHTIME" -benchmem . | tee "$out/bench.txt" | grep -c '^Benchmark' | sed 's/$/ results/'
-(cd .. && go test -run '^$' -bench 'EncodeOnce|SignAttempt' -count "$COUNT" -benchtime "$BENCHTIME" -benchmem .) > "$out/internal.txt"
+echo "== benchmarks: $COUNT interleaved rounds, -benchtime $BENCHTIME -benchmem"
+# One binary each, run COUNT times: every round times every implementation,
+# so that a slow spell of the shared machine hits all of them alike.
+go test -c -o bin/bench.test .
+(cd .. && go test -c -o benchmarks/bin/internal.test .)
+: > "$out/bench.txt"
+: > "$out/internal.txt"
+for round in $(seq "$COUNT"); do
+  echo "   round $round of $COUNT"
+  ./bin/bench.test -test.run '^$' -test.bench 'EndToEnd|InProcess|Sign' -test.count 1 -test.benchtime "$BENCHTIME" -test.benchmem >> "$out/bench.txt"
+  (cd .. && benchmarks/bin/internal.test -test.run '^$' -test.bench 'EncodeOnce|SignAttempt' -test.count 1 -test.benchtime "$BENCHTIME" -test.benchmem) >> "$out/internal.txt"
+done
+grep -c '^Benchmark' "$out/bench.txt" | sed 's/$/ results/'
 
 for g in InProcess EndToEnd Sign; do
   benchstat -filter ".name:$g" -col /impl -row /N "$out/bench.txt" > "$out/$g.txt"

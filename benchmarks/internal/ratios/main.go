@@ -28,6 +28,7 @@ func main() {
 		}
 	}
 	printComparison(results)
+	printTargets(results)
 	printSigning(results)
 }
 
@@ -175,16 +176,66 @@ func printSigning(results map[string]sample) {
 	}
 	sort.Ints(sizes)
 	fmt.Printf("\n#### Signing per attempt (main module, BenchmarkSignAttempt): time over the bare HMAC-SHA1\n\n")
-	fmt.Println("| N | query (whole attempt) | canonical+sign | bare HMAC | query / HMAC |")
-	fmt.Println("|---|---|---|---|---|")
+	fmt.Println("| N | query (whole attempt) | bare HMAC | query / HMAC |")
+	fmt.Println("|---|---|---|---|")
 	for _, n := range sizes {
 		get := func(step string) float64 {
 			return median(results[fmt.Sprintf("BenchmarkSignAttempt/step=%s/N=%d", step, n)]["ns/op"])
 		}
-		q, cs, h := get("query"), get("canonical+sign"), get("hmac")
+		q, h := get("query"), get("hmac")
 		if h == 0 {
 			continue
 		}
-		fmt.Printf("| %d | %s | %s | %s | %.2fx |\n", n, duration(q), duration(cs), duration(h), q/h)
+		fmt.Printf("| %d | %s | %s | %.2fx |\n", n, duration(q), duration(h), q/h)
+	}
+}
+
+// printTargets checks issue 11's targets on the in-process medians: the
+// floor, official v1 and official v2 (HMAC-SHA1) against this SDK, in time,
+// and v1's allocations.
+func printTargets(results map[string]sample) {
+	get := func(impl string, n int, unit string) float64 {
+		return median(results[fmt.Sprintf("BenchmarkInProcess/impl=%s/N=%d", impl, n)][unit])
+	}
+	type target struct {
+		what, impl, unit string
+		min              func(n int) float64
+	}
+	targets := []target{
+		{"floor / alidomain, time", "floor", "ns/op", func(int) float64 { return 1 }},
+		{"official v1 / alidomain, time", "official-v1", "ns/op", func(n int) float64 {
+			switch n {
+			case 1:
+				return 8
+			case 1000:
+				return 5
+			}
+			return 0
+		}},
+		{"official v2 (HMAC-SHA1) / alidomain, time", "official-v2-hmac-sha1", "ns/op", func(int) float64 { return 10 }},
+		{"official v1 / alidomain, allocations", "official-v1", "allocs/op", func(int) float64 { return 3 }},
+	}
+	sizes := []int{1, 10, 100, 1000}
+	fmt.Printf("\n#### Targets (in process, medians)\n\n| ratio | N=1 | N=10 | N=100 | N=1000 |\n|---|---|---|---|---|\n")
+	for _, t := range targets {
+		fmt.Printf("| %s |", t.what)
+		for _, n := range sizes {
+			ours, other := get("alidomain", n, t.unit), get(t.impl, n, t.unit)
+			if ours == 0 || other == 0 {
+				fmt.Printf(" |")
+				continue
+			}
+			r, want := other/ours, t.min(n)
+			verdict := ""
+			switch {
+			case want == 0:
+			case r >= want:
+				verdict = fmt.Sprintf(" (>= %g: met)", want)
+			default:
+				verdict = fmt.Sprintf(" (>= %g: **missed**)", want)
+			}
+			fmt.Printf(" %.2f%s |", r, verdict)
+		}
+		fmt.Println()
 	}
 }

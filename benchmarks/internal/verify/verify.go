@@ -36,6 +36,10 @@ import (
 type Handler struct {
 	// Verify turns checking on.
 	Verify atomic.Bool
+	// FlagsOptional accepts a batch without the two Use flags (absent
+	// means false to the service): the floor package, kept as it is, sends
+	// none. Set it before the first request.
+	FlagsOptional bool
 
 	mu       sync.Mutex
 	want     []fixture.Domain
@@ -99,7 +103,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) check(r *http.Request, body []byte) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	nonce, err := Check(r, body, h.want, time.Now())
+	nonce, err := check(r, body, h.want, time.Now(), h.FlagsOptional)
 	if err == nil && h.nonces[nonce] {
 		err = fmt.Errorf("nonce %q was already used", nonce)
 	}
@@ -148,6 +152,10 @@ func (rt RoundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 // expected batch with UseCoupon=false and UsePromotion=false. It returns the
 // request's nonce so that the caller can refuse replays.
 func Check(r *http.Request, body []byte, want []fixture.Domain, now time.Time) (nonce string, err error) {
+	return check(r, body, want, now, false)
+}
+
+func check(r *http.Request, body []byte, want []fixture.Domain, now time.Time, flagsOptional bool) (nonce string, err error) {
 	if r.Method != http.MethodPost {
 		return "", fmt.Errorf("method %s, want POST", r.Method)
 	}
@@ -164,9 +172,9 @@ func Check(r *http.Request, body []byte, want []fixture.Domain, now time.Time) (
 		}
 	}
 	if auth := r.Header.Get("Authorization"); strings.HasPrefix(auth, "ACS3-HMAC-SHA256 ") {
-		return checkACS3(r, q, auth, body, want, now)
+		return checkACS3(r, q, auth, body, want, now, flagsOptional)
 	}
-	return checkRPC(q, want, now)
+	return checkRPC(q, want, now, flagsOptional)
 }
 
 // rfc3986 percent-encodes s: every byte but A-Z a-z 0-9 - _ . ~ as %XX.
@@ -201,7 +209,7 @@ func canonicalQuery(q url.Values, skip string) string {
 }
 
 // checkRPC checks an RPC v1 (HMAC-SHA1) request.
-func checkRPC(q url.Values, want []fixture.Domain, now time.Time) (string, error) {
+func checkRPC(q url.Values, want []fixture.Domain, now time.Time, flagsOptional bool) (string, error) {
 	sig := q.Get("Signature")
 	if sig == "" {
 		return "", errors.New("no Signature and no ACS3 Authorization header")
@@ -241,11 +249,11 @@ func checkRPC(q url.Values, want []fixture.Domain, now time.Time) (string, error
 	for k := range fixed {
 		common[k] = true
 	}
-	return nonce, checkBatch(q, common, want)
+	return nonce, checkBatch(q, common, want, flagsOptional)
 }
 
 // checkACS3 checks an ACS3-HMAC-SHA256 request.
-func checkACS3(r *http.Request, q url.Values, auth string, body []byte, want []fixture.Domain, now time.Time) (string, error) {
+func checkACS3(r *http.Request, q url.Values, auth string, body []byte, want []fixture.Domain, now time.Time, flagsOptional bool) (string, error) {
 	fields := map[string]string{}
 	for _, f := range strings.Split(strings.TrimPrefix(auth, "ACS3-HMAC-SHA256 "), ",") {
 		k, v, ok := strings.Cut(strings.TrimSpace(f), "=")
@@ -315,7 +323,7 @@ func checkACS3(r *http.Request, q url.Values, auth string, body []byte, want []f
 	if err := fresh("x-acs-date", header("x-acs-date"), now); err != nil {
 		return "", err
 	}
-	return nonce, checkBatch(q, map[string]bool{}, want)
+	return nonce, checkBatch(q, map[string]bool{}, want, false)
 }
 
 // fresh checks that a timestamp is UTC ISO 8601 and within 15 minutes.
@@ -331,8 +339,9 @@ func fresh(name, ts string, now time.Time) error {
 }
 
 // checkBatch checks that q holds exactly the batch want, the two Use flags
-// set to false, and no parameter outside common.
-func checkBatch(q url.Values, common map[string]bool, want []fixture.Domain) error {
+// set to false (or, when flagsOptional, both absent), and no parameter
+// outside common.
+func checkBatch(q url.Values, common map[string]bool, want []fixture.Domain, flagsOptional bool) error {
 	n := 0
 	for k := range q {
 		if common[k] {
@@ -369,6 +378,9 @@ func checkBatch(q url.Values, common map[string]bool, want []fixture.Domain) err
 			return fmt.Errorf("unexpected parameter %s", k)
 		}
 		n++
+	}
+	if _, coupon := q["UseCoupon"]; flagsOptional && !coupon && n == 2*len(want) && !q.Has("UsePromotion") {
+		return nil
 	}
 	if n != 2*len(want)+2 {
 		return fmt.Errorf("%d batch parameters, want %d (%d domains, UseCoupon, UsePromotion)", n, 2*len(want)+2, len(want))

@@ -1,0 +1,189 @@
+package alidomain
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"net/url"
+	"reflect"
+)
+
+// CallRequest is a call of an action the SDK does not type yet, for
+// Client.Call.
+type CallRequest struct {
+	// Action is the API action, such as QueryDomainByDomainName.
+	Action string
+	// Params are the action's parameters, lists already flattened
+	// ("OrderRenewParam.1.DomainName"). The common parameters (Action,
+	// AccessKeyId, Signature*, Timestamp, Version, Format, SecurityToken)
+	// are the SDK's and may not be given; Lang overrides Options.Lang.
+	Params url.Values
+	// Idempotent says the action is safe to repeat (a read). False, the
+	// default, gets the rule for paid orders: the request is re-sent only
+	// when it provably did not take effect, since an action the SDK does
+	// not know may cost money.
+	Idempotent bool
+}
+
+// reservedParams are the parameters the SDK sets on every request.
+var reservedParams = map[string]bool{
+	"Action": true, "AccessKeyId": true, "Format": true, "SecurityToken": true, "Signature": true,
+	"SignatureMethod": true, "SignatureNonce": true, "SignatureVersion": true, "Timestamp": true, "Version": true,
+}
+
+// Call calls any action, untyped, with the same signing, retries, error
+// decoding and logging as the typed methods. The answer is decoded into
+// out: a pointer to a struct (with json and, for XML, xml tags), a
+// *map[string]any (JSON or XML; XML elements become maps, repeated ones
+// lists, text strings), or nil to discard it. An answer carrying a Code is
+// an *APIError. Meta says which request answered and after how many
+// attempts.
+func (c *Client) Call(ctx context.Context, req *CallRequest, out any, optFns ...func(*Options)) (Meta, error) {
+	cl, err := (&service{client: c}).ready(ctx)
+	if err != nil {
+		return Meta{}, err
+	}
+	if err := req.validate(); err != nil {
+		return Meta{}, err
+	}
+	t := &untyped{out: out}
+	if out != nil {
+		v := reflect.ValueOf(out)
+		if _, isMap := out.(*map[string]any); !isMap && (v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Struct) {
+			return Meta{}, fmt.Errorf("alidomain: Call: out is %T; want a pointer to a struct, a *map[string]any or nil", out)
+		}
+	}
+	params := make(url.Values, len(req.Params))
+	for k, vs := range req.Params {
+		if k != "Lang" {
+			params[k] = vs
+		}
+	}
+	lang := req.Params.Get("Lang")
+	return cl.invoke(ctx, &call{action: req.Action, idempotent: req.Idempotent, params: encodeValues(params), lang: lang}, t, optFns)
+}
+
+// validate checks the request without sending anything.
+func (r *CallRequest) validate() error {
+	if r == nil {
+		return &ValidationError{Field: "CallRequest", Reason: "is nil"}
+	}
+	if r.Action == "" {
+		return &ValidationError{Field: "Action", Reason: "is empty"}
+	}
+	for i := 0; i < len(r.Action); i++ {
+		if c := r.Action[i]; !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9') {
+			return &ValidationError{Field: "Action", Reason: fmt.Sprintf("%q is not an action name (letters and digits)", r.Action)}
+		}
+	}
+	for k := range r.Params {
+		if reservedParams[k] {
+			return &ValidationError{Field: "Params", Reason: fmt.Sprintf("%s is set by the SDK", k)}
+		}
+	}
+	if err := checkLang("Params[Lang]", r.Params.Get("Lang")); err != nil {
+		return err
+	}
+	return nil
+}
+
+// untyped is the target of Client.Call: the envelope, and out if any.
+type untyped struct {
+	env wireMeta
+	out any
+}
+
+func (u *untyped) reset() {
+	u.env = wireMeta{}
+	switch o := u.out.(type) {
+	case nil:
+	case *map[string]any:
+		*o = nil
+	default:
+		v := reflect.ValueOf(o).Elem()
+		v.Set(reflect.Zero(v.Type()))
+	}
+}
+
+func (u *untyped) decode(body []byte, xmlOK bool) error {
+	if err := decodeBody(body, xmlOK, &u.env); err != nil {
+		return err
+	}
+	m, isMap := u.out.(*map[string]any)
+	trimmed := bytes.TrimSpace(body)
+	switch {
+	case u.out == nil:
+		return nil
+	case !isMap:
+		return decodeBody(trimmed, xmlOK, u.out)
+	case trimmed[0] == '<':
+		v, err := xmlToMap(xml.NewDecoder(bytes.NewReader(trimmed)))
+		*m = v
+		return err
+	}
+	return json.Unmarshal(trimmed, m)
+}
+
+func (u *untyped) envelope() wireMeta { return u.env }
+func (u *untyped) check() error       { return nil }
+
+// xmlToMap decodes the document's root element into a map: each child
+// element a key, repeated children a []any, elements without children their
+// text. (The depth was checked by decodeBody.)
+func xmlToMap(d *xml.Decoder) (map[string]any, error) {
+	for {
+		tok, err := d.Token()
+		if err != nil {
+			return nil, err
+		}
+		if _, ok := tok.(xml.StartElement); ok {
+			v, err := xmlElement(d)
+			if err != nil {
+				return nil, err
+			}
+			if m, ok := v.(map[string]any); ok {
+				return m, nil
+			}
+			return map[string]any{}, nil
+		}
+	}
+}
+
+// xmlElement decodes the rest of an element whose start was just read.
+func xmlElement(d *xml.Decoder) (any, error) {
+	var m map[string]any
+	var text []byte
+	for {
+		tok, err := d.Token()
+		if err != nil {
+			return nil, err
+		}
+		switch t := tok.(type) {
+		case xml.CharData:
+			text = append(text, t...)
+		case xml.StartElement:
+			v, err := xmlElement(d)
+			if err != nil {
+				return nil, err
+			}
+			if m == nil {
+				m = map[string]any{}
+			}
+			switch prev := m[t.Name.Local].(type) {
+			case nil:
+				m[t.Name.Local] = v
+			case []any:
+				m[t.Name.Local] = append(prev, v)
+			default:
+				m[t.Name.Local] = []any{prev, v}
+			}
+		case xml.EndElement:
+			if m != nil {
+				return m, nil
+			}
+			return string(bytes.TrimSpace(text)), nil
+		}
+	}
+}
