@@ -9,7 +9,10 @@ import (
 	"time"
 )
 
-// DomainService lists the account's domains (QueryDomainList).
+// DomainService reads the account's domains (QueryDomainList,
+// QueryDomainByDomainName), checks names and prices (CheckDomain,
+// QueryDomainRealTimePrice) and turns auto-renewal on or off
+// (SetupDomainAutoRenew).
 type DomainService service
 
 // DomainQueryType selects domains by what they need, for

@@ -187,13 +187,14 @@ func (r priceResponse) envelope() wireMeta {
 	}
 	if code != "" {
 		m.Code, m.Message = code, msg
-		m.status = http200(int(r.HTTPStatusCode))
+		m.status = inBodyStatus(int(r.HTTPStatusCode))
 	}
 	return m
 }
 
-// http200 returns an in-body HTTP status, or 200 when it is not one.
-func http200(s int) int {
+// inBodyStatus returns an in-body HTTP status, or 200 (the status the
+// answer came with) when it is not one.
+func inBodyStatus(s int) int {
 	if s < 100 || s > 599 {
 		return 200
 	}

@@ -16,8 +16,8 @@
 //
 // A paid order (-live) is placed only with -yes; on the simulator, where
 // nothing is paid, the demo orders unless -dry-run. Premium names are
-// renewed only with -premium, and -max-total refuses an order whose quote
-// exceeds it.
+// renewed only with -premium, domains whose auto-renewal is on only with
+// -with-auto-renew, and -max-total refuses an order whose quote exceeds it.
 //
 // The exit status is 0 when every domain was renewed (or none needed it),
 // 1 when some failed or could not be renewed, 2 for bad usage or an error
@@ -67,6 +67,7 @@ func main() {
 // config is what the flags say.
 type config struct {
 	live, yes, dryRun, asJSON, premium bool
+	withAutoRenew                      bool
 	days, years                        int
 	currency                           string
 	maxTotal                           float64
@@ -83,6 +84,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.IntVar(&cfg.years, "years", 1, "years to renew each domain for (1-10)")
 	fs.StringVar(&cfg.currency, "currency", "USD", "currency of the quote")
 	fs.BoolVar(&cfg.premium, "premium", false, "also renew premium names, at their premium price")
+	fs.BoolVar(&cfg.withAutoRenew, "with-auto-renew", false, "also renew the domains whose auto-renewal is on (the service would renew them itself)")
 	fs.Float64Var(&cfg.maxTotal, "max-total", 0, "order nothing if the quoted total exceeds this (0: no limit)")
 	fs.BoolVar(&cfg.dryRun, "dry-run", false, "quote, and order nothing")
 	fs.BoolVar(&cfg.asJSON, "json", false, "print the result as JSON")
@@ -90,7 +92,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.DurationVar(&cfg.simDelay, "sim-delay", 1500*time.Millisecond, "simulator only: how long the simulated service takes to renew a domain")
 	fs.DurationVar(&cfg.poll, "poll", 0, "first pause between polls of the task (default: 2s live, 200ms on the simulator)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: renew [-live [-yes]] [-days 30] [-years 1] [-currency USD] [-premium] [-max-total N] [-dry-run] [-json]")
+		fmt.Fprintln(stderr, "usage: renew [-live [-yes]] [-days 30] [-years 1] [-currency USD] [-premium] [-with-auto-renew] [-max-total N] [-dry-run] [-json]")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -205,7 +207,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, seed func
 	defer cancel()
 	rep := report{Mode: mode, Days: cfg.days, Currency: cfg.currency, DryRun: cfg.dryRun}
 
-	domains, err := expiring(ctx, client, cfg.days, stderr)
+	domains, err := expiring(ctx, client, cfg, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "renew:", err)
 		return exitUsage
@@ -321,10 +323,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, seed func
 	return exitFailed
 }
 
-// expiring returns the domains that expire within days, soonest first.
-// Domains in their redemption period can only be redeemed: they are named
-// on stderr and left out.
-func expiring(ctx context.Context, c *alidomain.Client, days int, stderr io.Writer) ([]alidomain.Domain, error) {
+// expiring returns the domains that expire within cfg.days, soonest first.
+// Domains in their redemption period can only be redeemed, and those whose
+// auto-renewal is on renew themselves (unless -with-auto-renew): they are
+// named on stderr and left out.
+func expiring(ctx context.Context, c *alidomain.Client, cfg *config, stderr io.Writer) ([]alidomain.Domain, error) {
+	days := cfg.days
 	req := &alidomain.ListDomainsRequest{
 		EndExpirationDate: time.Now().AddDate(0, 0, days),
 		OrderKeyType:      "ExpirationDate", OrderByType: "ASC",
@@ -337,6 +341,10 @@ func expiring(ctx context.Context, c *alidomain.Client, days int, stderr io.Writ
 		}
 		if d.DomainStatus == alidomain.DomainNeedsRedemption {
 			fmt.Fprintf(stderr, "renew: %s is in its redemption period and cannot be renewed (see examples/redeem)\n", d.DomainName)
+			continue
+		}
+		if d.AutoRenew && !cfg.withAutoRenew {
+			fmt.Fprintf(stderr, "renew: %s renews itself (auto-renewal is on); -with-auto-renew renews it now\n", d.DomainName)
 			continue
 		}
 		out = append(out, d)

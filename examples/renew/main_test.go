@@ -248,3 +248,24 @@ func TestUnknownOutcomeIsReconciled(t *testing.T) {
 	assert.Equal(t, 1, sim.Requests(alidomaintest.ActionSaveBatchTaskForCreatingOrderRenew), "the order was never re-sent")
 	assert.Equal(t, 1, sim.Submissions("acme-shop.com"))
 }
+
+// A domain whose auto-renewal is on renews itself: it is left out unless
+// -with-auto-renew.
+func TestAutoRenewingDomainsAreLeftOut(t *testing.T) {
+	seed := func(s *alidomaintest.Server) {
+		seedDemo(s)
+		s.AddDomain("acme-auto.com", time.Now().AddDate(0, 0, 7), alidomaintest.NeedsRenewal(), alidomaintest.AutoRenew())
+		s.SetPrice("acme-auto.com", alidomaintest.PriceRenew, 20, "USD")
+	}
+	code, out, errOut, sim := runWith(t, seed)
+	require.Equal(t, exitOK, code, errOut)
+	assert.NotContains(t, out, "acme-auto.com")
+	assert.Contains(t, errOut, "acme-auto.com renews itself")
+	assert.Equal(t, 0, sim.Submissions("acme-auto.com"))
+
+	code, out, errOut, sim = runWith(t, seed, "-with-auto-renew")
+	require.Equal(t, exitOK, code, errOut)
+	assert.Equal(t, "succeeded", tableRow(t, out, "acme-auto.com")[colStatus])
+	assert.Equal(t, 1, sim.OrdersOf(alidomaintest.KindRenew, "acme-auto.com"))
+	assert.Contains(t, out, "total 48.74 USD")
+}
