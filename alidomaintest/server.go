@@ -379,29 +379,23 @@ type bookKey struct {
 }
 
 // book records a task detail of kind for the domain key; paid says whether
-// it took effect (or will once final). s.mu is held.
+// it took effect (or will once final). Lines with kind "" are the totals
+// over every kind. s.mu is held.
 func (s *Server) book(kind OrderKind, key string, paid bool) {
-	s.submits[bookKey{kind, key}]++
-	if paid {
-		s.orders[bookKey{kind, key}]++
+	for _, k := range []bookKey{{kind, key}, {"", key}} {
+		s.submits[k]++
+		if paid {
+			s.orders[k]++
+		}
 	}
 }
 
-// sumBooks adds the lines of m for domain, over every kind when kind is "".
-func (s *Server) sumBooks(m map[bookKey]int, kind OrderKind, domain string) int {
+// bookLine returns the line of m for domain and kind ("" for every kind).
+func (s *Server) bookLine(m map[bookKey]int, kind OrderKind, domain string) int {
 	key := canonicalName(domain)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if kind != "" {
-		return m[bookKey{kind, key}]
-	}
-	n := 0
-	for k, v := range m {
-		if k.name == key {
-			n += v
-		}
-	}
-	return n
+	return m[bookKey{kind, key}]
 }
 
 // Orders returns how many paid orders of any kind (redeem, renew, transfer,
@@ -413,21 +407,29 @@ func (s *Server) sumBooks(m map[bookKey]int, kind OrderKind, domain string) int 
 // counts those too. Requests that were throttled, reset before commit or
 // rejected before creating a task count in neither. The domain is compared in
 // canonical form (case-insensitive).
-func (s *Server) Orders(domain string) int { return s.sumBooks(s.orders, "", domain) }
+func (s *Server) Orders(domain string) int { return s.bookLine(s.orders, "", domain) }
 
-// OrdersOf is Orders for the orders of one kind only.
+// OrdersOf is Orders for the orders of one kind only (none for an empty
+// kind).
 func (s *Server) OrdersOf(kind OrderKind, domain string) int {
-	return s.sumBooks(s.orders, kind, domain)
+	if kind == "" {
+		return 0
+	}
+	return s.bookLine(s.orders, kind, domain)
 }
 
 // Submissions returns how many task details of any order kind were created
 // for domain, whether they then succeed or fail: the submissions that reached
 // the service. Submissions(d) - Orders(d) is the number of failed details.
-func (s *Server) Submissions(domain string) int { return s.sumBooks(s.submits, "", domain) }
+func (s *Server) Submissions(domain string) int { return s.bookLine(s.submits, "", domain) }
 
-// SubmissionsOf is Submissions for the orders of one kind only.
+// SubmissionsOf is Submissions for the orders of one kind only (none for
+// an empty kind).
 func (s *Server) SubmissionsOf(kind OrderKind, domain string) int {
-	return s.sumBooks(s.submits, kind, domain)
+	if kind == "" {
+		return 0
+	}
+	return s.bookLine(s.submits, kind, domain)
 }
 
 func (s *Server) now() time.Time { return s.cfg.clock() }
