@@ -137,12 +137,21 @@ func TestPriceErrorInsideHTTP200(t *testing.T) {
 		})
 	}
 
+	// The same in XML.
+	cx, tsx := setup(t, func(o *Options) { o.Format = "XML" })
+	tsx.reply("QueryDomainRealTimePrice", 200, `<QueryDomainRealTimePriceResponse><RequestId>R-X</RequestId><Success>false</Success><HttpStatusCode>400</HttpStatusCode><ErrorCode>3002</ErrorCode><ErrorMsg>非法参数</ErrorMsg></QueryDomainRealTimePriceResponse>`)
+	_, err := cx.Domains.Price(context.Background(), &PriceRequest{Currency: "USD", Items: []PriceItem{{Action: PriceRenew, DomainName: "example.com"}}})
+	var ae *APIError
+	require.ErrorAs(t, err, &ae)
+	require.Equal(t, APIError{Action: "QueryDomainRealTimePrice", Code: "3002", Message: "非法参数", RequestID: "R-X", HTTPStatus: 400}, *ae)
+
 	// Success false without any code: still an error, never a price.
 	c, ts := setup(t)
 	ts.reply("QueryDomainRealTimePrice", 200, `{"RequestId":"R","Success":false,"Module":{"DomainPrices":[{"DomainName":"example.com","Action":"renew","Price":1}]}}`)
 	res, err := c.Domains.Price(context.Background(), &PriceRequest{Currency: "USD", Items: []PriceItem{{Action: PriceRenew, DomainName: "example.com"}}})
 	require.Nil(t, res)
 	require.ErrorContains(t, err, "Success false")
+	require.False(t, errors.As(err, &ae), "no code: not an APIError, an unusable answer")
 
 	// A throttling code inside the body is retried as any throttled read.
 	ts.script("QueryDomainRealTimePrice",
