@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -24,6 +25,11 @@ type wireMeta struct {
 	Message   string `json:"Message" xml:"Message"`
 	HostID    string `json:"HostId" xml:"HostId"`
 	Recommend string `json:"Recommend" xml:"Recommend"`
+
+	// status, when set by a response's envelope method, is the HTTP status
+	// an error answer carries in its body (QueryDomainRealTimePrice's
+	// HttpStatusCode); the APIError reports it instead of the 200.
+	status int
 }
 
 func (m wireMeta) envelope() wireMeta { return m }
@@ -393,4 +399,43 @@ func (p *flexString) UnmarshalJSON(b []byte) error {
 	}
 	*p = flexString(num)
 	return nil
+}
+
+// flexFloat decodes a number sent as a JSON number, a numeric string, an
+// empty string or null (v1 and v2 models disagree on CheckDomain's money).
+type flexFloat float64
+
+// UnmarshalJSON accepts 16.22, "16.22", "" and null.
+func (f *flexFloat) UnmarshalJSON(b []byte) error {
+	s, err := jsonScalarText(b)
+	if err != nil {
+		return err
+	}
+	v, err := parseFlexFloat(s)
+	*f = v
+	return err
+}
+
+// UnmarshalXML accepts an element whose text is a number or empty.
+func (f *flexFloat) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
+	var s string
+	if err := d.DecodeElement(&s, &start); err != nil {
+		return err
+	}
+	v, err := parseFlexFloat(s)
+	*f = v
+	return err
+}
+
+// parseFlexFloat parses the text of a finite number; "" and "null" are 0.
+func parseFlexFloat(s string) (flexFloat, error) {
+	s = strings.TrimSpace(s)
+	if s == "" || s == "null" {
+		return 0, nil
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsInf(v, 0) || math.IsNaN(v) {
+		return 0, fmt.Errorf("not a number: %.40q", s)
+	}
+	return flexFloat(v), nil
 }

@@ -9,7 +9,10 @@ import (
 	"time"
 )
 
-// DomainService lists the account's domains (QueryDomainList).
+// DomainService reads the account's domains (QueryDomainList,
+// QueryDomainByDomainName), checks names and prices (CheckDomain,
+// QueryDomainRealTimePrice) and turns auto-renewal on or off
+// (SetupDomainAutoRenew).
 type DomainService service
 
 // DomainQueryType selects domains by what they need, for
@@ -122,6 +125,9 @@ type Domain struct {
 	ExpirationCurrDateDiff int
 	// Premium reports whether the domain is a premium domain.
 	Premium bool
+	// AutoRenew reports whether the domain renews itself automatically
+	// (AutoRenewEnabled; see DomainService.SetAutoRenew).
+	AutoRenew bool
 }
 
 // RedeemDomain returns what a redemption order needs for d: its name and
@@ -151,6 +157,7 @@ type wireDomain struct {
 	Premium                flexBool   `json:"Premium" xml:"Premium"`
 	ExpirationCurrDateDiff flexInt    `json:"ExpirationCurrDateDiff" xml:"ExpirationCurrDateDiff"`
 	Remark                 flexString `json:"Remark" xml:"Remark"`
+	AutoRenewEnabled       flexBool   `json:"AutoRenewEnabled" xml:"AutoRenewEnabled"`
 }
 
 func (wireDomain) listKey() string { return "Domain" }
@@ -179,6 +186,7 @@ func (w wireDomain) item() (Domain, error) {
 		RegistrationDate:       reg,
 		ExpirationCurrDateDiff: int(w.ExpirationCurrDateDiff),
 		Premium:                bool(w.Premium),
+		AutoRenew:              bool(w.AutoRenewEnabled),
 	}, nil
 }
 

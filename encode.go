@@ -1,6 +1,7 @@
 package alidomain
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/url"
@@ -318,7 +319,7 @@ func encodeRequest(v any) (params, string, error) {
 			if f.omitempty && fv.IsZero() {
 				continue
 			}
-			b, err := json.Marshal(fv.Interface())
+			b, err := marshalJSONParam(fv.Interface())
 			if err != nil {
 				return nil, "", fmt.Errorf("alidomain: encoding %s: %w", f.name, err)
 			}
@@ -341,6 +342,18 @@ func encodeRequest(v any) (params, string, error) {
 		slices.SortStableFunc(ps, func(a, b param) int { return strings.Compare(a.sortKey(), b.sortKey()) })
 	}
 	return ps, lang, nil
+}
+
+// marshalJSONParam returns v as the official SDKs write a JSON parameter
+// (dara.Stringify): no HTML escaping of <, > and &, no spaces, no newline.
+func marshalJSONParam(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
 
 // sizeHint guesses the encoded size and the number of parameters, so that

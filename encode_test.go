@@ -137,7 +137,8 @@ func TestEncodeJSONAndEncoderFields(t *testing.T) {
 	require.Equal(t, "zh", lang, "Lang is resolved with the common parameters, not sent twice")
 	require.Equal(t, []string{"CA", "D", "DomainList", "M", "Tag.1", "Tag.2", "ZC"}, keysOf(ps))
 	v, _ := url.PathUnescape(ps[2].value)
-	require.Equal(t, `[{"name":"a.com"},{"name":"b\u0026c"}]`, v)
+	// As the official SDK writes JSON parameters (wire.md §6.1): no HTML escaping.
+	require.Equal(t, `[{"name":"a.com"},{"name":"b&c"}]`, v)
 	require.Equal(t, "1700000000123", ps[3].value)
 
 	var zero req

@@ -295,8 +295,12 @@ func (c *Client) send(ctx context.Context, o *Options, d *derived, in *signInput
 	env := out.envelope()
 	a.requestID = oneLine(boundField(env.RequestID)) // a hostile RequestId stays small
 	if env.Code != "" {
+		status := resp.StatusCode
+		if env.status != 0 {
+			status = env.status
+		}
 		e := &APIError{Action: in.action, Code: oneLine(boundField(env.Code)), Message: sc.scrub(oneLine(env.Message)), Recommend: sc.scrub(oneLine(env.Recommend)),
-			RequestID: a.requestID, HostID: oneLine(boundField(env.HostID)), HTTPStatus: resp.StatusCode}
+			RequestID: a.requestID, HostID: oneLine(boundField(env.HostID)), HTTPStatus: status}
 		a.code, a.err, a.kind = e.Code, e, apiErrorKind(e)
 		if a.kind == failThrottled {
 			a.hint, a.hinted = throttleHint(resp.Header)

@@ -22,6 +22,9 @@ type operation[Req any, Resp response, Out any] struct {
 	// check refuses a decoded answer that cannot be used (for a paid
 	// order: an outcome to reconcile); nil: every answer is usable.
 	check func(*Resp) error
+	// answers, after check, refuses a decoded answer that does not answer
+	// req (a price list missing a domain asked for); nil: nothing to match.
+	answers func(*Req, *Resp) error
 	// result makes the public result.
 	result func(*Resp, Meta) *Out
 	// secrets returns the request's secret values (a transfer's
@@ -57,6 +60,16 @@ func (op *operation[Req, Resp, Out]) call(ctx context.Context, s *service, req *
 		return nil, err
 	}
 	t := typed[Resp]{checkFn: op.check}
+	if op.answers != nil {
+		t.checkFn = func(r *Resp) error {
+			if op.check != nil {
+				if err := op.check(r); err != nil {
+					return err
+				}
+			}
+			return op.answers(req, r)
+		}
+	}
 	cl := &call{action: op.action, idempotent: op.idempotent, params: ps, lang: lang}
 	if op.secrets != nil && req != nil {
 		cl.secrets = op.secrets(req)
