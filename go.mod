@@ -10,11 +10,6 @@ require (
 require golang.org/x/text v0.22.0 // indirect
 
 require (
-	golang.org/x/net v0.35.0
-	golang.org/x/text v0.22.0 // indirect
-)
-
-require (
 	github.com/stretchr/testify v1.12.1
 	go.yaml.in/yaml/v3 v3.0.5 // indirect
 )
