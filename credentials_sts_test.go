@@ -39,8 +39,8 @@ func newSTS(t *testing.T, clock *fakeClock, sinks ...alidomaintest.CredentialSin
 	return s
 }
 
-// The request AssumeRole sends is accepted by the simulator's own verifier
-// (the fake STS checks signature v1 with alidomaintest's code, not the SDK's).
+// The request AssumeRole sends by default (V2) is accepted by the simulator's
+// own V2 verifier (alidomaintest's code, not the SDK's signer).
 func TestAssumeRoleAcceptedBySimulatorVerifier(t *testing.T) {
 	clearEnv(t)
 	clock := newFakeClock()
