@@ -77,11 +77,11 @@ type AssumeRoleOptions struct {
 // role, from STS AssumeRole (version 2015-04-01, signed by the Client's own
 // signer, V2 or V3 as Signature says, with the Source's credentials). They
 // are cached and refreshed ahead of their expiry (when 180 s remain), one
-// refresh at a time; while a refresh fails
-// the cached credentials are served as long as they are valid. STS errors
-// are *APIError values; transport errors, 5xx and throttling are retried as
-// reads are. A missing Source or RoleARN, or a Duration under 15 minutes, makes
-// every call fail with an error saying so, as does an unknown Signature.
+// refresh at a time; while a refresh fails the cached credentials are
+// served as long as they are valid. STS errors are *APIError values;
+// transport errors, 5xx and throttling are retried as reads are. A missing
+// Source or RoleARN, a Duration under 15 minutes or an unknown Signature
+// makes every call fail with an error saying so.
 func AssumeRoleCredentials(o AssumeRoleOptions) CredentialsProvider {
 	if o.Source == nil {
 		return errorProvider{errors.New("alidomain: AssumeRoleOptions.Source is required")}
