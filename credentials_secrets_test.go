@@ -53,11 +53,12 @@ func TestCredentialSourcesLeakNoSecret(t *testing.T) {
 	ecs := ECSRoleCredentials(ECSRoleOptions{Endpoint: w.md.URL})
 	assumed := AssumeRoleCredentials(AssumeRoleOptions{Source: root, RoleARN: roleA, Endpoint: w.sts.URL})
 	chained := AssumeRoleCredentials(AssumeRoleOptions{Source: ecs, RoleARN: roleB, ExternalID: "ext-42", Endpoint: w.sts.URL})
+	chainedV3 := AssumeRoleCredentials(AssumeRoleOptions{Source: ecs, RoleARN: roleB, ExternalID: "ext-42", Endpoint: w.sts.URL, Signature: SignatureV3})
 	oidc := OIDCCredentials(OIDCOptions{RoleARN: roleA, OIDCProviderARN: oidcP, OIDCTokenFile: w.token, Endpoint: w.sts.URL})
 	uri := URICredentials(w.uri.uri())
 	w.writeINI(t, "[default]\ntype = ram_role_arn\naccess_key_id = "+w.sts.AccessKeyID+"\naccess_key_secret = "+w.sts.AccessKeySecret+"\nrole_arn = "+roleA+"\n")
 	chain := DefaultCredentials()
-	all := []CredentialsProvider{ecs, assumed, chained, oidc, uri, chain}
+	all := []CredentialsProvider{ecs, assumed, chained, chainedV3, oidc, uri, chain}
 
 	// Success first (the secrets issued are then known), then every failure.
 	for _, p := range all {
@@ -80,6 +81,7 @@ func TestCredentialSourcesLeakNoSecret(t *testing.T) {
 	require.NoError(t, err)
 	secrets = append(secrets, c.AccessKeySecret, c.SecurityToken)
 	use(AssumeRoleCredentials(AssumeRoleOptions{Source: StaticSTSCredentials(c.AccessKeyID, "Not/The+Secret=", c.SecurityToken), RoleARN: roleA, Endpoint: w.sts.URL}))
+	use(AssumeRoleCredentials(AssumeRoleOptions{Source: StaticSTSCredentials(c.AccessKeyID, "Not/The+Secret=", c.SecurityToken), RoleARN: roleA, Endpoint: w.sts.URL, Signature: SignatureV3}))
 	secrets = append(secrets, "Not/The+Secret=")
 	record(&profileSpec{creds: c}, profileSpec{creds: c})
 

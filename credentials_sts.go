@@ -64,16 +64,24 @@ type AssumeRoleOptions struct {
 	Endpoint string
 	// HTTPClient sends the requests. Default: 5s to connect, 10s per attempt.
 	HTTPClient HTTPDoer
+	// Signature is how the requests are signed, with the Source's
+	// credentials: SignatureV2 (the zero value) or SignatureV3. Either way
+	// the parameters travel in a form body: with V2 all of them, common
+	// parameters and Signature included; with V3 the request's, Action and
+	// Version (2015-04-01) going in the x-acs-action and x-acs-version
+	// headers and the body's SHA-256 in x-acs-content-sha256.
+	Signature SignatureVersion
 }
 
 // AssumeRoleCredentials returns a provider of temporary credentials for a RAM
-// role, from STS AssumeRole (version 2015-04-01, signed with signature v1 by
-// the Source's credentials). They are cached and refreshed ahead of their
-// expiry (when 180 s remain), one refresh at a time; while a refresh fails
-// the cached credentials are served as long as they are valid. STS errors
-// are *APIError values; transport errors, 5xx and throttling are retried as
-// reads are. A missing Source or RoleARN, or a Duration under 15 minutes, makes
-// every call fail with an error saying so.
+// role, from STS AssumeRole (version 2015-04-01, signed by the Client's own
+// signer, V2 or V3 as Signature says, with the Source's credentials). They
+// are cached and refreshed ahead of their expiry (when 180 s remain), one
+// refresh at a time; while a refresh fails the cached credentials are
+// served as long as they are valid. STS errors are *APIError values;
+// transport errors, 5xx and throttling are retried as reads are. A missing
+// Source or RoleARN, a Duration under 15 minutes or an unknown Signature
+// makes every call fail with an error saying so.
 func AssumeRoleCredentials(o AssumeRoleOptions) CredentialsProvider {
 	if o.Source == nil {
 		return errorProvider{errors.New("alidomain: AssumeRoleOptions.Source is required")}
@@ -87,6 +95,9 @@ func AssumeRoleCredentials(o AssumeRoleOptions) CredentialsProvider {
 	}
 	sts, err := newSTSClient("AssumeRoleOptions.Endpoint", o.Endpoint, o.HTTPClient)
 	if err != nil {
+		return errorProvider{err}
+	}
+	if sts.sign, sts.v2, err = stsSigner("AssumeRoleOptions.Signature", o.Signature, sts.endpoint); err != nil {
 		return errorProvider{err}
 	}
 	session := o.RoleSessionName
@@ -277,6 +288,10 @@ type stsClient struct {
 	http     HTTPDoer
 	retry    RetryPolicy
 	now      func() time.Time
+	// sign signs the requests of signed actions (stsSigner); v2 says it
+	// is SignatureV2.
+	sign signer
+	v2   bool
 }
 
 // newSTSClient checks the endpoint (default from the environment) and fills
@@ -319,8 +334,9 @@ func (s *stsClient) call(ctx context.Context, action string, params url.Values, 
 	if signer != nil {
 		secrets = append(secrets, signer.AccessKeySecret, signer.SecurityToken)
 	}
+	ps := encodeValues(params)
 	for attempt := 1; ; attempt++ {
-		c, retry, err := s.attempt(ctx, action, params, signer, secrets)
+		c, retry, err := s.attempt(ctx, action, ps, signer, secrets)
 		if err == nil {
 			return c, nil
 		}
@@ -336,35 +352,68 @@ func (s *stsClient) call(ctx context.Context, action string, params url.Values, 
 	}
 }
 
+// stsSigner returns the package's signer of version v for STS requests to
+// endpoint, and whether it is V2; field names v's option in an error.
+func stsSigner(field string, v SignatureVersion, endpoint string) (signer, bool, error) {
+	placement := ParamsBody
+	switch v {
+	case "", SignatureV2:
+		// signedForm sends V2's whole signed query as the body.
+		v, placement = SignatureV2, ParamsQuery
+	case SignatureV3:
+	default:
+		return nil, false, &ValidationError{Field: field, Reason: fmt.Sprintf("%q is not %q or %q", v, SignatureV2, SignatureV3)}
+	}
+	sign, err := newSigner(v, placement, endpoint)
+	return sign, v == SignatureV2, err
+}
+
+// signedForm signs one attempt of action with the client's signer and
+// returns its form body, its headers and its signature. V3 signs the body's
+// hash; V2 signs the union of the URL's and the body's parameters, so its
+// whole signed query, common parameters and Signature included, goes in the
+// body and nothing, token included, in the URL.
+func (s *stsClient) signedForm(action string, ps params, creds *Credentials) ([]byte, http.Header, string) {
+	in := signInput{method: http.MethodPost, action: action, version: stsVersion, format: "JSON", creds: *creds, now: s.now(), nonce: newNonce(), params: ps}
+	sa := s.sign(&in)
+	if !s.v2 {
+		return sa.body, sa.header, v3Signature(sa.header)
+	}
+	sig := sa.query[strings.LastIndex(sa.query, "&Signature=")+len("&Signature="):]
+	return []byte(sa.query), http.Header{"Content-Type": {formContentType}}, sig
+}
+
+// anonymousForm returns the form body of an unsigned request: the
+// parameters with the common ones RPC needs.
+func (s *stsClient) anonymousForm(action string, ps params) []byte {
+	common := params{
+		{key: "Action", value: escape(action)},
+		{key: "Format", value: "JSON"},
+		{key: "Timestamp", value: escape(s.now().UTC().Format(timestampLayout))},
+		{key: "Version", value: stsVersion},
+	}
+	all := mergeParams(ps, common)
+	return appendFormBody(make([]byte, 0, pairsLen(all)), all)
+}
+
 // attempt makes one STS request. It reports whether a failure may be retried.
-func (s *stsClient) attempt(ctx context.Context, action string, params url.Values, signer *Credentials, secrets []string) (Credentials, bool, error) {
-	v := make(url.Values, len(params)+10)
-	for k, vs := range params {
-		v[k] = vs
-	}
-	v.Set("Action", action)
-	v.Set("Format", "JSON")
-	v.Set("Version", stsVersion)
-	v.Set("Timestamp", s.now().UTC().Format("2006-01-02T15:04:05Z"))
-	var body string
+func (s *stsClient) attempt(ctx context.Context, action string, ps params, signer *Credentials, secrets []string) (Credentials, bool, error) {
+	var body []byte
+	var header http.Header
 	if signer != nil {
-		v.Set("AccessKeyId", signer.AccessKeyID)
-		v.Set("SignatureMethod", "HMAC-SHA1")
-		v.Set("SignatureVersion", "1.0")
-		v.Set("SignatureNonce", newNonce())
-		if signer.SecurityToken != "" {
-			v.Set("SecurityToken", signer.SecurityToken)
-		}
-		body = signRPCQuery(http.MethodPost, *signer, v)
+		var sig string
+		body, header, sig = s.signedForm(action, ps, signer)
+		secrets = append(secrets[:len(secrets):len(secrets)], sig)
 	} else {
-		body = string(appendCanonical(nil, encodeValues(v), nil))
+		body, header = s.anonymousForm(action, ps), http.Header{"Content-Type": {formContentType}}
 	}
-	// Everything goes in the body, so the URL (which errors quote) holds no secret.
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.endpoint, strings.NewReader(body))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.endpoint, bytes.NewReader(body))
 	if err != nil {
 		return Credentials{}, false, fmt.Errorf("%s: %w", action, err)
 	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	for k, vs := range header {
+		req.Header[k] = vs
+	}
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", "alidomain-go/"+Version)
 	resp, err := s.http.Do(req)
@@ -411,17 +460,6 @@ func decodeSTSAnswer(action string, status int, raw []byte, secrets []string) (C
 		return Credentials{}, false, fmt.Errorf("alidomain: %s: the answer's Expiration is not a time (RequestId %s)", action, bound(scrubSecrets(a.RequestID, secrets)))
 	}
 	return Credentials{AccessKeyID: ac.AccessKeyID, AccessKeySecret: ac.AccessKeySecret, SecurityToken: ac.SecurityToken, Expiration: exp}, false, nil
-}
-
-// signRPCQuery returns params with their Signature (RPC signature v1,
-// HMAC-SHA1, keyed by creds' secret, for method), as an encoded canonical
-// query: the body of an STS request. It is the one place the credential
-// providers reach the package's signer.
-func signRPCQuery(method string, creds Credentials, params url.Values) string {
-	q := appendCanonical(nil, encodeValues(params), nil)
-	sig := signCanonical(method, creds.AccessKeySecret, q)
-	q = append(q, "&Signature="...)
-	return string(appendEscape(q, sig))
 }
 
 // safeAPIError removes secrets from e's texts and bounds their length.

@@ -2,7 +2,11 @@ package alidomain
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
+	"io"
+	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -35,8 +39,8 @@ func newSTS(t *testing.T, clock *fakeClock, sinks ...alidomaintest.CredentialSin
 	return s
 }
 
-// The request AssumeRole sends is accepted by the simulator's own verifier
-// (the fake STS checks signature v1 with alidomaintest's code, not the SDK's).
+// The request AssumeRole sends by default (V2) is accepted by the simulator's
+// own V2 verifier (alidomaintest's code, not the SDK's signer).
 func TestAssumeRoleAcceptedBySimulatorVerifier(t *testing.T) {
 	clearEnv(t)
 	clock := newFakeClock()
@@ -270,4 +274,185 @@ func TestOIDCRereadsRotatedTokenFile(t *testing.T) {
 	t.Setenv(EnvOIDCTokenFile, "")
 	_, err = OIDCCredentials(OIDCOptions{Endpoint: sts.URL}).Credentials(context.Background())
 	assert.ErrorContains(t, err, EnvOIDCTokenFile)
+}
+
+// stsRecorder is an HTTPDoer that keeps what each request carried.
+type stsRecorder struct {
+	reqs []recordedSTS
+}
+
+type recordedSTS struct {
+	rawQuery string
+	header   http.Header
+	body     string
+}
+
+func (r *stsRecorder) Do(req *http.Request) (*http.Response, error) {
+	rec := recordedSTS{rawQuery: req.URL.RawQuery, header: req.Header.Clone()}
+	if req.GetBody != nil {
+		b, err := req.GetBody()
+		if err != nil {
+			return nil, err
+		}
+		raw, _ := io.ReadAll(b)
+		rec.body = string(raw)
+	}
+	r.reqs = append(r.reqs, rec)
+	return http.DefaultClient.Do(req)
+}
+
+// AssumeRole signed with V3 is accepted by the simulator's V3 verifier (not
+// the SDK's signer): STS's version and the action in x-acs-version and
+// x-acs-action, the parameters in a form body whose hash is signed.
+func TestAssumeRoleV3AcceptedBySimulatorVerifier(t *testing.T) {
+	clearEnv(t)
+	clock := newFakeClock()
+	sts := newSTS(t, clock)
+	rec := &stsRecorder{}
+	policy := `{"Version":"1","Statement":[{"Effect":"Allow","Action":"domain:*","Resource":"*"}]}`
+	p := clocked(t, AssumeRoleCredentials(AssumeRoleOptions{
+		Source:          StaticCredentials(sts.AccessKeyID, sts.AccessKeySecret),
+		RoleARN:         roleB,
+		RoleSessionName: "v3 session/*~",
+		Policy:          policy,
+		Duration:        2 * time.Hour,
+		ExternalID:      "ext-42",
+		Endpoint:        sts.URL,
+		HTTPClient:      rec,
+		Signature:       SignatureV3,
+	}), clock)
+	c, err := p.Credentials(context.Background())
+	require.NoError(t, err)
+	assert.True(t, strings.HasPrefix(c.AccessKeyID, "STS."))
+	assert.True(t, c.Expiration.Equal(clock.Now().Add(2*time.Hour)), "expiration %v", c.Expiration)
+
+	got := sts.LastRequest(alidomaintest.ActionAssumeRole)
+	require.NotNil(t, got)
+	assert.Equal(t, "2015-04-01", got["x-acs-version"])
+	assert.Equal(t, "AssumeRole", got["x-acs-action"])
+	assert.True(t, strings.HasPrefix(got["authorization"], "ACS3-HMAC-SHA256 Credential="+sts.AccessKeyID+",SignedHeaders=content-type;host;"), got["authorization"])
+	assert.Equal(t, roleB, got["RoleArn"])
+	assert.Equal(t, "v3 session/*~", got["RoleSessionName"])
+	assert.Equal(t, "ext-42", got["ExternalId"])
+	assert.Equal(t, "7200", got["DurationSeconds"])
+	assert.Equal(t, policy, got["Policy"])
+	for _, v2only := range []string{"Version", "Action", "AccessKeyId", "Signature", "SignatureNonce", "Timestamp", "Format"} {
+		assert.NotContains(t, got, v2only, "V3 sends no %s parameter", v2only)
+	}
+
+	require.Len(t, rec.reqs, 1)
+	r := rec.reqs[0]
+	assert.Empty(t, r.rawQuery, "the parameters travel in the body")
+	assert.Equal(t, "application/x-www-form-urlencoded", r.header.Get("Content-Type"))
+	sum := sha256.Sum256([]byte(r.body))
+	assert.Equal(t, []string{hex.EncodeToString(sum[:])}, r.header["x-acs-content-sha256"], "lower case, as the official runtime writes it")
+	form, err := url.ParseQuery(r.body)
+	require.NoError(t, err)
+	assert.Equal(t, roleB, form.Get("RoleArn"))
+}
+
+// V2 keeps every parameter, Signature and the source's token included, in
+// the body: the URL carries none.
+func TestAssumeRoleV2SendsEverythingInTheBody(t *testing.T) {
+	clearEnv(t)
+	clock := newFakeClock()
+	sts := newSTS(t, clock)
+	a := clocked(t, AssumeRoleCredentials(AssumeRoleOptions{Source: StaticCredentials(sts.AccessKeyID, sts.AccessKeySecret), RoleARN: roleA, Endpoint: sts.URL}), clock)
+	rec := &stsRecorder{}
+	b := clocked(t, AssumeRoleCredentials(AssumeRoleOptions{Source: a, RoleARN: roleA, Endpoint: sts.URL, HTTPClient: rec, Signature: SignatureV2}), clock)
+	_, err := b.Credentials(context.Background())
+	require.NoError(t, err)
+	ca, err := a.Credentials(context.Background())
+	require.NoError(t, err)
+	require.Len(t, rec.reqs, 1)
+	r := rec.reqs[0]
+	assert.Empty(t, r.rawQuery)
+	assert.Empty(t, r.header.Get("Authorization"))
+	form, err := url.ParseQuery(r.body)
+	require.NoError(t, err)
+	for k, want := range map[string]string{"Action": "AssumeRole", "Version": "2015-04-01", "SignatureMethod": "HMAC-SHA1", "SignatureVersion": "1.0", "AccessKeyId": ca.AccessKeyID, "SecurityToken": ca.SecurityToken, "Format": "JSON"} {
+		assert.Equal(t, want, form.Get(k), k)
+	}
+	assert.NotEmpty(t, form.Get("Signature"))
+	assert.True(t, strings.HasSuffix(r.body, "&Signature="+escape(form.Get("Signature"))), "Signature last")
+}
+
+// A wrong secret is refused whichever version signs, with no secret in the
+// error; an unknown version is refused before anything is sent.
+func TestAssumeRoleWrongSecretRefusedByBothVersions(t *testing.T) {
+	clearEnv(t)
+	clock := newFakeClock()
+	sts := newSTS(t, clock)
+	for _, v := range []SignatureVersion{SignatureV2, SignatureV3} {
+		t.Run(string(v), func(t *testing.T) {
+			const wrong = "Wrong/Secret+Key="
+			rec := &stsRecorder{}
+			_, err := clocked(t, AssumeRoleCredentials(AssumeRoleOptions{
+				Source: StaticCredentials(sts.AccessKeyID, wrong), RoleARN: roleA, Endpoint: sts.URL, HTTPClient: rec, Signature: v,
+			}), clock).Credentials(context.Background())
+			var ae *APIError
+			require.ErrorAs(t, err, &ae)
+			assert.Equal(t, "SignatureDoesNotMatch", ae.Code)
+			assert.ErrorIs(t, err, ErrAuth)
+			assert.Equal(t, 1, len(rec.reqs), "a refusal is not retried")
+			sig := v3Signature(rec.reqs[0].header)
+			if v == SignatureV2 {
+				form, _ := url.ParseQuery(rec.reqs[0].body)
+				sig = form.Get("Signature")
+			}
+			require.NotEmpty(t, sig)
+			for _, secret := range []string{wrong, sig} {
+				for _, form := range []string{secret, escape(secret), url.QueryEscape(secret)} {
+					assert.NotContains(t, err.Error(), form)
+				}
+			}
+		})
+	}
+	rec := &stsRecorder{}
+	_, err := AssumeRoleCredentials(AssumeRoleOptions{
+		Source: StaticCredentials(sts.AccessKeyID, sts.AccessKeySecret), RoleARN: roleA, Endpoint: sts.URL, HTTPClient: rec, Signature: "v4",
+	}).Credentials(context.Background())
+	var ve *ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, "AssumeRoleOptions.Signature", ve.Field)
+	assert.Empty(t, rec.reqs, "nothing sent for v4")
+}
+
+// Roles chain with V3 too, in any mix of versions: B is assumed with A's
+// temporary key, its token in x-acs-security-token; the simulator then
+// accepts B's credentials from a client signing with V3.
+func TestAssumeRoleV3Chains(t *testing.T) {
+	clearEnv(t)
+	clock := newFakeClock()
+	sim := alidomaintest.NewServer()
+	t.Cleanup(sim.Close)
+	sts := newSTS(t, clock, sim)
+	for _, tc := range []struct{ a, b SignatureVersion }{{SignatureV3, SignatureV3}, {SignatureV2, SignatureV3}, {SignatureV3, SignatureV2}} {
+		t.Run(string(tc.a)+"-"+string(tc.b), func(t *testing.T) {
+			a := clocked(t, AssumeRoleCredentials(AssumeRoleOptions{Source: StaticCredentials(sts.AccessKeyID, sts.AccessKeySecret), RoleARN: roleA, Endpoint: sts.URL, Signature: tc.a}), clock)
+			b := clocked(t, AssumeRoleCredentials(AssumeRoleOptions{Source: a, RoleARN: roleB, ExternalID: "ext-42", Endpoint: sts.URL, RoleSessionName: "b", Signature: tc.b}), clock)
+			cb, err := b.Credentials(context.Background())
+			require.NoError(t, err)
+			ca, err := a.Credentials(context.Background())
+			require.NoError(t, err)
+			assert.NotEqual(t, ca.AccessKeyID, cb.AccessKeyID)
+			last := sts.LastRequest(alidomaintest.ActionAssumeRole)
+			assert.Equal(t, "b", last["RoleSessionName"])
+			if tc.b == SignatureV3 {
+				assert.Equal(t, ca.AccessKeyID, last["x-acs-accesskey-id"], "B was assumed with A's key")
+				assert.Equal(t, ca.SecurityToken, last["x-acs-security-token"], "and A's token")
+			} else {
+				assert.Equal(t, ca.AccessKeyID, last["AccessKeyId"])
+				assert.Equal(t, ca.SecurityToken, last["SecurityToken"])
+			}
+
+			domain := "chain-" + string(tc.a) + string(tc.b) + ".com"
+			sim.AddDomain(domain, simExpiry)
+			c, err := New(Options{Endpoint: sim.URL, Credentials: b, Signature: SignatureV3, Retry: RetryPolicy{MaxAttempts: 1}})
+			require.NoError(t, err)
+			_, err = c.Redeem.SubmitBatch(context.Background(), &BatchRedeemRequest{Domains: []RedeemDomain{{DomainName: domain, CurrentExpirationDate: simExpiry}}})
+			require.NoError(t, err)
+			assert.Equal(t, 1, sim.Orders(domain))
+		})
+	}
 }

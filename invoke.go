@@ -42,15 +42,25 @@ type target interface {
 type signInput struct {
 	method string
 	action string
-	format string
-	lang   string
-	creds  Credentials
-	now    time.Time
-	nonce  string
-	params params
+	// version is the API version; empty: APIVersion (STS sends its own).
+	version string
+	format  string
+	lang    string
+	creds   Credentials
+	now     time.Time
+	nonce   string
+	params  params
 	// secrets are the request's secret values, scrubbed from errors as the
 	// credentials are.
 	secrets []string
+}
+
+// apiVersion returns the API version the attempt is signed for.
+func (in *signInput) apiVersion() string {
+	if in.version == "" {
+		return APIVersion
+	}
+	return in.version
 }
 
 // timestampLayout is how the RPC style writes an attempt's time (UTC).

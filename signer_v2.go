@@ -31,7 +31,7 @@ func signV2(in *signInput) signedAttempt {
 	var raw [24]byte
 	var esc [32]byte
 	add("Timestamp", string(appendEscape(esc[:0], in.now.UTC().AppendFormat(raw[:0], timestampLayout))))
-	add("Version", APIVersion)
+	add("Version", escape(in.apiVersion()))
 
 	var b strings.Builder
 	b.Grow(canonicalLen(in.params, common[:n]) + len("&Signature=") + 3*28)

@@ -153,7 +153,7 @@ func (pl *placer) signV2(in *signInput) signedAttempt {
 // fixed text, and every variable value escaped at three bytes a byte.
 func v2CommonMaxLen(in *signInput) int {
 	const fixed = 200 // keys, separators, fixed values and the escaped Timestamp: 166
-	return fixed + len(in.format) + 3*(len(in.creds.AccessKeyID)+len(in.action)+len(in.lang)+len(in.creds.SecurityToken)+len(in.nonce))
+	return fixed + len(in.format) + 3*(len(in.creds.AccessKeyID)+len(in.action)+len(in.lang)+len(in.creds.SecurityToken)+len(in.nonce)+len(in.version))
 }
 
 // v2CommonParams returns the common parameters of a V2 request, sorted and
@@ -174,7 +174,7 @@ func v2CommonParams(in *signInput) params {
 	add("SignatureNonce", escape(in.nonce))
 	add("SignatureVersion", "1.0")
 	add("Timestamp", escape(in.now.UTC().Format(timestampLayout)))
-	add("Version", APIVersion)
+	add("Version", escape(in.apiVersion()))
 	return common
 }
 
@@ -193,7 +193,7 @@ func (pl *placer) signV3(in *signInput) signedAttempt {
 	if len(extra) > 0 {
 		ps = mergeParams(ps, extra)
 	}
-	r := v3Request{method: in.method, host: pl.host, action: in.action, date: v3Date(in.now), nonce: in.nonce, creds: in.creds}
+	r := v3Request{method: in.method, host: pl.host, action: in.action, version: in.version, date: v3Date(in.now), nonce: in.nonce, creds: in.creds}
 	var query string
 	if n := pairsLen(ps); pl.inQuery(n) {
 		r.query = ps

@@ -645,9 +645,9 @@ func (s *Server) gateway(r *http.Request) (map[string]string, string, string, *g
 	var sr *signedRequest
 	var gwErr *gatewayError
 	if r.Header.Get("Authorization") != "" {
-		sr, gwErr = parseV3(r, params, body)
+		sr, gwErr = parseV3(r, params, body, apiVersion)
 	} else {
-		sr, gwErr = parseV2(r, params)
+		sr, gwErr = parseV2(r, params, apiVersion)
 	}
 	if gwErr != nil {
 		return nil, "", format, gwErr
@@ -659,14 +659,14 @@ func (s *Server) gateway(r *http.Request) (map[string]string, string, string, *g
 }
 
 // parseV2 checks the common parameters of a signature V2 (HMAC-SHA1)
-// request.
-func parseV2(r *http.Request, params map[string]string) (*signedRequest, *gatewayError) {
+// request to a service speaking version (the STSServer shares it).
+func parseV2(r *http.Request, params map[string]string, version string) (*signedRequest, *gatewayError) {
 	for _, name := range commonParams {
 		if params[name] == "" {
 			return nil, errMissing(name)
 		}
 	}
-	if params["Version"] != apiVersion {
+	if params["Version"] != version {
 		return nil, errVersion
 	}
 	if params["SignatureMethod"] != "HMAC-SHA1" {

@@ -1,8 +1,10 @@
 package alidomaintest
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -36,9 +38,13 @@ type STSOptions struct {
 }
 
 // STSServer is a fake Alibaba Cloud STS endpoint (version 2015-04-01) on the
-// loopback interface. AssumeRole is checked like the gateway does (common
-// parameters, Timestamp window, nonce replay, signature v1 by the
-// simulator's own verifier, security token); AssumeRoleWithOIDC is anonymous
+// loopback interface. AssumeRole is checked like the gateway does, signed
+// with either version and checked by the simulator's own verifiers (the
+// Server's): signature V2 (HMAC-SHA1: common parameters, Timestamp window,
+// nonce replay, SecurityToken) or V3 (ACS3-HMAC-SHA256: Action and Version
+// from x-acs-action and x-acs-version, x-acs-date window, nonce replay,
+// x-acs-content-sha256 against the body, x-acs-security-token), parameters
+// in the query or a form body; AssumeRoleWithOIDC is anonymous
 // and checks the OIDC token against the one set with SetOIDCToken. Its error
 // messages quote what was sent (the SignatureDoesNotMatch message quotes the
 // string to sign, a refused OIDC token is quoted), so that tests can check
@@ -159,7 +165,9 @@ func (s *STSServer) Issued() int {
 
 // LastRequest returns the parameters of the last request of action that
 // passed the checks (nil before any), Signature and secrets included: it is
-// for tests to check what a client sent.
+// for tests to check what a client sent. For a V3 request it also holds the
+// x-acs-* headers and Authorization, by lower-case name (x-acs-version,
+// x-acs-security-token, ...).
 func (s *STSServer) LastRequest(action string) map[string]string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -199,6 +207,12 @@ func (s *STSServer) handle(r *http.Request, reqID string) (map[string]any, *stsE
 	if r.Method != http.MethodPost && r.Method != http.MethodGet {
 		return nil, &stsError{400, "UnsupportedHTTPMethod", "This http method is not supported."}
 	}
+	// V3 hashes the exact body bytes, so keep them before parsing the form.
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	if err != nil || len(body) > maxBody {
+		return nil, &stsError{400, "InvalidParameter", "The request body could not be read."}
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
 	if err := r.ParseForm(); err != nil {
 		return nil, &stsError{400, "InvalidParameter", "The request parameters could not be parsed."}
 	}
@@ -206,7 +220,11 @@ func (s *STSServer) handle(r *http.Request, reqID string) (map[string]any, *stsE
 	for k, vs := range r.Form {
 		p[k] = vs[0]
 	}
+	v3 := r.Header.Get("Authorization") != ""
 	action := p["Action"]
+	if v3 {
+		action = r.Header.Get("x-acs-action")
+	}
 	now := s.opts.Clock()
 
 	s.mu.Lock()
@@ -220,15 +238,27 @@ func (s *STSServer) handle(r *http.Request, reqID string) (map[string]any, *stsE
 		s.throttle--
 		return nil, &stsError{400, "Throttling.User", "Request was denied due to user flow control."}
 	}
-	for _, name := range []string{"Action", "Version", "Timestamp"} {
-		if p[name] == "" {
-			return nil, missing(name)
+	// A V3 request is parsed by the simulator's V3 verifier: Action,
+	// Version, date and nonce in x-acs-* headers.
+	var sr *signedRequest
+	timestamp := p["Timestamp"]
+	if v3 {
+		var e *gatewayError
+		if sr, e = parseV3(r, p, body, stsVersion); e != nil {
+			return nil, &stsError{e.status, e.code, e.message}
+		}
+		timestamp = sr.timestamp
+	} else {
+		for _, name := range []string{"Action", "Version", "Timestamp"} {
+			if p[name] == "" {
+				return nil, missing(name)
+			}
+		}
+		if p["Version"] != stsVersion {
+			return nil, &stsError{400, "InvalidVersion", "Specified parameter Version is not valid."}
 		}
 	}
-	if p["Version"] != stsVersion {
-		return nil, &stsError{400, "InvalidVersion", "Specified parameter Version is not valid."}
-	}
-	ts, err := time.Parse(stsTimeLayout, p["Timestamp"])
+	ts, err := time.Parse(stsTimeLayout, timestamp)
 	if err != nil {
 		return nil, &stsError{400, "InvalidTimeStamp.Format", "Specified time stamp or date value is not well formatted."}
 	}
@@ -237,12 +267,19 @@ func (s *STSServer) handle(r *http.Request, reqID string) (map[string]any, *stsE
 	}
 	switch action {
 	case ActionAssumeRole:
-		if e := s.verifyLocked(r.Method, p, now); e != nil {
+		if sr == nil {
+			// V2, by the simulator's V2 verifier.
+			var e *gatewayError
+			if sr, e = parseV2(r, p, stsVersion); e != nil {
+				return nil, &stsError{e.status, e.code, e.message}
+			}
+		}
+		if e := s.verifyLocked(sr, now); e != nil {
 			return nil, e
 		}
-		return s.assumeLocked(p, now, reqID, false)
+		return s.assumeLocked(action, recorded(r, p, v3), now, reqID, false)
 	case ActionAssumeRoleWithOIDC:
-		if p["Signature"] != "" || p["AccessKeyId"] != "" {
+		if v3 || p["Signature"] != "" || p["AccessKeyId"] != "" {
 			return nil, &stsError{400, "InvalidParameter", "AssumeRoleWithOIDC is an anonymous call: it takes no AccessKeyId or Signature."}
 		}
 		for _, name := range []string{"OIDCProviderArn", "OIDCToken"} {
@@ -257,36 +294,41 @@ func (s *STSServer) handle(r *http.Request, reqID string) (map[string]any, *stsE
 		if !signatureMatches(p["OIDCToken"], want) {
 			return nil, &stsError{400, "AuthenticationFail.OIDCToken.Invalid", "The OIDCToken " + p["OIDCToken"] + " is invalid or expired."}
 		}
-		return s.assumeLocked(p, now, reqID, true)
+		return s.assumeLocked(action, p, now, reqID, true)
 	}
 	return nil, &stsError{404, "InvalidAction.NotFound", "Specified api is not found, please check your url and method."}
 }
 
-// verifyLocked checks the signature and the caller's key, as the gateway does.
-func (s *STSServer) verifyLocked(method string, p stsParams, now time.Time) *stsError {
-	for _, name := range []string{"AccessKeyId", "SignatureMethod", "SignatureVersion", "SignatureNonce", "Signature"} {
-		if p[name] == "" {
-			return missing(name)
+// recorded is what LastRequest returns for a request: its parameters, and
+// for V3 also its x-acs-* headers and Authorization, by lower-case name.
+func recorded(r *http.Request, p stsParams, v3 bool) stsParams {
+	if !v3 {
+		return p
+	}
+	for name := range r.Header {
+		if lower := strings.ToLower(name); strings.HasPrefix(lower, "x-acs-") || lower == "authorization" {
+			p[lower] = r.Header.Get(name)
 		}
 	}
-	if p["SignatureMethod"] != "HMAC-SHA1" || p["SignatureVersion"] != "1.0" {
-		return &stsError{400, "InvalidParameter", "SignatureMethod or SignatureVersion is not valid."}
-	}
-	k, ok := s.keys[p["AccessKeyId"]]
+	return p
+}
+
+// verifyLocked checks the caller's key, the signature (sr's own verifier,
+// V2 or V3), the security token and the nonce, as the gateway does.
+func (s *STSServer) verifyLocked(sr *signedRequest, now time.Time) *stsError {
+	k, ok := s.keys[sr.accessKeyID]
 	if !ok {
 		return &stsError{404, "InvalidAccessKeyId.NotFound", "Specified access key is not found."}
 	}
-	sts := stringToSign(method, p)
-	if !signatureMatches(p["Signature"], signString(k.secret, sts)) {
+	if ok, sts := sr.verify(k.secret); !ok {
 		return &stsError{400, "SignatureDoesNotMatch", "Specified signature is not matched with our calculation. server string to sign is:" + sts}
 	}
-	tok := p["SecurityToken"]
 	switch {
-	case k.token != "" && tok == "":
+	case k.token != "" && sr.token == "":
 		return &stsError{400, "MissingSecurityToken", "SecurityToken is mandatory for this action."}
-	case k.token != "" && !signatureMatches(tok, k.token):
+	case k.token != "" && !signatureMatches(sr.token, k.token):
 		return &stsError{400, "InvalidSecurityToken.MismatchWithAccessKey", "Specified SecurityToken mismatch with the AccessKey."}
-	case k.token == "" && tok != "":
+	case k.token == "" && sr.token != "":
 		return &stsError{400, "InvalidSecurityToken.Expired", "Specified SecurityToken is expired."}
 	case !k.exp.IsZero() && !now.Before(k.exp):
 		return &stsError{400, "InvalidSecurityToken.Expired", "Specified SecurityToken is expired."}
@@ -296,15 +338,15 @@ func (s *STSServer) verifyLocked(method string, p stsParams, now time.Time) *sts
 			delete(s.nonces, n)
 		}
 	}
-	if _, used := s.nonces[p["SignatureNonce"]]; used {
+	if _, used := s.nonces[sr.nonce]; used {
 		return &stsError{400, "SignatureNonceUsed", "Specified signature nonce was used already."}
 	}
-	s.nonces[p["SignatureNonce"]] = now.Add(2 * stsTimestampWindow)
+	s.nonces[sr.nonce] = now.Add(2 * stsTimestampWindow)
 	return nil
 }
 
 // assumeLocked checks the role parameters and issues credentials.
-func (s *STSServer) assumeLocked(p stsParams, now time.Time, reqID string, oidc bool) (map[string]any, *stsError) {
+func (s *STSServer) assumeLocked(action string, p stsParams, now time.Time, reqID string, oidc bool) (map[string]any, *stsError) {
 	for _, name := range []string{"RoleArn", "RoleSessionName"} {
 		if p[name] == "" {
 			return nil, missing(name)
@@ -328,7 +370,7 @@ func (s *STSServer) assumeLocked(p stsParams, now time.Time, reqID string, oidc 
 	if pol := p["Policy"]; pol != "" && !json.Valid([]byte(pol)) {
 		return nil, &stsError{400, "InvalidParameter.PolicyGrammar", "The parameter Policy has not passed grammar check."}
 	}
-	s.last[p["Action"]] = p
+	s.last[action] = p
 	c := newIssued(now, dur)
 	s.issuedN++
 	s.keys[c.id] = stsKey{secret: c.secret, token: c.token, exp: c.exp}

@@ -81,8 +81,9 @@ var v3Canon = strings.NewReplacer("+", "%20", "*", "%2A", "%7E", "~")
 // wire.md §9 describes it: Action and Version from the x-acs-action and
 // x-acs-version headers, the date, nonce and body hash headers, and the
 // Authorization header. params are the action parameters, from the URL query
-// and a form body; rawQuery and body are the request's exact bytes.
-func parseV3(r *http.Request, params map[string]string, body []byte) (*signedRequest, *gatewayError) {
+// and a form body; body is the request's exact bytes; version is the API
+// version the service speaks (the STSServer shares this verifier).
+func parseV3(r *http.Request, params map[string]string, body []byte, version string) (*signedRequest, *gatewayError) {
 	auth, ok := parseV3Authorization(r.Header.Get("Authorization"))
 	if !ok {
 		return nil, errIncompleteSignature
@@ -92,7 +93,7 @@ func parseV3(r *http.Request, params map[string]string, body []byte) (*signedReq
 			return nil, errMissing(h)
 		}
 	}
-	if r.Header.Get("x-acs-version") != apiVersion {
+	if r.Header.Get("x-acs-version") != version {
 		return nil, errVersion
 	}
 	sum := sha256.Sum256(body)
