@@ -116,7 +116,8 @@ func parityNames() []string {
 
 func parityClients(t *testing.T) (*alidomain.Client, *domain.Client, *parityServer, string) {
 	ps := newParityServer(t)
-	c, err := alidomain.New(alidomain.Options{Endpoint: ps.URL, Credentials: alidomain.StaticCredentials("testid", "testsecret"), Params: alidomain.ParamsQuery} // the parameters where v1 puts them, whatever the URL length)
+	// Params: the parameters where v1 puts them (the query), whatever the URL length.
+	c, err := alidomain.New(alidomain.Options{Endpoint: ps.URL, Credentials: alidomain.StaticCredentials("testid", "testsecret"), Params: alidomain.ParamsQuery})
 	if err != nil {
 		t.Fatal(err)
 	}
