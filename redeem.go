@@ -209,25 +209,32 @@ func (r *submitResponse) check() error {
 	return nil
 }
 
-var opSaveBatchRedeem = &operation[BatchRedeemRequest, submitResponse, SubmitResult]{
-	action:   "SaveBatchTaskForCreatingOrderRedeem",
-	taskType: redeemTaskType,
-	validate: (*BatchRedeemRequest).Validate,
-	check:    (*submitResponse).check,
-	result:   (*submitResponse).result,
-}
+var opSaveBatchRedeem = orderOperation("SaveBatchTaskForCreatingOrderRedeem", redeemTaskType, (*BatchRedeemRequest).Validate)
 
-var opSaveSingleRedeem = &operation[RedeemRequest, submitResponse, SubmitResult]{
-	action:   "SaveSingleTaskForCreatingOrderRedeem",
-	taskType: redeemTaskType,
-	validate: (*RedeemRequest).Validate,
-	check:    (*submitResponse).check,
-	result:   (*submitResponse).result,
-}
+var opSaveSingleRedeem = orderOperation("SaveSingleTaskForCreatingOrderRedeem", redeemTaskType, (*RedeemRequest).Validate)
 
 // result is the SubmitResult of every order action.
 func (r *submitResponse) result(m Meta) *SubmitResult {
 	return &SubmitResult{Meta: m, TaskNo: r.TaskNo}
+}
+
+// orderOperation declares a paid order: not idempotent, answered by a
+// TaskNo, creating a task of taskType ("" where it is undocumented).
+func orderOperation[Req any](action, taskType string, validate func(*Req) error) *operation[Req, submitResponse, SubmitResult] {
+	return &operation[Req, submitResponse, SubmitResult]{
+		action:   action,
+		taskType: taskType,
+		validate: validate,
+		check:    (*submitResponse).check,
+		result:   (*submitResponse).result,
+	}
+}
+
+// withSecrets sets the declaration's secrets: the request values that never
+// appear in an error.
+func withSecrets[Req any, Resp response, Out any](op *operation[Req, Resp, Out], secrets func(*Req) []string) *operation[Req, Resp, Out] {
+	op.secrets = secrets
+	return op
 }
 
 // SubmitBatch submits one task that redeems every domain of req

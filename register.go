@@ -185,21 +185,9 @@ func (d *RegisterDomain) check() (field, reason string) {
 	return "", ""
 }
 
-var opSaveBatchRegister = &operation[BatchRegisterRequest, submitResponse, SubmitResult]{
-	action:   "SaveBatchTaskForCreatingOrderActivate",
-	taskType: registerTaskType,
-	validate: (*BatchRegisterRequest).Validate,
-	check:    (*submitResponse).check,
-	result:   (*submitResponse).result,
-}
+var opSaveBatchRegister = orderOperation("SaveBatchTaskForCreatingOrderActivate", registerTaskType, (*BatchRegisterRequest).Validate)
 
-var opSaveSingleRegister = &operation[RegisterRequest, submitResponse, SubmitResult]{
-	action:   "SaveSingleTaskForCreatingOrderActivate",
-	taskType: registerTaskType,
-	validate: (*RegisterRequest).Validate,
-	check:    (*submitResponse).check,
-	result:   (*submitResponse).result,
-}
+var opSaveSingleRegister = orderOperation("SaveSingleTaskForCreatingOrderActivate", registerTaskType, (*RegisterRequest).Validate)
 
 // SubmitBatch submits one task that registers every domain of req
 // (SaveBatchTaskForCreatingOrderActivate), and returns the task's number.
