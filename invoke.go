@@ -210,7 +210,8 @@ func (c *Client) send(ctx context.Context, o *Options, d *derived, in *signInput
 		return a
 	}
 	req.URL.RawQuery = sa.query
-	// Shared value slices (len == cap, so an Add by a middleware copies).
+	// Shared value slices (len == cap, so an Add by a middleware copies):
+	// two allocations fewer per attempt (BenchmarkSubmitBatch).
 	req.Header["User-Agent"] = d.userAgentHeader
 	req.Header["Accept"] = acceptHeader
 	for k, vs := range sa.header {
@@ -275,7 +276,8 @@ func (c *Client) send(ctx context.Context, o *Options, d *derived, in *signInput
 }
 
 // readBody reads a response body of at most maxBodyBytes: in one read of
-// its length when the length is known.
+// its length when the length is known (BenchmarkSubmitBatch: two
+// allocations fewer per attempt than a bytes.Buffer behind a LimitReader).
 func readBody(resp *http.Response) ([]byte, error) {
 	if n := resp.ContentLength; n >= 0 && n <= maxBodyBytes {
 		b := make([]byte, n)

@@ -104,7 +104,8 @@ func stringToSignPrefix(method string) string { return method + "&%2F&" }
 var canonicalEscapes = [256]string{'%': "%25", '=': "%3D", '&': "%26"}
 
 // writeStringToSign writes METHOD&%2F&escape(canonical) to h in chunks, so
-// that the string to sign is never held whole.
+// that the string to sign is never held whole: at 1,000 domains it would be
+// a 150 KB allocation per attempt (BenchmarkSignAttempt, step=query).
 func writeStringToSign(h hash.Hash, method, canonical string) {
 	// Canonical queries of small requests fit in one buffer of their size.
 	buf := make([]byte, 0, min(len(canonical)+len(canonical)/4+16, 4096))
