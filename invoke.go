@@ -60,8 +60,9 @@ type signedAttempt struct {
 	header http.Header // nil: none beyond the client's own
 }
 
-// signer signs one attempt; one per signature version (signer_v2.go).
-type signer func(*signInput) signedAttempt
+// signer signs one attempt; one per signature version (signer_v2.go). The
+// input is passed by value: it stays on the caller's stack.
+type signer func(signInput) signedAttempt
 
 // attempt is what one send produced.
 type attempt struct {
@@ -188,7 +189,7 @@ type attemptTrace struct {
 // send makes one attempt: sign, POST, read and decode.
 func (c *Client) send(ctx context.Context, o *Options, d *derived, in *signInput, out target) attempt {
 	var a attempt
-	sa := d.sign(in)
+	sa := d.sign(*in)
 	rctx := ctx
 	var tr *attemptTrace
 	if d.traced {

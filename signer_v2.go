@@ -12,7 +12,7 @@ import (
 // 1.0): the common parameters are merged into the request's sorted
 // parameters, the canonical query is signed, and every parameter goes in
 // the URL query, Signature last.
-func signV2(in *signInput) signedAttempt {
+func signV2(in signInput) signedAttempt {
 	var common [10]param
 	n := 0
 	add := func(k, v string) { common[n] = param{key: k, value: v}; n++ }
