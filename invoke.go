@@ -153,6 +153,7 @@ type attemptsError struct {
 	err    error
 }
 
+// Error returns the one-line message.
 func (e *attemptsError) Error() string {
 	var b strings.Builder
 	if e.action != "" {
@@ -167,6 +168,7 @@ func (e *attemptsError) Error() string {
 	return b.String()
 }
 
+// Unwrap returns the failure of the last attempt.
 func (e *attemptsError) Unwrap() error { return e.err }
 
 // plural returns "1 attempt", "2 attempts".
