@@ -37,9 +37,9 @@ func benchBatch(n int) *BatchRedeemRequest {
 }
 
 // benchSign returns the signing input of an attempt of SubmitBatch.
-func benchSign(ps params) *signInput {
+func benchSign(ps params) signInput {
 	creds := Credentials{AccessKeyID: "LTAI5tBenchmarkKeyID", AccessKeySecret: "bench/Secret+With*Odd~Chars"}
-	return &signInput{method: "POST", action: opSaveBatchRedeem.action, format: "JSON", creds: creds, now: benchNow, nonce: benchNonce, params: ps}
+	return signInput{method: "POST", action: opSaveBatchRedeem.action, format: "JSON", creds: creds, now: benchNow, nonce: benchNonce, params: ps}
 }
 
 var (

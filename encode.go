@@ -267,13 +267,13 @@ func scalarKind(t reflect.Type, millis bool) (fieldKind, error) {
 }
 
 // encoder writes the escaped keys and values of one request into one
-// string; the params are cut from it at the end.
+// string, each param cut from it as soon as it is written (the Builder
+// never changes bytes it has written, so earlier cuts stay valid).
 type encoder struct {
-	b      strings.Builder
-	spans  []int32 // per param: start of key, end of key (start of value), end of value
-	pre    []byte  // the current key's prefix: a field's name, or a list's name.N
-	preBuf [64]byte
-	num    [24]byte
+	b         strings.Builder
+	ps        params
+	key0, val int // where the current param's key and value start
+	num       [24]byte
 }
 
 // encodeRequest encodes the struct (or pointer to struct) v: its parameters
@@ -300,7 +300,7 @@ func encodeRequest(v any) (params, string, error) {
 	var e encoder
 	size, count := p.sizeHint(rv)
 	e.b.Grow(size)
-	e.spans = make([]int32, 0, 3*count)
+	e.ps = make(params, 0, count)
 	var extra *url.Values // made for the first Encoder field
 	for i := range p.fields {
 		f := &p.fields[i]
@@ -336,7 +336,7 @@ func encodeRequest(v any) (params, string, error) {
 			e.scalar(nil, f.name, f.kind, fv, f.omitempty, f.def)
 		}
 	}
-	ps := e.params()
+	ps := e.ps
 	if p.unsorted {
 		ps = append(ps, encodeValues(*extra)...)
 		slices.SortStableFunc(ps, func(a, b param) int { return strings.Compare(a.sortKey(), b.sortKey()) })
@@ -357,7 +357,7 @@ func marshalJSONParam(v any) ([]byte, error) {
 }
 
 // sizeHint guesses the encoded size and the number of parameters, so that
-// neither the string nor the spans grow.
+// neither the string nor the params grow.
 func (p *structPlan) sizeHint(rv reflect.Value) (size, count int) {
 	size = 16
 	for i := range p.fields {
@@ -380,13 +380,13 @@ func (p *structPlan) sizeHint(rv reflect.Value) (size, count int) {
 // key starts a parameter named field, pre (a list's Key.N) or pre.field;
 // wire names are unreserved, so they need no escaping.
 func (e *encoder) key(pre []byte, field string) {
-	e.spans = append(e.spans, int32(e.b.Len()))
+	e.key0 = e.b.Len()
 	e.b.Write(pre)
 	if len(pre) > 0 && field != "" {
 		e.b.WriteByte('.')
 	}
 	e.b.WriteString(field)
-	e.spans = append(e.spans, int32(e.b.Len()))
+	e.val = e.b.Len()
 }
 
 // escape writes s percent-encoded per RFC 3986, copying unreserved runs.
@@ -403,7 +403,10 @@ func (e *encoder) escape(s string) {
 }
 
 // end ends the current parameter's value.
-func (e *encoder) end() { e.spans = append(e.spans, int32(e.b.Len())) }
+func (e *encoder) end() {
+	s := e.b.String()
+	e.ps = append(e.ps, param{key: s[e.key0:e.val], value: s[e.val:]})
+}
 
 // scalar writes one scalar parameter (see key), unless omitempty and zero;
 // a zero value with a default (def) is sent as the default.
@@ -489,17 +492,6 @@ func nextIndex(i, n int) int {
 		}
 	}
 	return i + 1
-}
-
-// params cuts the parameters out of the one string written.
-func (e *encoder) params() params {
-	s := e.b.String()
-	ps := make(params, len(e.spans)/3)
-	for i := range ps {
-		a, b, c := e.spans[3*i], e.spans[3*i+1], e.spans[3*i+2]
-		ps[i] = param{key: s[a:b], value: s[b:c]}
-	}
-	return ps
 }
 
 // cloneRequest returns a copy of the request struct r whose pointer fields

@@ -161,7 +161,7 @@ func refEscape(s string) string {
 	return strings.NewReplacer("+", "%20", "*", "%2A", "%7E", "~").Replace(url.QueryEscape(s))
 }
 
-// refSign computes the RPC v1 signature independently of signer.go.
+// refSign computes the RPC v1 signature independently of signer_v2.go.
 func refSign(method, secret string, q url.Values) string {
 	return refSignString(secret, refStringToSign(method, q))
 }

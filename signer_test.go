@@ -184,5 +184,5 @@ func sign(method, secret string, raw map[string]string) string {
 			v.Set(k, val)
 		}
 	}
-	return signCanonical(method, secret, appendCanonical(nil, encodeValues(v), nil))
+	return signParams(method, secret, encodeValues(v))
 }

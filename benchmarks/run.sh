@@ -24,6 +24,7 @@ fi
   go version
   echo "nproc: $(nproc)"
   grep -m1 'model name' /proc/cpuinfo || true
+  echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$out/machine.txt"
 
 echo "== checks (every implementation's request is accepted by the verifying server)"
