@@ -375,7 +375,7 @@ func stsSigner(field string, v SignatureVersion, endpoint string) (signer, bool,
 // body and nothing, token included, in the URL.
 func (s *stsClient) signedForm(action string, ps params, creds *Credentials) ([]byte, http.Header, string) {
 	in := signInput{method: http.MethodPost, action: action, version: stsVersion, format: "JSON", creds: *creds, now: s.now(), nonce: newNonce(), params: ps}
-	sa := s.sign(&in)
+	sa := s.sign(in)
 	if !s.v2 {
 		return sa.body, sa.header, v3Signature(sa.header)
 	}

@@ -6,7 +6,6 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/http"
-	"strings"
 )
 
 // Request parameters in an application/x-www-form-urlencoded body, for both
@@ -31,13 +30,9 @@ func appendFormBody(dst []byte, ps params) []byte { return appendPairs(dst, ps) 
 // the body. The signature is the one the same parameters would have all in
 // the query.
 func signV2Form(method, secret string, common, ps params) (query string, body []byte) {
-	// The string to sign streams from one canonical builder, as signV2's
-	// does: no copy of a batch's canonical query beyond that one.
-	var canonical strings.Builder
-	canonical.Grow(canonicalLen(ps, common))
-	writeCanonical(&canonical, ps, common)
+	// The string to sign streams from the parameters, as signV2's does.
 	mac := hmac.New(sha1.New, []byte(secret+"&"))
-	writeStringToSign(mac, method, canonical.String())
+	writeStringToSign(mac, method, ps, common)
 	var sum [sha1.Size]byte
 	sig := base64.StdEncoding.EncodeToString(mac.Sum(sum[:0]))
 
@@ -126,16 +121,16 @@ func (pl *placer) inQuery(queryLen int) bool {
 // or in a body. Before signing, only the signature's escaped length (28 to
 // 84 bytes) is unknown, so only a query within that window of the limit is
 // signed to be measured.
-func (pl *placer) signV2(in *signInput) signedAttempt {
+func (pl *placer) signV2(in signInput) signedAttempt {
 	switch pl.placement {
 	case ParamsQuery:
 		return signV2(in)
 	case ParamsAuto:
 		n := pairsLen(in.params) + 1
-		if pl.inQuery(n + v2CommonMaxLen(in) + len("&Signature=") + 84) {
+		if pl.inQuery(n + v2CommonMaxLen(&in) + len("&Signature=") + 84) {
 			return signV2(in) // fits in any case: no need to build the common parameters here
 		}
-		n += pairsLen(v2CommonParams(in)) + len("&Signature=")
+		n += pairsLen(v2CommonParams(&in)) + len("&Signature=")
 		if pl.inQuery(n + 84) {
 			return signV2(in)
 		}
@@ -145,7 +140,7 @@ func (pl *placer) signV2(in *signInput) signedAttempt {
 			}
 		}
 	}
-	query, body := signV2Form(in.method, in.creds.AccessKeySecret, v2CommonParams(in), in.params)
+	query, body := signV2Form(in.method, in.creds.AccessKeySecret, v2CommonParams(&in), in.params)
 	return signedAttempt{query: query, body: body, header: http.Header{"Content-Type": {formContentType}}}
 }
 
@@ -181,7 +176,7 @@ func v2CommonParams(in *signInput) params {
 // signV3 signs with ACS3-HMAC-SHA256. Action and Version go in headers; the
 // request parameters, with Lang and, when XML is asked, Format=XML (JSON is
 // the V3 default), go in the URL or in a body.
-func (pl *placer) signV3(in *signInput) signedAttempt {
+func (pl *placer) signV3(in signInput) signedAttempt {
 	ps := in.params
 	var extra params
 	if in.format == "XML" {

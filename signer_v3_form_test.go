@@ -58,7 +58,7 @@ func TestSignV2FormWorkedExample(t *testing.T) {
 			assert.Equal(t, string(appendPairs(nil, tt.common))+"&Signature="+escape(tt.sig), query)
 			assert.NotContains(t, query, "OrderRedeemParam", "request parameters stay out of the URL")
 			// Placement does not matter: all in the query signs the same.
-			assert.Equal(t, tt.sig, signCanonical("POST", "testsecret", appendCanonical(nil, tt.common, ps)))
+			assert.Equal(t, tt.sig, signParams("POST", "testsecret", mergeParams(tt.common, ps)))
 		})
 	}
 }

@@ -184,7 +184,7 @@ func TestV2CommonParamsMatchQuerySigner(t *testing.T) {
 		for _, lang := range []string{"", "zh"} {
 			in := signInput{method: "POST", action: "QueryTaskList", format: "XML", lang: lang, creds: creds,
 				now: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), nonce: "n0nce", params: encodeValues(url.Values{"PageNum": {"1"}, "Z": {"a b"}})}
-			q, err := url.ParseQuery(signV2(&in).query)
+			q, err := url.ParseQuery(signV2(in).query)
 			require.NoError(t, err)
 			bodyQuery, body := signV2Form(in.method, creds.AccessKeySecret, v2CommonParams(&in), in.params)
 			bq, err := url.ParseQuery(bodyQuery)
@@ -217,11 +217,11 @@ func TestAutoPlacementBoundary(t *testing.T) {
 			// The length of the URL with everything in the query.
 			var queryURL int
 			if version == SignatureV2 {
-				queryURL = len(endpoint) + 1 + len(signV2(&in).query)
+				queryURL = len(endpoint) + 1 + len(signV2(in).query)
 			} else {
 				queryURL = len(endpoint) + 1 + len("DomainName=") + n
 			}
-			sa := sign(&in)
+			sa := sign(in)
 			if queryURL < 8192 {
 				require.Nil(t, sa.body, "%s n=%d: URL of %d bytes goes in the query", version, n, queryURL)
 				require.Contains(t, sa.query, "DomainName=")
