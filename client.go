@@ -45,6 +45,7 @@ const Version = "0.1.0"
 // reports. A doer that does not use an http.Transport gives no such proof, so
 // with it every failure of a paid order is an OutcomeUnknownError.
 type HTTPDoer interface {
+	// Do sends one request and returns its response, as http.Client.Do.
 	Do(*http.Request) (*http.Response, error)
 }
 
