@@ -100,7 +100,8 @@ type Client struct {
 	Register *RegisterService
 	// Tasks reads tasks and waits for them.
 	Tasks *TaskService
-	// Domains lists the account's domains.
+	// Domains lists the account's domains, prices orders, checks
+	// availability, reads one domain and sets its auto-renewal.
 	Domains *DomainService
 
 	opts    Options
