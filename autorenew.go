@@ -45,6 +45,7 @@ var opSetupDomainAutoRenew = &operation[setAutoRenewRequest, autoRenewResponse, 
 	// A setting: sending it twice leaves the same state, so it is retried
 	// as a read is.
 	idempotent: true,
+	noLang:     true,
 	validate:   (*setAutoRenewRequest).validate,
 	check:      (*autoRenewResponse).check,
 	result:     func(_ *autoRenewResponse, m Meta) *Meta { return &m },

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/url"
 	"reflect"
+	"strings"
 )
 
 // CallRequest is a call of an action the SDK does not type yet, for
@@ -18,7 +19,10 @@ type CallRequest struct {
 	// Params are the action's parameters, lists already flattened
 	// ("OrderRenewParam.1.DomainName"). The common parameters (Action,
 	// AccessKeyId, Signature*, Timestamp, Version, Format, SecurityToken)
-	// are the SDK's and may not be given; Lang overrides Options.Lang.
+	// are the SDK's and may not be given. Lang overrides Options.Lang, and
+	// an empty Lang sends none (for an action whose API has no Lang). The
+	// values of parameters whose name ends in AuthorizationCode are secrets:
+	// errors and logs never quote them.
 	Params url.Values
 	// Idempotent says the action is safe to repeat (a read). False, the
 	// default, gets the rule for paid orders: the request is re-sent only
@@ -56,13 +60,30 @@ func (c *Client) Call(ctx context.Context, req *CallRequest, out any, optFns ...
 		}
 	}
 	params := make(url.Values, len(req.Params))
+	var secrets []string
 	for k, vs := range req.Params {
 		if k != "Lang" {
 			params[k] = vs
 		}
+		if secretParam(k) {
+			secrets = append(secrets, vs...)
+		}
 	}
-	lang := req.Params.Get("Lang")
-	return cl.invoke(ctx, &call{action: req.Action, idempotent: req.Idempotent, params: encodeValues(params), lang: lang}, t, optFns)
+	langs, hasLang := req.Params["Lang"]
+	cr := &call{action: req.Action, idempotent: req.Idempotent, params: encodeValues(params), secrets: secrets}
+	if hasLang {
+		cr.lang = req.Params.Get("Lang")
+		cr.noLang = len(langs) == 0 || langs[0] == ""
+	}
+	return cl.invoke(ctx, cr, t, optFns)
+}
+
+// secretParam reports whether a parameter's value is a secret that errors
+// never quote: a transfer's AuthorizationCode, also inside a flattened list
+// (OrderTransferParam.1.AuthorizationCode).
+func secretParam(name string) bool {
+	const suffix = "authorizationcode"
+	return len(name) >= len(suffix) && strings.EqualFold(name[len(name)-len(suffix):], suffix)
 }
 
 // validate checks the request without sending anything.

@@ -3,9 +3,12 @@ package alidomain
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -111,4 +114,32 @@ func TestCallRefusesBeforeSending(t *testing.T) {
 	_, err = c.Call(ctx, &CallRequest{Action: "QueryDomainList"}, &sl)
 	require.ErrorContains(t, err, "pointer to a struct")
 	require.Empty(t, ts.requests())
+}
+
+// A transfer code passed untyped, at the top level or in a flattened list
+// (any parameter whose name ends in AuthorizationCode), is scrubbed from an
+// error answer that echoes it, in any of its encodings, and from the Debug
+// log; the wire still carries it.
+func TestCallDoesNotShowAuthorizationCode(t *testing.T) {
+	for _, key := range []string{"AuthorizationCode", "OrderTransferParam.1.AuthorizationCode", "OrderTransferParam.12.authorizationcode"} {
+		for _, form := range []string{testAuthCode, escape(testAuthCode), escape(escape(testAuthCode)), strings.ReplaceAll(escape(testAuthCode), "%20", "+")} {
+			var logs strings.Builder
+			logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+			c, ts := setup(t, func(o *Options) { o.Logger = logger })
+			ts.reply("SaveSingleTaskForCreatingOrderTransfer", 400, fmt.Sprintf(
+				`{"Code":"InvalidAuthCode","Message":"code %s is wrong","Recommend":"see %s","RequestId":"R"}`, jsonEscape(form), jsonEscape(form)))
+			_, err := c.Call(context.Background(), &CallRequest{
+				Action: "SaveSingleTaskForCreatingOrderTransfer",
+				Params: url.Values{"DomainName": {"a.com"}, key: {testAuthCode}, "RegistrantProfileId": {"1"}},
+			}, nil)
+			var ae *APIError
+			require.ErrorAs(t, err, &ae, "%s %q", key, form)
+			assert.Equal(t, "code [REDACTED] is wrong", ae.Message, "%s %q", key, form)
+			assert.Equal(t, "see [REDACTED]", ae.Recommend)
+			shown := fmt.Sprintf("%v %+v %#v %#v", err, err, ae, *ae) + logs.String()
+			assert.NotContains(t, shown, form, key)
+			assert.Contains(t, logs.String(), "InvalidAuthCode", "the attempt was logged with its error")
+			require.Equal(t, testAuthCode, ts.requests()[0].Query.Get(key), "the code was sent")
+		}
+	}
 }

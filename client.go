@@ -45,6 +45,7 @@ const Version = "0.1.0"
 // reports. A doer that does not use an http.Transport gives no such proof, so
 // with it every failure of a paid order is an OutcomeUnknownError.
 type HTTPDoer interface {
+	// Do sends one request and returns its response, as http.Client.Do.
 	Do(*http.Request) (*http.Response, error)
 }
 
@@ -99,7 +100,8 @@ type Client struct {
 	Register *RegisterService
 	// Tasks reads tasks and waits for them.
 	Tasks *TaskService
-	// Domains lists the account's domains.
+	// Domains lists the account's domains, prices orders, checks
+	// availability, reads one domain and sets its auto-renewal.
 	Domains *DomainService
 
 	opts    Options

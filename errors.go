@@ -24,7 +24,8 @@ var ErrThrottled = errors.New("alidomain: throttled by the service")
 var ErrAuth = errors.New("alidomain: authentication failed")
 
 // ErrOutcomeUnknown matches, with errors.Is, an *OutcomeUnknownError: a
-// request that costs money left this process and no definite answer came back.
+// request that is not safe to repeat (a paid order) left this process and no
+// definite answer came back.
 var ErrOutcomeUnknown = errors.New("alidomain: outcome unknown")
 
 // APIError is an error answered by the Domain API (or by a server in front of
@@ -126,11 +127,16 @@ func (e *ValidationError) Error() string {
 // timeout, a reset connection, a 5xx, or a body that could not be read. The
 // order may or may not have been placed, so the SDK never re-sends it.
 //
-// Do not simply submit again: that may pay twice. Find out first with
-// RedeemService.Reconcile (it reads the task list, QueryTaskList and
-// QueryTaskDetailList, for ORDER_REDEEM tasks created since SentAt minus 20
-// minutes, which covers the service's clock being off by up to the 15
-// minutes it accepts) and submit only the domains it reports as not found.
+// Do not simply submit again: that may pay twice. Find out first with the
+// Reconcile of the service that submitted it: RedeemService.Reconcile,
+// RenewService.Reconcile, TransferService.Reconcile or
+// RegisterService.Reconcile. Each reads the task list (QueryTaskList and
+// QueryTaskDetailList) for its kind's tasks (ORDER_REDEEM, ORDER_RENEW,
+// ORDER_ACTIVATE; for transfers, any task not of a documented other kind)
+// created since SentAt minus 20 minutes, which covers the service's clock
+// being off by up to the 15 minutes it accepts. Submit again only the
+// domains it reports as not found. For an action sent with Client.Call,
+// which has no Reconcile, read the tasks yourself.
 type OutcomeUnknownError struct {
 	// Action is the operation whose outcome is unknown.
 	Action string

@@ -25,6 +25,7 @@ type call struct {
 	idempotent bool     // reads are; orders that cost money are not
 	params     params   // the request's parameters, sorted and escaped
 	lang       string   // the request's Lang; empty: Options.Lang
+	noLang     bool     // send no Lang at all, not even Options.Lang
 	secrets    []string // request values never shown in an error
 }
 
@@ -109,7 +110,7 @@ func (c *Client) invoke(ctx context.Context, cl *call, out target, optFns []func
 		return meta, errors.New("alidomain: the credentials provider returned an empty AccessKey ID or secret")
 	}
 	lang := cl.lang
-	if lang == "" {
+	if lang == "" && !cl.noLang {
 		lang = o.Lang
 	}
 	in := signInput{method: http.MethodPost, action: cl.action, format: d.format, lang: lang, creds: creds, params: cl.params, secrets: cl.secrets}

@@ -12,6 +12,9 @@ type operation[Req any, Resp response, Out any] struct {
 	action     string
 	idempotent bool   // reads are; orders that cost money are not
 	taskType   string // orders: the TaskType of the task the order creates
+	// noLang: the action's API has no Lang parameter (wire.md §5, §6), so
+	// Options.Lang is never sent with it.
+	noLang bool
 
 	// validate checks the request before anything is sent; nil: nothing to
 	// check. It is given nil when the caller passed nil.
@@ -70,7 +73,7 @@ func (op *operation[Req, Resp, Out]) call(ctx context.Context, s *service, req *
 			return op.answers(req, r)
 		}
 	}
-	cl := &call{action: op.action, idempotent: op.idempotent, params: ps, lang: lang}
+	cl := &call{action: op.action, idempotent: op.idempotent, params: ps, lang: lang, noLang: op.noLang}
 	if op.secrets != nil && req != nil {
 		cl.secrets = op.secrets(req)
 	}

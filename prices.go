@@ -300,6 +300,7 @@ func answersPrices(req *PriceRequest, r *priceResponse) error {
 var opQueryDomainRealTimePrice = &operation[PriceRequest, priceResponse, PriceResult]{
 	action:     "QueryDomainRealTimePrice",
 	idempotent: true,
+	noLang:     true,
 	validate:   (*PriceRequest).Validate,
 	check:      (*priceResponse).check,
 	answers:    answersPrices,

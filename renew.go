@@ -149,8 +149,10 @@ func (s *RenewService) Submit(ctx context.Context, req *RenewRequest, optFns ...
 
 // Reconcile finds out what became of renewal orders for domains, as
 // RedeemService.Reconcile does for redemptions: for each requested domain
-// (a key of the result, spelled as given), the newest detail of an
-// ORDER_RENEW task created since `since`, or nil when there is none.
+// (a key of the result, spelled as given), the detail of an ORDER_RENEW
+// task created since `since` minus 20 minutes that tells most about it (one
+// that did not fail before one that failed, then the newest), or nil when
+// there is none. Its errors, and what a nil detail means, are Redeem's.
 func (s *RenewService) Reconcile(ctx context.Context, since time.Time, domains []string, optFns ...func(*Options)) (map[string]*TaskDetail, error) {
 	return reconcileKind(ctx, (*service)(s), since, domains, isRenewType, optFns)
 }

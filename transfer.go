@@ -154,8 +154,10 @@ func (s *TransferService) Submit(ctx context.Context, req *TransferRequest, optF
 
 // Reconcile finds out what became of transfer-in orders for domains, as
 // RedeemService.Reconcile does for redemptions: for each requested domain
-// (a key of the result, spelled as given), the newest detail naming it of a
-// task created since `since`, or nil when there is none.
+// (a key of the result, spelled as given), the detail naming it of a task
+// created since `since` minus 20 minutes that tells most about it (one that
+// did not fail before one that failed, then the newest), or nil when there
+// is none. Its errors, and what a nil detail means, are Redeem's.
 //
 // The TaskType of transfer-in tasks is documented nowhere, and a guessed
 // type that is wrong would report "no order" for an order that was placed.

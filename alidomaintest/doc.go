@@ -31,7 +31,17 @@
 //
 // Faults can be scripted per action with Server.Inject to exercise retry and
 // "outcome unknown" paths deterministically: throttling, 5xx answers, dropped
-// or reset connections, malformed, truncated, huge or slow bodies, delays.
+// or reset connections, malformed, truncated, huge or slow bodies, delays,
+// errors inside an HTTP 200.
+//
+// Two fakes of the credential services run beside it, for testing how a
+// program gets its credentials: NewMetadataServer is an ECS instance
+// metadata service (IMDSv2 tokens and IMDSv1, role discovery, credentials
+// that rotate, scripted failures), and NewSTSServer is STS (AssumeRole,
+// checked with this package's own signature verification, and
+// AssumeRoleWithOIDC). The temporary credentials they issue are accepted by
+// every CredentialSink given in their options' IssueTo, such as a Server, so
+// that a test runs the whole path from the credentials to a paid order.
 //
 // Typical use with the SDK:
 //
@@ -45,11 +55,12 @@
 //	...
 //	srv.Inject("SaveBatchTaskForCreatingOrderRedeem", alidomaintest.CommitThenDrop())
 //	// the next redeem is performed, but the client gets no answer
-//	if srv.Orders("example.com") != 1 { ... }
+//	...
+//	if srv.Submissions("example.com") > 1 { ... } // submitted again, not reconciled
 //
 // This package does not import the SDK's root package; its signature
 // verification is written independently of the client's signer so that each
 // checks the other.
 //
-// A Server is safe for concurrent use.
+// A Server, a MetadataServer and an STSServer are safe for concurrent use.
 package alidomaintest

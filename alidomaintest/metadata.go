@@ -16,6 +16,8 @@ import (
 // the service they are for accepts them too. *Server and *STSServer are
 // sinks: give them to MetadataOptions.IssueTo or STSOptions.IssueTo.
 type CredentialSink interface {
+	// AddCredentials makes the sink accept the key id and secret; a
+	// non-empty token is then required with them, as STS credentials are.
 	AddCredentials(id, secret, token string)
 }
 

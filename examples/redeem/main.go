@@ -103,7 +103,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.SetOutput(stderr)
 	var cfg config
 	var list, file string
-	fs.BoolVar(&cfg.live, "live", false, "use the real Domain API with DefaultCredentials (environment, ~/.alibabacloud/credentials, ~/.aliyun/config.json)")
+	fs.BoolVar(&cfg.live, "live", false, "use the real Domain API with DefaultCredentials: the first of these sources that has credentials: the environment (ALIBABA_CLOUD_ACCESS_KEY_ID, ...), OIDC (ACK RRSA: ALIBABA_CLOUD_ROLE_ARN, ...), the CLI's ~/.aliyun/config.json, the INI file ~/.alibabacloud/credentials, the ECS instance's RAM role, a credentials URI (ALIBABA_CLOUD_CREDENTIALS_URI); see README, Credentials")
 	fs.BoolVar(&cfg.yes, "yes", false, "with -live: really submit the paid order (without it, -live only previews)")
 	fs.StringVar(&list, "domains", "", "comma-separated domains to redeem")
 	fs.StringVar(&file, "file", "", "file with one domain per line (# starts a comment)")
