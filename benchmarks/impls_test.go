@@ -41,7 +41,12 @@ type impl struct {
 }
 
 var impls = []impl{
-	{"alidomain", newAlidomain, false},
+	{"alidomain", func(base string, rt http.RoundTripper) (caller, error) {
+		return newAlidomain(base, rt, alidomain.SignatureV2)
+	}, false},
+	{"alidomain-v3", func(base string, rt http.RoundTripper) (caller, error) {
+		return newAlidomain(base, rt, alidomain.SignatureV3)
+	}, false},
 	{"floor", newFloor, true},
 	{"official-v1", newOfficialV1, false},
 	{"official-v2-hmac-sha1", func(base string, rt http.RoundTripper) (caller, error) { return newOfficialV2(base, rt, "v2") }, false},
@@ -68,9 +73,10 @@ func newFloor(base string, rt http.RoundTripper) (caller, error) {
 	}, nil
 }
 
-// newAlidomain calls Redeem.SubmitBatch of this SDK.
-func newAlidomain(base string, rt http.RoundTripper) (caller, error) {
+// newAlidomain calls Redeem.SubmitBatch of this SDK, signing with sig.
+func newAlidomain(base string, rt http.RoundTripper, sig alidomain.SignatureVersion) (caller, error) {
 	opts := alidomain.Options{
+		Signature:   sig,
 		Endpoint:    base + "/",
 		Credentials: alidomain.StaticCredentials(fixture.AccessKeyID, fixture.AccessKeySecret),
 		// The wire the official SDKs send, whatever the batch's size.
