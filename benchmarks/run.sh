@@ -44,6 +44,7 @@ for round in $(seq "$COUNT"); do
   (cd .. && benchmarks/bin/internal.test -test.run '^$' -test.bench 'EncodeOnce|SignAttempt' -test.count 1 -test.benchtime "$BENCHTIME" -test.benchmem) >> "$out/internal.txt"
 done
 grep -c '^Benchmark' "$out/bench.txt" | sed 's/$/ results/'
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out/machine.txt"
 
 for g in InProcess EndToEnd Sign; do
   benchstat -filter ".name:$g" -col /impl -row /N "$out/bench.txt" > "$out/$g.txt"
