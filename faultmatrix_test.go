@@ -245,22 +245,55 @@ var matrixExpires = time.Date(2026, 5, 4, 3, 2, 1, 0, time.UTC)
 // parallel, and returns the results by mode, row and operation.
 func runMatrix(t *testing.T, cfg matrixConfig, modes []wireMode) [][][numMatrixOps]cellResult {
 	results := make([][][numMatrixOps]cellResult, len(modes))
-	t.Run("cells", func(t *testing.T) {
-		for m, mode := range modes {
-			results[m] = make([][numMatrixOps]cellResult, len(faultMatrix))
-			cfg := cfg
-			cfg.mode = mode
-			for i, c := range faultMatrix {
-				for op := range numMatrixOps {
-					t.Run(fmt.Sprintf("%s/%02d-%s", mode, i, matrixOps[op].name), func(t *testing.T) {
-						t.Parallel()
-						results[m][i][op] = runCell(t, cfg, c, op)
-					})
-				}
+	var cells []cell
+	for m, mode := range modes {
+		results[m] = make([][numMatrixOps]cellResult, len(faultMatrix))
+		cfg := cfg
+		cfg.mode = mode
+		for i, c := range faultMatrix {
+			for op := range numMatrixOps {
+				cells = append(cells, cell{fmt.Sprintf("%s/%02d-%s", mode, i, matrixOps[op].name), func(t *testing.T) {
+					results[m][i][op] = runCell(t, cfg, c, op)
+				}})
 			}
 		}
-	})
+	}
+	runCells(t, cells)
 	return results
+}
+
+// cell is one subtest of a matrix.
+type cell struct {
+	name string
+	run  func(*testing.T)
+}
+
+// cellWorkers is how many cells run at once. Most of a cell's time is
+// spent waiting (a held request, a deadline, HTTP/2's own retry pause), so
+// this is not GOMAXPROCS, the most t.Parallel would allow.
+const cellWorkers = 16
+
+// runCells runs each cell as a subtest of a "cells" subtest, cellWorkers
+// at a time (t.Run may be called from several goroutines at once).
+func runCells(t *testing.T, cells []cell) {
+	t.Run("cells", func(t *testing.T) {
+		next := make(chan cell)
+		var wg sync.WaitGroup
+		for range min(cellWorkers, len(cells)) {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for c := range next {
+					t.Run(c.name, c.run)
+				}
+			}()
+		}
+		for _, c := range cells {
+			next <- c
+		}
+		close(next)
+		wg.Wait()
+	})
 }
 
 // cellClient is a cell's client and what it observes of its requests.
@@ -412,6 +445,9 @@ func runCell(t *testing.T, cfg matrixConfig, c matrixCase, op matrixOp) (res cel
 	var unknown *alidomain.OutcomeUnknownError
 	if c.reconcile && errors.As(res.err, &unknown) {
 		found, err := client.Redeem.Reconcile(context.Background(), unknown.SentAt, []string{matrixDomain})
+		if cfg.observe != nil {
+			cfg.observe("Reconcile", found, err)
+		}
 		switch {
 		case err != nil:
 			reconciled = " → `Reconcile` error"
@@ -493,16 +529,6 @@ func (c resetOnWriteConn) Write([]byte) (int, error) {
 	return 0, &net.OpError{Op: "write", Net: "tcp", Source: c.LocalAddr(), Addr: c.RemoteAddr(), Err: syscall.ECONNRESET}
 }
 
-// closedPort returns a loopback address on which nothing listens.
-func closedPort(t *testing.T) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	return addr
-}
 
 // resetListener returns the address of a listener that accepts every
 // connection and resets it at once (SO_LINGER 0), before any request.
@@ -693,11 +719,18 @@ type recordedConn struct {
 	b *bytes.Buffer
 }
 
+// Write records p before writing it, so that a request is recorded once
+// the peer can answer it, then forgets what was not written.
 func (c *recordedConn) Write(p []byte) (int, error) {
-	n, err := c.Conn.Write(p)
 	c.w.mu.Lock()
-	c.b.Write(p[:n])
+	c.b.Write(p)
 	c.w.mu.Unlock()
+	n, err := c.Conn.Write(p)
+	if n < len(p) {
+		c.w.mu.Lock()
+		c.b.Truncate(c.b.Len() - (len(p) - n))
+		c.w.mu.Unlock()
+	}
 	return n, err
 }
 

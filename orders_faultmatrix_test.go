@@ -98,22 +98,21 @@ var orderKinds = map[string]alidomaintest.OrderKind{
 // and column.
 func runOrderMatrix(t *testing.T, cfg matrixConfig, modes []wireMode, cols []orderColumn) [][][]cellResult {
 	all := make([][][]cellResult, len(modes))
-	t.Run("cells", func(t *testing.T) {
-		for m, mode := range modes {
-			all[m] = make([][]cellResult, len(faultMatrix))
-			cfg := cfg
-			cfg.mode = mode
-			for i, c := range faultMatrix {
-				all[m][i] = make([]cellResult, len(cols))
-				for j, col := range cols {
-					t.Run(fmt.Sprintf("%s/%02d-%s", mode, i, col.name), func(t *testing.T) {
-						t.Parallel()
-						all[m][i][j] = runOrderCell(t, cfg, c, col)
-					})
-				}
+	var cells []cell
+	for m, mode := range modes {
+		all[m] = make([][]cellResult, len(faultMatrix))
+		cfg := cfg
+		cfg.mode = mode
+		for i, c := range faultMatrix {
+			all[m][i] = make([]cellResult, len(cols))
+			for j, col := range cols {
+				cells = append(cells, cell{fmt.Sprintf("%s/%02d-%s", mode, i, col.name), func(t *testing.T) {
+					all[m][i][j] = runOrderCell(t, cfg, c, col)
+				}})
 			}
 		}
-	})
+	}
+	runCells(t, cells)
 	return all
 }
 
@@ -217,6 +216,9 @@ func runOrderCell(t *testing.T, cfg matrixConfig, c matrixCase, col orderColumn)
 	var unknown *alidomain.OutcomeUnknownError
 	if c.reconcile && errors.As(res.err, &unknown) {
 		found, err := col.reconcile(context.Background(), client, unknown.SentAt, []string{matrixDomain})
+		if cfg.observe != nil {
+			cfg.observe("Reconcile", found, err)
+		}
 		switch {
 		case err != nil:
 			reconciled = " → `Reconcile` error"
