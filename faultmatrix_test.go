@@ -210,7 +210,7 @@ var wireModes = []wireMode{
 // matrixConfig varies how the matrix is run; the zero value is the plain run.
 type matrixConfig struct {
 	// mode is the client's Options.Signature and Options.Params.
-	mode wireMode
+	mode       wireMode
 	serverOpts []alidomaintest.Option
 	// creds returns the credentials the client signs with; default the
 	// server's pair (and token).
@@ -528,7 +528,6 @@ type resetOnWriteConn struct{ net.Conn }
 func (c resetOnWriteConn) Write([]byte) (int, error) {
 	return 0, &net.OpError{Op: "write", Net: "tcp", Source: c.LocalAddr(), Addr: c.RemoteAddr(), Err: syscall.ECONNRESET}
 }
-
 
 // resetListener returns the address of a listener that accepts every
 // connection and resets it at once (SO_LINGER 0), before any request.
