@@ -261,52 +261,52 @@ func TestLoad(t *testing.T) {
 					return d
 				}
 				batch := 1 + rng.IntN(3)
-				switch k := rng.IntN(20); {
-				case k == 0:
+				switch k := rng.IntN(100); {
+				case k < 5:
 					op, action = "Redeem.SubmitBatch", alidomaintest.ActionSaveBatchTaskForCreatingOrderRedeem
 					req := &alidomain.BatchRedeemRequest{}
 					for range batch {
 						req.Domains = append(req.Domains, alidomain.RedeemDomain{DomainName: domain(alidomaintest.KindRedeem), CurrentExpirationDate: expires})
 					}
 					call = func() error { _, err := client.Redeem.SubmitBatch(callCtx, req, opts...); return err }
-				case k == 1:
+				case k < 10:
 					op, action = "Redeem.Submit", alidomaintest.ActionSaveSingleTaskForCreatingOrderRedeem
 					req := &alidomain.RedeemRequest{DomainName: domain(alidomaintest.KindRedeem), CurrentExpirationDate: expires}
 					call = func() error { _, err := client.Redeem.Submit(callCtx, req, opts...); return err }
-				case k == 2:
+				case k < 15:
 					op, action = "Renew.SubmitBatch", alidomaintest.ActionSaveBatchTaskForCreatingOrderRenew
 					req := &alidomain.BatchRenewRequest{}
 					for range batch {
 						req.Domains = append(req.Domains, alidomain.RenewDomain{DomainName: domain(alidomaintest.KindRenew), CurrentExpirationDate: expires, Years: 1 + rng.IntN(3)})
 					}
 					call = func() error { _, err := client.Renew.SubmitBatch(callCtx, req, opts...); return err }
-				case k == 3:
+				case k < 20:
 					op, action = "Renew.Submit", alidomaintest.ActionSaveSingleTaskForCreatingOrderRenew
 					req := &alidomain.RenewRequest{DomainName: domain(alidomaintest.KindRenew), CurrentExpirationDate: expires, Years: 2}
 					call = func() error { _, err := client.Renew.Submit(callCtx, req, opts...); return err }
-				case k == 4:
+				case k < 25:
 					op, action = "Transfer.SubmitBatch", alidomaintest.ActionSaveBatchTaskForCreatingOrderTransfer
 					req := &alidomain.BatchTransferRequest{}
 					for range batch {
 						req.Domains = append(req.Domains, alidomain.TransferDomain{DomainName: domain(alidomaintest.KindTransfer), AuthorizationCode: loadCode, RegistrantProfileID: loadProfile})
 					}
 					call = func() error { _, err := client.Transfer.SubmitBatch(callCtx, req, opts...); return err }
-				case k == 5:
+				case k < 30:
 					op, action = "Transfer.Submit", alidomaintest.ActionSaveSingleTaskForCreatingOrderTransfer
 					req := &alidomain.TransferRequest{TransferDomain: alidomain.TransferDomain{DomainName: domain(alidomaintest.KindTransfer), AuthorizationCode: loadCode, RegistrantProfileID: loadProfile}}
 					call = func() error { _, err := client.Transfer.Submit(callCtx, req, opts...); return err }
-				case k == 6:
+				case k < 35:
 					op, action = "Register.SubmitBatch", alidomaintest.ActionSaveBatchTaskForCreatingOrderActivate
 					req := &alidomain.BatchRegisterRequest{}
 					for range batch {
 						req.Domains = append(req.Domains, alidomain.RegisterDomain{DomainName: domain(alidomaintest.KindRegister), Years: 1, RegistrantProfileID: loadProfile, AliyunDNS: true})
 					}
 					call = func() error { _, err := client.Register.SubmitBatch(callCtx, req, opts...); return err }
-				case k == 7:
+				case k < 40:
 					op, action = "Register.Submit", alidomaintest.ActionSaveSingleTaskForCreatingOrderActivate
 					req := &alidomain.RegisterRequest{RegisterDomain: alidomain.RegisterDomain{DomainName: domain(alidomaintest.KindRegister), Years: 1, RegistrantProfileID: loadProfile, AliyunDNS: true}}
 					call = func() error { _, err := client.Register.Submit(callCtx, req, opts...); return err }
-				case k < 13:
+				case k < 65:
 					op, action = "Tasks.ListDetails", alidomaintest.ActionQueryTaskDetailList
 					call = func() error {
 						p, err := client.Tasks.ListDetails(callCtx, &alidomain.ListTaskDetailsRequest{TaskNo: setup.TaskNo}, opts...)
@@ -315,18 +315,19 @@ func TestLoad(t *testing.T) {
 						}
 						return err
 					}
-				case k < 15:
+				case k < 75:
 					op, action = "Tasks.List", alidomaintest.ActionQueryTaskList
 					call = func() error {
 						_, err := client.Tasks.List(callCtx, &alidomain.ListTasksRequest{PageSize: 5}, opts...)
 						return err
 					}
-				case k == 15:
-					// Rarer than the other reads: the simulator sorts its
-					// whole account, which the orders grow, for each list.
+				case k < 77:
+					// Rarer than the other reads, and filtered: the simulator
+					// scans (and sorts what matches of) its whole account,
+					// which the orders grow, under its lock.
 					op, action = "Domains.List", alidomaintest.ActionQueryDomainList
 					call = func() error {
-						p, err := client.Domains.List(callCtx, &alidomain.ListDomainsRequest{PageSize: 5}, opts...)
+						p, err := client.Domains.List(callCtx, &alidomain.ListDomainsRequest{DomainName: "listed-", PageSize: 5}, opts...)
 						if err == nil && len(p.Items) != 5 {
 							return fmt.Errorf("Domains.List: %d items, want 5", len(p.Items))
 						}
