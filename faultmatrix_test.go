@@ -1,14 +1,17 @@
 package alidomain_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -185,8 +188,29 @@ var faultMatrix = []matrixCase{
 		want: writes(w(seesUnknown+reconcileFound, 1, 1), r(seesSuccess, 2))},
 }
 
+// wireMode is a signature version and a parameter placement the matrices
+// run under.
+type wireMode struct {
+	sig    alidomain.SignatureVersion
+	params alidomain.ParamPlacement
+}
+
+func (m wireMode) String() string { return string(m.sig) + "-" + string(m.params) }
+
+// wireModes are every signature version by every forced placement; the
+// golden tables are those of the first, and the others must give the same
+// cells.
+var wireModes = []wireMode{
+	{alidomain.SignatureV2, alidomain.ParamsQuery},
+	{alidomain.SignatureV2, alidomain.ParamsBody},
+	{alidomain.SignatureV3, alidomain.ParamsQuery},
+	{alidomain.SignatureV3, alidomain.ParamsBody},
+}
+
 // matrixConfig varies how the matrix is run; the zero value is the plain run.
 type matrixConfig struct {
+	// mode is the client's Options.Signature and Options.Params.
+	mode       wireMode
 	serverOpts []alidomaintest.Option
 	// creds returns the credentials the client signs with; default the
 	// server's pair (and token).
@@ -217,21 +241,144 @@ const (
 
 var matrixExpires = time.Date(2026, 5, 4, 3, 2, 1, 0, time.UTC)
 
-// runMatrix runs every cell of faultMatrix, in parallel, and returns the
-// results by row and operation.
-func runMatrix(t *testing.T, cfg matrixConfig) [][numMatrixOps]cellResult {
-	results := make([][numMatrixOps]cellResult, len(faultMatrix))
-	t.Run("cells", func(t *testing.T) {
+// runMatrix runs every cell of faultMatrix under each mode, all in
+// parallel, and returns the results by mode, row and operation.
+func runMatrix(t *testing.T, cfg matrixConfig, modes []wireMode) [][][numMatrixOps]cellResult {
+	results := make([][][numMatrixOps]cellResult, len(modes))
+	var cells []cell
+	for m, mode := range modes {
+		results[m] = make([][numMatrixOps]cellResult, len(faultMatrix))
+		cfg := cfg
+		cfg.mode = mode
 		for i, c := range faultMatrix {
 			for op := range numMatrixOps {
-				t.Run(fmt.Sprintf("%02d-%s", i, matrixOps[op].name), func(t *testing.T) {
-					t.Parallel()
-					results[i][op] = runCell(t, cfg, c, op)
-				})
+				cells = append(cells, cell{fmt.Sprintf("%s/%02d-%s", mode, i, matrixOps[op].name), func(t *testing.T) {
+					results[m][i][op] = runCell(t, cfg, c, op)
+				}})
 			}
 		}
-	})
+	}
+	runCells(t, cells)
 	return results
+}
+
+// cell is one subtest of a matrix.
+type cell struct {
+	name string
+	run  func(*testing.T)
+}
+
+// cellWorkers is how many cells run at once. Most of a cell's time is
+// spent waiting (a held request, a deadline, HTTP/2's own retry pause), so
+// this is not GOMAXPROCS, the most t.Parallel would allow.
+const cellWorkers = 16
+
+// runCells runs each cell as a subtest of a "cells" subtest, cellWorkers
+// at a time (t.Run may be called from several goroutines at once).
+func runCells(t *testing.T, cells []cell) {
+	t.Run("cells", func(t *testing.T) {
+		next := make(chan cell)
+		var wg sync.WaitGroup
+		for range min(cellWorkers, len(cells)) {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for c := range next {
+					t.Run(c.name, c.run)
+				}
+			}()
+		}
+		for _, c := range cells {
+			next <- c
+		}
+		close(next)
+		wg.Wait()
+	})
+}
+
+// cellClient is a cell's client and what it observes of its requests.
+type cellClient struct {
+	client *alidomain.Client
+	dials  *atomic.Int64
+	front  *alidomain.HTTP2Front // nil unless the row has an HTTP/2 front
+	wire   *wireRecorder         // every connection the client dialed itself
+}
+
+// newCellClient builds the client of one cell of row c against srv (the
+// fault c.faults injected on action), under cfg.
+func newCellClient(t *testing.T, cfg matrixConfig, c matrixCase, srv *alidomaintest.Server, action string, creds alidomain.CredentialsProvider) cellClient {
+	cc := cellClient{dials: new(atomic.Int64), wire: new(wireRecorder)}
+	endpoint := srv.URL
+	dialer := &net.Dialer{Timeout: 5 * time.Second}
+	tr := &http.Transport{
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			cc.dials.Add(1)
+			conn, err := dialer.DialContext(ctx, network, addr)
+			if err != nil {
+				return nil, err
+			}
+			if c.client == clientWriteReset {
+				conn = resetOnWriteConn{conn}
+			}
+			conn = cc.wire.wrap(conn)
+			if cfg.wrapConn != nil {
+				conn = cfg.wrapConn(conn)
+			}
+			return conn, nil
+		},
+		MaxIdleConnsPerHost: 4,
+	}
+	t.Cleanup(tr.CloseIdleConnections)
+	switch c.client {
+	case clientRefused:
+		endpoint = "http://" + closedPort(t) + "/"
+	case clientTLSReset:
+		endpoint = "https://" + resetListener(t) + "/"
+	}
+	if c.faults != nil {
+		srv.Inject(action, c.faults()...)
+	}
+	var hc alidomain.HTTPDoer = &http.Client{Transport: tr}
+	if c.h2 != nil {
+		cc.front = alidomain.NewHTTP2Front(t, c.h2.trigger, 2, srv.URL)
+		endpoint, hc = cc.front.URL, cc.front.SDKClient
+		if c.h2.user {
+			hc = cc.front.UserClient
+		}
+	}
+	client, err := alidomain.New(alidomain.Options{
+		Endpoint:    endpoint,
+		Credentials: creds,
+		HTTPClient:  hc,
+		Logger:      cfg.logger,
+		Retry:       matrixRetry,
+		Signature:   cfg.mode.sig,
+		Params:      cfg.mode.params,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cc.client = client
+	return cc
+}
+
+// checkWire checks, for a cell whose requests went over connections the
+// client dialed itself, that at least one request was sent and that every
+// one was signed and placed as cfg.mode says: the positive control that the
+// mode really ran.
+func checkWire(t *testing.T, cfg matrixConfig, c matrixCase, cc cellClient) {
+	if c.client != clientOK || cc.front != nil {
+		return // nothing complete left the client, or it went through the front
+	}
+	reqs := cc.wire.requests()
+	if len(reqs) == 0 {
+		t.Errorf("%s: no request seen on the wire", cfg.mode)
+	}
+	for _, r := range reqs {
+		if err := r.checkMode(cfg.mode); err != nil {
+			t.Errorf("%s: %v: %s", cfg.mode, err, r.line)
+		}
+	}
 }
 
 // runCell runs one operation under one fault against a fresh simulator.
@@ -262,58 +409,11 @@ func runCell(t *testing.T, cfg matrixConfig, c matrixCase, op matrixOp) (res cel
 		taskNo = sr.TaskNo
 	}
 
-	endpoint := srv.URL
-	var dials atomic.Int64
-	dialer := &net.Dialer{Timeout: 5 * time.Second}
-	tr := &http.Transport{
-		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-			dials.Add(1)
-			conn, err := dialer.DialContext(ctx, network, addr)
-			if err != nil {
-				return nil, err
-			}
-			if c.client == clientWriteReset {
-				conn = resetOnWriteConn{conn}
-			}
-			if cfg.wrapConn != nil {
-				conn = cfg.wrapConn(conn)
-			}
-			return conn, nil
-		},
-		MaxIdleConnsPerHost: 4,
-	}
-	defer tr.CloseIdleConnections()
-	switch c.client {
-	case clientRefused:
-		endpoint = "http://" + closedPort(t) + "/"
-	case clientTLSReset:
-		endpoint = "https://" + resetListener(t) + "/"
-	}
-	if c.faults != nil {
-		srv.Inject(matrixOps[op].action, c.faults()...)
-	}
 	if cfg.creds != nil {
 		creds = cfg.creds(srv)
 	}
-	var hc alidomain.HTTPDoer = &http.Client{Transport: tr}
-	var front *alidomain.HTTP2Front
-	if c.h2 != nil {
-		front = alidomain.NewHTTP2Front(t, c.h2.trigger, 2, srv.URL)
-		endpoint, hc = front.URL, front.SDKClient
-		if c.h2.user {
-			hc = front.UserClient
-		}
-	}
-	client, err := alidomain.New(alidomain.Options{
-		Endpoint:    endpoint,
-		Credentials: creds,
-		HTTPClient:  hc,
-		Logger:      cfg.logger,
-		Retry:       matrixRetry,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	cc := newCellClient(t, cfg, c, srv, matrixOps[op].action, creds)
+	client, front := cc.client, cc.front
 	if cfg.observe != nil {
 		cfg.observe("client", client, nil)
 		cfg.observe("options", client.Options(), nil)
@@ -345,6 +445,9 @@ func runCell(t *testing.T, cfg matrixConfig, c matrixCase, op matrixOp) (res cel
 	var unknown *alidomain.OutcomeUnknownError
 	if c.reconcile && errors.As(res.err, &unknown) {
 		found, err := client.Redeem.Reconcile(context.Background(), unknown.SentAt, []string{matrixDomain})
+		if cfg.observe != nil {
+			cfg.observe("Reconcile", found, err)
+		}
 		switch {
 		case err != nil:
 			reconciled = " → `Reconcile` error"
@@ -361,11 +464,12 @@ func runCell(t *testing.T, cfg matrixConfig, c matrixCase, op matrixOp) (res cel
 
 	// Close waits for the handlers, so that the counts are final.
 	srv.Close()
+	checkWire(t, cfg, c, cc)
 	res.sees = callerSees(res.err) + reconciled
 	res.orders = srv.Submissions(matrixDomain) // every submission, also one the service then refused
 	switch {
 	case c.client != clientOK:
-		res.attempts = int(dials.Load())
+		res.attempts = int(cc.dials.Load())
 	case front != nil:
 		res.attempts = front.Requests(matrixOps[op].action)
 		if matrixOps[op].write {
@@ -425,17 +529,6 @@ func (c resetOnWriteConn) Write([]byte) (int, error) {
 	return 0, &net.OpError{Op: "write", Net: "tcp", Source: c.LocalAddr(), Addr: c.RemoteAddr(), Err: syscall.ECONNRESET}
 }
 
-// closedPort returns a loopback address on which nothing listens.
-func closedPort(t *testing.T) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	return addr
-}
-
 // resetListener returns the address of a listener that accepts every
 // connection and resets it at once (SO_LINGER 0), before any request.
 func resetListener(t *testing.T) string {
@@ -460,27 +553,46 @@ func resetListener(t *testing.T) string {
 }
 
 // TestFaultMatrix drives SubmitBatch, Submit and ListDetails through every
-// fault of faultMatrix, checks what the caller sees, how many attempts were
-// made and how many paid orders exist, and renders the README's table.
+// fault of faultMatrix, under both signature versions and both parameter
+// placements, checks what the caller sees, how many attempts were made and
+// how many paid orders exist, and renders the README's table from the V2,
+// query run; the other three runs must give exactly the same cells.
 func TestFaultMatrix(t *testing.T) {
-	results := runMatrix(t, matrixConfig{})
-	for i, c := range faultMatrix {
-		for op := range numMatrixOps {
-			got, want := results[i][op], c.want[op]
-			if got.sees != want.sees || got.attempts != want.attempts || got.orders != want.orders {
-				t.Errorf("%s / %s: got %s, %d attempts, %d orders (err: %v); want %s, %d attempts, %d orders",
-					c.name, matrixOps[op].name, got.sees, got.attempts, got.orders, got.err, want.sees, want.attempts, want.orders)
-			}
-			// Reads over HTTP/2 may be replayed inside one attempt.
-			replayedRead := c.h2 != nil && !matrixOps[op].write
-			if got.sees == seesSuccess && got.metaN != got.attempts && !replayedRead {
-				t.Errorf("%s / %s: Meta.Attempts %d, the server saw %d", c.name, matrixOps[op].name, got.metaN, got.attempts)
-			}
-			if matrixOps[op].write && got.orders > 1 {
-				t.Errorf("%s / %s: %d orders for one submission", c.name, matrixOps[op].name, got.orders)
+	all := runMatrix(t, matrixConfig{}, wireModes)
+	for m, mode := range wireModes {
+		results := all[m]
+		for i, c := range faultMatrix {
+			for op := range numMatrixOps {
+				got, want := results[i][op], c.want[op]
+				if got.sees != want.sees || got.attempts != want.attempts || got.orders != want.orders {
+					t.Errorf("%s: %s / %s: got %s, %d attempts, %d orders (err: %v); want %s, %d attempts, %d orders",
+						mode, c.name, matrixOps[op].name, got.sees, got.attempts, got.orders, got.err, want.sees, want.attempts, want.orders)
+				}
+				// Reads over HTTP/2 may be replayed inside one attempt.
+				replayedRead := c.h2 != nil && !matrixOps[op].write
+				if got.sees == seesSuccess && got.metaN != got.attempts && !replayedRead {
+					t.Errorf("%s: %s / %s: Meta.Attempts %d, the server saw %d", mode, c.name, matrixOps[op].name, got.metaN, got.attempts)
+				}
+				if matrixOps[op].write && got.orders > 1 {
+					t.Errorf("%s: %s / %s: %d orders for one submission", mode, c.name, matrixOps[op].name, got.orders)
+				}
 			}
 		}
 	}
+	for m := 1; m < len(wireModes); m++ {
+		var diffs []string
+		for i, c := range faultMatrix {
+			for op := range numMatrixOps {
+				if d := cellDiff(all[0][i][op], all[m][i][op]); d != "" {
+					diffs = append(diffs, fmt.Sprintf("  %s / %s: %s", c.name, matrixOps[op].name, d))
+				}
+			}
+		}
+		if len(diffs) > 0 {
+			t.Errorf("%s gives %d cells unlike %s's:\n%s", wireModes[m], len(diffs), wireModes[0], strings.Join(diffs, "\n"))
+		}
+	}
+	results := all[0]
 	table := renderMatrix(results)
 	if *update {
 		if err := os.MkdirAll(filepath.Dir(matrixGolden), 0o755); err != nil {
@@ -500,19 +612,21 @@ func TestFaultMatrix(t *testing.T) {
 	}
 }
 
-// TestREADMEShowsFaultMatrix keeps the README's reliability table equal to
-// the golden file that TestFaultMatrix checks.
+// TestREADMEShowsFaultMatrix keeps the README's reliability tables equal to
+// the golden files that TestFaultMatrix and TestFaultMatrixOrders check.
 func TestREADMEShowsFaultMatrix(t *testing.T) {
-	golden, err := os.ReadFile(matrixGolden)
-	if err != nil {
-		t.Fatal(err)
-	}
 	readme, err := os.ReadFile("README.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.Contains(readme, golden) {
-		t.Errorf("README.md does not contain %s verbatim; paste it into the reliability section", matrixGolden)
+	for _, name := range []string{matrixGolden, orderMatrixGolden} {
+		golden, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Contains(readme, golden) {
+			t.Errorf("README.md does not contain %s verbatim; paste it into the reliability section", name)
+		}
 	}
 }
 
@@ -547,6 +661,16 @@ func renderMatrix(results [][numMatrixOps]cellResult) []byte {
 	return b.Bytes()
 }
 
+// cellDiff describes how cell b differs from cell a in what the caller
+// sees, attempts or orders; "" when it does not.
+func cellDiff(a, b cellResult) string {
+	if a.sees == b.sees && a.attempts == b.attempts && a.orders == b.orders {
+		return ""
+	}
+	return fmt.Sprintf("%s · %d attempts · %d orders, not %s · %d attempts · %d orders (err: %v)",
+		b.sees, b.attempts, b.orders, a.sees, a.attempts, a.orders, b.err)
+}
+
 func plural(n int, word string) string {
 	if n == 1 {
 		return "1 " + word
@@ -570,4 +694,118 @@ func (l *lockedBuffer) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.String()
+}
+
+// wireRecorder keeps the bytes the client wrote on each connection it
+// dialed, one buffer per connection, so that the requests can be parsed
+// back.
+type wireRecorder struct {
+	mu    sync.Mutex
+	conns []*bytes.Buffer
+}
+
+// wrap returns conn recording into a buffer of its own.
+func (w *wireRecorder) wrap(conn net.Conn) net.Conn {
+	b := new(bytes.Buffer)
+	w.mu.Lock()
+	w.conns = append(w.conns, b)
+	w.mu.Unlock()
+	return &recordedConn{Conn: conn, w: w, b: b}
+}
+
+// recordedConn copies what is written to it into b, under w.mu.
+type recordedConn struct {
+	net.Conn
+	w *wireRecorder
+	b *bytes.Buffer
+}
+
+// Write records p before writing it, so that a request is recorded once
+// the peer can answer it, then forgets what was not written.
+func (c *recordedConn) Write(p []byte) (int, error) {
+	c.w.mu.Lock()
+	c.b.Write(p)
+	c.w.mu.Unlock()
+	n, err := c.Conn.Write(p)
+	if n < len(p) {
+		c.w.mu.Lock()
+		c.b.Truncate(c.b.Len() - (len(p) - n))
+		c.w.mu.Unlock()
+	}
+	return n, err
+}
+
+// sentRequest is one complete request read back from the wire.
+type sentRequest struct {
+	line   string // the request line
+	query  url.Values
+	header http.Header
+	body   string
+}
+
+// requests parses every complete request written so far.
+func (w *wireRecorder) requests() []sentRequest {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var out []sentRequest
+	for _, b := range w.conns {
+		data := b.Bytes()
+		br := bufio.NewReader(bytes.NewReader(data))
+		for {
+			req, err := http.ReadRequest(br)
+			if err != nil {
+				break
+			}
+			body, err := io.ReadAll(req.Body)
+			if err != nil {
+				break
+			}
+			out = append(out, sentRequest{
+				line:   req.Method + " " + req.RequestURI + " " + req.Proto,
+				query:  req.URL.Query(),
+				header: req.Header,
+				body:   string(body),
+			})
+		}
+	}
+	return out
+}
+
+// commonKeys are the parameters V2 adds to every request (and Signature).
+var commonKeys = map[string]bool{
+	"AccessKeyId": true, "Action": true, "Format": true, "Lang": true, "SecurityToken": true, "SignatureMethod": true,
+	"SignatureNonce": true, "SignatureVersion": true, "Timestamp": true, "Version": true, "Signature": true,
+}
+
+// checkMode says how r differs from a request signed and placed by mode.
+func (r sentRequest) checkMode(mode wireMode) error {
+	requestKeys := 0
+	for k := range r.query {
+		if !commonKeys[k] {
+			requestKeys++
+		}
+	}
+	auth := r.header.Get("Authorization")
+	switch mode.sig {
+	case alidomain.SignatureV2:
+		if r.query.Get("SignatureMethod") != "HMAC-SHA1" || r.query.Get("Signature") == "" || auth != "" {
+			return errors.New("not signed with V2")
+		}
+	case alidomain.SignatureV3:
+		if !strings.HasPrefix(auth, "ACS3-HMAC-SHA256 ") || r.header.Get("x-acs-action") == "" || r.query.Has("Signature") {
+			return errors.New("not signed with V3")
+		}
+	}
+	form, err := url.ParseQuery(r.body)
+	switch mode.params {
+	case alidomain.ParamsQuery:
+		if r.body != "" || requestKeys == 0 {
+			return fmt.Errorf("request parameters not in the query (%d in it, body %q)", requestKeys, r.body)
+		}
+	case alidomain.ParamsBody:
+		if r.header.Get("Content-Type") != "application/x-www-form-urlencoded" || err != nil || len(form) == 0 || requestKeys != 0 {
+			return fmt.Errorf("request parameters not in a form body (%d in the query, body %q)", requestKeys, r.body)
+		}
+	}
+	return nil
 }

@@ -128,9 +128,9 @@ func (s *h2Server) accept() {
 
 // record counts a complete request, and says whether to answer it with the
 // trigger.
-func (s *h2Server) record(proto, rawPath string) (trigger bool) {
-	action := ""
-	if u, err := url.Parse(rawPath); err == nil {
+func (s *h2Server) record(proto, rawPath string, h http.Header) (trigger bool) {
+	action := h.Get("x-acs-action") // signature V3
+	if u, err := url.Parse(rawPath); err == nil && action == "" {
 		action = u.Query().Get("Action")
 	}
 	s.mu.Lock()
@@ -165,8 +165,10 @@ func answer(action string) string {
 }
 
 // respond returns the status, content type and body of the answer to a
-// request for rawPath: the upstream's, or answer's.
-func (s *h2Server) respond(rawPath string) (int, string, []byte) {
+// request for rawPath with headers h, body reqBody and Host host: the
+// upstream's (which gets the same headers, body and Host, as V3 signs
+// them), or answer's.
+func (s *h2Server) respond(rawPath string, h http.Header, reqBody []byte, host string) (int, string, []byte) {
 	u, err := url.Parse(rawPath)
 	if err != nil {
 		return 400, "text/plain", []byte("bad path")
@@ -174,10 +176,16 @@ func (s *h2Server) respond(rawPath string) (int, string, []byte) {
 	if s.upstream == "" {
 		return 200, "application/json", []byte(answer(u.Query().Get("Action")))
 	}
-	req, err := http.NewRequest(http.MethodPost, strings.TrimSuffix(s.upstream, "/")+u.RequestURI(), nil)
+	req, err := http.NewRequest(http.MethodPost, strings.TrimSuffix(s.upstream, "/")+u.RequestURI(), bytes.NewReader(reqBody))
 	if err != nil {
 		return 400, "text/plain", []byte("bad path")
 	}
+	for k, vs := range h {
+		if k != "Content-Length" && k != "Transfer-Encoding" && k != "Connection" {
+			req.Header[k] = vs
+		}
+	}
+	req.Host = host
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return 502, "text/plain", []byte("upstream: " + err.Error())
@@ -194,11 +202,12 @@ func (s *h2Server) serveH1(c net.Conn) {
 		if err != nil {
 			return
 		}
-		if _, err := io.Copy(io.Discard, req.Body); err != nil {
+		reqBody, err := io.ReadAll(req.Body)
+		if err != nil {
 			return
 		}
-		s.record("HTTP/1.1", req.URL.RequestURI())
-		status, ctype, body := s.respond(req.URL.RequestURI())
+		s.record("HTTP/1.1", req.URL.RequestURI(), req.Header)
+		status, ctype, body := s.respond(req.URL.RequestURI(), req.Header, reqBody, req.Host)
 		if _, err := fmt.Fprintf(c, "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %d\r\n\r\n%s", status, http.StatusText(status), ctype, len(body), body); err != nil {
 			return
 		}
@@ -216,12 +225,18 @@ func (s *h2Server) serveH2(c net.Conn) {
 		return
 	}
 	paths := map[uint32]string{}
+	hosts := map[uint32]string{}
+	headers := map[uint32]http.Header{}
+	bodies := map[uint32][]byte{}
 	var hbuf bytes.Buffer
 	enc := hpack.NewEncoder(&hbuf)
 	complete := func(id uint32) error {
-		path := paths[id]
+		path, host, h, reqBody := paths[id], hosts[id], headers[id], bodies[id]
 		delete(paths, id)
-		if s.record("h2", path) {
+		delete(hosts, id)
+		delete(headers, id)
+		delete(bodies, id)
+		if s.record("h2", path, h) {
 			switch s.trig {
 			case trigProtocolError:
 				return fr.WriteRSTStream(id, http2.ErrCodeProtocol)
@@ -231,7 +246,7 @@ func (s *h2Server) serveH2(c net.Conn) {
 				return fr.WriteGoAway(0, http2.ErrCodeNo, nil)
 			}
 		}
-		status, ctype, body := s.respond(path)
+		status, ctype, body := s.respond(path, h, reqBody, host)
 		hbuf.Reset()
 		enc.WriteField(hpack.HeaderField{Name: ":status", Value: strconv.Itoa(status)})
 		enc.WriteField(hpack.HeaderField{Name: "content-type", Value: ctype})
@@ -257,10 +272,17 @@ func (s *h2Server) serveH2(c net.Conn) {
 			}
 		case *http2.MetaHeadersFrame:
 			paths[f.StreamID] = f.PseudoValue("path")
+			hosts[f.StreamID] = f.PseudoValue("authority")
+			h := http.Header{}
+			for _, hf := range f.RegularFields() {
+				h.Add(hf.Name, hf.Value)
+			}
+			headers[f.StreamID] = h
 			if f.StreamEnded() {
 				err = complete(f.StreamID)
 			}
 		case *http2.DataFrame:
+			bodies[f.StreamID] = append(bodies[f.StreamID], f.Data()...)
 			if f.StreamEnded() {
 				err = complete(f.StreamID)
 			}

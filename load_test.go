@@ -70,23 +70,30 @@ type countedConn struct {
 	once sync.Once
 }
 
-var nonceKey = []byte("SignatureNonce=")
+// nonceKeys introduce a nonce on the wire, V2's in the query and V3's in a
+// header, each with the bytes that can end it.
+var nonceKeys = []struct{ key, end string }{
+	{"SignatureNonce=", "& "},
+	{"x-acs-signature-nonce: ", "\r"},
+}
 
 func (c *countedConn) Write(p []byte) (int, error) {
-	for rest := p; ; {
-		i := bytes.Index(rest, nonceKey)
-		if i < 0 {
-			break
+	for _, nk := range nonceKeys {
+		for rest := p; ; {
+			i := bytes.Index(rest, []byte(nk.key))
+			if i < 0 {
+				break
+			}
+			rest = rest[i+len(nk.key):]
+			j := bytes.IndexAny(rest, nk.end)
+			if j < 0 {
+				break // split across writes: not counted
+			}
+			c.lc.seen.Add(1)
+			c.lc.mu.Lock()
+			c.lc.nonces[string(rest[:j])]++
+			c.lc.mu.Unlock()
 		}
-		rest = rest[i+len(nonceKey):]
-		j := bytes.IndexAny(rest, "& ")
-		if j < 0 {
-			break // split across writes: not counted
-		}
-		c.lc.seen.Add(1)
-		c.lc.mu.Lock()
-		c.lc.nonces[string(rest[:j])]++
-		c.lc.mu.Unlock()
 	}
 	return c.Conn.Write(p)
 }
@@ -96,13 +103,31 @@ func (c *countedConn) Close() error {
 	return c.Conn.Close()
 }
 
+// submission is the order kind and outcome of a domain's only submission.
+type submission struct {
+	kind alidomaintest.OrderKind
+	sees string
+}
+
+// loadKinds are the order kinds the load test mixes, in the order it logs
+// them.
+var loadKinds = []alidomaintest.OrderKind{alidomaintest.KindRedeem, alidomaintest.KindRenew, alidomaintest.KindTransfer, alidomaintest.KindRegister}
+
+// loadCode and loadProfile are every load transfer's authorization code
+// and every transfer's and registration's registrant profile.
+const (
+	loadCode    = "Load#Code+1"
+	loadProfile = 77
+)
+
 // loadTally counts what the calls saw.
 type loadTally struct {
 	mu         sync.Mutex
 	kinds      map[string]int // by operation and outcome
 	faults     map[string]int
+	modes      map[string]int // calls by signature version and placement
 	latencies  []time.Duration
-	submitted  map[string]string // domain -> outcome of its only submission
+	submitted  map[string]submission // domain -> its only submission
 	unexpected []string
 }
 
@@ -123,11 +148,14 @@ func loadSize() int {
 }
 
 // TestLoad drives one Client from 64 goroutines through loadSize() calls
-// (reads and paid submissions on distinct domains) against the simulator
-// while faults are injected at random, then checks that every call
-// returned before the run's generous deadline, no nonce was used twice, no
-// paid order was duplicated (and none exists for a submission that failed
-// definitely), and that goroutines, connections and memory come back down.
+// (reads, and paid orders of every kind, redeem, renew, transfer and
+// register, batch and single, each on domains of its own) against the
+// simulator, signed with V2 or V3 and with the parameters in the query or
+// a body at random, while faults are injected at random, then checks that
+// every call returned before the run's generous deadline, no nonce was used
+// twice, per order kind no paid order was duplicated, none is missing after
+// a success and none exists for a submission that failed definitely, and
+// that goroutines, connections and memory come back down.
 // It asserts counts and outcomes only, never how long anything took; -short
 // skips it.
 func TestLoad(t *testing.T) {
@@ -144,6 +172,7 @@ func TestLoad(t *testing.T) {
 	for i := range 5 {
 		srv.AddDomain(fmt.Sprintf("listed-%d.com", i), expires.AddDate(0, 0, i))
 	}
+	srv.AddRegistrantProfile(loadProfile)
 
 	lc := &liveConns{nonces: make(map[string]int, loadCalls*2)}
 	dialer := &net.Dialer{Timeout: 5 * time.Second}
@@ -182,7 +211,8 @@ func TestLoad(t *testing.T) {
 	lt := &loadTally{
 		kinds:     map[string]int{},
 		faults:    map[string]int{},
-		submitted: map[string]string{},
+		modes:     map[string]int{},
+		submitted: map[string]submission{},
 		latencies: make([]time.Duration, 0, loadCalls),
 	}
 	var next, domainSeq atomic.Int64
@@ -206,26 +236,77 @@ func TestLoad(t *testing.T) {
 				if rng.IntN(10) == 0 {
 					opts = append(opts, xml)
 				}
+				mode := wireModes[rng.IntN(len(wireModes))]
+				opts = append(opts, func(o *alidomain.Options) { o.Signature, o.Params = mode.sig, mode.params })
 				var op, action string
+				var kind alidomaintest.OrderKind
 				var domains []string
 				var call func() error
-				switch k := rng.IntN(10); {
-				case k < 2:
-					op, action = "SubmitBatch", alidomaintest.ActionSaveBatchTaskForCreatingOrderRedeem
+				// domain names a new domain for an order of kind, which
+				// the simulator is prepared to take.
+				domain := func(k alidomaintest.OrderKind) string {
+					d := fmt.Sprintf("load-%s-%06d.com", k, domainSeq.Add(1))
+					switch k {
+					case alidomaintest.KindRedeem:
+						srv.AddDomain(d, expires)
+					case alidomaintest.KindRenew:
+						srv.AddDomain(d, expires, alidomaintest.Normal())
+					case alidomaintest.KindTransfer:
+						srv.AddTransferable(d, loadCode, expires)
+					case alidomaintest.KindRegister:
+						srv.AddAvailable(d)
+					}
+					kind = k
+					domains = append(domains, d)
+					return d
+				}
+				batch := 1 + rng.IntN(3)
+				switch k := rng.IntN(100); {
+				case k < 5:
+					op, action = "Redeem.SubmitBatch", alidomaintest.ActionSaveBatchTaskForCreatingOrderRedeem
 					req := &alidomain.BatchRedeemRequest{}
-					for range 1 + rng.IntN(3) {
-						d := fmt.Sprintf("load-%06d.com", domainSeq.Add(1))
-						domains = append(domains, d)
-						req.Domains = append(req.Domains, alidomain.RedeemDomain{DomainName: d, CurrentExpirationDate: expires})
+					for range batch {
+						req.Domains = append(req.Domains, alidomain.RedeemDomain{DomainName: domain(alidomaintest.KindRedeem), CurrentExpirationDate: expires})
 					}
 					call = func() error { _, err := client.Redeem.SubmitBatch(callCtx, req, opts...); return err }
-				case k < 4:
-					op, action = "Submit", alidomaintest.ActionSaveSingleTaskForCreatingOrderRedeem
-					d := fmt.Sprintf("load-%06d.com", domainSeq.Add(1))
-					domains = append(domains, d)
-					req := &alidomain.RedeemRequest{DomainName: d, CurrentExpirationDate: expires}
+				case k < 10:
+					op, action = "Redeem.Submit", alidomaintest.ActionSaveSingleTaskForCreatingOrderRedeem
+					req := &alidomain.RedeemRequest{DomainName: domain(alidomaintest.KindRedeem), CurrentExpirationDate: expires}
 					call = func() error { _, err := client.Redeem.Submit(callCtx, req, opts...); return err }
-				case k < 7:
+				case k < 15:
+					op, action = "Renew.SubmitBatch", alidomaintest.ActionSaveBatchTaskForCreatingOrderRenew
+					req := &alidomain.BatchRenewRequest{}
+					for range batch {
+						req.Domains = append(req.Domains, alidomain.RenewDomain{DomainName: domain(alidomaintest.KindRenew), CurrentExpirationDate: expires, Years: 1 + rng.IntN(3)})
+					}
+					call = func() error { _, err := client.Renew.SubmitBatch(callCtx, req, opts...); return err }
+				case k < 20:
+					op, action = "Renew.Submit", alidomaintest.ActionSaveSingleTaskForCreatingOrderRenew
+					req := &alidomain.RenewRequest{DomainName: domain(alidomaintest.KindRenew), CurrentExpirationDate: expires, Years: 2}
+					call = func() error { _, err := client.Renew.Submit(callCtx, req, opts...); return err }
+				case k < 25:
+					op, action = "Transfer.SubmitBatch", alidomaintest.ActionSaveBatchTaskForCreatingOrderTransfer
+					req := &alidomain.BatchTransferRequest{}
+					for range batch {
+						req.Domains = append(req.Domains, alidomain.TransferDomain{DomainName: domain(alidomaintest.KindTransfer), AuthorizationCode: loadCode, RegistrantProfileID: loadProfile})
+					}
+					call = func() error { _, err := client.Transfer.SubmitBatch(callCtx, req, opts...); return err }
+				case k < 30:
+					op, action = "Transfer.Submit", alidomaintest.ActionSaveSingleTaskForCreatingOrderTransfer
+					req := &alidomain.TransferRequest{TransferDomain: alidomain.TransferDomain{DomainName: domain(alidomaintest.KindTransfer), AuthorizationCode: loadCode, RegistrantProfileID: loadProfile}}
+					call = func() error { _, err := client.Transfer.Submit(callCtx, req, opts...); return err }
+				case k < 35:
+					op, action = "Register.SubmitBatch", alidomaintest.ActionSaveBatchTaskForCreatingOrderActivate
+					req := &alidomain.BatchRegisterRequest{}
+					for range batch {
+						req.Domains = append(req.Domains, alidomain.RegisterDomain{DomainName: domain(alidomaintest.KindRegister), Years: 1, RegistrantProfileID: loadProfile, AliyunDNS: true})
+					}
+					call = func() error { _, err := client.Register.SubmitBatch(callCtx, req, opts...); return err }
+				case k < 40:
+					op, action = "Register.Submit", alidomaintest.ActionSaveSingleTaskForCreatingOrderActivate
+					req := &alidomain.RegisterRequest{RegisterDomain: alidomain.RegisterDomain{DomainName: domain(alidomaintest.KindRegister), Years: 1, RegistrantProfileID: loadProfile, AliyunDNS: true}}
+					call = func() error { _, err := client.Register.Submit(callCtx, req, opts...); return err }
+				case k < 65:
 					op, action = "Tasks.ListDetails", alidomaintest.ActionQueryTaskDetailList
 					call = func() error {
 						p, err := client.Tasks.ListDetails(callCtx, &alidomain.ListTaskDetailsRequest{TaskNo: setup.TaskNo}, opts...)
@@ -234,18 +315,30 @@ func TestLoad(t *testing.T) {
 						}
 						return err
 					}
-				case k < 8:
+				case k < 75:
 					op, action = "Tasks.List", alidomaintest.ActionQueryTaskList
 					call = func() error {
 						_, err := client.Tasks.List(callCtx, &alidomain.ListTasksRequest{PageSize: 5}, opts...)
 						return err
 					}
-				default:
+				case k < 77:
+					// Rarer than the other reads, and filtered: the simulator
+					// scans (and sorts what matches of) its whole account,
+					// which the orders grow, under its lock.
 					op, action = "Domains.List", alidomaintest.ActionQueryDomainList
 					call = func() error {
-						p, err := client.Domains.List(callCtx, &alidomain.ListDomainsRequest{PageSize: 5}, opts...)
+						p, err := client.Domains.List(callCtx, &alidomain.ListDomainsRequest{DomainName: "listed-", PageSize: 5}, opts...)
 						if err == nil && len(p.Items) != 5 {
 							return fmt.Errorf("Domains.List: %d items, want 5", len(p.Items))
+						}
+						return err
+					}
+				default:
+					op, action = "Domains.Get", alidomaintest.ActionQueryDomainByDomainName
+					call = func() error {
+						d, err := client.Domains.Get(callCtx, &alidomain.GetDomainRequest{DomainName: "listed-3.com"}, opts...)
+						if err == nil && d.DomainName != "listed-3.com" {
+							return fmt.Errorf("Domains.Get: %q, want listed-3.com", d.DomainName)
 						}
 						return err
 					}
@@ -272,8 +365,9 @@ func TestLoad(t *testing.T) {
 				sees := loadSees(err)
 				lt.add(op, sees, elapsed)
 				lt.mu.Lock()
+				lt.modes[mode.String()]++
 				for _, d := range domains {
-					lt.submitted[d] = sees
+					lt.submitted[d] = submission{kind, sees}
 				}
 				if sees == "other" {
 					lt.unexpected = append(lt.unexpected, op+": "+err.Error())
@@ -285,23 +379,53 @@ func TestLoad(t *testing.T) {
 	wg.Wait()
 	elapsed := time.Since(start)
 
-	// Paid orders: exactly one per successful submission, none for a
-	// definite failure, at most one for an unknown outcome.
-	duplicates, lost, phantom, unknownPlaced := 0, 0, 0, 0
-	for d, sees := range lt.submitted {
-		n := srv.Submissions(d) // a duplicate of a redeem fails at the service, but was sent
+	// Paid orders, per kind: exactly one per successful submission, none
+	// for a definite failure, at most one for an unknown outcome, and none
+	// of another kind.
+	type kindCounts struct{ domains, duplicates, lost, phantom, unknownPlaced int }
+	byKind := map[alidomaintest.OrderKind]*kindCounts{}
+	for _, k := range loadKinds {
+		byKind[k] = &kindCounts{}
+	}
+	errorsShown := 0
+	report := func(format string, args ...any) {
+		if errorsShown++; errorsShown <= 10 {
+			t.Errorf(format, args...)
+		}
+	}
+	for d, sub := range lt.submitted {
+		kc := byKind[sub.kind]
+		kc.domains++
+		n := srv.SubmissionsOf(sub.kind, d) // a duplicate may fail at the service, but was sent
+		orders := srv.OrdersOf(sub.kind, d)
+		if all := srv.Submissions(d); all != n {
+			report("%s: %d submissions, %d of them %s", d, all, n, sub.kind)
+		}
 		switch {
 		case n > 1:
-			duplicates++
-			t.Errorf("%s: %d orders for one submission (%s)", d, n, sees)
-		case sees == "success" && n != 1:
-			lost++
-			t.Errorf("%s: success but %d orders", d, n)
-		case sees == "outcome-unknown":
-			unknownPlaced += n
-		case sees != "success" && n != 0:
-			phantom++
-			t.Errorf("%s: the call failed definitely (%s) but %d order was placed", d, sees, n)
+			kc.duplicates++
+			report("%s: %d %s orders for one submission (%s)", d, n, sub.kind, sub.sees)
+		case sub.sees == "success" && (n != 1 || orders != 1):
+			kc.lost++
+			report("%s: success but %d %s submissions, %d orders", d, n, sub.kind, orders)
+		case sub.sees == "outcome-unknown":
+			kc.unknownPlaced += n
+		case sub.sees != "success" && n != 0:
+			kc.phantom++
+			report("%s: the call failed definitely (%s) but %d %s order was placed", d, sub.sees, n, sub.kind)
+		}
+	}
+	if errorsShown > 10 {
+		t.Errorf("... and %d more order errors", errorsShown-10)
+	}
+	for _, m := range wireModes {
+		if lt.modes[m.String()] < loadCalls/10 {
+			t.Errorf("only %d of %d calls were %s", lt.modes[m.String()], loadCalls, m)
+		}
+	}
+	for _, k := range loadKinds {
+		if byKind[k].domains < loadCalls/100 {
+			t.Errorf("only %d %s domains submitted in %d calls", byKind[k].domains, k, loadCalls)
 		}
 	}
 
@@ -345,7 +469,11 @@ func TestLoad(t *testing.T) {
 	// Connections and goroutines come back down.
 	requests := 0
 	for _, a := range []string{alidomaintest.ActionSaveBatchTaskForCreatingOrderRedeem, alidomaintest.ActionSaveSingleTaskForCreatingOrderRedeem,
-		alidomaintest.ActionQueryTaskDetailList, alidomaintest.ActionQueryTaskList, alidomaintest.ActionQueryDomainList} {
+		alidomaintest.ActionSaveBatchTaskForCreatingOrderRenew, alidomaintest.ActionSaveSingleTaskForCreatingOrderRenew,
+		alidomaintest.ActionSaveBatchTaskForCreatingOrderTransfer, alidomaintest.ActionSaveSingleTaskForCreatingOrderTransfer,
+		alidomaintest.ActionSaveBatchTaskForCreatingOrderActivate, alidomaintest.ActionSaveSingleTaskForCreatingOrderActivate,
+		alidomaintest.ActionQueryTaskDetailList, alidomaintest.ActionQueryTaskList, alidomaintest.ActionQueryDomainList,
+		alidomaintest.ActionQueryDomainByDomainName} {
 		requests += srv.Requests(a)
 	}
 	tr.CloseIdleConnections()
@@ -374,9 +502,13 @@ func TestLoad(t *testing.T) {
 		nf += lt.faults[f.name]
 	}
 	t.Logf("load: faults injected %d: %v", nf, fmtCounts(lt.faults))
+	t.Logf("load: calls by signature and placement: %v", fmtCounts(lt.modes))
 	t.Logf("load: requests reaching the simulator %d (%.2f per call)", requests, float64(requests)/float64(loadCalls))
-	t.Logf("load: domains submitted %d; duplicated orders %d, orders missing after success %d, orders after a definite failure %d, orders placed under an unknown outcome %d",
-		len(lt.submitted), duplicates, lost, phantom, unknownPlaced)
+	for _, k := range loadKinds {
+		kc := byKind[k]
+		t.Logf("load: %-8s domains submitted %5d; duplicated orders %d, orders missing after success %d, orders after a definite failure %d, orders placed under an unknown outcome %d",
+			k, kc.domains, kc.duplicates, kc.lost, kc.phantom, kc.unknownPlaced)
+	}
 	t.Logf("load: nonces seen on the wire %d, distinct %d, reused %d", lc.seen.Load(), distinct, reused)
 	t.Logf("load: latency p50 %v, p99 %v, max %v", pct(0.5).Round(time.Microsecond), pct(0.99).Round(time.Microsecond), pct(1).Round(time.Microsecond))
 	t.Logf("load: connections dialed %d, open after CloseIdleConnections %d; goroutines %d before, %d after; heap in use after GC %d MiB",

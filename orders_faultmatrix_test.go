@@ -5,10 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
-	"net/http"
 	"os"
-	"sync/atomic"
+	"strings"
 	"testing"
 	"time"
 
@@ -88,39 +86,76 @@ func prepareRegister(s *alidomaintest.Server) {
 	s.AddRegistrantProfile(matrixProfile)
 }
 
-// TestFaultMatrixOrders runs every fault of faultMatrix against the renew,
-// transfer and register orders, batch and single: each must behave as
-// redemption's SubmitBatch does (the same expectations), with never more
-// than one order for one submission.
-func TestFaultMatrixOrders(t *testing.T) {
-	results := make([][]cellResult, len(faultMatrix))
-	t.Run("cells", func(t *testing.T) {
+// orderKinds maps each order column to the simulator's kind.
+var orderKinds = map[string]alidomaintest.OrderKind{
+	"Renew.SubmitBatch": alidomaintest.KindRenew, "Renew.Submit": alidomaintest.KindRenew,
+	"Transfer.SubmitBatch": alidomaintest.KindTransfer, "Transfer.Submit": alidomaintest.KindTransfer,
+	"Register.SubmitBatch": alidomaintest.KindRegister, "Register.Submit": alidomaintest.KindRegister,
+}
+
+// runOrderMatrix runs every fault of faultMatrix against the columns cols
+// under each mode, all in parallel, and returns the results by mode, row
+// and column.
+func runOrderMatrix(t *testing.T, cfg matrixConfig, modes []wireMode, cols []orderColumn) [][][]cellResult {
+	all := make([][][]cellResult, len(modes))
+	var cells []cell
+	for m, mode := range modes {
+		all[m] = make([][]cellResult, len(faultMatrix))
+		cfg := cfg
+		cfg.mode = mode
 		for i, c := range faultMatrix {
-			results[i] = make([]cellResult, len(orderColumns))
-			for j, col := range orderColumns {
-				t.Run(fmt.Sprintf("%02d-%s", i, col.name), func(t *testing.T) {
-					t.Parallel()
-					results[i][j] = runOrderCell(t, matrixConfig{}, c, col)
-				})
-			}
-		}
-	})
-	for i, c := range faultMatrix {
-		want := c.want[opSubmitBatch]
-		for j, col := range orderColumns {
-			got := results[i][j]
-			if got.sees != want.sees || got.attempts != want.attempts || got.orders != want.orders {
-				t.Errorf("%s / %s: got %s, %d attempts, %d orders (err: %v); want %s, %d attempts, %d orders",
-					c.name, col.name, got.sees, got.attempts, got.orders, got.err, want.sees, want.attempts, want.orders)
-			}
-			if got.orders > 1 {
-				t.Errorf("%s / %s: %d orders for one submission", c.name, col.name, got.orders)
-			}
-			if got.sees == seesSuccess && got.metaN != got.attempts {
-				t.Errorf("%s / %s: Meta.Attempts %d, the server saw %d", c.name, col.name, got.metaN, got.attempts)
+			all[m][i] = make([]cellResult, len(cols))
+			for j, col := range cols {
+				cells = append(cells, cell{fmt.Sprintf("%s/%02d-%s", mode, i, col.name), func(t *testing.T) {
+					all[m][i][j] = runOrderCell(t, cfg, c, col)
+				}})
 			}
 		}
 	}
+	runCells(t, cells)
+	return all
+}
+
+// TestFaultMatrixOrders runs every fault of faultMatrix against the renew,
+// transfer and register orders, batch and single, under both signature
+// versions and both parameter placements: each must behave as redemption's
+// SubmitBatch does (the same expectations), with never more than one order
+// for one submission and every order of the column's kind. The golden table
+// is the V2, query run's; the other three must give exactly its cells.
+func TestFaultMatrixOrders(t *testing.T) {
+	all := runOrderMatrix(t, matrixConfig{}, wireModes, orderColumns)
+	for m, mode := range wireModes {
+		for i, c := range faultMatrix {
+			want := c.want[opSubmitBatch]
+			for j, col := range orderColumns {
+				got := all[m][i][j]
+				if got.sees != want.sees || got.attempts != want.attempts || got.orders != want.orders {
+					t.Errorf("%s: %s / %s: got %s, %d attempts, %d orders (err: %v); want %s, %d attempts, %d orders",
+						mode, c.name, col.name, got.sees, got.attempts, got.orders, got.err, want.sees, want.attempts, want.orders)
+				}
+				if got.orders > 1 {
+					t.Errorf("%s: %s / %s: %d orders for one submission", mode, c.name, col.name, got.orders)
+				}
+				if got.sees == seesSuccess && got.metaN != got.attempts {
+					t.Errorf("%s: %s / %s: Meta.Attempts %d, the server saw %d", mode, c.name, col.name, got.metaN, got.attempts)
+				}
+			}
+		}
+	}
+	for m := 1; m < len(wireModes); m++ {
+		var diffs []string
+		for i, c := range faultMatrix {
+			for j, col := range orderColumns {
+				if d := cellDiff(all[0][i][j], all[m][i][j]); d != "" {
+					diffs = append(diffs, fmt.Sprintf("  %s / %s: %s", c.name, col.name, d))
+				}
+			}
+		}
+		if len(diffs) > 0 {
+			t.Errorf("%s gives %d cells unlike %s's:\n%s", wireModes[m], len(diffs), wireModes[0], strings.Join(diffs, "\n"))
+		}
+	}
+	results := all[0]
 	table := renderOrderMatrix(results)
 	if *update {
 		if err := os.WriteFile(orderMatrixGolden, table, 0o644); err != nil {
@@ -155,55 +190,8 @@ func runOrderCell(t *testing.T, cfg matrixConfig, c matrixCase, col orderColumn)
 		creds = cfg.creds(srv)
 	}
 
-	endpoint := srv.URL
-	var dials atomic.Int64
-	dialer := &net.Dialer{Timeout: 5 * time.Second}
-	tr := &http.Transport{
-		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-			dials.Add(1)
-			conn, err := dialer.DialContext(ctx, network, addr)
-			if err != nil {
-				return nil, err
-			}
-			if c.client == clientWriteReset {
-				conn = resetOnWriteConn{conn}
-			}
-			if cfg.wrapConn != nil {
-				conn = cfg.wrapConn(conn)
-			}
-			return conn, nil
-		},
-		MaxIdleConnsPerHost: 4,
-	}
-	defer tr.CloseIdleConnections()
-	switch c.client {
-	case clientRefused:
-		endpoint = "http://" + closedPort(t) + "/"
-	case clientTLSReset:
-		endpoint = "https://" + resetListener(t) + "/"
-	}
-	if c.faults != nil {
-		srv.Inject(col.action, c.faults()...)
-	}
-	var hc alidomain.HTTPDoer = &http.Client{Transport: tr}
-	var front *alidomain.HTTP2Front
-	if c.h2 != nil {
-		front = alidomain.NewHTTP2Front(t, c.h2.trigger, 2, srv.URL)
-		endpoint, hc = front.URL, front.SDKClient
-		if c.h2.user {
-			hc = front.UserClient
-		}
-	}
-	client, err := alidomain.New(alidomain.Options{
-		Endpoint:    endpoint,
-		Credentials: creds,
-		HTTPClient:  hc,
-		Logger:      cfg.logger,
-		Retry:       matrixRetry,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	cc := newCellClient(t, cfg, c, srv, col.action, creds)
+	client, front := cc.client, cc.front
 	deadline := c.deadline
 	if deadline == 0 {
 		deadline = 30 * time.Second
@@ -228,6 +216,9 @@ func runOrderCell(t *testing.T, cfg matrixConfig, c matrixCase, col orderColumn)
 	var unknown *alidomain.OutcomeUnknownError
 	if c.reconcile && errors.As(res.err, &unknown) {
 		found, err := col.reconcile(context.Background(), client, unknown.SentAt, []string{matrixDomain})
+		if cfg.observe != nil {
+			cfg.observe("Reconcile", found, err)
+		}
 		switch {
 		case err != nil:
 			reconciled = " → `Reconcile` error"
@@ -242,11 +233,15 @@ func runOrderCell(t *testing.T, cfg matrixConfig, c matrixCase, col orderColumn)
 		cfg.observe(col.name, res.res, res.err)
 	}
 	srv.Close() // waits for the handlers, so that the counts are final
+	checkWire(t, cfg, c, cc)
 	res.sees = callerSees(res.err) + reconciled
 	res.orders = srv.Submissions(matrixDomain)
+	if kind := orderKinds[col.name]; srv.SubmissionsOf(kind, matrixDomain) != res.orders {
+		t.Errorf("%s: %d submissions, %d of them %s", col.name, res.orders, srv.SubmissionsOf(kind, matrixDomain), kind)
+	}
 	switch {
 	case c.client != clientOK:
-		res.attempts = int(dials.Load())
+		res.attempts = int(cc.dials.Load())
 	case front != nil:
 		// The front took each complete request: each is an order.
 		res.attempts = front.Requests(col.action)

@@ -5,11 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/url"
-	"regexp"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/alidomain/alidomain"
@@ -23,148 +21,230 @@ const (
 	auditToken       = "STS.Audit/Token+Value==CAISzAJ1q6Ft5B2yfSjIr5bNIdTz2rl4gKPYOBvHlTG"
 )
 
-// recordingConn copies every byte the client writes to wire.
-type recordingConn struct {
-	net.Conn
-	wire *lockedBuffer
-}
-
-func (c recordingConn) Write(p []byte) (int, error) {
-	n, err := c.Conn.Write(p)
-	c.wire.Write(p[:n])
-	return n, err
-}
-
-// signatureParam finds the Signature parameter in the request lines.
-var signatureParam = regexp.MustCompile(`[?&]Signature=([A-Za-z0-9%._~-]+)`)
-
 // rfc3986 is the RPC signature's percent-encoding, built independently of
 // the SDK's encoder.
 func rfc3986(s string) string {
 	return strings.NewReplacer("+", "%20", "*", "%2A", "%7E", "~").Replace(url.QueryEscape(s))
 }
 
-// secretForms returns s as it could appear: raw, and percent-encoded once
-// or twice (the string to sign encodes every value twice).
+// secretForms returns s as it could appear: raw, percent-encoded once or
+// twice (the string to sign encodes every value twice) and form-encoded.
 func secretForms(s string) []string {
 	return []string{s, url.QueryEscape(s), url.PathEscape(s), rfc3986(s), rfc3986(rfc3986(s)),
 		url.QueryEscape(url.QueryEscape(s))}
 }
 
-// TestSecretsNeverLeak runs the whole fault matrix with STS credentials and
-// a Debug logger, twice (the right secret; then a wrong one, so that every
-// answer is SignatureDoesNotMatch, whose message quotes the string to sign
-// with the token in it), and checks that no log line, error text, printed
-// value or panic shows the AccessKeySecret, the SecurityToken or any
-// Signature the client sent, raw or percent-encoded.
-func TestSecretsNeverLeak(t *testing.T) {
-	for _, tc := range []struct {
-		name   string
-		secret string // the client's
-	}{
-		{"right-secret", auditSecret},
-		{"wrong-secret", auditWrongSecret},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			var logs, wire, shown lockedBuffer
-			logger := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-			var mu sync.Mutex
-			var errCount int
-			show := func(format string, args ...any) { fmt.Fprintf(&shown, format+"\n", args...) }
-			cfg := matrixConfig{
-				serverOpts: []alidomaintest.Option{
-					alidomaintest.WithCredentials(matrixID, auditSecret),
-					alidomaintest.WithSecurityToken(auditToken),
-				},
-				creds: func(*alidomaintest.Server) alidomain.CredentialsProvider {
-					return alidomain.StaticSTSCredentials(matrixID, tc.secret, auditToken)
-				},
-				logger:   logger,
-				wrapConn: func(c net.Conn) net.Conn { return recordingConn{c, &wire} },
-				observe: func(op string, res any, err error) {
-					show("%s: %v | %+v | %#v", op, res, res, res)
-					if err == nil {
-						return
-					}
-					mu.Lock()
-					errCount++
-					mu.Unlock()
-					show("%s error: %s | %v | %+v | %#v", op, err.Error(), err, err, err)
-					for e := err; e != nil; e = errors.Unwrap(e) {
-						show("  chain %T: %v | %+v | %#v", e, e, e, e)
-					}
-					var apiErr *alidomain.APIError
-					if errors.As(err, &apiErr) {
-						show("  api error: %#v", *apiErr)
-					}
-					var unknown *alidomain.OutcomeUnknownError
-					if errors.As(err, &unknown) {
-						show("  outcome unknown: %#v", *unknown)
-					}
-					logger.Error("call failed", "op", op, "err", err)
-				},
-			}
-			results := runMatrix(t, cfg)
-			for i := range results {
-				for op := range results[i] {
-					if p := results[i][op].panicked; p != nil {
-						show("panic: %v | %#v", p, p)
-					}
-				}
-			}
-			// The credentials themselves, printed and logged.
-			creds, err := alidomain.StaticSTSCredentials(matrixID, tc.secret, auditToken).Credentials(context.Background())
-			if err != nil {
-				t.Fatal(err)
-			}
-			show("credentials: %v | %+v | %#v | %s", creds, creds, creds, creds)
-			logger.Debug("credentials", "creds", creds)
+// auditRun is one signature version, placement and client secret of the
+// audit, with everything it printed, logged and sent.
+type auditRun struct {
+	mode        wireMode
+	secret      string // the client's
+	logs, shown lockedBuffer
+	wire        wireRecorder // every request the client sent itself
+	errors      atomic.Int64
+	cfg         matrixConfig
+}
 
-			corpus := logs.String() + "\n" + shown.String()
-			sent := wire.String()
-
-			// Positive controls: the recording saw the secrets go out, and
-			// the corpus holds what it should.
-			var sigs []string
-			for _, m := range signatureParam.FindAllStringSubmatch(sent, -1) {
-				raw, err := url.PathUnescape(m[1])
-				if err != nil {
-					t.Fatalf("Signature %q: %v", m[1], err)
-				}
-				sigs = append(sigs, raw)
-			}
-			if len(sigs) < 30 {
-				t.Fatalf("only %d signatures captured on the wire", len(sigs))
-			}
-			if !strings.Contains(sent, "SecurityToken="+rfc3986(auditToken)) {
-				t.Fatalf("the token was not seen on the wire in its encoded form")
-			}
-			if !strings.Contains(corpus, `"msg":"alidomain: attempt"`) || errCount < 20 {
-				t.Fatalf("the audit saw too little: %d errors, logs:\n%.2000s", errCount, logs.String())
-			}
-			if tc.secret == auditWrongSecret && !strings.Contains(corpus, "SignatureDoesNotMatch") {
-				t.Fatalf("no SignatureDoesNotMatch answer was seen")
-			}
-
-			secrets := map[string]string{"AccessKeySecret": tc.secret, "SecurityToken": auditToken}
-			if tc.secret != auditSecret {
-				secrets["server's AccessKeySecret"] = auditSecret
-			}
-			for i, s := range sigs {
-				secrets[fmt.Sprintf("Signature #%d", i)] = s
-			}
-			leaks := 0
-			for name, s := range secrets {
-				for _, form := range secretForms(s) {
-					if i := strings.Index(corpus, form); i >= 0 {
-						leaks++
-						if leaks <= 5 {
-							t.Errorf("%s leaks as %q in: ...%s...", name, form, corpus[max(0, i-200):min(len(corpus), i+len(form)+50)])
-						}
-					}
-				}
-			}
-			t.Logf("audited %d bytes of logs and printed values, %d errors, %d signatures: %d leaks", len(corpus), errCount, len(sigs), leaks)
-		})
+func (a *auditRun) String() string {
+	if a.secret == auditSecret {
+		return a.mode.String() + "/right-secret"
 	}
+	return a.mode.String() + "/wrong-secret"
+}
+
+func (a *auditRun) show(format string, args ...any) { fmt.Fprintf(&a.shown, format+"\n", args...) }
+
+// newAuditRun returns the run's matrix configuration: the simulator knows
+// the audit's key pair and STS token; the client signs with them (or with
+// a wrong secret), logs at Debug into a buffer and has every value and
+// error it returns printed and logged.
+func newAuditRun(mode wireMode, secret string) *auditRun {
+	a := &auditRun{mode: mode, secret: secret}
+	logger := slog.New(slog.NewJSONHandler(&a.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	text := slog.New(slog.NewTextHandler(&a.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	a.cfg = matrixConfig{
+		serverOpts: []alidomaintest.Option{
+			alidomaintest.WithCredentials(matrixID, auditSecret),
+			alidomaintest.WithSecurityToken(auditToken),
+		},
+		creds: func(*alidomaintest.Server) alidomain.CredentialsProvider {
+			return alidomain.StaticSTSCredentials(matrixID, secret, auditToken)
+		},
+		logger:   logger,
+		wrapConn: a.wire.wrap,
+		observe: func(op string, res any, err error) {
+			a.show("%s: %v | %+v | %#v", op, res, res, res)
+			text.Info("result", "op", op, "res", res)
+			if err == nil {
+				return
+			}
+			a.errors.Add(1)
+			a.show("%s error: %s | %v | %+v | %#v", op, err.Error(), err, err, err)
+			for e := err; e != nil; e = errors.Unwrap(e) {
+				a.show("  chain %T: %v | %+v | %#v", e, e, e, e)
+			}
+			var apiErr *alidomain.APIError
+			if errors.As(err, &apiErr) {
+				a.show("  api error: %#v", *apiErr)
+			}
+			var unknown *alidomain.OutcomeUnknownError
+			if errors.As(err, &unknown) {
+				a.show("  outcome unknown: %#v", *unknown)
+			}
+			logger.Error("call failed", "op", op, "err", err)
+			text.Error("call failed", "op", op, "err", err)
+		},
+	}
+	a.cfg.mode = mode
+	return a
+}
+
+// TestSecretsNeverLeak runs the whole fault matrix and the order matrix's
+// transfer columns (whose requests carry an AuthorizationCode) for both signature versions and both
+// parameter placements, with STS credentials and a Debug logger, twice (the
+// right secret; then a wrong one, so that every answer is
+// SignatureDoesNotMatch, whose message quotes the string to sign), and
+// checks that no log line, error text, printed value or panic shows the
+// AccessKeySecret, the SecurityToken, any signature the client sent (V2's
+// Signature, V3's Authorization signature), the transfer AuthorizationCode
+// or any form body the client sent, raw, percent-encoded once or twice or
+// form-encoded. Positive controls: each of these was on the wire.
+func TestSecretsNeverLeak(t *testing.T) {
+	var runs []*auditRun
+	var cells []cell
+	for _, mode := range wireModes {
+		for _, secret := range []string{auditSecret, auditWrongSecret} {
+			a := newAuditRun(mode, secret)
+			runs = append(runs, a)
+			for i, c := range faultMatrix {
+				for op := range numMatrixOps {
+					cells = append(cells, cell{fmt.Sprintf("%s/%02d-%s", a, i, matrixOps[op].name), func(t *testing.T) {
+						if res := runCell(t, a.cfg, c, op); res.panicked != nil {
+							a.show("panic: %v | %#v", res.panicked, res.panicked)
+						}
+					}})
+				}
+				for _, col := range transferColumns() {
+					cells = append(cells, cell{fmt.Sprintf("%s/%02d-%s", a, i, col.name), func(t *testing.T) {
+						if res := runOrderCell(t, a.cfg, c, col); res.panicked != nil {
+							a.show("panic: %v | %#v", res.panicked, res.panicked)
+						}
+					}})
+				}
+			}
+		}
+	}
+	runCells(t, cells)
+	for _, a := range runs {
+		t.Run(a.String(), func(t *testing.T) { a.audit(t) })
+	}
+}
+
+// audit checks one run's corpus against the secrets its wire shows.
+func (a *auditRun) audit(t *testing.T) {
+	// The credentials themselves, printed and logged.
+	creds, err := alidomain.StaticSTSCredentials(matrixID, a.secret, auditToken).Credentials(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.show("credentials: %v | %+v | %#v | %s", creds, creds, creds, creds)
+	a.cfg.logger.Debug("credentials", "creds", creds)
+
+	corpus := a.logs.String() + "\n" + a.shown.String()
+	reqs := a.wire.requests()
+
+	// What went out: signatures, the token, the code, the bodies.
+	var sigs, bodies []string
+	tokens, codes := 0, 0
+	for _, r := range reqs {
+		switch a.mode.sig {
+		case alidomain.SignatureV2:
+			if s := r.query.Get("Signature"); s != "" {
+				sigs = append(sigs, s)
+			}
+			if r.query.Get("SecurityToken") == auditToken {
+				tokens++
+			}
+		case alidomain.SignatureV3:
+			if _, s, ok := strings.Cut(r.header.Get("Authorization"), ",Signature="); ok && len(s) == 64 {
+				sigs = append(sigs, s)
+			}
+			if r.header.Get("x-acs-security-token") == auditToken {
+				tokens++
+			}
+		}
+		form, _ := url.ParseQuery(r.body)
+		if r.query.Get("AuthorizationCode") == matrixTransfer.AuthorizationCode || form.Get("AuthorizationCode") == matrixTransfer.AuthorizationCode {
+			codes++
+		}
+		if r.body != "" {
+			bodies = append(bodies, r.body)
+		}
+	}
+
+	// Positive controls: the secrets went out in this run's mode, and the
+	// corpus holds what it should.
+	if len(sigs) < 50 || len(sigs) != len(reqs) {
+		t.Fatalf("%d signatures captured in %d requests on the wire", len(sigs), len(reqs))
+	}
+	if tokens != len(reqs) {
+		t.Fatalf("the token was on the wire in %d of %d requests", tokens, len(reqs))
+	}
+	if codes < 10 {
+		t.Fatalf("the AuthorizationCode was on the wire in only %d requests", codes)
+	}
+	if a.mode.params == alidomain.ParamsBody && len(bodies) != len(reqs) {
+		t.Fatalf("%d form bodies in %d requests", len(bodies), len(reqs))
+	}
+	if a.mode.params == alidomain.ParamsQuery && len(bodies) != 0 {
+		t.Fatalf("%d bodies sent with the parameters in the query", len(bodies))
+	}
+	if !strings.Contains(corpus, `"msg":"alidomain: attempt"`) || a.errors.Load() < 50 {
+		t.Fatalf("the audit saw too little: %d errors, logs:\n%.2000s", a.errors.Load(), a.logs.String())
+	}
+	if a.secret == auditSecret && (!strings.Contains(corpus, matrixDomain) || !strings.Contains(corpus, "[REDACTED]")) {
+		t.Fatalf("the printed values lack the domain or the redaction mark")
+	}
+	if a.secret == auditWrongSecret && !strings.Contains(corpus, "SignatureDoesNotMatch") {
+		t.Fatalf("no SignatureDoesNotMatch answer was seen")
+	}
+
+	secrets := map[string]string{
+		"AccessKeySecret":   a.secret,
+		"SecurityToken":     auditToken,
+		"AuthorizationCode": matrixTransfer.AuthorizationCode,
+	}
+	if a.secret != auditSecret {
+		secrets["server's AccessKeySecret"] = auditSecret
+	}
+	for i, s := range sigs {
+		secrets[fmt.Sprintf("signature #%d", i)] = s
+	}
+	for i, b := range bodies {
+		secrets[fmt.Sprintf("form body #%d %q", i, b)] = b
+	}
+	leaks := 0
+	for name, s := range secrets {
+		for _, form := range secretForms(s) {
+			if i := strings.Index(corpus, form); i >= 0 {
+				leaks++
+				if leaks <= 5 {
+					t.Errorf("%s leaks as %q in: ...%s...", name, form, corpus[max(0, i-200):min(len(corpus), i+len(form)+50)])
+				}
+			}
+		}
+	}
+	t.Logf("%s: audited %d bytes of logs and printed values, %d errors, %d requests, %d signatures, %d bodies: %d leaks",
+		a, len(corpus), a.errors.Load(), len(reqs), len(sigs), len(bodies), leaks)
+}
+
+// transferColumns are the order matrix's transfer columns.
+func transferColumns() []orderColumn {
+	var cols []orderColumn
+	for _, col := range orderColumns {
+		if orderKinds[col.name] == alidomaintest.KindTransfer {
+			cols = append(cols, col)
+		}
+	}
+	return cols
 }
