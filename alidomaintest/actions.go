@@ -275,10 +275,10 @@ func (s *Server) queryDomainList(c *actionCall) (any, *gatewayError) {
 		case "registrationdate":
 			c = a.registered.Compare(b.registered)
 		default:
-			c = strings.Compare(strings.ToLower(a.name), strings.ToLower(b.name))
+			c = strings.Compare(a.key, b.key) // the canonical name, lower case already
 		}
 		if c == 0 {
-			return strings.ToLower(a.name) < strings.ToLower(b.name)
+			return a.key < b.key
 		}
 		if desc {
 			return c > 0
