@@ -117,6 +117,8 @@ type Client struct {
 // derived holds what resolveOptions computes from Options once.
 type derived struct {
 	endpoint        string
+	endpointURL     *url.URL // endpoint parsed once; each request copies it
+	endpointHost    string   // the Request.Host that http.NewRequest derives
 	userAgent       string
 	userAgentHeader []string // {userAgent}, shared by every request
 	format          string
@@ -228,9 +230,11 @@ func resolveOptions(o *Options) (derived, error) {
 		u.Path = "/"
 	}
 	d.endpoint = u.String()
-	if _, err := http.NewRequest(http.MethodPost, d.endpoint, nil); err != nil {
+	r, err := http.NewRequest(http.MethodPost, d.endpoint, nil)
+	if err != nil {
 		return d, fmt.Errorf("alidomain: Options.Endpoint %q: %w", o.Endpoint, err)
 	}
+	d.endpointURL, d.endpointHost = r.URL, r.Host
 	if o.HTTPClient == nil {
 		// A client of its own: changing its Timeout changes no other Client.
 		o.HTTPClient = &http.Client{Timeout: DefaultAttemptTimeout, Transport: defaultTransport, CheckRedirect: noRedirects}

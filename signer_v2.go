@@ -36,12 +36,9 @@ func signV2(in signInput) signedAttempt {
 	var b strings.Builder
 	b.Grow(canonicalLen(in.params, common[:n]) + len("&Signature=") + 3*28)
 	writeCanonical(&b, in.params, common[:n])
-	var key [64]byte
-	mac := hmac.New(sha1.New, append(append(key[:0], in.creds.AccessKeySecret...), '&'))
-	writeStringToSign(mac, in.method, in.params, common[:n])
 	var sum [sha1.Size]byte
 	var sig [28]byte // base64 of 20 bytes
-	base64.StdEncoding.Encode(sig[:], mac.Sum(sum[:0]))
+	base64.StdEncoding.Encode(sig[:], hmacSHA1StringToSign(&sum, in.creds.AccessKeySecret, in.method, in.params, common[:n]))
 	b.WriteString("&Signature=")
 	for _, c := range sig {
 		if unreservedSet[c] {
@@ -53,6 +50,33 @@ func signV2(in signInput) signedAttempt {
 		}
 	}
 	return signedAttempt{query: b.String()}
+}
+
+// hmacSHA1StringToSign returns into sum the HMAC-SHA1 (RFC 2104), keyed
+// with secret+"&", of the string to sign of a and b. One SHA-1 state instead
+// of hmac.New's five allocations (BenchmarkInProcess/impl=alidomain/N=1).
+func hmacSHA1StringToSign(sum *[sha1.Size]byte, secret, method string, a, b params) []byte {
+	var buf [64 + 1]byte
+	key := append(append(buf[:0], secret...), '&')
+	if len(key) > sha1.BlockSize {
+		*sum = sha1.Sum(key)
+		key = sum[:]
+	}
+	var ipad, opad [sha1.BlockSize]byte
+	copy(ipad[:], key)
+	copy(opad[:], key)
+	for i := range ipad {
+		ipad[i] ^= 0x36
+		opad[i] ^= 0x5c
+	}
+	h := sha1.New()
+	h.Write(ipad[:])
+	writeStringToSign(h, method, a, b)
+	inner := h.Sum(sum[:0])
+	h.Reset()
+	h.Write(opad[:])
+	h.Write(inner)
+	return h.Sum(sum[:0])
 }
 
 // canonicalLen is the length of the canonical query of a and b.
