@@ -1,7 +1,9 @@
 package alidomain
 
 import (
+	"crypto/hmac"
 	"crypto/sha1"
+	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
 	"strings"
@@ -26,6 +28,22 @@ func TestHMACSHA1MatchesCryptoHMAC(t *testing.T) {
 			var sum [sha1.Size]byte
 			got := base64.StdEncoding.EncodeToString(hmacSHA1StringToSign(&sum, secret, "POST", ps, nil))
 			assert.Equal(t, signParams("POST", secret, ps), got, "secret length %d, %d params", n, len(ps))
+		}
+	}
+}
+
+// TestHMACSHA256MatchesCryptoHMAC checks hmacSHA256 (V3 signing) against
+// crypto/hmac for keys around SHA-256's block size and messages on both
+// sides of its stack buffer.
+func TestHMACSHA256MatchesCryptoHMAC(t *testing.T) {
+	for _, m := range []int{0, 86, 128, 129, 300} {
+		msg := strings.Repeat("m", m)
+		for _, n := range []int{0, 1, 30, 63, 64, 65, 130} {
+			secret := strings.Repeat("s", n)
+			mac := hmac.New(sha256.New, []byte(secret))
+			mac.Write([]byte(msg))
+			var sum [sha256.Size]byte
+			assert.Equal(t, mac.Sum(nil), hmacSHA256(&sum, secret, msg), "secret length %d, message length %d", n, m)
 		}
 	}
 }

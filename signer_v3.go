@@ -1,7 +1,6 @@
 package alidomain
 
 import (
-	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"strings"
@@ -227,11 +226,9 @@ func signV3(r *v3Request) v3Signed {
 	canonical := appendV3Canonical(make([]byte, 0, size), r, hs, sha)
 	sts := v3StringToSign(canonical)
 
-	mac := hmac.New(sha256.New, []byte(r.creds.AccessKeySecret))
-	mac.Write([]byte(sts))
 	var sum [sha256.Size]byte
 	var sig [2 * sha256.Size]byte
-	hex.Encode(sig[:], mac.Sum(sum[:0]))
+	hex.Encode(sig[:], hmacSHA256(&sum, r.creds.AccessKeySecret, sts)) // hmac.go
 
 	auth := make([]byte, 0, len(v3Algorithm)+len(r.creds.AccessKeyID)+len(sig)+160)
 	auth = append(auth, v3Algorithm...)
