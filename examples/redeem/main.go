@@ -41,6 +41,7 @@ import (
 
 	"github.com/alidomain/alidomain"
 	"github.com/alidomain/alidomain/alidomaintest"
+	"github.com/alidomain/alidomain/internal/demo"
 )
 
 // Exit statuses.
@@ -103,7 +104,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.SetOutput(stderr)
 	var cfg config
 	var list, file string
-	fs.BoolVar(&cfg.live, "live", false, "use the real Domain API with DefaultCredentials: the first of these sources that has credentials: the environment (ALIBABA_CLOUD_ACCESS_KEY_ID, ...), OIDC (ACK RRSA: ALIBABA_CLOUD_ROLE_ARN, ...), the CLI's ~/.aliyun/config.json, the INI file ~/.alibabacloud/credentials, the ECS instance's RAM role, a credentials URI (ALIBABA_CLOUD_CREDENTIALS_URI); see README, Credentials")
+	fs.BoolVar(&cfg.live, "live", false, demo.LiveHelp)
 	fs.BoolVar(&cfg.yes, "yes", false, "with -live: really submit the paid order (without it, -live only previews)")
 	fs.StringVar(&list, "domains", "", "comma-separated domains to redeem")
 	fs.StringVar(&file, "file", "", "file with one domain per line (# starts a comment)")
@@ -391,26 +392,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, seed func
 		}
 		return exitUsage
 	}
-	opts := alidomain.Options{Credentials: alidomain.DefaultCredentials(), Endpoint: cfg.endpoint}
-	mode := "live"
-	if !cfg.live {
-		mode = "simulator"
-		sim := alidomaintest.NewServer(alidomaintest.WithTaskDuration(cfg.simDelay))
-		defer sim.Close()
-		seed(sim)
-		opts.Endpoint = sim.URL
-		opts.Credentials = alidomain.StaticCredentials(sim.AccessKeyID, sim.AccessKeySecret)
-		if cfg.poll == 0 {
-			cfg.poll = 200 * time.Millisecond
-		}
-		fmt.Fprintf(stderr, "redeem: using the built-in simulator at %s (no account, no cost; -live for the real API)\n", sim.URL)
-	}
-	client, err := alidomain.New(opts)
+	client, mode, stop, err := demo.Client(demo.Setup{Prog: "redeem", Live: cfg.live, Endpoint: cfg.endpoint, SimDelay: cfg.simDelay, Seed: seed}, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "redeem:", err)
 		return exitUsage
 	}
-	p := &program{cfg: cfg, client: client, base: ctx, stderr: stderr, tty: isTerminal(stderr),
+	defer stop()
+	if mode == "simulator" && cfg.poll == 0 {
+		cfg.poll = 200 * time.Millisecond
+	}
+	p := &program{cfg: cfg, client: client, base: ctx, stderr: stderr, tty: demo.IsTerminal(stderr),
 		rep: report{Mode: mode, DryRun: cfg.dryRun, Results: []result{}}, expires: map[string]time.Time{}}
 	tctx, cancel := context.WithTimeout(ctx, cfg.timeout)
 	defer cancel()
@@ -506,7 +497,7 @@ func (p *program) follow(ctx context.Context, taskNos, names []string) int {
 				}
 				r := p.row(d.DomainName, d.Status.String(), no, "")
 				if d.Status == alidomain.TaskFailed {
-					r.Reason = firstNonEmpty(d.FailReason, d.ErrorMsg, d.TaskResult)
+					r.Reason = demo.FirstNonEmpty(d.FailReason, d.ErrorMsg, d.TaskResult)
 				}
 				seen[strings.ToLower(d.DomainName)] = true
 				p.rep.Results = append(p.rep.Results, r)
@@ -727,26 +718,6 @@ func containsFold(list []string, s string) bool {
 	return false
 }
 
-// isTerminal reports whether w is a terminal, where the progress line is
-// redrawn in place; elsewhere each change gets a line of its own.
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
-}
-
-func firstNonEmpty(s ...string) string {
-	for _, v := range s {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
-}
-
 // printReport prints the table (or JSON) and fills rep.Counts.
 func printReport(w io.Writer, asJSON bool, rep *report) {
 	for _, r := range rep.Results {
@@ -782,7 +753,7 @@ func printReport(w io.Writer, asJSON bool, rep *report) {
 			exp = r.ExpirationDate.UTC().Format("2006-01-02 15:04:05")
 		}
 		if perRow {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.Domain, exp, r.Status, firstNonEmpty(r.TaskNo, "-"), r.Reason)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.Domain, exp, r.Status, demo.FirstNonEmpty(r.TaskNo, "-"), r.Reason)
 		} else {
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.Domain, exp, r.Status, r.Reason)
 		}

@@ -42,7 +42,7 @@ import (
 
 	"github.com/alidomain/alidomain"
 	"github.com/alidomain/alidomain/alidomaintest"
-	"golang.org/x/net/idna"
+	"github.com/alidomain/alidomain/internal/demo"
 )
 
 // Exit statuses.
@@ -78,7 +78,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs := flag.NewFlagSet("renew", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var cfg config
-	fs.BoolVar(&cfg.live, "live", false, "use the real Domain API with DefaultCredentials (environment, ~/.alibabacloud/credentials, ~/.aliyun/config.json)")
+	fs.BoolVar(&cfg.live, "live", false, demo.LiveHelp)
 	fs.BoolVar(&cfg.yes, "yes", false, "with -live: really place the paid order (without it, -live only quotes)")
 	fs.IntVar(&cfg.days, "days", 30, "renew the domains that expire within this many days")
 	fs.IntVar(&cfg.years, "years", 1, "years to renew each domain for (1-10)")
@@ -184,24 +184,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, seed func
 		}
 		return exitUsage
 	}
-	opts := alidomain.Options{Credentials: alidomain.DefaultCredentials()}
-	mode := "live"
-	if !cfg.live {
-		mode = "simulator"
-		sim := alidomaintest.NewServer(alidomaintest.WithTaskDuration(cfg.simDelay))
-		defer sim.Close()
-		seed(sim)
-		opts.Endpoint = sim.URL
-		opts.Credentials = alidomain.StaticCredentials(sim.AccessKeyID, sim.AccessKeySecret)
-		if cfg.poll == 0 {
-			cfg.poll = 200 * time.Millisecond
-		}
-		fmt.Fprintf(stderr, "renew: using the built-in simulator at %s (no account, no cost; -live for the real API)\n", sim.URL)
-	}
-	client, err := alidomain.New(opts)
+	client, mode, stop, err := demo.Client(demo.Setup{Prog: "renew", Live: cfg.live, SimDelay: cfg.simDelay, Seed: seed}, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "renew:", err)
 		return exitUsage
+	}
+	defer stop()
+	if mode == "simulator" && cfg.poll == 0 {
+		cfg.poll = 200 * time.Millisecond
 	}
 	ctx, cancel := context.WithTimeout(ctx, cfg.timeout)
 	defer cancel()
@@ -231,7 +221,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, seed func
 		r := result{Domain: d.DomainName, ExpirationDate: d.ExpirationDate, Years: cfg.years, Price: p.Price, Status: statusWouldRenew}
 		switch {
 		case p.Avail != alidomain.AvailRegistrable:
-			r.Status, r.Reason = statusSkipped, firstNonEmpty(p.Reason, "the service quotes no renewal ("+p.Avail.String()+")")
+			r.Status, r.Reason = statusSkipped, demo.FirstNonEmpty(p.Reason, "the service quotes no renewal ("+p.Avail.String()+")")
 		case (p.Premium || d.Premium) && !cfg.premium:
 			r.Status, r.Reason = statusSkipped, "premium name: add -premium to renew it at its premium price"
 		default:
@@ -285,7 +275,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, seed func
 	fmt.Fprintf(stderr, "renew: task %s created (RequestId %s)\n", sub.TaskNo, sub.RequestID)
 
 	task, err := client.Tasks.Wait(ctx, sub.TaskNo, &alidomain.WaitOptions{PollInterval: cfg.poll, Progress: progress(stderr)})
-	if isTerminal(stderr) {
+	if demo.IsTerminal(stderr) {
 		fmt.Fprintln(stderr)
 	}
 	if err != nil {
@@ -294,10 +284,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, seed func
 	}
 	row := map[string]int{}
 	for i, r := range rep.Results {
-		row[nameKey(r.Domain)] = i
+		row[demo.NameKey(r.Domain)] = i
 	}
 	for _, d := range task.Details {
-		i, ok := row[nameKey(d.DomainName)]
+		i, ok := row[demo.NameKey(d.DomainName)]
 		if !ok { // a detail for a name not ordered: show it too
 			i = len(rep.Results)
 			rep.Results = append(rep.Results, result{Domain: d.DomainName})
@@ -306,7 +296,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, seed func
 		r.Status = d.Status.String()
 		switch d.Status {
 		case alidomain.TaskFailed:
-			r.Reason = firstNonEmpty(d.FailReason, d.ErrorMsg, d.TaskResult)
+			r.Reason = demo.FirstNonEmpty(d.FailReason, d.ErrorMsg, d.TaskResult)
 		case alidomain.TaskSucceeded:
 			// The new expiration date, as the service now reports it.
 			if info, err := client.Domains.Get(ctx, &alidomain.GetDomainRequest{DomainName: d.DomainName}); err == nil {
@@ -390,7 +380,7 @@ func printQuote(w io.Writer, rep *report) {
 // redrawn in place; elsewhere a line per change.
 func progress(stderr io.Writer) func(alidomain.TaskCounts) {
 	var last alidomain.TaskCounts
-	tty := isTerminal(stderr)
+	tty := demo.IsTerminal(stderr)
 	return func(c alidomain.TaskCounts) {
 		line := fmt.Sprintf("  %d waiting, %d executing, %d succeeded, %d failed", c.Waiting, c.Executing, c.Succeeded, c.Failed)
 		switch {
@@ -420,33 +410,6 @@ func reconcile(ctx context.Context, c *alidomain.Client, unknown *alidomain.Outc
 		}
 	}
 	return exitUnknown
-}
-
-// isTerminal reports whether w is a terminal.
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
-}
-
-func firstNonEmpty(s ...string) string {
-	for _, v := range s {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
-}
-
-// nameKey is the form in which names are compared: IDNA ASCII, lower case.
-func nameKey(name string) string {
-	if a, err := idna.Lookup.ToASCII(name); err == nil {
-		return strings.ToLower(a)
-	}
-	return strings.ToLower(name)
 }
 
 func money(v float64, currency string) string { return fmt.Sprintf("%.2f %s", v, currency) }
