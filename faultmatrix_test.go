@@ -382,18 +382,57 @@ func checkWire(t *testing.T, cfg matrixConfig, c matrixCase, cc cellClient) {
 }
 
 // runCell runs one operation under one fault against a fresh simulator.
-func runCell(t *testing.T, cfg matrixConfig, c matrixCase, op matrixOp) (res cellResult) {
+// newCellServer starts a cell's simulator, its clock behind by the case's
+// skew, and returns it with the credentials it accepts.
+func newCellServer(cfg matrixConfig, c matrixCase) (*alidomaintest.Server, alidomain.CredentialsProvider) {
 	srvOpts := cfg.serverOpts
 	if c.skew != 0 {
 		srvOpts = append(srvOpts[:len(srvOpts):len(srvOpts)], alidomaintest.WithClock(func() time.Time { return time.Now().Add(-c.skew) }))
 	}
 	srv := alidomaintest.NewServer(srvOpts...)
+	if srv.SecurityToken == "" {
+		return srv, alidomain.StaticCredentials(srv.AccessKeyID, srv.AccessKeySecret)
+	}
+	return srv, alidomain.StaticSTSCredentials(srv.AccessKeyID, srv.AccessKeySecret, srv.SecurityToken)
+}
+
+// cellContext bounds a cell's call by the case's deadline (30 s if none).
+func cellContext(c matrixCase) (context.Context, context.CancelFunc) {
+	deadline := c.deadline
+	if deadline == 0 {
+		deadline = 30 * time.Second
+	}
+	return context.WithTimeout(context.Background(), deadline)
+}
+
+// reconcileFunc is one order kind's Reconcile.
+type reconcileFunc func(ctx context.Context, since time.Time, domains []string, optFns ...func(*alidomain.Options)) (map[string]*alidomain.TaskDetail, error)
+
+// reconcileCell runs reconcile after an unknown outcome, in the cases that
+// ask for it, and returns what the matrix shows of its answer.
+func reconcileCell(t *testing.T, cfg matrixConfig, c matrixCase, callErr error, reconcile reconcileFunc) string {
+	var unknown *alidomain.OutcomeUnknownError
+	if !c.reconcile || !errors.As(callErr, &unknown) {
+		return ""
+	}
+	found, err := reconcile(context.Background(), unknown.SentAt, []string{matrixDomain})
+	if cfg.observe != nil {
+		cfg.observe("Reconcile", found, err)
+	}
+	switch {
+	case err != nil:
+		t.Errorf("Reconcile: %v", err)
+		return " → `Reconcile` error"
+	case found[matrixDomain] != nil:
+		return reconcileFound
+	}
+	return reconcileMissing
+}
+
+func runCell(t *testing.T, cfg matrixConfig, c matrixCase, op matrixOp) (res cellResult) {
+	srv, creds := newCellServer(cfg, c)
 	defer srv.Close()
 	srv.AddDomain(matrixDomain, matrixExpires)
-	creds := alidomain.StaticSTSCredentials(srv.AccessKeyID, srv.AccessKeySecret, srv.SecurityToken)
-	if srv.SecurityToken == "" {
-		creds = alidomain.StaticCredentials(srv.AccessKeyID, srv.AccessKeySecret)
-	}
 
 	// A read needs a task to read: create it with a clean client first.
 	var taskNo string
@@ -419,11 +458,7 @@ func runCell(t *testing.T, cfg matrixConfig, c matrixCase, op matrixOp) (res cel
 		cfg.observe("options", client.Options(), nil)
 	}
 
-	deadline := c.deadline
-	if deadline == 0 {
-		deadline = 30 * time.Second
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), deadline)
+	ctx, cancel := cellContext(c)
 	defer cancel()
 	func() {
 		defer func() { res.panicked = recover() }()
@@ -441,23 +476,7 @@ func runCell(t *testing.T, cfg matrixConfig, c matrixCase, op matrixOp) (res cel
 	if res.panicked != nil {
 		t.Errorf("the call panicked: %v", res.panicked)
 	}
-	reconciled := ""
-	var unknown *alidomain.OutcomeUnknownError
-	if c.reconcile && errors.As(res.err, &unknown) {
-		found, err := client.Redeem.Reconcile(context.Background(), unknown.SentAt, []string{matrixDomain})
-		if cfg.observe != nil {
-			cfg.observe("Reconcile", found, err)
-		}
-		switch {
-		case err != nil:
-			reconciled = " → `Reconcile` error"
-			t.Errorf("Reconcile: %v", err)
-		case found[matrixDomain] != nil:
-			reconciled = reconcileFound
-		default:
-			reconciled = reconcileMissing
-		}
-	}
+	reconciled := reconcileCell(t, cfg, c, res.err, client.Redeem.Reconcile)
 	if cfg.observe != nil {
 		cfg.observe(matrixOps[op].name, res.res, res.err)
 	}

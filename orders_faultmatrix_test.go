@@ -3,12 +3,10 @@ package alidomain_test
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/alidomain/alidomain"
 	"github.com/alidomain/alidomain/alidomaintest"
@@ -23,20 +21,14 @@ type orderColumn struct {
 	name, action string
 	prepare      func(*alidomaintest.Server)
 	submit       func(context.Context, *alidomain.Client) (*alidomain.SubmitResult, error)
-	reconcile    func(context.Context, *alidomain.Client, time.Time, []string) (map[string]*alidomain.TaskDetail, error)
+	reconcile    func(*alidomain.Client) reconcileFunc
 }
 
-func reconcileRenew(ctx context.Context, c *alidomain.Client, since time.Time, d []string) (map[string]*alidomain.TaskDetail, error) {
-	return c.Renew.Reconcile(ctx, since, d)
-}
+func reconcileRenew(c *alidomain.Client) reconcileFunc { return c.Renew.Reconcile }
 
-func reconcileTransfer(ctx context.Context, c *alidomain.Client, since time.Time, d []string) (map[string]*alidomain.TaskDetail, error) {
-	return c.Transfer.Reconcile(ctx, since, d)
-}
+func reconcileTransfer(c *alidomain.Client) reconcileFunc { return c.Transfer.Reconcile }
 
-func reconcileRegister(ctx context.Context, c *alidomain.Client, since time.Time, d []string) (map[string]*alidomain.TaskDetail, error) {
-	return c.Register.Reconcile(ctx, since, d)
-}
+func reconcileRegister(c *alidomain.Client) reconcileFunc { return c.Register.Reconcile }
 
 const matrixProfile = 4242
 
@@ -175,28 +167,16 @@ func TestFaultMatrixOrders(t *testing.T) {
 // runOrderCell submits one order under one fault against a fresh simulator,
 // configured by cfg as the redeem matrix is.
 func runOrderCell(t *testing.T, cfg matrixConfig, c matrixCase, col orderColumn) (res cellResult) {
-	srvOpts := cfg.serverOpts
-	if c.skew != 0 {
-		srvOpts = append(srvOpts[:len(srvOpts):len(srvOpts)], alidomaintest.WithClock(func() time.Time { return time.Now().Add(-c.skew) }))
-	}
-	srv := alidomaintest.NewServer(srvOpts...)
+	srv, creds := newCellServer(cfg, c)
 	defer srv.Close()
 	col.prepare(srv)
-	creds := alidomain.StaticSTSCredentials(srv.AccessKeyID, srv.AccessKeySecret, srv.SecurityToken)
-	if srv.SecurityToken == "" {
-		creds = alidomain.StaticCredentials(srv.AccessKeyID, srv.AccessKeySecret)
-	}
 	if cfg.creds != nil {
 		creds = cfg.creds(srv)
 	}
 
 	cc := newCellClient(t, cfg, c, srv, col.action, creds)
 	client, front := cc.client, cc.front
-	deadline := c.deadline
-	if deadline == 0 {
-		deadline = 30 * time.Second
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), deadline)
+	ctx, cancel := cellContext(c)
 	defer cancel()
 	func() {
 		defer func() { res.panicked = recover() }()
@@ -212,23 +192,7 @@ func runOrderCell(t *testing.T, cfg matrixConfig, c matrixCase, col orderColumn)
 	if res.panicked != nil {
 		t.Errorf("the call panicked: %v", res.panicked)
 	}
-	reconciled := ""
-	var unknown *alidomain.OutcomeUnknownError
-	if c.reconcile && errors.As(res.err, &unknown) {
-		found, err := col.reconcile(context.Background(), client, unknown.SentAt, []string{matrixDomain})
-		if cfg.observe != nil {
-			cfg.observe("Reconcile", found, err)
-		}
-		switch {
-		case err != nil:
-			reconciled = " → `Reconcile` error"
-			t.Errorf("Reconcile: %v", err)
-		case found[matrixDomain] != nil:
-			reconciled = reconcileFound
-		default:
-			reconciled = reconcileMissing
-		}
-	}
+	reconciled := reconcileCell(t, cfg, c, res.err, col.reconcile(client))
 	if cfg.observe != nil {
 		cfg.observe(col.name, res.res, res.err)
 	}
