@@ -175,9 +175,15 @@ type Field struct {
 	V1 string `json:"v1,omitempty"`
 }
 
-// Envelope names the answer fields that carry an in-band error.
+// Envelope describes an answer that wraps its payload in Module (the
+// international-site style); where the answer also has Success, an HTTP
+// 200 with Success false is an error, described by Code and Message.
 type Envelope struct {
-	Success string `json:"success"`
+	// Module is the payload's field.
+	Module string `json:"module,omitempty"`
+	// Success is the in-band success flag; empty when the models give
+	// none.
+	Success string `json:"success,omitempty"`
 	Code    string `json:"code,omitempty"`
 	Message string `json:"message,omitempty"`
 	// Status is the HTTP-like status code field, if any.

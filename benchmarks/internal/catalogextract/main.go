@@ -22,6 +22,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -78,7 +79,8 @@ type field struct {
 }
 
 type envelope struct {
-	Success string `json:"success"`
+	Module  string `json:"module,omitempty"`
+	Success string `json:"success,omitempty"`
 	Code    string `json:"code,omitempty"`
 	Message string `json:"message,omitempty"`
 	Status  string `json:"status,omitempty"`
@@ -238,6 +240,9 @@ func withOptions(client, name string) string {
 // meta is one operation of Alibaba's API metadata (the parts used).
 type meta struct {
 	OperationType string      `json:"operationType"`
+	SystemTags    struct {
+		OperationType string `json:"operationType"`
+	} `json:"systemTags"`
 	Parameters    []metaParam `json:"parameters"`
 }
 
@@ -479,9 +484,18 @@ func build(name string, v1, v2 structs, opts string, m *meta) *action {
 		}
 		if inV1 {
 			vp := v1p[f.wire]
+			if vp != nil {
+				for _, sf := range p.Fields {
+					if !slices.Contains(vp.fields, sf.Wire) {
+						sf.V1 = "absent"
+					}
+				}
+			}
 			switch {
 			case vp == nil:
 				p.V1 = "absent"
+			case vp.style != p.List:
+				log.Fatalf("%s.%s: list style %q in v1, %q in v2", name, f.wire, vp.style, p.List)
 			case vp.pos != p.In:
 				log.Printf("note: %s.%s is %s in v1, %s in v2", name, f.wire, vp.pos, p.In)
 			}
@@ -509,12 +523,17 @@ func build(name string, v1, v2 structs, opts string, m *meta) *action {
 	op := ""
 	if m != nil {
 		op = m.OperationType
+		// The finer tag decides where the coarse one says write for a
+		// Get or Query that changes nothing.
+		if t := m.SystemTags.OperationType; t == "get" || t == "list" {
+			op = "read"
+		}
 	}
 	has := func(path string) bool { return findField(a.Answer, path) != nil }
 	switch {
 	case a.param("ScrollId") != nil || a.hasCursorParam():
 		a.Kind = "cursor_list"
-	case a.param("PageNum") != nil && (has("TotalItemNum") || has("TotalPageNum")):
+	case pageParam(a) != "" && (has("TotalItemNum") || has("TotalPageNum") || has("Module.TotalItemNum")):
 		a.Kind = "page_list"
 	case op == "read" || (op == "" && readName(name)):
 		a.Kind = "read"
@@ -526,8 +545,14 @@ func build(name string, v1, v2 structs, opts string, m *meta) *action {
 	if op == "" {
 		log.Printf("note: %s not in the API metadata; kind %s by its name", name, a.Kind)
 	}
+	if has("Module") {
+		a.Envelope = &envelope{Module: "Module"}
+	}
 	if has("Success") && (has("ErrorCode") || has("ErrorMsg") || has("Module")) {
-		a.Envelope = &envelope{Success: "Success"}
+		if a.Envelope == nil {
+			a.Envelope = &envelope{}
+		}
+		a.Envelope.Success = "Success"
 		for _, c := range []string{"ErrorCode", "Code"} {
 			if has(c) {
 				a.Envelope.Code = c
@@ -551,13 +576,19 @@ func build(name string, v1, v2 structs, opts string, m *meta) *action {
 	}
 	switch a.Kind {
 	case "page_list":
-		pg := &paging{PageNum: "PageNum", PageSize: "PageSize"}
+		pg := &paging{PageNum: pageParam(a), PageSize: "PageSize"}
+		// Most lists page at the top; the fixed-price order list pages
+		// inside its Module.
+		under := ""
+		if !has("TotalItemNum") && !has("TotalPageNum") {
+			under = "Module."
+		}
 		for _, x := range []struct {
 			dst  *string
 			wire string
 		}{{&pg.Total, "TotalItemNum"}, {&pg.Current, "CurrentPageNum"}, {&pg.TotalPages, "TotalPageNum"}, {&pg.Next, "NextPage"}, {&pg.Prev, "PrePage"}} {
-			if has(x.wire) {
-				*x.dst = x.wire
+			if has(under + x.wire) {
+				*x.dst = under + x.wire
 			}
 		}
 		pg.Items = itemsPath(a.Answer)
@@ -571,7 +602,12 @@ func build(name string, v1, v2 structs, opts string, m *meta) *action {
 			case strings.HasSuffix(p.Wire, "Cursor"):
 				// The answer's next-page cursor object carries the
 				// values the next call sends.
+				// An integer cursor is the time in Unix
+				// milliseconds, which the answer gives as ...Long.
 				base := strings.TrimSuffix(p.Wire, "Cursor")
+				if strings.HasPrefix(p.Type, "int") && has("NextPageCursor."+base+"Long") {
+					base += "Long"
+				}
 				cu.Params[p.Wire] = "NextPageCursor." + base
 			case p.Wire == "PageSize":
 				cu.PageSize = "PageSize"
@@ -595,6 +631,16 @@ func (a *action) param(w string) *param {
 		}
 	}
 	return nil
+}
+
+// pageParam is the page-number parameter of a page list.
+func pageParam(a *action) string {
+	for _, w := range []string{"PageNum", "CurrentPage"} {
+		if a.param(w) != nil && a.param("PageSize") != nil {
+			return w
+		}
+	}
+	return ""
 }
 
 func (a *action) hasCursorParam() bool {
@@ -652,6 +698,9 @@ func listPath(fs []*field, w string) string {
 	for _, f := range fs {
 		if f.Wire == w && f.Type == "array" {
 			return w
+		}
+		if f.Wire == w && f.Wrapper {
+			return w + "." + f.Fields[0].Wire
 		}
 		if f.Type == "object" {
 			if p := listPath(f.Fields, w); p != "" {
