@@ -142,6 +142,8 @@ type Param struct {
 	Enum      []string `json:"enum,omitempty"`
 	// Secret: the value never appears in errors or logs (overlay).
 	Secret bool `json:"secret,omitempty"`
+	// Money: the value is an amount of money (overlay).
+	Money bool `json:"money,omitempty"`
 	// Time is "unixmilli" for an instant sent as Unix milliseconds
 	// (overlay).
 	Time string `json:"time,omitempty"`
@@ -313,10 +315,11 @@ func (c *Catalog) apply(o *Overlay) error {
 			if p == nil {
 				return fmt.Errorf("%s: no parameter %s", where, e.Param)
 			}
-			if e.Kind != "" || e.RepeatSafe || e.TaskType != "" || e.Money {
-				return fmt.Errorf("%s: action or answer facts on a parameter", where)
+			if e.Kind != "" || e.RepeatSafe || e.TaskType != "" {
+				return fmt.Errorf("%s: action facts on a parameter", where)
 			}
 			p.Secret = p.Secret || e.Secret
+			p.Money = p.Money || e.Money
 			if e.Go != "" {
 				p.Go = e.Go
 			}
