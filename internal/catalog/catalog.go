@@ -173,7 +173,8 @@ type Field struct {
 	Money bool `json:"money,omitempty"`
 	// Secret: the value never appears in logs (overlay).
 	Secret bool `json:"secret,omitempty"`
-	// V1 is "absent" for a field added after the v1 SDK froze.
+	// V1 is "absent" for a field added after the v1 SDK froze, "string"
+	// for a value v1 decodes as text.
 	V1 string `json:"v1,omitempty"`
 }
 

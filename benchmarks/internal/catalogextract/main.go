@@ -401,8 +401,9 @@ func v1request(s structs, name string) (map[string]*v1param, bool) {
 	return ps, true
 }
 
-// v1answer returns the v1 response's JSON field tree as paths.
-func v1answer(s structs, typeName, prefix string, into map[string]bool) {
+// v1answer returns the v1 response's JSON field tree as paths, each with
+// its Go type's name ("" for composite types).
+func v1answer(s structs, typeName, prefix string, into map[string]string) {
 	st := s[typeName]
 	if st == nil {
 		return
@@ -413,7 +414,10 @@ func v1answer(s structs, typeName, prefix string, into map[string]bool) {
 		}
 		tag := reflect.StructTag(strings.Trim(f.Tag.Value, "`"))
 		wire := tag.Get("json")
-		into[prefix+wire] = true
+		into[prefix+wire] = ""
+		if id, ok := f.Type.(*ast.Ident); ok {
+			into[prefix+wire] = id.Name
+		}
 		t := f.Type
 		if at, ok := t.(*ast.ArrayType); ok {
 			t = at.Elt
@@ -513,7 +517,7 @@ func build(name string, v1, v2 structs, opts string, m *meta) *action {
 	sort.Strings(a.V1Only)
 	sort.Slice(a.Params, func(i, j int) bool { return a.Params[i].Wire < a.Params[j].Wire })
 
-	v1paths := map[string]bool{}
+	v1paths := map[string]string{}
 	if inV1 {
 		v1answer(v1, name+"Response", "", v1paths)
 	}
@@ -661,7 +665,7 @@ func readName(name string) bool {
 	return strings.HasPrefix(name, "BatchFuzzy")
 }
 
-func answer(v2 structs, typeName, prefix string, v1paths map[string]bool, inV1 bool) []*field {
+func answer(v2 structs, typeName, prefix string, v1paths map[string]string, inV1 bool) []*field {
 	var out []*field
 	for _, f := range v2fields(v2, typeName) {
 		fl := &field{Wire: f.wire, Go: goName(f.wire), Type: f.typ, Elem: f.elem}
@@ -671,8 +675,14 @@ func answer(v2 structs, typeName, prefix string, v1paths map[string]bool, inV1 b
 		if f.typ == "object" && len(fl.Fields) == 1 && fl.Fields[0].Type == "array" {
 			fl.Wrapper = true
 		}
-		if inV1 && !v1paths[prefix+f.wire] {
+		v1type, ok := v1paths[prefix+f.wire]
+		switch {
+		case !inV1:
+		case !ok:
 			fl.V1 = "absent"
+		case v1type == "string" && f.typ != "string" && f.typ != "any":
+			// v1 decodes the value as text.
+			fl.V1 = "string"
 		}
 		out = append(out, fl)
 	}
