@@ -239,11 +239,11 @@ func withOptions(client, name string) string {
 
 // meta is one operation of Alibaba's API metadata (the parts used).
 type meta struct {
-	OperationType string      `json:"operationType"`
+	OperationType string `json:"operationType"`
 	SystemTags    struct {
 		OperationType string `json:"operationType"`
 	} `json:"systemTags"`
-	Parameters    []metaParam `json:"parameters"`
+	Parameters []metaParam `json:"parameters"`
 }
 
 type metaParam struct {
