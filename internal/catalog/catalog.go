@@ -6,6 +6,7 @@
 package catalog
 
 import (
+	"bytes"
 	_ "embed"
 	"encoding/json"
 	"fmt"
@@ -251,11 +252,11 @@ type OverlayEntry struct {
 // Load parses the embedded catalog and merges the overlay into it.
 func Load() (*Catalog, error) {
 	var c Catalog
-	if err := json.Unmarshal(factsJSON, &c); err != nil {
+	if err := strict(factsJSON, &c); err != nil {
 		return nil, fmt.Errorf("catalog.json: %w", err)
 	}
 	var o Overlay
-	if err := json.Unmarshal(overlayJSON, &o); err != nil {
+	if err := strict(overlayJSON, &o); err != nil {
 		return nil, fmt.Errorf("overlay.json: %w", err)
 	}
 	if err := c.index(); err != nil {
@@ -270,6 +271,14 @@ func Load() (*Catalog, error) {
 		}
 	}
 	return &c, nil
+}
+
+// strict decodes b into v, refusing keys the schema does not have, so
+// that a misspelt fact fails loudly instead of vanishing.
+func strict(b []byte, v any) error {
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.DisallowUnknownFields()
+	return d.Decode(v)
 }
 
 // MustLoad is Load for callers that embed a catalog they trust.

@@ -237,6 +237,13 @@ func checkFields(t *testing.T, where string, fs []*Field) {
 
 // Every overlay entry names a real action, parameter or answer field, has a
 // reason and sets something; Load refuses one that does not.
+func TestStrictSchema(t *testing.T) {
+	var c Catalog
+	if err := strict([]byte(`{"product":"Domain","actions":[{"name":"X","kind":"read","sumary":"typo"}]}`), &c); err == nil {
+		t.Error("a misspelt key was accepted")
+	}
+}
+
 func TestOverlayEntries(t *testing.T) {
 	var o Overlay
 	if err := json.Unmarshal(overlayJSON, &o); err != nil {
@@ -292,7 +299,7 @@ func TestOverlayEntries(t *testing.T) {
 func loadFacts(t *testing.T) *Catalog {
 	t.Helper()
 	var c Catalog
-	if err := json.Unmarshal(factsJSON, &c); err != nil {
+	if err := strict(factsJSON, &c); err != nil {
 		t.Fatal(err)
 	}
 	if err := c.index(); err != nil {

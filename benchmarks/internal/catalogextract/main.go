@@ -28,8 +28,9 @@ import (
 	"strings"
 )
 
-// The catalog's JSON shape (a copy of internal/catalog's types, which this
-// module cannot import; the catalog test checks they agree).
+// The part of the catalog's JSON shape the extractor writes (this module
+// cannot import internal/catalog; catalog.Load refuses keys its schema
+// lacks, so a drift fails there).
 type catalog struct {
 	Product string    `json:"product"`
 	Version string    `json:"version"`
