@@ -128,7 +128,7 @@ type Param struct {
 	Type string `json:"type"`
 	// Required: the API refuses a request without it.
 	Required bool `json:"required,omitempty"`
-	// In is where it travels.
+	// In is where it travels (empty for a struct list's fields).
 	In Position `json:"in,omitempty"`
 	// List is its list style; empty for a single value.
 	List ListStyle `json:"list,omitempty"`

@@ -110,10 +110,14 @@ type partial struct {
 }
 
 func main() {
-	v2Dir := flag.String("v2", "/work/.mirror/alibabacloud-go+domain-20180129/repo", "git dir of alibabacloud-go/domain-20180129")
-	metaDir := flag.String("meta", "/work/.mirror/muzea+aliyun-sdk-node/repo", "git dir of muzea/aliyun-sdk-node (doc/domain/*.json)")
+	v2Dir := flag.String("v2", "", "git dir of a clone of alibabacloud-go/domain-20180129")
+	metaDir := flag.String("meta", "", "git dir of a clone of muzea/aliyun-sdk-node (doc/domain/*.json)")
 	out := flag.String("out", "../internal/catalog/catalog.json", "catalog to rewrite")
 	flag.Parse()
+	if *v2Dir == "" || *metaDir == "" {
+		flag.Usage()
+		os.Exit(2)
+	}
 
 	v1Dir := strings.TrimSpace(run("go", "list", "-m", "-f", "{{.Dir}}", "github.com/aliyun/alibaba-cloud-sdk-go"))
 	v1 := parseDir(filepath.Join(v1Dir, "services", "domain"))
