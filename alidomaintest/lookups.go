@@ -45,7 +45,7 @@ func (s *Server) newDomain(name string, expires time.Time, opts []DomainOption) 
 		key:        canonicalName(name),
 		instanceID: fmt.Sprintf("S%s%08dTEST", expires.UTC().Format("200601"), s.seq),
 		expires:    truncMS(expires),
-		status:     StatusNeedsRedemption,
+		status:     statusAt(expires, s.now()),
 	}
 	d.registered = d.expires.AddDate(-1, 0, 0)
 	for _, o := range opts {
@@ -401,8 +401,26 @@ func priceBusinessError(reqID string) realTimePriceResponse {
 		ErrorCode: priceErrCode, ErrorMsg: priceErrMsg, DynamicCode: priceErrCode, DynamicMessage: priceErrMsg}
 }
 
+// notOrderable returns why an order of action cannot be placed for the
+// account's domain key as it stands, as the orders would decide it: a
+// renewal of a domain in its redemption period (MsgNotRenewable), a
+// redemption of one that is not (MsgNotInRedemption); "" otherwise. s.mu is
+// held.
+func (s *Server) notOrderable(action, key string) string {
+	d, ok := s.domains[key]
+	switch {
+	case !ok:
+	case action == PriceRenew && d.status == StatusNeedsRedemption:
+		return MsgNotRenewable
+	case action == PriceRestore && d.status != StatusNeedsRedemption:
+		return MsgNotInRedemption
+	}
+	return ""
+}
+
 // queryDomainRealTimePrice answers wire.md §6: DomainItem is one JSON array;
-// each item is quoted from SetPrice (Avail 1) or, without a price, answered
+// each item is quoted from SetPrice (Avail 1) or, without a price or when
+// the account's domain cannot take that order (see notOrderable), answered
 // with Avail 0 and a Reason. A DomainItem that is not a JSON array of items
 // with Action and DomainName, an unknown Action or a Period outside 1..10 is
 // a business error inside HTTP 200 (Success false, ErrorCode 3002); a
@@ -430,6 +448,7 @@ func (s *Server) queryDomainRealTimePrice(c *actionCall) (any, *gatewayError) {
 	cur := strings.ToUpper(currency)
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.settle(c.now)
 	for _, it := range items {
 		period := 1
 		if it.Period != nil {
@@ -438,7 +457,9 @@ func (s *Server) queryDomainRealTimePrice(c *actionCall) (any, *gatewayError) {
 		key := canonicalName(it.DomainName)
 		dp := domainPrice{DomainName: it.DomainName, Action: it.Action, Period: period,
 			Currency: currency, Premium: s.premiumOf(key)}
-		if p, ok := s.prices[priceKey{key, it.Action, cur}]; ok {
+		if reason := s.notOrderable(it.Action, key); reason != "" {
+			dp.Reason = reason
+		} else if p, ok := s.prices[priceKey{key, it.Action, cur}]; ok {
 			dp.Price, dp.Avail = p*float64(period), 1
 		} else {
 			dp.Reason = "no price for this action"
