@@ -170,12 +170,12 @@ type tagList struct {
 }
 
 // errDomainNotInAccount answers a lookup of a domain the account does not
-// hold. The real code is undocumented (wire.md §7.1 says only that the
+// hold. The real code is undocumented (the documentation says only that the
 // domain must be in the account); the gateway's generic InvalidParameter
 // stands in for it.
 var errDomainNotInAccount = errInvalid("DomainName")
 
-// queryDomainByDomainName answers the wire.md §7.1 fields. Like the real
+// queryDomainByDomainName answers the documented fields. Like the real
 // answer it carries no AutoRenewEnabled (QueryDomainList items do).
 func (s *Server) queryDomainByDomainName(c *actionCall) (any, *gatewayError) {
 	name := c.p["DomainName"]
@@ -243,7 +243,7 @@ type autoRenewResponse struct {
 }
 
 // setupDomainAutoRenew sets or cancels auto-renewal of the domain with
-// InstanceId (wire.md §5). An unknown InstanceId is answered with the
+// InstanceId. An unknown InstanceId is answered with the
 // gateway's InvalidParameter (the real code is undocumented).
 func (s *Server) setupDomainAutoRenew(c *actionCall) (any, *gatewayError) {
 	id, op := c.p["InstanceId"], c.p["Operation"]
@@ -289,7 +289,7 @@ type staticPrice struct {
 	Period int64   `json:"period" xml:"period"`
 }
 
-// checkDomain answers wire.md §7.2: Avail "1" for a name added with
+// checkDomain answers CheckDomain: Avail "1" for a name added with
 // AddAvailable that the account does not hold, "0" otherwise; the price
 // table from SetPrice (for FeeCommand only, when given), in FeeCurrency
 // (default USD) for FeePeriod years (default 1).
@@ -390,7 +390,7 @@ type priceRequestItem struct {
 }
 
 // Business errors of QueryDomainRealTimePrice, answered inside HTTP 200
-// (wire.md §6.2: 3002 is the model's example, "illegal parameter").
+// (3002 is the v2 model's example, "illegal parameter": docs/wire-orders.md).
 const (
 	priceErrCode = "3002"
 	priceErrMsg  = "非法参数"
@@ -418,7 +418,8 @@ func (s *Server) notOrderable(action, key string) string {
 	return ""
 }
 
-// queryDomainRealTimePrice answers wire.md §6: DomainItem is one JSON array;
+// queryDomainRealTimePrice answers QueryDomainRealTimePrice (see
+// docs/wire-orders.md): DomainItem is one JSON array;
 // each item is quoted from SetPrice (Avail 1) or, without a price or when
 // the account's domain cannot take that order (see notOrderable), answered
 // with Avail 0 and a Reason. A DomainItem that is not a JSON array of items

@@ -27,7 +27,8 @@ const (
 )
 
 // DefaultTransferTaskType is the TaskType the Server gives transfer-in tasks.
-// It is an assumption: the real type is documented nowhere (wire.md §8), so a
+// It is an assumption: the real type is documented nowhere (see
+// docs/wire-orders.md), so a
 // client must not depend on it; WithTransferTaskType changes it.
 const DefaultTransferTaskType = "ORDER_TRANSFER"
 
