@@ -20,7 +20,14 @@ type DomainService service
 type DomainQueryType string
 
 const (
-	// QueryNeedsRenewal lists domains that need renewal.
+	// QueryNeedsRenewal lists the domains the service reports as needing
+	// renewal (DomainStatus 1). The service does not document this window.
+	// Its help pages describe a renewal grace period of about 30 days after
+	// expiration (28 for .hk), at the normal price, before the redemption
+	// period: so the list can hold domains that expired days ago and are
+	// still renewable, beside ones that expire soon. To select by date, set
+	// StartExpirationDate and EndExpirationDate instead, and compare
+	// ExpirationDate with the time now to tell the two apart.
 	QueryNeedsRenewal DomainQueryType = "1"
 	// QueryNeedsRedemption lists domains in their redemption period.
 	QueryNeedsRedemption DomainQueryType = "2"
@@ -88,8 +95,9 @@ type ListDomainsRequest struct {
 	// DomainGroupID by group (sent as DomainGroupId).
 	ProductDomainType string `url:"ProductDomainType,omitempty"`
 	DomainGroupID     string `url:"DomainGroupId,omitempty"`
-	// PageNum (from 1) and PageSize select a page; zero means the
-	// service's default. ListIter starts at PageNum and advances it itself.
+	// PageNum (from 1) and PageSize select a page; a zero PageNum is the
+	// first page, a zero PageSize sends 20 (the service documents no
+	// maximum). ListIter starts at PageNum and advances it itself.
 	PageNum  int `url:"PageNum"`
 	PageSize int `url:"PageSize"`
 }
@@ -115,8 +123,8 @@ type Domain struct {
 	// DomainStatus is what the domain needs: renewal, redemption or nothing.
 	DomainStatus DomainStatus
 	// ExpirationDate is when the domain expires, in UTC, exact to the
-	// millisecond (from ExpirationDateLong). RedeemDomain passes it on
-	// unchanged, as a redemption order must quote it.
+	// millisecond (from ExpirationDateLong). RedeemDomain and RenewDomain
+	// pass it on unchanged, as redemption and renewal orders must quote it.
 	ExpirationDate time.Time
 	// RegistrationDate is when the domain was registered, in UTC.
 	RegistrationDate time.Time
@@ -163,7 +171,7 @@ type wireDomain struct {
 func (wireDomain) listKey() string { return "Domain" }
 
 // item converts the domain, and refuses one without a name or with an
-// unreadable date: a redemption order must quote both exactly.
+// unreadable date: redemption and renewal orders must quote both exactly.
 func (w wireDomain) item() (Domain, error) {
 	if w.DomainName == "" {
 		return Domain{}, errors.New("the domain has no DomainName")
@@ -212,7 +220,8 @@ func (s *DomainService) List(ctx context.Context, req *ListDomainsRequest, optFn
 }
 
 // ListIter returns an iterator over every domain that req selects, page
-// after page, starting at req.PageNum (or 1). It sends nothing until the
+// after page, starting at req.PageNum (or 1), req.PageSize domains a page
+// (20 when zero: one request per 20 domains). It sends nothing until the
 // loop starts and no further request once the loop breaks; req is copied
 // when ListIter is called and never modified. On a failure the iterator
 // yields the error once and stops.

@@ -432,7 +432,7 @@ func reconcileCell(t *testing.T, cfg matrixConfig, c matrixCase, callErr error, 
 func runCell(t *testing.T, cfg matrixConfig, c matrixCase, op matrixOp) (res cellResult) {
 	srv, creds := newCellServer(cfg, c)
 	defer srv.Close()
-	srv.AddDomain(matrixDomain, matrixExpires)
+	srv.AddDomain(matrixDomain, matrixExpires, alidomaintest.NeedsRedemption())
 
 	// A read needs a task to read: create it with a clean client first.
 	var taskNo string

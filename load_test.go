@@ -248,7 +248,7 @@ func TestLoad(t *testing.T) {
 					d := fmt.Sprintf("load-%s-%06d.com", k, domainSeq.Add(1))
 					switch k {
 					case alidomaintest.KindRedeem:
-						srv.AddDomain(d, expires)
+						srv.AddDomain(d, expires, alidomaintest.NeedsRedemption())
 					case alidomaintest.KindRenew:
 						srv.AddDomain(d, expires, alidomaintest.Normal())
 					case alidomaintest.KindTransfer:

@@ -140,12 +140,40 @@ type DomainPrice struct {
 	Price float64
 	// Premium reports a premium name.
 	Premium bool
-	// Avail is whether the order can be placed; the service does not
-	// document this action's codes, and answers 1 with a price and another
-	// code with a Reason (such as "cannot be renewed").
-	Avail Availability
+	// Avail says whether the order priced can be placed: AvailOrderable
+	// with a price, another code with a Reason (such as "cannot be
+	// renewed"). It is not CheckDomain's Availability: a renewal quote
+	// answers whether the renewal can be ordered, not whether the name can
+	// be registered.
+	Avail OrderAvailability
 	// Reason says why the order cannot be placed.
 	Reason string
+}
+
+// OrderAvailability is whether a quoted order can be placed
+// (QueryDomainRealTimePrice's Avail). The service documents only that 1
+// comes with a price; other codes come with a Reason and no price.
+type OrderAvailability int
+
+const (
+	// AvailNotOrderable is a quote for an order that cannot be placed
+	// (code 0; see DomainPrice.Reason).
+	AvailNotOrderable OrderAvailability = 0
+	// AvailOrderable is a quote for an order that can be placed, at
+	// DomainPrice.Price.
+	AvailOrderable OrderAvailability = 1
+)
+
+// String returns "orderable" for AvailOrderable and "not orderable" for
+// any other code, with the code when it is not 0.
+func (a OrderAvailability) String() string {
+	switch a {
+	case AvailOrderable:
+		return "orderable"
+	case AvailNotOrderable:
+		return "not orderable"
+	}
+	return fmt.Sprintf("not orderable (code %d)", int(a))
 }
 
 // PriceResult is the answer of QueryDomainRealTimePrice.
@@ -241,7 +269,7 @@ func (w wirePrice) item() (DomainPrice, error) {
 		Currency:   string(w.Currency),
 		Price:      float64(w.Price),
 		Premium:    bool(w.Premium),
-		Avail:      Availability(w.Avail),
+		Avail:      OrderAvailability(w.Avail),
 		Reason:     string(w.Reason),
 	}, nil
 }

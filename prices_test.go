@@ -30,9 +30,9 @@ func priceRequest() *PriceRequest {
 }
 
 var wantPrices = []DomainPrice{
-	{DomainName: "gone.net", Action: PriceRenew, Years: 1, Currency: "USD", Avail: AvailNotRegistrable, Reason: "不可续费"},
-	{DomainName: "example.com", Action: PriceRenew, Years: 1, Currency: "USD", Price: 16.22, Avail: AvailRegistrable},
-	{DomainName: "xn--fiq228c.com", Action: PriceRenew, Years: 2, Currency: "USD", Price: 30.5, Premium: true, Avail: AvailRegistrable},
+	{DomainName: "gone.net", Action: PriceRenew, Years: 1, Currency: "USD", Avail: AvailNotOrderable, Reason: "不可续费"},
+	{DomainName: "example.com", Action: PriceRenew, Years: 1, Currency: "USD", Price: 16.22, Avail: AvailOrderable},
+	{DomainName: "xn--fiq228c.com", Action: PriceRenew, Years: 2, Currency: "USD", Price: 30.5, Premium: true, Avail: AvailOrderable},
 }
 
 // The list goes as ONE parameter DomainItem holding a JSON array with the
@@ -273,9 +273,9 @@ func TestPriceOnSimulator(t *testing.T) {
 			require.Len(t, res.Prices, 3)
 			require.Equal(t, 37.5, res.Prices[0].Price)
 			require.Equal(t, 3, res.Prices[0].Years)
-			require.Equal(t, AvailRegistrable, res.Prices[0].Avail)
+			require.Equal(t, AvailOrderable, res.Prices[0].Avail)
 			require.Equal(t, 7.0, res.Prices[1].Price)
-			require.Equal(t, AvailNotRegistrable, res.Prices[2].Avail)
+			require.Equal(t, AvailNotOrderable, res.Prices[2].Avail)
 			require.NotEmpty(t, res.Prices[2].Reason)
 
 			// The simulator's scripted business error arrives inside 200.
@@ -300,4 +300,17 @@ func TestPriceParamIsOneKey(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, `[{"Action":"renew","DomainName":"a b.com"}]`, v)
 	require.Contains(t, ps[1].value, "%20", "RFC 3986: a space is %20")
+}
+
+// A renewal quote says whether the renewal can be ordered, in those words:
+// never "registrable", which is CheckDomain's question.
+func TestOrderAvailabilityString(t *testing.T) {
+	for a, want := range map[OrderAvailability]string{
+		AvailOrderable:    "orderable",
+		AvailNotOrderable: "not orderable",
+		-1:                "not orderable (code -1)",
+		3:                 "not orderable (code 3)",
+	} {
+		require.Equal(t, want, a.String())
+	}
 }

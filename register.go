@@ -88,7 +88,8 @@ type RegisterDomain struct {
 // BatchRegisterRequest is the input of RegisterService.SubmitBatch
 // (SaveBatchTaskForCreatingOrderActivate).
 type BatchRegisterRequest struct {
-	// Domains are the domains to register, sent as OrderActivateParam.N.*.
+	// Domains are the domains to register, sent as OrderActivateParam.N.*: at
+	// most 1000 (the API's maxItems for OrderActivateParam).
 	Domains []RegisterDomain `url:"OrderActivateParam"`
 	// UseCoupon asks the service to apply a coupon; always sent.
 	UseCoupon bool `url:"UseCoupon"`
