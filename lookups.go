@@ -381,17 +381,19 @@ func (w wireTag) item() (Tag, error) {
 	return Tag{Key: string(w.Key), Value: string(v)}, nil
 }
 
-// check converts the answer, and refuses one without a name or with an
-// unreadable date: an order quotes the expiration date exactly.
+// check converts the answer, and refuses one without a name, without an
+// expiration date or with an unreadable or implausible date (before 2000,
+// such as ExpirationDateLong -1): an order quotes the expiration date
+// exactly.
 func (r *domainInfoResponse) check() error {
 	if r.DomainName == "" {
 		return errors.New("the response has no DomainName")
 	}
-	exp, err := serviceDate(int64(r.ExpirationDateLong), string(r.ExpirationDate))
+	exp, err := expirationDate(int64(r.ExpirationDateLong), string(r.ExpirationDate))
 	if err != nil {
 		return fmt.Errorf("ExpirationDate: %w", err)
 	}
-	reg, err := serviceDate(int64(r.RegistrationDateLong), string(r.RegistrationDate))
+	reg, err := registrationDate(int64(r.RegistrationDateLong), string(r.RegistrationDate))
 	if err != nil {
 		return fmt.Errorf("RegistrationDate: %w", err)
 	}

@@ -125,9 +125,9 @@ func TestSimulatorRegister(t *testing.T) {
 	sim.AddDomain("taken.com", simExpiry, alidomaintest.Normal())
 	sim.AddRegistrantProfile(5)
 	res, err := c.Register.SubmitBatch(ctx, &BatchRegisterRequest{Domains: []RegisterDomain{
-		{DomainName: "fresh.com", Years: 3, RegistrantProfileID: 5, AliyunDNS: true, EnableDomainProxy: true},
-		{DomainName: "taken.com", RegistrantProfileID: 5, AliyunDNS: false, DNS1: "ns1.example.org", DNS2: "ns2.example.org"},
-		{DomainName: "noprofile.com", RegistrantProfileID: 6, AliyunDNS: true},
+		{DomainName: "fresh.com", Years: 3, RegistrantProfileID: 5, EnableDomainProxy: Ptr(true)},
+		{DomainName: "taken.com", RegistrantProfileID: 5, AliyunDNS: Ptr(false), DNS1: "ns1.example.org", DNS2: "ns2.example.org"},
+		{DomainName: "noprofile.com", RegistrantProfileID: 6},
 	}})
 	require.NoError(t, err)
 	details := waitTask(t, c, res.TaskNo)
@@ -166,7 +166,7 @@ func TestSimulatorReconcileAfterDrop(t *testing.T) {
 			return err
 		}, c.Transfer.Reconcile, "t.com"},
 		{"SaveSingleTaskForCreatingOrderActivate", func() error {
-			_, err := c.Register.Submit(ctx, &RegisterRequest{RegisterDomain: RegisterDomain{DomainName: "g.com", RegistrantProfileID: 1, AliyunDNS: true}})
+			_, err := c.Register.Submit(ctx, &RegisterRequest{RegisterDomain: RegisterDomain{DomainName: "g.com", RegistrantProfileID: 1}})
 			return err
 		}, c.Register.Reconcile, "g.com"},
 	}
