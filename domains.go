@@ -116,7 +116,8 @@ type Domain struct {
 	DomainStatus DomainStatus
 	// ExpirationDate is when the domain expires, in UTC, exact to the
 	// millisecond (from ExpirationDateLong). RedeemDomain passes it on
-	// unchanged, as a redemption order must quote it.
+	// unchanged, as a redemption order must quote it. It is never zero: a
+	// page with a domain whose date is missing or before 2000 is an error.
 	ExpirationDate time.Time
 	// RegistrationDate is when the domain was registered, in UTC.
 	RegistrationDate time.Time
@@ -244,7 +245,9 @@ var opQueryDomainList = listOperation[ListDomainsRequest, wireDomain, Domain](
 
 // List returns one page of the account's domains (QueryDomainList). A nil
 // req lists every domain, first page, default page size. Use ListIter to go
-// through every page.
+// through every page. No matching domain is an empty page (the service
+// answers TotalItemNum 0, possibly without Data); a page within the list
+// without items while TotalItemNum is not 0 is an error.
 func (s *DomainService) List(ctx context.Context, req *ListDomainsRequest, optFns ...func(*Options)) (*DomainPage, error) {
 	p, err := opQueryDomainList.call(ctx, (*service)(s), req, optFns)
 	return (*DomainPage)(p), err

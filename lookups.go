@@ -265,7 +265,8 @@ type DomainDetail struct {
 	RegistrationDate time.Time
 	// ExpirationDate is when the domain expires, in UTC, exact to the
 	// millisecond (from ExpirationDateLong): what a renewal or redemption
-	// order quotes as its CurrentExpirationDate.
+	// order quotes as its CurrentExpirationDate. It is never zero: an answer
+	// without it, or with a date before 2000, is an error.
 	ExpirationDate time.Time
 	// ExpirationDateStatus is "1" (not expired) or "2" (expired).
 	ExpirationDateStatus string
@@ -470,7 +471,8 @@ var opQueryDomainByDomainName = &operation[GetDomainRequest, domainInfoResponse,
 }
 
 // Get returns one domain of the account in full (QueryDomainByDomainName).
-// An answer about another domain than the one asked for is an error.
+// An answer about another domain than the one asked for, or without a
+// plausible expiration date, is an error.
 func (s *DomainService) Get(ctx context.Context, req *GetDomainRequest, optFns ...func(*Options)) (*DomainDetail, error) {
 	return opQueryDomainByDomainName.call(ctx, (*service)(s), req, optFns)
 }
