@@ -147,7 +147,7 @@ func (u *untyped) decode(body []byte, xmlOK bool) error {
 	return json.Unmarshal(trimmed, m)
 }
 
-func (u *untyped) envelope() wireMeta { return u.env }
+func (u *untyped) envelope() wireMeta { return u.env.envelope() }
 func (u *untyped) check() error       { return nil }
 
 // xmlToMap decodes the document's root element into a map: each child

@@ -125,6 +125,8 @@ type Domain struct {
 	// ExpirationDate is when the domain expires, in UTC, exact to the
 	// millisecond (from ExpirationDateLong). RedeemDomain and RenewDomain
 	// pass it on unchanged, as redemption and renewal orders must quote it.
+	// It is never zero: a page with a domain whose date is missing or
+	// before 2000 is an error.
 	ExpirationDate time.Time
 	// RegistrationDate is when the domain was registered, in UTC.
 	RegistrationDate time.Time
@@ -170,17 +172,18 @@ type wireDomain struct {
 
 func (wireDomain) listKey() string { return "Domain" }
 
-// item converts the domain, and refuses one without a name or with an
-// unreadable date: redemption and renewal orders must quote both exactly.
+// item converts the domain, and refuses one without a name, without an
+// expiration date or with an unreadable or implausible date: a renewal or
+// redemption order must quote both exactly.
 func (w wireDomain) item() (Domain, error) {
 	if w.DomainName == "" {
 		return Domain{}, errors.New("the domain has no DomainName")
 	}
-	exp, err := serviceDate(int64(w.ExpirationDateLong), string(w.ExpirationDate))
+	exp, err := expirationDate(int64(w.ExpirationDateLong), string(w.ExpirationDate))
 	if err != nil {
 		return Domain{}, fmt.Errorf("domain %s: ExpirationDate: %w", w.DomainName, err)
 	}
-	reg, err := serviceDate(int64(w.RegistrationDateLong), string(w.RegistrationDate))
+	reg, err := registrationDate(int64(w.RegistrationDateLong), string(w.RegistrationDate))
 	if err != nil {
 		return Domain{}, fmt.Errorf("domain %s: RegistrationDate: %w", w.DomainName, err)
 	}
@@ -198,8 +201,46 @@ func (w wireDomain) item() (Domain, error) {
 	}, nil
 }
 
+// Plausibility floors of the dates a domain's answer carries: no domain
+// was registered before the first .com (1985), and none that an account
+// holds expired before 2000. A date below them is a sentinel or garbage
+// (ExpirationDateLong -1 reads as 1969), never a date to quote in an order.
+var (
+	minRegistrationDate = time.Date(1985, 1, 1, 0, 0, 0, 0, time.UTC)
+	minExpirationDate   = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+)
+
+// expirationDate returns a domain's expiration date, which every answer
+// about a domain must carry (an order quotes it exactly): from its Unix
+// milliseconds, or, when those are absent, its string form (China Standard
+// Time), in UTC. Missing, unreadable or before 2000 is an error.
+func expirationDate(ms int64, s string) (time.Time, error) {
+	t, err := serviceDate(ms, s)
+	switch {
+	case err != nil:
+		return time.Time{}, err
+	case t.IsZero():
+		return time.Time{}, errors.New("missing (neither ExpirationDateLong nor ExpirationDate)")
+	case t.Before(minExpirationDate):
+		return time.Time{}, fmt.Errorf("%s is before 2000: not a date the domain expires (ExpirationDateLong %d)", t.Format(time.RFC3339), ms)
+	}
+	return t, nil
+}
+
+// registrationDate returns a domain's registration date as expirationDate
+// does, except that a missing one is the zero time; one before 1985 is an
+// error.
+func registrationDate(ms int64, s string) (time.Time, error) {
+	t, err := serviceDate(ms, s)
+	if err == nil && !t.IsZero() && t.Before(minRegistrationDate) {
+		return time.Time{}, fmt.Errorf("%s is before 1985: not a date a domain was registered (RegistrationDateLong %d)", t.Format(time.RFC3339), ms)
+	}
+	return t, err
+}
+
 // serviceDate returns the date from its Unix milliseconds, or, when those
-// are absent, from its string form (China Standard Time), in UTC.
+// are absent, from its string form (China Standard Time), in UTC; neither:
+// the zero time.
 func serviceDate(ms int64, s string) (time.Time, error) {
 	if ms != 0 {
 		return time.UnixMilli(ms).UTC(), nil
@@ -213,7 +254,9 @@ var opQueryDomainList = listOperation[ListDomainsRequest, wireDomain, Domain](
 
 // List returns one page of the account's domains (QueryDomainList). A nil
 // req lists every domain, first page, default page size. Use ListIter to go
-// through every page.
+// through every page. No matching domain is an empty page (the service
+// answers TotalItemNum 0, possibly without Data); a page within the list
+// without items while TotalItemNum is not 0 is an error.
 func (s *DomainService) List(ctx context.Context, req *ListDomainsRequest, optFns ...func(*Options)) (*DomainPage, error) {
 	p, err := opQueryDomainList.call(ctx, (*service)(s), req, optFns)
 	return (*DomainPage)(p), err

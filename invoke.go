@@ -325,6 +325,11 @@ func (c *Client) send(ctx context.Context, o *Options, d *derived, in *signInput
 		}
 		return a
 	}
+	if env.failed != "" {
+		a.kind = failDecode
+		a.err = fmt.Errorf("alidomain: %s: unusable response (HTTP %d, RequestId %s): %s", in.action, resp.StatusCode, a.requestID, env.failed)
+		return a
+	}
 	if err := out.check(); err != nil {
 		a.kind = failDecode
 		a.err = fmt.Errorf("alidomain: %s: unusable response (HTTP %d, RequestId %s): %w", in.action, resp.StatusCode, a.requestID, err)

@@ -131,12 +131,12 @@ func TestSimulatorRegister(t *testing.T) {
 	sim.AddDomain("taken.com", simExpiry, alidomaintest.Normal())
 	sim.AddRegistrantProfile(5)
 	res, err := c.Register.SubmitBatch(ctx, &BatchRegisterRequest{Domains: []RegisterDomain{
-		{DomainName: "fresh.com", Years: 3, RegistrantProfileID: 5, AliyunDNS: true, EnableDomainProxy: true},
-		{DomainName: "taken.com", RegistrantProfileID: 5, AliyunDNS: false, DNS1: "ns1.example.org", DNS2: "ns2.example.org"},
+		{DomainName: "fresh.com", Years: 3, RegistrantProfileID: 5, EnableDomainProxy: Ptr(true)},
+		{DomainName: "taken.com", RegistrantProfileID: 5, AliyunDNS: Ptr(false), DNS1: "ns1.example.org", DNS2: "ns2.example.org"},
 	}})
 	require.NoError(t, err)
 	_, err = c.Register.SubmitBatch(ctx, &BatchRegisterRequest{Domains: []RegisterDomain{
-		{DomainName: "noprofile.com", RegistrantProfileID: 6, AliyunDNS: true},
+		{DomainName: "noprofile.com", RegistrantProfileID: 6},
 	}})
 	var apiErr *APIError
 	require.ErrorAs(t, err, &apiErr)
@@ -177,7 +177,7 @@ func TestSimulatorReconcileAfterDrop(t *testing.T) {
 			return err
 		}, c.Transfer.Reconcile, "t.com"},
 		{"SaveSingleTaskForCreatingOrderActivate", func() error {
-			_, err := c.Register.Submit(ctx, &RegisterRequest{RegisterDomain: RegisterDomain{DomainName: "g.com", RegistrantProfileID: 1, AliyunDNS: true}})
+			_, err := c.Register.Submit(ctx, &RegisterRequest{RegisterDomain: RegisterDomain{DomainName: "g.com", RegistrantProfileID: 1}})
 			return err
 		}, c.Register.Reconcile, "g.com"},
 	}

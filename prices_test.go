@@ -156,7 +156,7 @@ func TestPriceErrorInsideHTTP200(t *testing.T) {
 	// A throttling code inside the body is retried as any throttled read.
 	ts.script("QueryDomainRealTimePrice",
 		[2]any{200, `{"RequestId":"R1","Success":false,"HttpStatusCode":400,"ErrorCode":"Throttling.User","ErrorMsg":"slow down"}`},
-		[2]any{200, `{"RequestId":"R2","Success":true,"Module":{"DomainPrices":[{"DomainName":"example.com","Action":"renew","Currency":"USD","Price":9.5,"Avail":1}]}}`})
+		[2]any{200, `{"RequestId":"R2","Success":true,"Module":{"DomainPrices":[{"DomainName":"example.com","Action":"renew","Period":1,"Currency":"USD","Price":9.5,"Avail":1}]}}`})
 	res, err = c.Domains.Price(context.Background(), &PriceRequest{Currency: "USD", Items: []PriceItem{{Action: PriceRenew, DomainName: "example.com"}}})
 	require.NoError(t, err)
 	require.Equal(t, 2, res.Attempts)
@@ -184,7 +184,7 @@ func TestPriceListMustMatchRequest(t *testing.T) {
 		{"one not asked for", item("a.com", "renew", 1, "USD") + "," + item("b.com", "renew", 2, "USD") + "," + item("c.com", "renew", 1, "USD"), "c.com (renew), which was not asked for"},
 		{"twice", item("a.com", "renew", 1, "USD") + "," + item("b.com", "renew", 2, "USD") + "," + item("b.com", "renew", 2, "USD"), "b.com (renew), which was not asked for"},
 		{"no name", item("a.com", "renew", 1, "USD") + `,{"Action":"renew","Price":1}`, "no DomainName"},
-		{"negative", item("a.com", "renew", 1, "USD") + `,{"DomainName":"b.com","Action":"renew","Period":2,"Price":-1}`, "negative"},
+		{"no period", item("a.com", "renew", 1, "USD") + `,{"DomainName":"b.com","Action":"renew","Price":1}`, "no price for b.com (renew, 2 years) in the response: its price has no Period"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c, ts := setup(t)
@@ -204,9 +204,9 @@ func TestPriceListMustMatchRequest(t *testing.T) {
 	}
 
 	// Matching is by domain in any form and case; an answer without
-	// Action, Period or Currency takes the request's.
+	// Action or Currency takes the request's.
 	c, ts := setup(t)
-	ts.reply("QueryDomainRealTimePrice", 200, `{"RequestId":"R","Module":{"DomainPrices":[{"DomainName":"B.COM","Price":3},{"DomainName":"xn--fsqu00a.cn","Action":"renew","Period":1,"Price":"4.25"}]}}`)
+	ts.reply("QueryDomainRealTimePrice", 200, `{"RequestId":"R","Module":{"DomainPrices":[{"DomainName":"B.COM","Period":2,"Price":3},{"DomainName":"xn--fsqu00a.cn","Action":"renew","Period":1,"Price":"4.25"}]}}`)
 	res, err := c.Domains.Price(context.Background(), &PriceRequest{Currency: "USD", Items: []PriceItem{
 		{Action: PriceRenew, DomainName: "例子.cn"},
 		{Action: PriceRestore, DomainName: "b.com", Years: 2},
@@ -214,7 +214,7 @@ func TestPriceListMustMatchRequest(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, []DomainPrice{
 		{DomainName: "xn--fsqu00a.cn", Action: PriceRenew, Years: 1, Currency: "USD", Price: 4.25},
-		{DomainName: "B.COM", Action: PriceRestore, Currency: "USD", Price: 3},
+		{DomainName: "B.COM", Action: PriceRestore, Years: 2, Currency: "USD", Price: 3},
 	}, res.Prices)
 }
 

@@ -122,6 +122,10 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	return &cfg, nil
 }
 
+// newClient makes the client: the simulator's or, with -live, the real
+// API's (a variable, so that a test can put a proxy in front).
+var newClient = demo.Client
+
 // errReported is an error already shown to the user.
 type errReported struct{ error }
 
@@ -190,7 +194,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, seed func
 		}
 		return exitUsage
 	}
-	client, mode, stop, err := demo.Client(demo.Setup{Prog: "renew", Live: cfg.live, SimDelay: cfg.simDelay, Seed: seed}, stderr)
+	client, mode, stop, err := newClient(demo.Setup{Prog: "renew", Live: cfg.live, SimDelay: cfg.simDelay, Seed: seed}, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "renew:", err)
 		return exitUsage
@@ -228,6 +232,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, seed func
 		r := result{Domain: d.DomainName, ExpirationDate: d.ExpirationDate, Years: cfg.years, Price: p.Price, Status: statusWouldRenew,
 			Expired: d.ExpirationDate.Before(now)}
 		switch {
+		case p.Err != nil:
+			// No usable price (missing, null or negative): neither totalled nor ordered.
+			r.Price = 0
+			r.Status, r.Reason = statusSkipped, demo.FirstNonEmpty(p.Reason, p.Err.Error())
 		case p.Avail != alidomain.AvailOrderable:
 			r.Status, r.Reason = statusSkipped, demo.FirstNonEmpty(p.Reason, "the service quotes no renewal ("+p.Avail.String()+")")
 		case (p.Premium || d.Premium) && !cfg.premium:
