@@ -238,10 +238,11 @@ func (c *Client) send(ctx context.Context, o *Options, d *derived, in *signInput
 	// request's context into every RoundTripper a user wraps around another.
 	if d.traced || replayable {
 		tr = new(attemptTrace)
-		tr.trace = httptrace.ClientTrace{
-			GetConn:      func(string) { tr.gotConn.Store(true) },
-			WroteHeaders: func() { tr.wrote.Store(true); tr.sends.wrote() },
-			WroteRequest: func(httptrace.WroteRequestInfo) { tr.wrote.Store(true) },
+		tr.trace.WroteHeaders = func() { tr.wrote.Store(true); tr.sends.wrote() }
+		if d.traced {
+			// The write proof (a.written) is taken from an http.Transport only.
+			tr.trace.GetConn = func(string) { tr.gotConn.Store(true) }
+			tr.trace.WroteRequest = func(httptrace.WroteRequestInfo) { tr.wrote.Store(true) }
 		}
 		if replayable {
 			// The transport's own re-send is stopped before it is written.
