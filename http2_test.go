@@ -475,6 +475,22 @@ func TestSendCounterReplayed(t *testing.T) {
 		assert.Equal(t, want, count(events).replayed(), "events %q", events)
 	}
 
+	// With stop set, a re-send is stopped where it starts: at the
+	// connection got after the write.
+	for events, want := range map[string]int{"cw": 0, "ccw": 0, "cwc": 1, "cww": 1} {
+		stops := 0
+		c := &sendCounter{stop: func() { stops++ }}
+		c.hook(&trace)
+		for _, e := range events {
+			if e == 'c' {
+				trace.GotConn(httptrace.GotConnInfo{})
+			} else {
+				c.wrote()
+			}
+		}
+		assert.Equal(t, want, stops, "events %q", events)
+	}
+
 	a := replayedAttempt(actionBatch, nil, count("cwcw"))
 	got, _ := classify(false, a.written, a.kind, a.status, a.code)
 	assert.Equal(t, decideUnknown, got)
