@@ -28,8 +28,11 @@ type actionDef struct {
 	order OrderKind
 }
 
-// actions is the one table of the actions the Server implements: the gateway
-// answers any other Action with InvalidAction.NotFound, and Inject refuses it.
+// actions is the table of the actions with state-aware handlers; every
+// other action of the catalog is served by the generic handler (see
+// handlerFor), and an action the catalog lacks is InvalidAction.NotFound. A
+// family of actions adds its entries from its own file's init (see the
+// package documentation).
 var actions = map[string]actionDef{
 	ActionSaveBatchTaskForCreatingOrderRedeem:    {handle: batchOrder(KindRedeem), order: KindRedeem},
 	ActionSaveSingleTaskForCreatingOrderRedeem:   {handle: singleOrder(KindRedeem), order: KindRedeem},
@@ -53,7 +56,7 @@ type OrderKind string
 
 // perform runs action (already known to the gateway).
 func (s *Server) perform(action string, p params, reqID string, r *http.Request) result {
-	body, err := actions[action].handle(s, &actionCall{p: p, reqID: reqID, r: r, now: s.now()})
+	body, err := handlerFor(action).handle(s, &actionCall{p: p, reqID: reqID, r: r, now: s.now()})
 	if err != nil {
 		return err.result(reqID)
 	}
