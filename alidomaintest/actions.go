@@ -26,6 +26,10 @@ type actionDef struct {
 	handle func(s *Server, c *actionCall) (any, *gatewayError)
 	// order is the kind of paid order the action creates, "" for none.
 	order OrderKind
+	// ownChecks names the parameters the handler checks itself, which the
+	// catalog's gateway checks leave alone (an answer the service gives in
+	// an HTTP 200, say).
+	ownChecks []string
 }
 
 // actions is the table of the actions with state-aware handlers; every
@@ -47,7 +51,7 @@ var actions = map[string]actionDef{
 	ActionQueryTaskDetailList:                    {handle: (*Server).queryTaskDetailList},
 	ActionQueryDomainByDomainName:                {handle: (*Server).queryDomainByDomainName},
 	ActionCheckDomain:                            {handle: (*Server).checkDomain},
-	ActionQueryDomainRealTimePrice:               {handle: (*Server).queryDomainRealTimePrice},
+	ActionQueryDomainRealTimePrice:               {handle: (*Server).queryDomainRealTimePrice, ownChecks: []string{"DomainItem"}},
 	ActionSetupDomainAutoRenew:                   {handle: (*Server).setupDomainAutoRenew},
 }
 
@@ -56,7 +60,11 @@ type OrderKind string
 
 // perform runs action (already known to the gateway).
 func (s *Server) perform(action string, p params, reqID string, r *http.Request) result {
-	body, err := handlerFor(action).handle(s, &actionCall{p: p, reqID: reqID, r: r, now: s.now()})
+	def := handlerFor(action)
+	if err := checkParams(catalogAction(action), p, def.ownChecks); err != nil {
+		return err.result(reqID)
+	}
+	body, err := def.handle(s, &actionCall{p: p, reqID: reqID, r: r, now: s.now()})
 	if err != nil {
 		return err.result(reqID)
 	}
