@@ -14,10 +14,11 @@ type params = map[string]string
 // actionCall is what a handler gets: the request's merged parameters, its
 // RequestId, the HTTP request and the Server's clock at its start.
 type actionCall struct {
-	p     params
-	reqID string
-	r     *http.Request
-	now   time.Time
+	action string
+	p      params
+	reqID  string
+	r      *http.Request
+	now    time.Time
 }
 
 // actionDef declares one action of the Server.
@@ -64,7 +65,7 @@ func (s *Server) perform(action string, p params, reqID string, r *http.Request)
 	if err := checkParams(catalogAction(action), p, def.ownChecks); err != nil {
 		return err.result(reqID)
 	}
-	body, err := def.handle(s, &actionCall{p: p, reqID: reqID, r: r, now: s.now()})
+	body, err := def.handle(s, &actionCall{action: action, p: p, reqID: reqID, r: r, now: s.now()})
 	if err != nil {
 		return err.result(reqID)
 	}

@@ -170,6 +170,8 @@ type Server struct {
 	available    map[string]*domain       // AddAvailable: what a registration creates
 	profiles     map[int64]bool           // AddRegistrantProfile
 	prices       map[priceKey]float64     // SetPrice
+
+	data dataState // SetAnswer, FailTasks: what the generic handler answers
 }
 
 // credential is an access key pair the gateway accepts, with the STS token

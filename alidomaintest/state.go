@@ -247,6 +247,7 @@ type detail struct {
 	finalAt  time.Time
 	final    bool
 	duration time.Duration
+	effect   func(s *Server) // a write's change, applied when it succeeds (s.mu held)
 }
 
 // status returns the detail's status code (0..3) at now.
