@@ -149,16 +149,16 @@ func TestAllActionsAnswerValidRequest(t *testing.T) {
 	// required parameters: the account's facts.
 	expMS := strconv.FormatInt(exp.UnixMilli(), 10)
 	state := map[string]map[string]string{
-		ActionSaveBatchTaskForCreatingOrderActivate:   {"OrderActivateParam.1.DomainName": "new.com", "OrderActivateParam.1.RegistrantProfileId": "1", "OrderActivateParam.1.SubscriptionDuration": "1"},
-		ActionSaveSingleTaskForCreatingOrderActivate:  {"DomainName": "new.com", "RegistrantProfileId": "1"},
-		ActionSaveBatchTaskForCreatingOrderRedeem:     {"OrderRedeemParam.1.CurrentExpirationDate": expMS},
-		ActionSaveSingleTaskForCreatingOrderRedeem:    {"CurrentExpirationDate": expMS},
-		ActionSaveBatchTaskForCreatingOrderRenew:      {"OrderRenewParam.1.DomainName": "renew.com", "OrderRenewParam.1.CurrentExpirationDate": expMS, "OrderRenewParam.1.SubscriptionDuration": "1"},
-		ActionSaveSingleTaskForCreatingOrderRenew:     {"DomainName": "renew.com", "CurrentExpirationDate": expMS},
-		ActionSaveBatchTaskForCreatingOrderTransfer:   {"OrderTransferParam.1.DomainName": "in.com", "OrderTransferParam.1.AuthorizationCode": "code", "OrderTransferParam.1.RegistrantProfileId": "1"},
-		ActionSaveSingleTaskForCreatingOrderTransfer:  {"DomainName": "in.com", "AuthorizationCode": "code"},
-		ActionSetupDomainAutoRenew:                    {"InstanceId": "S1", "Operation": "SET"},
-		ActionQueryDomainRealTimePrice:                {"DomainItem": `[{"Action":"renew","DomainName":"example.com"}]`},
+		ActionSaveBatchTaskForCreatingOrderActivate:  {"OrderActivateParam.1.DomainName": "new.com", "OrderActivateParam.1.RegistrantProfileId": "1", "OrderActivateParam.1.SubscriptionDuration": "1"},
+		ActionSaveSingleTaskForCreatingOrderActivate: {"DomainName": "new.com", "RegistrantProfileId": "1"},
+		ActionSaveBatchTaskForCreatingOrderRedeem:    {"OrderRedeemParam.1.CurrentExpirationDate": expMS},
+		ActionSaveSingleTaskForCreatingOrderRedeem:   {"CurrentExpirationDate": expMS},
+		ActionSaveBatchTaskForCreatingOrderRenew:     {"OrderRenewParam.1.DomainName": "renew.com", "OrderRenewParam.1.CurrentExpirationDate": expMS, "OrderRenewParam.1.SubscriptionDuration": "1"},
+		ActionSaveSingleTaskForCreatingOrderRenew:    {"DomainName": "renew.com", "CurrentExpirationDate": expMS},
+		ActionSaveBatchTaskForCreatingOrderTransfer:  {"OrderTransferParam.1.DomainName": "in.com", "OrderTransferParam.1.AuthorizationCode": "code", "OrderTransferParam.1.RegistrantProfileId": "1"},
+		ActionSaveSingleTaskForCreatingOrderTransfer: {"DomainName": "in.com", "AuthorizationCode": "code"},
+		ActionSetupDomainAutoRenew:                   {"InstanceId": "S1", "Operation": "SET"},
+		ActionQueryDomainRealTimePrice:               {"DomainItem": `[{"Action":"renew","DomainName":"example.com"}]`},
 	}
 	for _, a := range apiCatalog.Actions {
 		p := validRequest(a)
