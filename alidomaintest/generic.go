@@ -171,11 +171,12 @@ func (s *Server) createTask(action string, items []taskItem, clientIP string, no
 }
 
 // requestSubjects returns what a request names, in order: its domains
-// (DomainName, DomainName.N, a struct or JSON list's DomainName fields),
+// (DomainName, DomainName.N, a struct or JSON list's DomainName fields,
+// DomainNames.N or a JSON DomainNames),
 // else its instance ids (InstanceId, InstanceId.N), else its e-mail
 // addresses (Email, Email.N); instance reports which.
 func requestSubjects(a *catalog.Action, p params) (names []string, instance bool) {
-	for _, field := range []string{"DomainName", "InstanceId", "Email"} {
+	for _, field := range []string{"DomainName", "DomainNames", "InstanceId", "Email"} {
 		names = fieldValues(a, p, field)
 		if len(names) > 0 {
 			return names, field == "InstanceId"
@@ -205,6 +206,14 @@ func fieldValues(a *catalog.Action, p params, field string) []string {
 					break
 				}
 				if v := p[base+field]; v != "" {
+					out = append(out, v)
+				}
+			}
+		case prm.Wire == field && prm.List == catalog.JSONList && len(prm.Fields) == 0:
+			var items []string
+			_ = json.Unmarshal([]byte(p[field]), &items)
+			for _, v := range items {
+				if v != "" {
 					out = append(out, v)
 				}
 			}
