@@ -38,7 +38,7 @@ A transfer --file may hold codes after the names; they are ignored.`, maxQuote),
 		Example: `  alidomain --simulate price renew --expiring 60d
   alidomain --simulate price register acme-new.com 新域名.cn --years 2
   alidomain --simulate price redeem --expiring 0d -o csv`,
-		Args: cobra.MinimumNArgs(1),
+		Args:      cobra.MinimumNArgs(1),
 		ValidArgs: []string{"renew", "redeem", "register", "transfer"},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			k := kindByName(args[0])
@@ -149,4 +149,3 @@ func (a *app) printPrices(k *kind, items []*item) error {
 	}
 	return fail(code, "")
 }
-
