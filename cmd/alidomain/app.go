@@ -112,7 +112,10 @@ type exitError struct {
 	err  error
 }
 
+// Error returns the message.
 func (e *exitError) Error() string { return e.err.Error() }
+
+// Unwrap returns the underlying error.
 func (e *exitError) Unwrap() error { return e.err }
 
 // usageErr is a usage error (exit 2).

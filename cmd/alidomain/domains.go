@@ -52,6 +52,7 @@ type durationFlag struct {
 	set bool
 }
 
+// String returns the duration, empty when unset (pflag.Value).
 func (f *durationFlag) String() string {
 	if !f.set {
 		return ""
@@ -59,6 +60,7 @@ func (f *durationFlag) String() string {
 	return f.d.String()
 }
 
+// Set parses a flag value (pflag.Value).
 func (f *durationFlag) Set(s string) error {
 	d, err := parseDuration(s)
 	if err != nil {
@@ -68,6 +70,7 @@ func (f *durationFlag) Set(s string) error {
 	return nil
 }
 
+// Type names the value in help (pflag.Value).
 func (f *durationFlag) Type() string { return "DURATION" }
 
 // listDomains lists every domain req selects, page after page, with a
@@ -206,7 +209,7 @@ func (a *app) printDomains(list []alidomain.Domain) error {
 		return err
 	}
 	if a.output == "table" {
-		fmt.Fprintf(a.stdout, "%d domains\n", len(list))
+		fmt.Fprintln(a.stdout, nDomains(len(list)))
 	}
 	return nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -276,7 +275,7 @@ func (a *app) order(cmd *cobra.Command, k *kind, o *orderFlags, codes map[string
 	case planned == 0:
 		return a.finishOrder(rep, exitNothing, "nothing to order")
 	case !a.yes:
-		return a.finishOrder(rep, exitNothing, fmt.Sprintf("nothing ordered: %d domains, %s; run again with --yes to order", planned, a.totalText(cents, unpriced)))
+		return a.finishOrder(rep, exitNothing, fmt.Sprintf("nothing ordered: %s, %s; run again with --yes to order", nDomains(planned), a.totalText(cents, unpriced)))
 	case maxCents >= 0 && cents > maxCents:
 		return a.finishOrder(rep, exitNothing, fmt.Sprintf("nothing ordered: the total %s is above --max-total %s", money(cents, a.currency), money(maxCents, a.currency)))
 	}
@@ -607,7 +606,7 @@ func (a *app) printPlan(k *kind, items []*item) {
 			planned++
 		}
 	}
-	fmt.Fprintf(a.stdout, "To %s: %d domains, %s\n", k.name, planned, a.totalText(cents, unpriced))
+	fmt.Fprintf(a.stdout, "To %s: %s, %s\n", k.name, nDomains(planned), a.totalText(cents, unpriced))
 }
 
 // itemTable is the table of a plan (results false) or of its outcome.
@@ -707,14 +706,4 @@ func (a *app) finishOrder(rep *orderReport, code int, msg string) error {
 		return nil
 	}
 	return &exitError{code: code, err: errors.New("")}
-}
-
-// sortedKeys returns m's keys in order.
-func sortedKeys(m map[string]int) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

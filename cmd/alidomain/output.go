@@ -266,3 +266,11 @@ func timeOf(t time.Time) string {
 	}
 	return t.UTC().Format("2006-01-02 15:04Z")
 }
+
+// nDomains says "1 domain" or "n domains".
+func nDomains(n int) string {
+	if n == 1 {
+		return "1 domain"
+	}
+	return fmt.Sprintf("%d domains", n)
+}

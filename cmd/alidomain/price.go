@@ -141,9 +141,9 @@ func (a *app) printPrices(k *kind, items []*item) error {
 		}
 		t.write(a.stdout, a.output, a.colour())
 		if a.output == "table" {
-			fmt.Fprintf(a.stdout, "Total to %s %d domains: %s\n", k.name, priced, money(cents, a.currency))
+			fmt.Fprintf(a.stdout, "Total to %s %s: %s\n", k.name, nDomains(priced), money(cents, a.currency))
 			if unpriced > 0 {
-				fmt.Fprintf(a.stdout, "%d domains without a price (not counted)\n", unpriced)
+				fmt.Fprintf(a.stdout, "%s without a price (not counted)\n", nDomains(unpriced))
 			}
 		}
 	}
