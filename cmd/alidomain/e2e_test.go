@@ -494,3 +494,49 @@ func TestCompletion(t *testing.T) {
 		t.Errorf("completing re: %q", r.stdout)
 	}
 }
+
+func TestNamedDomainsLookedUpOrListed(t *testing.T) {
+	// A few names: read one by one; an IDN in either form; one not held.
+	r := runBin(t, nil, "", "--simulate", "renew", "xn--fsqu00a.cn", "ACME-SHOP.com", "nosuch-acme.com", "--yes", "--json")
+	expectCode(t, r, exitFailed)
+	doc := decode(t, r)
+	ds := domainsOf(t, doc)
+	if ds["xn--fsqu00a.cn"]["status"] != stSucceeded || ds["ACME-SHOP.com"]["status"] != stSucceeded || ds["nosuch-acme.com"]["status"] != stSkipped {
+		t.Errorf("named: %v", ds)
+	}
+	if calls(doc, "QueryDomainByDomainName") != 3 || calls(doc, "QueryDomainList") != 0 {
+		t.Errorf("calls: %v", doc["api_calls"])
+	}
+	// Many names (a file): the account is listed once instead.
+	var b strings.Builder
+	for i := 0; i < maxLookups; i++ {
+		fmt.Fprintf(&b, "nosuch-%03d.com\n", i)
+	}
+	b.WriteString("acme-shop.com\nacme-old.com\n")
+	r = runBin(t, nil, b.String(), "--simulate", "renew", "--file", "-", "-o", "csv")
+	expectCode(t, r, exitNothing)
+	recs := records(t, r)
+	if len(recs) != 1+maxLookups+2 {
+		t.Fatalf("%d records", len(recs))
+	}
+	status := map[string]string{}
+	for _, rec := range recs[1:] {
+		status[rec[0]] = rec[4]
+	}
+	if status["acme-shop.com"] != stPlanned || status["acme-old.com"] != stSkipped || status["nosuch-000.com"] != stSkipped {
+		t.Errorf("statuses: shop %s, old %s, nosuch %s", status["acme-shop.com"], status["acme-old.com"], status["nosuch-000.com"])
+	}
+	r = runBin(t, nil, b.String(), "--simulate", "renew", "--file", "-", "--json")
+	if doc := decode(t, r); calls(doc, "QueryDomainByDomainName") != 0 || calls(doc, "QueryDomainList") != 1 {
+		t.Errorf("calls: %v", doc["api_calls"])
+	}
+	// redeem and register as CSV.
+	recs = records(t, runBin(t, nil, "", "--simulate", "redeem", "acme-old.com", "--yes", "-o", "csv"))
+	if len(recs) != 2 || recs[0][3] != "STATUS" || recs[1][3] != stSucceeded {
+		t.Errorf("redeem CSV: %v", recs)
+	}
+	recs = records(t, runBin(t, nil, "", "--simulate", "register", "acme-new.net", "--profile-id", "20001", "--yes", "-o", "csv"))
+	if len(recs) != 2 || recs[1][2] != "CNY 55.00" || recs[1][3] != stSucceeded {
+		t.Errorf("register CSV: %v", recs)
+	}
+}
