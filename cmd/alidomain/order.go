@@ -294,11 +294,17 @@ func (a *app) order(cmd *cobra.Command, k *kind, o *orderFlags, codes map[string
 	rep.Submitted = true
 	unknown := false
 	var follow []string // tasks to follow
+	// Every batch is validated before the first is sent.
+	for start := 0; start < len(todo); start += maxBatch {
+		if _, err := a.submit(ctx, c, k, o, todo[start:min(start+maxBatch, len(todo))], dns1, dns2, true); err != nil {
+			return errBeforeSending(err)
+		}
+	}
 	p := a.newProgress()
 	for start := 0; start < len(todo); start += maxBatch {
 		batch := todo[start:min(start+maxBatch, len(todo))]
 		p.bar("ordering", start, len(todo), "", true)
-		taskNo, err := a.submit(ctx, c, k, o, batch, dns1, dns2)
+		taskNo, err := a.submit(ctx, c, k, o, batch, dns1, dns2, false)
 		if err == nil {
 			for _, it := range batch {
 				it.Status, it.Task = stSubmitted, taskNo
@@ -312,6 +318,11 @@ func (a *app) order(cmd *cobra.Command, k *kind, o *orderFlags, codes map[string
 			it.Status, it.Message = stNotSubmitted, "not submitted: an earlier batch failed; run the command again for it"
 		}
 		var ou *alidomain.OutcomeUnknownError
+		var apiErr *alidomain.APIError
+		if start == 0 && !errors.As(err, &ou) && !errors.As(err, &apiErr) {
+			// Not sent (or provably not performed): nothing was ordered.
+			return errBeforeSending(err)
+		}
 		if !errors.As(err, &ou) {
 			for _, it := range batch {
 				it.Status, it.Message = stFailed, "order refused: "+err.Error()
@@ -379,7 +390,8 @@ func (a *app) totalText(cents int64, unpriced int) string {
 }
 
 // submit places one batch.
-func (a *app) submit(ctx context.Context, c *alidomain.Client, k *kind, o *orderFlags, batch []*item, dns1, dns2 string) (string, error) {
+// With check it only validates the batch's request (nothing is sent).
+func (a *app) submit(ctx context.Context, c *alidomain.Client, k *kind, o *orderFlags, batch []*item, dns1, dns2 string, check bool) (string, error) {
 	var res *alidomain.SubmitResult
 	var err error
 	switch k {
@@ -389,11 +401,17 @@ func (a *app) submit(ctx context.Context, c *alidomain.Client, k *kind, o *order
 			req.Domains = append(req.Domains, alidomain.RenewDomain{DomainName: it.Domain, CurrentExpirationDate: *it.Expires,
 				Years: it.Years, PermitPremium: it.Premium && o.permitPremium})
 		}
+		if check {
+			return "", req.Validate()
+		}
 		res, err = c.Renew.SubmitBatch(ctx, req)
 	case redeemKind:
 		req := &alidomain.BatchRedeemRequest{}
 		for _, it := range batch {
 			req.Domains = append(req.Domains, alidomain.RedeemDomain{DomainName: it.Domain, CurrentExpirationDate: *it.Expires})
+		}
+		if check {
+			return "", req.Validate()
 		}
 		res, err = c.Redeem.SubmitBatch(ctx, req)
 	case transferKind:
@@ -402,6 +420,9 @@ func (a *app) submit(ctx context.Context, c *alidomain.Client, k *kind, o *order
 			req.Domains = append(req.Domains, alidomain.TransferDomain{DomainName: it.Domain, AuthorizationCode: it.code,
 				RegistrantProfileID: o.profileID, PermitPremium: it.Premium && o.permitPremium})
 		}
+		if check {
+			return "", req.Validate()
+		}
 		res, err = c.Transfer.SubmitBatch(ctx, req)
 	case registerKind:
 		req := &alidomain.BatchRegisterRequest{}
@@ -409,6 +430,9 @@ func (a *app) submit(ctx context.Context, c *alidomain.Client, k *kind, o *order
 			req.Domains = append(req.Domains, alidomain.RegisterDomain{DomainName: it.Domain, Years: it.Years,
 				RegistrantProfileID: o.profileID, AliyunDNS: dns1 == "", DNS1: dns1, DNS2: dns2,
 				EnableDomainProxy: o.privacy, PermitPremium: it.Premium && o.permitPremium})
+		}
+		if check {
+			return "", req.Validate()
 		}
 		res, err = c.Register.SubmitBatch(ctx, req)
 	}
