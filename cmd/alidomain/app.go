@@ -232,8 +232,11 @@ ECS instance's RAM role, ALIBABA_CLOUD_CREDENTIALS_URI.`,
 	f.StringVar(&a.currency, "currency", "", "currency of prices (default CNY, USD with --intl)")
 	f.BoolVar(&a.noProgress, "no-progress", false, "never draw progress bars (they are drawn only on a terminal anyway)")
 
-	// The catalog-based commands (actions, call, dns set, lock, privacy,
-	// transfer-out code) attach here as they are written.
+	// The catalog-based commands attach here as they are written: actions
+	// and call (call's task writes --wait with a.follow, its paid actions
+	// behind a.yes), and dns set, lock, privacy and transfer-out code, each
+	// a task followed by a.follow to a per-domain result, with the same
+	// outputs (table, itemTable's columns, one JSON document) and exit codes.
 	root.AddCommand(
 		a.domainsCommand(),
 		a.priceCommand(),
