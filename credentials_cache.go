@@ -11,8 +11,14 @@ import (
 )
 
 // refreshAhead is how long before expiry cached credentials are refreshed,
-// as the official credentials library does.
+// whatever their lifetime, as the official credentials library does.
 const refreshAhead = 180 * time.Second
+
+// minRefreshInterval is how long a provider serves still-valid credentials
+// it has just fetched before it asks again: a source that keeps answering
+// with credentials already inside the refresh window is asked this often,
+// not at every call.
+const minRefreshInterval = 5 * time.Second
 
 // failedRefreshPause is how long a provider keeps serving still-valid cached
 // credentials after a failed refresh before it tries again, so that a
@@ -29,8 +35,7 @@ type cachingProvider struct {
 	mu        sync.Mutex
 	cur       Credentials
 	have      bool
-	fetchedAt time.Time
-	notBefore time.Time // no refresh before this, after a failure while the cache is valid
+	notBefore time.Time // no refresh before this while the cache is valid: after a fetch or a failure
 	inflight  *flight   // the refresh in progress, if any
 	waiting   int       // goroutines blocked on inflight, for tests
 }
@@ -65,12 +70,7 @@ func (p *cachingProvider) fresh(now time.Time) bool {
 		return false
 	}
 	exp := p.cur.Expiration
-	if exp.IsZero() {
-		return true
-	}
-	// Short-lived credentials are refreshed when half their life is left.
-	ahead := min(refreshAhead, exp.Sub(p.fetchedAt)/2)
-	return exp.Sub(now) > ahead
+	return exp.IsZero() || exp.Sub(now) > refreshAhead
 }
 
 // usable reports whether the cached credentials still work at now.
@@ -154,7 +154,7 @@ func (p *cachingProvider) Credentials(ctx context.Context) (Credentials, error) 
 	now := p.now()
 	switch {
 	case err == nil:
-		p.cur, p.have, p.fetchedAt, p.notBefore = c, true, now, time.Time{}
+		p.cur, p.have, p.notBefore = c, true, now.Add(minRefreshInterval)
 		return c, nil
 	case p.usable(now):
 		p.notBefore = now.Add(failedRefreshPause)
