@@ -50,8 +50,8 @@ func DefaultCredentials() CredentialsProvider {
 		}
 	}
 	return &defaultChain{
-		cli: &fileSource{what: "CLI config", path: filePath(EnvConfigFile, ".aliyun", "config.json"), parse: parseCLIConfig},
-		ini: &fileSource{what: "credentials file", path: filePath(EnvCredentialsFile, ".alibabacloud", "credentials"), parse: parseINICredentials},
+		cli: &fileSource{what: "CLI config", env: EnvConfigFile, path: filePath(EnvConfigFile, ".aliyun", "config.json"), parse: parseCLIConfig},
+		ini: &fileSource{what: "credentials file", env: EnvCredentialsFile, path: filePath(EnvCredentialsFile, ".alibabacloud", "credentials"), parse: parseINICredentials},
 		won: -1,
 	}
 }

@@ -182,9 +182,9 @@ func OIDCCredentials(o OIDCOptions) CredentialsProvider {
 	p := newCachingProvider("AssumeRoleWithOIDC "+o.RoleARN, nil)
 	sts.now = func() time.Time { return p.now() }
 	p.fetch = func(ctx context.Context) (Credentials, error) {
-		raw, err := os.ReadFile(o.OIDCTokenFile)
+		raw, err := readCredentialFile(ctx, o.OIDCTokenFile)
 		if err != nil {
-			return Credentials{}, fmt.Errorf("reading the OIDC token: %w", err)
+			return Credentials{}, fmt.Errorf("the OIDC token file %s: %w", o.OIDCTokenFile, err)
 		}
 		token := strings.TrimSpace(string(raw))
 		if token == "" {
