@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -437,4 +439,39 @@ func (s *Server) taskCount() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return len(s.tasks)
+}
+
+// Actions answered from data are safe for concurrent use: task writes,
+// their details and SetAnswer at once (run with -race).
+func TestGenericConcurrent(t *testing.T) {
+	srv := newTestServer(t)
+	c := newCaller(t, srv)
+	const write, read = "SaveSingleTaskForTransferProhibitionLock", "QueryAdvancedDomainList"
+	var wg sync.WaitGroup
+	errs := make(chan string, 64)
+	for i := 0; i < 16; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			name := "d" + strconv.Itoa(i) + ".com"
+			resp, body, err := c.send(call{}, c.build(write, call{params: map[string]string{"DomainName": name, "Status": "true"}}))
+			if err != nil || resp.StatusCode != 200 {
+				errs <- fmt.Sprintf("%s: %v %s", name, err, body)
+				return
+			}
+			srv.SetAnswer(read, map[string]any{"Data": map[string]any{"Domain": []any{map[string]any{"DomainName": name}}}})
+			resp, body, err = c.send(call{}, c.build(read, call{}))
+			if err != nil || resp.StatusCode != 200 {
+				errs <- fmt.Sprintf("%s: %v %s", read, err, body)
+			}
+		}(i)
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+	if n := srv.taskCount(); n != 16 {
+		t.Errorf("%d tasks, want 16", n)
+	}
 }

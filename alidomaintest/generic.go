@@ -537,8 +537,11 @@ func merge(dst, src map[string]any) map[string]any {
 			}
 			list := make([]any, len(sv))
 			for i, e := range sv {
-				if em, ok := e.(map[string]any); ok && tmpl != nil {
-					e = merge(tmpl, em)
+				if em, ok := e.(map[string]any); ok {
+					if tmpl == nil {
+						tmpl = map[string]any{}
+					}
+					e = merge(tmpl, em) // a copy: the test's value stays untouched
 				}
 				list[i] = e
 			}
