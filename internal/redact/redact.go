@@ -21,6 +21,7 @@ import (
 	"hash/maphash"
 	"html"
 	"sort"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -279,6 +280,13 @@ func (d *decoded) emit(i, j int, bs ...byte) {
 	}
 }
 
+// emitString appends s, decoded from l.b[i:j].
+func (d *decoded) emitString(i, j int, s string) {
+	for k := 0; k < len(s); k++ {
+		d.emit(i, j, s[k])
+	}
+}
+
 // emitRune appends r's UTF-8 encoding, decoded from l.b[i:j].
 func (d *decoded) emitRune(i, j int, r rune) {
 	var buf [utf8.UTFMax]byte
@@ -347,12 +355,14 @@ func decodePercent(l layer) (layer, bool) {
 	return d.out, changed
 }
 
-// legacyEntities are the named references HTML accepts without ';'.
-var legacyEntities = map[string]byte{"amp": '&', "AMP": '&', "lt": '<', "LT": '<', "gt": '>', "GT": '>', "quot": '"', "QUOT": '"', "apos": '\''}
+// xmlEntities are XML's named references, decoded without a lookup in
+// HTML's table.
+var xmlEntities = map[string]string{"amp": "&", "lt": "<", "gt": ">", "quot": `"`, "apos": "'"}
 
 // decodeEntities undoes one layer of HTML or XML character references:
-// named (&amp;, and every HTML name with its ';'), decimal (&#39;) and
-// hexadecimal (&#x27;), with or without the ';'.
+// named (&amp;, &apos;, every HTML name), decimal (&#39;, &#039;) and
+// hexadecimal (&#x27;, &#X27;), each ended by its ';' (without it, the
+// reference could swallow the start of what follows).
 func decodeEntities(l layer) (layer, bool) {
 	d := newDecoded(&l)
 	b := l.b
@@ -360,7 +370,7 @@ func decodeEntities(l layer) (layer, bool) {
 	for i := 0; i < len(b); {
 		if b[i] == '&' {
 			if r, n := entity(b[i:]); n > 0 {
-				d.emit(i, i+n, r...)
+				d.emitString(i, i+n, r)
 				i += n
 				changed = true
 				continue
@@ -374,9 +384,9 @@ func decodeEntities(l layer) (layer, bool) {
 
 // entity decodes the character reference at the start of b ('&'), and
 // returns its text and length (0: none).
-func entity(b []byte) ([]byte, int) {
+func entity(b []byte) (string, int) {
 	if len(b) < 2 {
-		return nil, 0
+		return "", 0
 	}
 	if b[1] == '#' {
 		p, base := 2, rune(10)
@@ -394,34 +404,32 @@ func entity(b []byte) ([]byte, int) {
 			v = v*base + rune(h)
 			q++
 		}
-		if q == p {
-			return nil, 0
+		if q == p || q == len(b) || b[q] != ';' {
+			return "", 0
 		}
-		if q < len(b) && b[q] == ';' {
-			q++
-		}
+		q++
 		if !utf8.ValidRune(v) || v == 0 {
 			v = utf8.RuneError
 		}
-		return utf8.AppendRune(nil, v), q
+		return string(v), q
 	}
 	q := 1
 	for q < len(b) && q < 34 && ('a' <= b[q] && b[q] <= 'z' || 'A' <= b[q] && b[q] <= 'Z' || '0' <= b[q] && b[q] <= '9') {
 		q++
 	}
 	if q == 1 {
-		return nil, 0
+		return "", 0
 	}
 	if q < len(b) && b[q] == ';' {
+		if c, ok := xmlEntities[string(b[1:q])]; ok {
+			return c, q + 1
+		}
 		ref := string(b[:q+1])
-		if u := html.UnescapeString(ref); u != ref {
-			return []byte(u), q + 1
+		if u := html.UnescapeString(ref); u != ref && !strings.HasSuffix(u, ";") { // not "&notit;" as "¬it;"
+			return u, q + 1
 		}
 	}
-	if c, ok := legacyEntities[string(b[1:q])]; ok {
-		return []byte{c}, q
-	}
-	return nil, 0
+	return "", 0
 }
 
 // backslashEscapes are JSON's and JavaScript's one-character escapes.
