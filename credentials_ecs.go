@@ -205,17 +205,20 @@ func (m *imds) get(ctx context.Context, path, token string) (int, []byte, error)
 // do sends req; an unreachable service is reported as an absent source.
 func (m *imds) do(req *http.Request) (int, []byte, error) {
 	resp, err := m.opts.HTTPClient.Do(req)
-	sc := newScrubber(nil, "", nil, []string{req.Header.Get("X-aliyun-ecs-metadata-token")})
+	// A doer's error may quote the request, the session token included.
+	sc := func() *scrubber {
+		return newScrubber(nil, "", nil, []string{req.Header.Get("X-aliyun-ecs-metadata-token")})
+	}
 	if err != nil {
 		if req.Context().Err() != nil {
 			return 0, nil, req.Context().Err()
 		}
-		return 0, nil, absent(fmt.Sprintf("the metadata service %s is unreachable (not on ECS?): %v", m.base, transportCause(err, sc)))
+		return 0, nil, absent(fmt.Sprintf("the metadata service %s is unreachable (not on ECS?): %v", m.base, transportCause(err, sc())))
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxCredentialBody+1))
 	if err != nil {
-		return 0, nil, fmt.Errorf("%s %s: reading the answer: %v", req.Method, req.URL.Path, transportCause(err, sc))
+		return 0, nil, fmt.Errorf("%s %s: reading the answer: %v", req.Method, req.URL.Path, transportCause(err, sc()))
 	}
 	if len(body) > maxCredentialBody {
 		return 0, nil, fmt.Errorf("%s %s: the answer is larger than %d bytes", req.Method, req.URL.Path, maxCredentialBody)

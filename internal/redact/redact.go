@@ -105,15 +105,6 @@ func (s *Set) add(v string, prefixes bool) {
 	}
 }
 
-// Len returns how many texts the Set looks for (a secret counts once per
-// distinct form).
-func (s *Set) Len() int {
-	if s == nil {
-		return 0
-	}
-	return len(s.items)
-}
-
 // fold maps a space to '+', in place: a form encodes a space as '+', and a
 // server that decodes a form turns a '+' into a space.
 func fold(b []byte) []byte {
@@ -144,7 +135,10 @@ func (l *layer) origin(i, j int) span {
 
 // Redact returns text with every secret of s, and every value of a secret
 // parameter, replaced by Mark. It examines at most MaxInput bytes of text
-// (cut on a character boundary) and drops the rest.
+// (cut on a character boundary) and drops the rest. Each layer is decoded
+// from its start, so an escape that text begins just before a secret and
+// ends inside it ("%4" then "1...") hides that secret; no encoder writes
+// one.
 func (s *Set) Redact(text string) string {
 	if len(text) > MaxInput {
 		n := MaxInput
