@@ -294,3 +294,21 @@ func FuzzRedact(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkRedact measures a failed attempt's scrubbing: a typical
+// SignatureDoesNotMatch message, and a hostile 128 KiB text of nested
+// escapes (the bound of the work).
+func BenchmarkRedact(b *testing.B) {
+	set := New(tokenSecret, codeSecret, "sig/abc+def=0123456789")
+	set.AddWhole("AccessKeyId=id&Action=X&SecurityToken=" + url.QueryEscape(tokenSecret))
+	typical := `{"Code":"SignatureDoesNotMatch","Message":"Specified signature is not matched with our calculation. server string to sign is:POST&%2F&AccessKeyId%3Dtestid%26Action%3DX%26SecurityToken%3DCAIS%252Ftok","RequestId":"R"}`
+	nested := strings.Repeat("%25&amp;\\\\u0026", MaxInput/15+1)
+	for name, text := range map[string]string{"typical": typical, "hostile": nested[:MaxInput]} {
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			for range b.N {
+				set.Redact(text)
+			}
+		})
+	}
+}
