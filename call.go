@@ -9,6 +9,8 @@ import (
 	"net/url"
 	"reflect"
 	"strings"
+
+	"github.com/alidomain/alidomain/internal/wire"
 )
 
 // CallRequest is a call of an action the SDK does not type yet, for
@@ -70,7 +72,7 @@ func (c *Client) Call(ctx context.Context, req *CallRequest, out any, optFns ...
 		}
 	}
 	langs, hasLang := req.Params["Lang"]
-	cr := &call{action: req.Action, idempotent: req.Idempotent, params: encodeValues(params), secrets: secrets}
+	cr := &call{action: req.Action, idempotent: req.Idempotent, params: wire.EncodeValues(params), secrets: secrets}
 	if hasLang {
 		cr.lang = req.Params.Get("Lang")
 		cr.noLang = len(langs) == 0 || langs[0] == ""

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/alidomain/alidomain/internal/wire"
 )
 
 // ErrThrottled matches, with errors.Is, an *APIError whose code starts with
@@ -286,8 +288,8 @@ func newScrubber(creds *Credentials, query string, bodies, secrets []string) *sc
 		if s == "" {
 			return
 		}
-		once := escape(s)
-		for _, f := range [...]string{s, once, escape(once), url.QueryEscape(s), url.QueryEscape(url.QueryEscape(s)), url.PathEscape(s)} {
+		once := wire.Escape(s)
+		for _, f := range [...]string{s, once, wire.Escape(once), url.QueryEscape(s), url.QueryEscape(url.QueryEscape(s)), url.PathEscape(s)} {
 			if f == "" || seen[f] {
 				continue
 			}

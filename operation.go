@@ -2,6 +2,8 @@ package alidomain
 
 import (
 	"context"
+
+	"github.com/alidomain/alidomain/internal/wire"
 )
 
 // operation declares one API action, once: its name, whether repeating it
@@ -58,7 +60,7 @@ func (op *operation[Req, Resp, Out]) call(ctx context.Context, s *service, req *
 		}
 		req = &r
 	}
-	ps, lang, err := encodeRequest(req)
+	ps, lang, err := wire.EncodeRequest(req)
 	if err != nil {
 		return nil, err
 	}
