@@ -13,6 +13,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/alidomain/alidomain/internal/wire"
 )
 
 // The secrets audit, per source: whatever each source returns, prints, logs
@@ -93,7 +95,7 @@ func TestCredentialSourcesLeakNoSecret(t *testing.T) {
 			if s == "" {
 				continue
 			}
-			for _, form := range []string{s, escape(s), escape(escape(s)), url.QueryEscape(s), url.QueryEscape(url.QueryEscape(s))} {
+			for _, form := range []string{s, wire.Escape(s), wire.Escape(wire.Escape(s)), url.QueryEscape(s), url.QueryEscape(url.QueryEscape(s))} {
 				if strings.Contains(out, form) {
 					t.Errorf("a secret (%d bytes) shows in: %s", len(s), out)
 				}

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/alidomain/alidomain/internal/wire"
 )
 
 // The order kinds (see Server.OrdersOf), each with the TaskType of the tasks
@@ -476,7 +478,7 @@ func (s *Server) createOrderTask(kind OrderKind, items []orderItem, clientIP str
 	t := &task{no: newUUID(), typ: s.taskType(kind), created: now, clientIP: clientIP}
 	for i := range items {
 		it := &items[i]
-		key := canonicalName(it.name)
+		key := wire.CanonicalName(it.name)
 		s.seq++
 		d := &detail{
 			task:     t,
