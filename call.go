@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"strings"
 
+	"github.com/alidomain/alidomain/internal/sign"
 	"github.com/alidomain/alidomain/internal/wire"
 )
 
@@ -31,12 +32,6 @@ type CallRequest struct {
 	// when it provably did not take effect, since an action the SDK does
 	// not know may cost money.
 	Idempotent bool
-}
-
-// reservedParams are the parameters the SDK sets on every request.
-var reservedParams = map[string]bool{
-	"Action": true, "AccessKeyId": true, "Format": true, "SecurityToken": true, "Signature": true,
-	"SignatureMethod": true, "SignatureNonce": true, "SignatureVersion": true, "Timestamp": true, "Version": true,
 }
 
 // Call calls any action, untyped, with the same signing, retries, error
@@ -102,7 +97,7 @@ func (r *CallRequest) validate() error {
 		}
 	}
 	for k := range r.Params {
-		if reservedParams[k] {
+		if sign.Reserved(k) {
 			return &ValidationError{Field: "Params", Reason: fmt.Sprintf("%s is set by the SDK", k)}
 		}
 	}

@@ -29,7 +29,7 @@ type recorded struct {
 }
 
 // testServer is an httptest server that routes on the Action parameter,
-// records every request and checks every signature with refSign, an
+// records every request and checks every signature with signtest.Sign, an
 // implementation independent of the client's signer.
 type testServer struct {
 	*httptest.Server

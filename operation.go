@@ -9,7 +9,7 @@ import (
 // operation declares one API action, once: its name, whether repeating it
 // is harmless, how its request is checked and its answer checked and
 // turned into the result. The request's wire names are its `url` tags
-// (encode.go). Service methods call op.call.
+// (internal/wire). Service methods call op.call.
 type operation[Req any, Resp response, Out any] struct {
 	action     string
 	idempotent bool   // reads are; orders that cost money are not

@@ -136,6 +136,20 @@ func TestNewRefuses(t *testing.T) {
 	assert.NoError(t, err)
 }
 
+// The parameters a request may not give are exactly the common ones the
+// signer sets and Signature; Lang stays the request's to choose.
+func TestReserved(t *testing.T) {
+	var got []string
+	for _, k := range []string{"AccessKeyId", "Action", "Format", "Lang", "SecurityToken", "Signature",
+		"SignatureMethod", "SignatureNonce", "SignatureVersion", "Timestamp", "Version", "RegionId", "DomainName", "action"} {
+		if Reserved(k) {
+			got = append(got, k)
+		}
+	}
+	assert.Equal(t, []string{"AccessKeyId", "Action", "Format", "SecurityToken", "Signature",
+		"SignatureMethod", "SignatureNonce", "SignatureVersion", "Timestamp", "Version"}, got)
+}
+
 // FuzzSign checks the one-pass signer against the independent reference for
 // arbitrary keys and values.
 func FuzzSign(f *testing.F) {

@@ -63,6 +63,26 @@ func common(in *Input, timestamp string, signed bool) (c commonParams) {
 	return c
 }
 
+// reserved is the set of parameters a signer sets itself: the common
+// parameters of a signed request and Signature; Lang, which a request
+// chooses, is not among them.
+var reserved = func() map[string]bool {
+	full := Input{Action: "a", Version: "v", Format: "f", Lang: "l", Nonce: "n",
+		Credentials: Credentials{AccessKeyID: "i", AccessKeySecret: "s", SecurityToken: "t"}}
+	c := common(&full, "ts", true)
+	m := map[string]bool{"Signature": true}
+	for _, p := range c.list() {
+		if p.Key != "Lang" {
+			m[p.Key] = true
+		}
+	}
+	return m
+}()
+
+// Reserved reports whether a request may not give the parameter key,
+// because a signer sets it.
+func Reserved(key string) bool { return reserved[key] }
+
 // commonMaxLen bounds the length of the common parameters' pairs: their
 // fixed text, and every variable value escaped at three bytes a byte.
 func commonMaxLen(in *Input) int {
