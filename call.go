@@ -8,8 +8,8 @@ import (
 	"fmt"
 	"net/url"
 	"reflect"
-	"strings"
 
+	"github.com/alidomain/alidomain/internal/redact"
 	"github.com/alidomain/alidomain/internal/sign"
 	"github.com/alidomain/alidomain/internal/wire"
 )
@@ -24,23 +24,28 @@ type CallRequest struct {
 	// AccessKeyId, Signature*, Timestamp, Version, Format, SecurityToken)
 	// are the SDK's and may not be given. Lang overrides Options.Lang, and
 	// an empty Lang sends none (for an action whose API has no Lang). The
-	// values of parameters whose name ends in AuthorizationCode are secrets:
-	// errors and logs never quote them.
+	// values of parameters whose name contains AuthorizationCode, Password,
+	// Secret or Token (in any case) are secrets: errors and logs never
+	// quote them, in any encoding.
 	Params url.Values
 	// Idempotent says the action is safe to repeat (a read). False, the
 	// default, gets the rule for paid orders: the request is re-sent only
 	// when it provably did not take effect, since an action the SDK does
-	// not know may cost money.
+	// not know may cost money. It is refused for the paid orders the SDK
+	// knows (the SaveBatchTask... and SaveSingleTask... orders, for
+	// instance), which always get that rule.
 	Idempotent bool
 }
 
 // Call calls any action, untyped, with the same signing, retries, error
 // decoding and logging as the typed methods. The answer is decoded into
-// out: a pointer to a struct (with json and, for XML, xml tags), a
-// *map[string]any (JSON or XML; XML elements become maps, repeated ones
-// lists, text strings), or nil to discard it. An answer carrying a Code is
-// an *APIError. Meta says which request answered and after how many
-// attempts.
+// out: a non-nil pointer to a struct (with json and, for XML, xml tags), a
+// non-nil *map[string]any (JSON or XML; XML elements become maps, repeated
+// ones lists, text strings), or nil to discard it. An answer carrying a
+// Code is an *APIError. A paid order the SDK knows answered without a
+// TaskNo is an *OutcomeUnknownError, as with the typed methods. Meta says
+// which request answered and after how many attempts, also with an error
+// when an answer came.
 func (c *Client) Call(ctx context.Context, req *CallRequest, out any, optFns ...func(*Options)) (Meta, error) {
 	cl, err := (&service{client: c}).ready(ctx)
 	if err != nil {
@@ -49,13 +54,10 @@ func (c *Client) Call(ctx context.Context, req *CallRequest, out any, optFns ...
 	if err := req.validate(); err != nil {
 		return Meta{}, err
 	}
-	t := &untyped{out: out}
-	if out != nil {
-		v := reflect.ValueOf(out)
-		if _, isMap := out.(*map[string]any); !isMap && (v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Struct) {
-			return Meta{}, fmt.Errorf("alidomain: Call: out is %T; want a pointer to a struct, a *map[string]any or nil", out)
-		}
+	if err := checkOut(out); err != nil {
+		return Meta{}, err
 	}
+	t := &untyped{out: out, paid: knownWrite(req.Action)}
 	params := make(url.Values, len(req.Params))
 	var secrets []string
 	for k, vs := range req.Params {
@@ -75,13 +77,29 @@ func (c *Client) Call(ctx context.Context, req *CallRequest, out any, optFns ...
 	return cl.invoke(ctx, cr, t, optFns)
 }
 
-// secretParam reports whether a parameter's value is a secret that errors
-// never quote: a transfer's AuthorizationCode, also inside a flattened list
-// (OrderTransferParam.1.AuthorizationCode).
-func secretParam(name string) bool {
-	const suffix = "authorizationcode"
-	return len(name) >= len(suffix) && strings.EqualFold(name[len(name)-len(suffix):], suffix)
+// checkOut refuses, before anything is sent, an out that Call cannot decode
+// into: decoding into a nil pointer would fail only once the answer came,
+// after a paid order was placed.
+func checkOut(out any) error {
+	if out == nil {
+		return nil
+	}
+	v := reflect.ValueOf(out)
+	_, isMap := out.(*map[string]any)
+	switch {
+	case v.Kind() != reflect.Pointer || !isMap && v.Type().Elem().Kind() != reflect.Struct:
+		return fmt.Errorf("alidomain: Call: out is %T; want a pointer to a struct, a *map[string]any or nil (nothing was sent)", out)
+	case v.IsNil():
+		return fmt.Errorf("alidomain: Call: out is a nil %T; want a non-nil pointer to a struct, a *map[string]any or nil (nothing was sent)", out)
+	}
+	return nil
 }
+
+// secretParam reports whether a parameter's value is a secret that errors
+// never quote: its name contains AuthorizationCode, Password, Secret or
+// Token in any case, also inside a flattened list
+// (OrderTransferParam.1.AuthorizationCode).
+func secretParam(name string) bool { return redact.SecretName(name) }
 
 // validate checks the request without sending anything.
 func (r *CallRequest) validate() error {
@@ -101,20 +119,27 @@ func (r *CallRequest) validate() error {
 			return &ValidationError{Field: "Params", Reason: fmt.Sprintf("%s is set by the SDK", k)}
 		}
 	}
+	if r.Idempotent && knownWrite(r.Action) {
+		return &ValidationError{Field: "Idempotent", Reason: fmt.Sprintf("%s is a paid order, never safe to repeat: leave Idempotent false, "+
+			"so that it is re-sent only when it provably did not take effect", r.Action)}
+	}
 	if err := checkLang("Params[Lang]", r.Params.Get("Lang")); err != nil {
 		return err
 	}
 	return nil
 }
 
-// untyped is the target of Client.Call: the envelope, and out if any.
+// untyped is the target of Client.Call: the envelope, and out if any. For
+// a paid order the SDK knows, the envelope is the typed orders' answer, so
+// that an answer without a TaskNo is refused as theirs is.
 type untyped struct {
-	env wireMeta
-	out any
+	env  submitResponse
+	out  any
+	paid bool
 }
 
 func (u *untyped) reset() {
-	u.env = wireMeta{}
+	u.env = submitResponse{}
 	switch o := u.out.(type) {
 	case nil:
 	case *map[string]any:
@@ -125,10 +150,23 @@ func (u *untyped) reset() {
 	}
 }
 
-func (u *untyped) decode(body []byte, xmlOK bool) error {
-	if err := decodeBody(body, xmlOK, &u.env); err != nil {
+// decode decodes body into the envelope and out. A panic of out's own
+// decoding (an UnmarshalJSON method) is an error: the answer may be a paid
+// order's, whose Meta the caller must get.
+func (u *untyped) decode(body []byte, xmlOK bool) (err error) {
+	if u.paid {
+		err = decodeBody(body, xmlOK, &u.env)
+	} else {
+		err = decodeBody(body, xmlOK, &u.env.wireMeta)
+	}
+	if err != nil {
 		return err
 	}
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("decoding into %T panicked: %s", u.out, oneLine(boundField(fmt.Sprint(p))))
+		}
+	}()
 	m, isMap := u.out.(*map[string]any)
 	trimmed := bytes.TrimSpace(body)
 	switch {
@@ -144,8 +182,15 @@ func (u *untyped) decode(body []byte, xmlOK bool) error {
 	return json.Unmarshal(trimmed, m)
 }
 
-func (u *untyped) envelope() wireMeta { return u.env }
-func (u *untyped) check() error       { return nil }
+func (u *untyped) envelope() wireMeta { return u.env.envelope() }
+
+// check refuses a known paid order's answer without a TaskNo.
+func (u *untyped) check() error {
+	if u.paid {
+		return u.env.check()
+	}
+	return nil
+}
 
 // xmlToMap decodes the document's root element into a map: each child
 // element a key, repeated children a []any, elements without children their
