@@ -10,6 +10,8 @@ import (
 	"reflect"
 
 	"github.com/alidomain/alidomain/internal/redact"
+	"github.com/alidomain/alidomain/internal/sign"
+	"github.com/alidomain/alidomain/internal/wire"
 )
 
 // CallRequest is a call of an action the SDK does not type yet, for
@@ -33,12 +35,6 @@ type CallRequest struct {
 	// knows (the SaveBatchTask... and SaveSingleTask... orders, for
 	// instance), which always get that rule.
 	Idempotent bool
-}
-
-// reservedParams are the parameters the SDK sets on every request.
-var reservedParams = map[string]bool{
-	"Action": true, "AccessKeyId": true, "Format": true, "SecurityToken": true, "Signature": true,
-	"SignatureMethod": true, "SignatureNonce": true, "SignatureVersion": true, "Timestamp": true, "Version": true,
 }
 
 // Call calls any action, untyped, with the same signing, retries, error
@@ -73,7 +69,7 @@ func (c *Client) Call(ctx context.Context, req *CallRequest, out any, optFns ...
 		}
 	}
 	langs, hasLang := req.Params["Lang"]
-	cr := &call{action: req.Action, idempotent: req.Idempotent, params: encodeValues(params), secrets: secrets}
+	cr := &call{action: req.Action, idempotent: req.Idempotent, params: wire.EncodeValues(params), secrets: secrets}
 	if hasLang {
 		cr.lang = req.Params.Get("Lang")
 		cr.noLang = len(langs) == 0 || langs[0] == ""
@@ -119,7 +115,7 @@ func (r *CallRequest) validate() error {
 		}
 	}
 	for k := range r.Params {
-		if reservedParams[k] {
+		if sign.Reserved(k) {
 			return &ValidationError{Field: "Params", Reason: fmt.Sprintf("%s is set by the SDK", k)}
 		}
 	}

@@ -15,6 +15,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/alidomain/alidomain/internal/wire"
 )
 
 // The secrets audit, per source: whatever each source returns, prints, logs
@@ -140,7 +142,7 @@ func TestCredentialSourcesLeakNoSecret(t *testing.T) {
 			if s == "" {
 				continue
 			}
-			forms := []string{s, escape(s), escape(escape(s)), url.QueryEscape(s), url.QueryEscape(url.QueryEscape(s))}
+			forms := []string{s, wire.Escape(s), wire.Escape(wire.Escape(s)), url.QueryEscape(s), url.QueryEscape(url.QueryEscape(s))}
 			for _, enc := range echoEncodings {
 				forms = append(forms, enc(s))
 				if len(s) >= 20 {

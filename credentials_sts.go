@@ -14,6 +14,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/alidomain/alidomain/internal/sign"
+	"github.com/alidomain/alidomain/internal/wire"
 )
 
 // Environment variables read by the STS-based providers.
@@ -292,7 +295,7 @@ type stsClient struct {
 	now      func() time.Time
 	// sign signs the requests of signed actions (stsSigner); v2 says it
 	// is SignatureV2.
-	sign signer
+	sign sign.Signer
 	v2   bool
 }
 
@@ -338,7 +341,7 @@ func (s *stsClient) call(ctx context.Context, action string, params url.Values, 
 	if signer != nil {
 		secrets = append(secrets, signer.AccessKeySecret, signer.SecurityToken)
 	}
-	ps := encodeValues(params)
+	ps := wire.EncodeValues(params)
 	for attempt := 1; ; attempt++ {
 		c, retry, err := s.attempt(ctx, action, ps, signer, secrets)
 		if err == nil {
@@ -358,7 +361,7 @@ func (s *stsClient) call(ctx context.Context, action string, params url.Values, 
 
 // stsSigner returns the package's signer of version v for STS requests to
 // endpoint, and whether it is V2; field names v's option in an error.
-func stsSigner(field string, v SignatureVersion, endpoint string) (signer, bool, error) {
+func stsSigner(field string, v SignatureVersion, endpoint string) (sign.Signer, bool, error) {
 	placement := ParamsBody
 	switch v {
 	case "", SignatureV2:
@@ -368,8 +371,8 @@ func stsSigner(field string, v SignatureVersion, endpoint string) (signer, bool,
 	default:
 		return nil, false, &ValidationError{Field: field, Reason: fmt.Sprintf("%q is not %q or %q", v, SignatureV2, SignatureV3)}
 	}
-	sign, err := newSigner(v, placement, endpoint)
-	return sign, v == SignatureV2, err
+	signer, err := newSigner(v, placement, endpoint)
+	return signer, v == SignatureV2, err
 }
 
 // signedForm signs one attempt of action with the client's signer and
@@ -377,31 +380,17 @@ func stsSigner(field string, v SignatureVersion, endpoint string) (signer, bool,
 // hash; V2 signs the union of the URL's and the body's parameters, so its
 // whole signed query, common parameters and Signature included, goes in the
 // body and nothing, token included, in the URL.
-func (s *stsClient) signedForm(action string, ps params, creds *Credentials) ([]byte, http.Header, string) {
-	in := signInput{method: http.MethodPost, action: action, version: stsVersion, format: "JSON", creds: *creds, now: s.now(), nonce: newNonce(), params: ps}
+func (s *stsClient) signedForm(action string, ps wire.Params, creds *Credentials) ([]byte, http.Header, string) {
+	in := sign.Input{Method: http.MethodPost, Action: action, Version: stsVersion, Format: "JSON", Credentials: signCredentials(creds), Now: s.now(), Nonce: newNonce(), Params: ps}
 	sa := s.sign(in)
 	if !s.v2 {
-		return sa.body, sa.header, v3Signature(sa.header)
+		return sa.Body, sa.Header, sa.Signature
 	}
-	sig := sa.query[strings.LastIndex(sa.query, "&Signature=")+len("&Signature="):]
-	return []byte(sa.query), http.Header{"Content-Type": {formContentType}}, sig
-}
-
-// anonymousForm returns the form body of an unsigned request: the
-// parameters with the common ones RPC needs.
-func (s *stsClient) anonymousForm(action string, ps params) []byte {
-	common := params{
-		{key: "Action", value: escape(action)},
-		{key: "Format", value: "JSON"},
-		{key: "Timestamp", value: escape(s.now().UTC().Format(timestampLayout))},
-		{key: "Version", value: stsVersion},
-	}
-	all := mergeParams(ps, common)
-	return appendFormBody(make([]byte, 0, pairsLen(all)), all)
+	return []byte(sa.Query), http.Header{"Content-Type": {wire.FormContentType}}, sa.Signature
 }
 
 // attempt makes one STS request. It reports whether a failure may be retried.
-func (s *stsClient) attempt(ctx context.Context, action string, ps params, signer *Credentials, secrets []string) (Credentials, bool, error) {
+func (s *stsClient) attempt(ctx context.Context, action string, ps wire.Params, signer *Credentials, secrets []string) (Credentials, bool, error) {
 	var body []byte
 	var header http.Header
 	if signer != nil {
@@ -409,7 +398,9 @@ func (s *stsClient) attempt(ctx context.Context, action string, ps params, signe
 		body, header, sig = s.signedForm(action, ps, signer)
 		secrets = append(secrets[:len(secrets):len(secrets)], sig)
 	} else {
-		body, header = s.anonymousForm(action, ps), http.Header{"Content-Type": {formContentType}}
+		// Unsigned: the parameters and the common ones RPC needs, in a form.
+		body = sign.UnsignedForm(&sign.Input{Action: action, Version: stsVersion, Format: "JSON", Now: s.now(), Params: ps})
+		header = http.Header{"Content-Type": {wire.FormContentType}}
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.endpoint, bytes.NewReader(body))
 	if err != nil {

@@ -19,6 +19,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/alidomain/alidomain/internal/wire"
 )
 
 // echoCode is a transfer AuthorizationCode with the characters that HTML,
@@ -43,9 +45,9 @@ var echoEncodings = map[string]func(string) string{
 		}
 		return b.String()
 	},
-	"rfc3986":       escape,
-	"rfc3986-lower": func(s string) string { return lowerHex(escape(s)) },
-	"twice-lower":   func(s string) string { return lowerHex(escape(lowerHex(escape(s)))) },
+	"rfc3986":       wire.Escape,
+	"rfc3986-lower": func(s string) string { return lowerHex(wire.Escape(s)) },
+	"twice-lower":   func(s string) string { return lowerHex(wire.Escape(lowerHex(wire.Escape(s)))) },
 	"form":          url.QueryEscape,
 }
 
@@ -106,7 +108,7 @@ func TestEchoedAuthorizationCodeNeverShows(t *testing.T) {
 		{"lower-case %xx (held before too: a regression row)", 400, `{"Code":"InvalidAuthCode","Message":"AuthCode%3d` + echoEncodings["twice-lower"](echoCode) + ` is wrong","RequestId":"R"}`},
 		{"in Code of a 200 error answer", 200, `{"Code":"Invalid.` + j(echoCode) + `","Message":"m","RequestId":"R"}`},
 		{"in HostId of a 200 error answer", 200, `{"Code":"Forbidden","Message":"m","HostId":"` + j(echoCode) + `","RequestId":"R"}`},
-		{"in RequestId and Recommend of a 200 error answer", 200, `{"Code":"Forbidden","Message":"m","RequestId":"R-` + j(echoCode) + `","Recommend":"https://x/?c=` + escape(echoCode) + `"}`},
+		{"in RequestId and Recommend of a 200 error answer", 200, `{"Code":"Forbidden","Message":"m","RequestId":"R-` + j(echoCode) + `","Recommend":"https://x/?c=` + wire.Escape(echoCode) + `"}`},
 		{"in HostId of a 400", 400, `{"Code":"Forbidden","Message":"m","HostId":"h ` + j(html.EscapeString(echoCode)) + `","RequestId":"R"}`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -136,7 +138,7 @@ func TestCallSecretNamedParamsNeverShow(t *testing.T) {
 			c, ts := setup(t, func(o *Options) {
 				o.Logger = slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 			})
-			ts.reply("SaveSomething", 400, `{"Code":"InvalidValue","Message":"the value `+echoEncodings["json"](echoCode)+` (`+lowerHex(escape(echoCode))+`) is invalid","RequestId":"R"}`)
+			ts.reply("SaveSomething", 400, `{"Code":"InvalidValue","Message":"the value `+echoEncodings["json"](echoCode)+` (`+lowerHex(wire.Escape(echoCode))+`) is invalid","RequestId":"R"}`)
 			_, err := c.Call(context.Background(), &CallRequest{Action: "SaveSomething", Params: url.Values{name: {echoCode}, "DomainName": {"a.com"}}}, nil)
 			var ae *APIError
 			require.ErrorAs(t, err, &ae)
@@ -174,7 +176,7 @@ func TestSTSEchoedTokensNeverShow(t *testing.T) {
 			return 400, `{"Code":"InvalidParameter","Message":"string to sign: POST%26%2f%26Value%3d` + echoEncodings["twice-lower"](tok) + `&x","RequestId":"R"}`
 		},
 		"lower-case %xx without a name": func(tok string) (int, string) {
-			return 400, `{"Code":"InvalidParameter","Message":"got ` + lowerHex(escape(tok)) + ` here","RequestId":"R"}`
+			return 400, `{"Code":"InvalidParameter","Message":"got ` + lowerHex(wire.Escape(tok)) + ` here","RequestId":"R"}`
 		},
 		"20-byte prefix": func(tok string) (int, string) {
 			return 400, `{"Code":"InvalidParameter","Message":"got ` + j(tok[:20]) + `... here","RequestId":"R"}`
@@ -235,7 +237,7 @@ func TestCredentialSourceTransportErrorsNeverShowTokens(t *testing.T) {
 			return http.DefaultClient.Do(r)
 		}
 		tok := r.Header.Get("X-aliyun-ecs-metadata-token") + r.URL.Query().Get("token")
-		return nil, &url.Error{Op: "Get", URL: r.URL.String(), Err: fmt.Errorf("proxy refused request with %s (%s...)", lowerHex(escape(tok)), tok[:20])}
+		return nil, &url.Error{Op: "Get", URL: r.URL.String(), Err: fmt.Errorf("proxy refused request with %s (%s...)", lowerHex(wire.Escape(tok)), tok[:20])}
 	})
 	_, err := ECSRoleCredentials(ECSRoleOptions{Endpoint: md.URL, RoleName: "role", HTTPClient: failing, DisableIMDSv1: true}).Credentials(context.Background())
 	require.Error(t, err)

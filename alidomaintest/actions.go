@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/alidomain/alidomain/internal/wire"
 )
 
 type params = map[string]string
@@ -471,7 +473,7 @@ func (s *Server) queryTaskDetailList(c *actionCall) (any, *gatewayError) {
 	}
 	nameFilter := ""
 	if v := p["DomainName"]; strings.TrimSpace(v) != "" {
-		nameFilter = canonicalName(v)
+		nameFilter = wire.CanonicalName(v)
 	}
 	instance := p["InstanceId"]
 	lang := p["Lang"]

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/alidomain/alidomain/internal/wire"
 )
 
 // The order kinds (see Server.OrdersOf), each with the TaskType of the tasks
@@ -519,7 +521,7 @@ func batchOrder(kind OrderKind) func(*Server, *actionCall) (any, *gatewayError) 
 			if err != nil {
 				return nil, err
 			}
-			key := canonicalName(it.name)
+			key := wire.CanonicalName(it.name)
 			if names[key] {
 				return nil, errDuplicateDomain(f.key("DomainName"))
 			}
@@ -559,7 +561,7 @@ func (s *Server) createOrderTask(kind OrderKind, items []orderItem, clientIP str
 	t := &task{no: newUUID(), typ: s.taskType(kind), created: now, clientIP: clientIP}
 	for i := range items {
 		it := &items[i]
-		key := canonicalName(it.name)
+		key := wire.CanonicalName(it.name)
 		s.seq++
 		d := &detail{
 			task:     t,

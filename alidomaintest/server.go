@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/alidomain/alidomain/internal/wire"
 )
 
 // apiVersion is the only API version the Server accepts.
@@ -394,7 +396,7 @@ func (s *Server) book(kind OrderKind, key string, paid bool) {
 
 // bookLine returns the line of m for domain and kind ("" for every kind).
 func (s *Server) bookLine(m map[bookKey]int, kind OrderKind, domain string) int {
-	key := canonicalName(domain)
+	key := wire.CanonicalName(domain)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return m[bookKey{kind, key}]
