@@ -1,6 +1,8 @@
 package alidomaintest
 
 import (
+	"github.com/alidomain/alidomain/internal/wire"
+
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
@@ -75,7 +77,7 @@ func (s *Server) FailTasks(action, domain, reason string) {
 	}
 	key := ""
 	if strings.TrimSpace(domain) != "" {
-		key = canonicalName(domain)
+		key = wire.CanonicalName(domain)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -140,7 +142,7 @@ func (s *Server) createTask(action string, items []taskItem, clientIP string, no
 	for _, it := range items {
 		key := ""
 		if it.name != "" {
-			key = canonicalName(it.name)
+			key = wire.CanonicalName(it.name)
 		}
 		s.seq++
 		d := &detail{
