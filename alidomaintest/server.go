@@ -172,6 +172,10 @@ type Server struct {
 	prices       map[priceKey]float64     // SetPrice
 
 	data dataState // SetAnswer, FailTasks: what the generic handler answers
+
+	regs   registrantState // family_profiles.go
+	xferIn transferInState // family_transfer.go
+	emails emailState      // family_email.go
 }
 
 // credential is an access key pair the gateway accepts, with the STS token
