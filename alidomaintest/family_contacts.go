@@ -103,7 +103,7 @@ func (s *Server) updateContactsByProfile(c *actionCall) (any, *gatewayError) {
 // fields given.
 func (s *Server) updateContactsByNewContact(c *actionCall) (any, *gatewayError) {
 	typ := c.p["ContactType"]
-	if c.p["Email"] == "" || !strings.Contains(c.p["Email"], "@") {
+	if e := c.p["Email"]; e != "" && !strings.Contains(e, "@") {
 		return nil, errInvalid("Email")
 	}
 	contact := contactFrom(c.p, c.now)

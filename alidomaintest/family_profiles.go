@@ -176,9 +176,6 @@ func (s *Server) saveRegistrantProfile(c *actionCall) (any, *gatewayError) {
 			return nil, err
 		}
 	} else {
-		if c.p["Email"] == "" {
-			return nil, errMissing("Email")
-		}
 		if s.regs.byID == nil {
 			s.regs.byID = make(map[int64]*registrantProfile)
 		}

@@ -3,6 +3,7 @@ package alidomaintest
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -130,11 +131,16 @@ func (s *Server) decideTransferOut(c *actionCall) (any, *gatewayError) {
 // last issued for it; a detail with another code fails with
 // MsgAuthCodeMismatch (the code is never echoed).
 func (s *Server) transferOutByCode(c *actionCall) (any, *gatewayError) {
-	a := catalogAction(c.action)
-	names := fieldValues(a, c.p, "DomainName")
-	codes := fieldValues(a, c.p, "AuthorizationCode")
-	if len(codes) != len(names) {
-		return nil, errMissing("TransferOutParamList.N.AuthorizationCode")
+	names, codes := []string{c.p["DomainName"]}, []string{c.p["AuthorizationCode"]}
+	if c.action == "SaveBatchTaskForTransferOutByAuthorizationCode" {
+		names, codes = nil, nil
+		for n := 1; hasItem(c.p, "TransferOutParamList."+strconv.Itoa(n)+"."); n++ {
+			base := "TransferOutParamList." + strconv.Itoa(n) + "."
+			if c.p[base+"DomainName"] == "" {
+				return nil, errMissing(base + "DomainName")
+			}
+			names, codes = append(names, c.p[base+"DomainName"]), append(codes, c.p[base+"AuthorizationCode"])
+		}
 	}
 	now := c.now
 	items := s.domainItems(names, func(dom *domain) {
