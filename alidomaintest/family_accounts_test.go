@@ -1,6 +1,10 @@
 package alidomaintest
 
 import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
 	"time"
 )
 
@@ -58,5 +62,32 @@ func familyBefore(srv *Server, action string) {
 		srv.mu.Lock()
 		srv.emails.byAddr["v@example.com"].token = "x"
 		srv.mu.Unlock()
+	}
+}
+
+// The families' answers keep the catalog's shape in XML too: a list of
+// strings is its elements repeated, a wrapper holds its items.
+func TestFamilyAnswersXML(t *testing.T) {
+	srv := newTestServer(t)
+	c := newCaller(t, srv)
+	srv.AddDomain("example.com", time.Now().Add(400*24*time.Hour), InstanceID("S7"))
+	srv.AddRegistrantProfile(5)
+	c.ok("SaveSingleTaskForCreatingDnsHost", map[string]string{"InstanceId": "S7", "DnsName": "ns1", "Ip.1": "192.0.2.1", "Ip.2": "192.0.2.2"})
+	xmlOf := func(action string, p map[string]string) string {
+		resp, body := c.do(action, call{params: p, pre: func(v url.Values) { v.Set("Format", "XML") }})
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("%s: %d %s", action, resp.StatusCode, body)
+		}
+		return string(body)
+	}
+	for _, tc := range []struct{ action, want string }{
+		{"QueryDnsHost", "<DnsHostList><DnsName>ns1</DnsName><IpList>192.0.2.1</IpList><IpList>192.0.2.2</IpList></DnsHostList>"},
+		{"QueryRegistrantProfiles", "<RegistrantProfiles><RegistrantProfile><Address>"},
+		{"QueryRegistrantProfiles", "<RealNameStatus>SUCCEED</RealNameStatus><RegistrantName>Test Registrant</RegistrantName>"},
+	} {
+		p := map[string]string{"InstanceId": "S7", "PageNum": "1", "PageSize": "5"}
+		if got := xmlOf(tc.action, p); !strings.Contains(got, tc.want) {
+			t.Errorf("%s: %s lacks %s", tc.action, got, tc.want)
+		}
 	}
 }

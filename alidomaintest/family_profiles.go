@@ -277,6 +277,7 @@ func (s *Server) queryRegistrantProfiles(c *actionCall) (any, *gatewayError) {
 			"CreateTime":               formatCST(p.created),
 			"UpdateTime":               formatCST(p.updated),
 			"CredentialType":           p.credType,
+			"CredentialNo":             p.credNo,
 		}
 		for k, v := range p.fields {
 			item[k] = v
