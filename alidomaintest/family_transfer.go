@@ -67,10 +67,10 @@ type transferOut struct {
 
 // out returns dom's transfer-out state, created empty.
 func (dom *domain) out() *transferOut {
-	if dom.transferOut == nil {
-		dom.transferOut = &transferOut{}
+	if dom.xferOut == nil {
+		dom.xferOut = &transferOut{}
 	}
-	return dom.transferOut
+	return dom.xferOut
 }
 
 // RequestTransferOut makes a transfer out of the domain name pending, as

@@ -169,13 +169,12 @@ type Server struct {
 	transferable map[string]*transferable // AddTransferable, by canonical name
 	available    map[string]*domain       // AddAvailable: what a registration creates
 	profiles     map[int64]bool           // AddRegistrantProfile
+	regs         registrantState          // registrant profiles (family_profiles.go)
+	xferIn       transferInState          // transfer-in steps (family_transfer.go)
+	emails       emailState               // mailbox verifications (family_email.go)
 	prices       map[priceKey]float64     // SetPrice
 
 	data dataState // SetAnswer, FailTasks: what the generic handler answers
-
-	regs   registrantState // family_profiles.go
-	xferIn transferInState // family_transfer.go
-	emails emailState      // family_email.go
 }
 
 // credential is an access key pair the gateway accepts, with the STS token

@@ -53,18 +53,15 @@ type domain struct {
 	registered time.Time
 	status     int
 	premium    bool
+	contacts   map[string]map[string]string // by ContactType (family_contacts.go)
+	hosts      map[string][]string          // glue records: host -> IPs (family_hosts.go)
+	ds         map[int64]dsRecord           // DS records by KeyTag (family_hosts.go)
+	xferOut    *transferOut                 // transfer out (family_transfer.go)
 	remark     string
 	groupID    string
 	groupName  string
 	autoRenew  bool
 	fail       map[OrderKind]string // scripted failures, by order kind
-
-	// Contacts, glue records, DS records and transfer out
-	// (family_contacts.go, family_hosts.go, family_transfer.go).
-	contacts    map[string]map[string]string // contact fields by ContactType
-	hosts       map[string][]string          // glue records: DNS host name -> IPs
-	ds          map[int64]dsRecord           // DS records by KeyTag
-	transferOut *transferOut
 }
 
 // DomainOption configures a domain added with Server.AddDomain.
