@@ -43,9 +43,9 @@ type dsRecord struct {
 	digest                        string
 }
 
-// domainByInstance returns the domain with instance id, or nil. s.mu is
+// instanceDomain returns the domain with instance id, or nil. s.mu is
 // held.
-func (s *Server) domainByInstance(id string) *domain {
+func (s *Server) instanceDomain(id string) *domain {
 	for _, d := range s.domains {
 		if d.instanceID == id {
 			return d
@@ -70,7 +70,7 @@ func (s *Server) changeDNSHost(c *actionCall) (any, *gatewayError) {
 	s.mu.Lock()
 	s.settle(c.now)
 	it := taskItem{instance: id}
-	dom := s.domainByInstance(id)
+	dom := s.instanceDomain(id)
 	if dom == nil {
 		it.failMsg = MsgDomainNotFound
 	} else {
@@ -113,7 +113,7 @@ func (s *Server) queryDNSHost(c *actionCall) (any, *gatewayError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.settle(c.now)
-	dom := s.domainByInstance(c.p["InstanceId"])
+	dom := s.instanceDomain(c.p["InstanceId"])
 	if dom == nil {
 		return nil, errInvalid("InstanceId")
 	}
