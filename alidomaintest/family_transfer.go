@@ -1,6 +1,7 @@
 package alidomaintest
 
 import (
+	"crypto/subtle"
 	"fmt"
 	"sort"
 	"strconv"
@@ -150,7 +151,7 @@ func (s *Server) transferOutByCode(c *actionCall) (any, *gatewayError) {
 	s.mu.Lock()
 	for i := range items {
 		dom := s.domains[canonicalName(names[i])]
-		if items[i].failMsg == "" && (dom == nil || dom.out().code == "" || dom.out().code != codes[i]) {
+		if items[i].failMsg == "" && (dom == nil || dom.out().code == "" || !sameCode(dom.out().code, codes[i])) {
 			items[i].failMsg = MsgAuthCodeMismatch
 		}
 	}
@@ -182,6 +183,9 @@ func (s *Server) queryTransferOutInfo(c *actionCall) (any, *gatewayError) {
 	}
 	return s.stateAnswer(c, vals)
 }
+
+// sameCode compares transfer codes in constant time, as the orders do.
+func sameCode(a, b string) bool { return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1 }
 
 // registrantEmail is the mailbox of dom's registrant. s.mu is held.
 func (s *Server) registrantEmail(dom *domain) string {
@@ -418,7 +422,7 @@ func (s *Server) reenterTransferCode(c *actionCall) (any, *gatewayError) {
 		return nil, errRefused("DomainName", "no transfer in of the domain waits for a transfer code")
 	}
 	t := s.transferable[key]
-	if t == nil || t.authCode != c.p["TransferAuthorizationCode"] {
+	if t == nil || !sameCode(t.authCode, c.p["TransferAuthorizationCode"]) {
 		return nil, errRefused("TransferAuthorizationCode", MsgAuthCodeMismatch)
 	}
 	ti := s.transferInOf(d)
@@ -451,7 +455,7 @@ func (s *Server) checkTransferInFeasibility(c *actionCall) (any, *gatewayError) 
 		vals["Message"] = MsgAlreadyInAccount
 	case !ok:
 		vals["Message"] = MsgNotTransferable
-	case c.p["TransferAuthorizationCode"] != "" && c.p["TransferAuthorizationCode"] != t.authCode:
+	case c.p["TransferAuthorizationCode"] != "" && !sameCode(c.p["TransferAuthorizationCode"], t.authCode):
 		vals["Message"] = MsgAuthCodeMismatch
 	default:
 		vals["CanTransfer"] = true
