@@ -91,3 +91,21 @@ func TestFamilyAnswersXML(t *testing.T) {
 		}
 	}
 }
+
+// A request signed wrongly is refused with the string to sign, whose
+// mailed tokens and identity documents are masked like transfer codes.
+func TestSignatureMismatchMasksFamilySecrets(t *testing.T) {
+	srv := newTestServer(t)
+	c := newCaller(t, srv)
+	for action, p := range map[string]map[string]string{
+		"VerifyEmail":                           {"Token": "tok-SECRET-1"},
+		"TransferInCheckMailToken":              {"Token": "tok-SECRET-1"},
+		"RegistrantProfileRealNameVerification": {"RegistrantProfileID": "1", "IdentityCredentialType": "SFZ", "IdentityCredentialNo": "tok-SECRET-1", "IdentityCredential": "tok-SECRET-1"},
+	} {
+		resp, body := c.do(action, call{params: p, secret: "wrong"})
+		m := checkErr(t, resp, body, 400, "SignatureDoesNotMatch")
+		if msg, _ := m["Message"].(string); strings.Contains(msg, "SECRET") || !strings.Contains(msg, "%252A%252A%252A%252A%252A%252A") {
+			t.Errorf("%s: %s", action, msg)
+		}
+	}
+}

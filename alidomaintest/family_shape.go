@@ -71,6 +71,17 @@ func (s *Server) stateAnswer(c *actionCall, vals map[string]any) (any, *gatewayE
 	return answer(m), nil
 }
 
+// secretParam reports whether the catalog marks the parameter name of
+// action secret.
+func secretParam(action, name string) bool {
+	if a := catalogAction(action); a != nil {
+		if p := a.Param(name); p != nil {
+			return p.Secret
+		}
+	}
+	return false
+}
+
 // errRefused answers a request the service refuses for the state it names
 // (the real codes are undocumented: the gateway's InvalidParameter, naming
 // the parameter, with why).

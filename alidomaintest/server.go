@@ -712,13 +712,14 @@ var (
 		"Specified SecurityToken mismatch with the AccessKey."}
 )
 
-// maskSecrets returns params with every AuthorizationCode value replaced,
-// for the string to sign a SignatureDoesNotMatch message echoes: the real
-// gateway echoes it whole, but the Server never shows a transfer code.
+// maskSecrets returns params with every AuthorizationCode value, and every
+// parameter the catalog marks secret (mailed tokens, identity documents),
+// replaced, for the string to sign a SignatureDoesNotMatch message echoes:
+// the real gateway echoes it whole, but the Server never shows a secret.
 func maskSecrets(params map[string]string) map[string]string {
 	var out map[string]string
 	for k := range params {
-		if strings.HasSuffix(k, "AuthorizationCode") {
+		if strings.HasSuffix(k, "AuthorizationCode") || secretParam(params["Action"], k) {
 			if out == nil {
 				out = make(map[string]string, len(params))
 				for k2, v2 := range params {
