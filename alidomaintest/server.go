@@ -236,8 +236,8 @@ func (s *Server) credentialFor(id string) (credential, bool) {
 //     HMAC-SHA1 or SignatureVersion not 1.0: 400 InvalidParameter naming it;
 //  3. unknown AccessKeyId (V3: Credential): 404 InvalidAccessKeyId.NotFound;
 //  4. wrong signature: 400 SignatureDoesNotMatch, whose message ends with the
-//     server's string to sign (with any AuthorizationCode masked, unlike the
-//     real gateway);
+//     server's string to sign (with any AuthorizationCode and the other
+//     parameters the catalog marks secret masked, unlike the real gateway);
 //  5. when the access key has a SecurityToken (WithSecurityToken,
 //     AddCredentials): none sent (V2 SecurityToken, V3 x-acs-security-token),
 //     400 MissingSecurityToken; a different one, 400
