@@ -1,6 +1,7 @@
 package alidomaintest
 
 import (
+	"github.com/alidomain/alidomain/internal/wire"
 	"strings"
 	"time"
 )
@@ -42,7 +43,7 @@ func (s *Server) domainItems(names []string, change func(dom *domain)) []taskIte
 	defer s.mu.Unlock()
 	items := make([]taskItem, 0, len(names))
 	for _, name := range names {
-		key := canonicalName(name)
+		key := wire.CanonicalName(name)
 		it := taskItem{name: name}
 		if s.domains[key] == nil {
 			it.failMsg = MsgDomainNotFound
@@ -120,7 +121,7 @@ func (s *Server) queryContactInfo(c *actionCall) (any, *gatewayError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.settle(c.now)
-	dom := s.domains[canonicalName(c.p["DomainName"])]
+	dom := s.domains[wire.CanonicalName(c.p["DomainName"])]
 	if dom == nil {
 		return nil, errDomainNotInAccount
 	}

@@ -2,6 +2,7 @@ package alidomaintest
 
 import (
 	"encoding/hex"
+	"github.com/alidomain/alidomain/internal/wire"
 	"net/netip"
 	"sort"
 	"strconv"
@@ -170,7 +171,7 @@ func (s *Server) changeDSRecord(c *actionCall) (any, *gatewayError) {
 	if items[0].failMsg == "" {
 		s.mu.Lock()
 		exists := false
-		if dom := s.domains[canonicalName(name)]; dom != nil {
+		if dom := s.domains[wire.CanonicalName(name)]; dom != nil {
 			_, exists = dom.ds[rec.keyTag]
 		}
 		s.mu.Unlock()
@@ -189,7 +190,7 @@ func (s *Server) queryDSRecord(c *actionCall) (any, *gatewayError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.settle(c.now)
-	dom := s.domains[canonicalName(c.p["DomainName"])]
+	dom := s.domains[wire.CanonicalName(c.p["DomainName"])]
 	if dom == nil {
 		return nil, errDomainNotInAccount
 	}

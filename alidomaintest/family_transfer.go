@@ -3,6 +3,7 @@ package alidomaintest
 import (
 	"crypto/subtle"
 	"fmt"
+	"github.com/alidomain/alidomain/internal/wire"
 	"sort"
 	"strconv"
 	"strings"
@@ -82,7 +83,7 @@ func (s *Server) RequestTransferOut(name string) {
 	now := s.now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	dom := s.domains[canonicalName(name)]
+	dom := s.domains[wire.CanonicalName(name)]
 	if dom == nil {
 		panic(fmt.Sprintf("alidomaintest: RequestTransferOut: %q is not in the account", name))
 	}
@@ -119,7 +120,7 @@ func (s *Server) decideTransferOut(c *actionCall) (any, *gatewayError) {
 	})
 	if items[0].failMsg == "" {
 		s.mu.Lock()
-		if dom := s.domains[canonicalName(c.p["DomainName"])]; dom == nil || dom.out().status != TransferOutPending {
+		if dom := s.domains[wire.CanonicalName(c.p["DomainName"])]; dom == nil || dom.out().status != TransferOutPending {
 			items[0].failMsg = MsgNoPendingTransferOut
 		}
 		s.mu.Unlock()
@@ -150,7 +151,7 @@ func (s *Server) transferOutByCode(c *actionCall) (any, *gatewayError) {
 	})
 	s.mu.Lock()
 	for i := range items {
-		dom := s.domains[canonicalName(names[i])]
+		dom := s.domains[wire.CanonicalName(names[i])]
 		if items[i].failMsg == "" && (dom == nil || dom.out().code == "" || !sameCode(dom.out().code, codes[i])) {
 			items[i].failMsg = MsgAuthCodeMismatch
 		}
@@ -164,7 +165,7 @@ func (s *Server) queryTransferOutInfo(c *actionCall) (any, *gatewayError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.settle(c.now)
-	dom := s.domains[canonicalName(c.p["DomainName"])]
+	dom := s.domains[wire.CanonicalName(c.p["DomainName"])]
 	if dom == nil {
 		return nil, errDomainNotInAccount
 	}
@@ -228,7 +229,7 @@ func (s *Server) RequireTransferInMailCheck(name, email, token string) {
 	if s.xferIn.mail == nil {
 		s.xferIn.mail = make(map[string]*transferMail)
 	}
-	s.xferIn.mail[canonicalName(name)] = &transferMail{email: email, token: token, sent: 1}
+	s.xferIn.mail[wire.CanonicalName(name)] = &transferMail{email: email, token: token, sent: 1}
 }
 
 // TransferInMailsSent returns how many times the transfer-in token of the
@@ -237,7 +238,7 @@ func (s *Server) RequireTransferInMailCheck(name, email, token string) {
 func (s *Server) TransferInMailsSent(name string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if m := s.xferIn.mail[canonicalName(name)]; m != nil {
+	if m := s.xferIn.mail[wire.CanonicalName(name)]; m != nil {
 		return m.sent
 	}
 	return 0
@@ -339,7 +340,7 @@ func (s *Server) queryTransferInList(c *actionCall) (any, *gatewayError) {
 	}
 	prefix := ""
 	if v := strings.TrimSpace(c.p["DomainName"]); v != "" {
-		prefix = canonicalName(v)
+		prefix = wire.CanonicalName(v)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -395,7 +396,7 @@ func (s *Server) cancelTransferIn(c *actionCall) (any, *gatewayError) {
 	it := taskItem{name: name}
 	s.mu.Lock()
 	s.settle(c.now)
-	if d := s.activeTransferIn(canonicalName(name), c.now); d == nil {
+	if d := s.activeTransferIn(wire.CanonicalName(name), c.now); d == nil {
 		it.failMsg = MsgNoTransferIn
 	} else if s.scriptedFailure(c.action, d.key) == "" {
 		ti := s.transferInOf(d)
@@ -413,7 +414,7 @@ func (s *Server) cancelTransferIn(c *actionCall) (any, *gatewayError) {
 // right one: the order's detail is performed again (and succeeds, unless
 // scripted otherwise). A wrong code is refused without echoing it.
 func (s *Server) reenterTransferCode(c *actionCall) (any, *gatewayError) {
-	key := canonicalName(c.p["DomainName"])
+	key := wire.CanonicalName(c.p["DomainName"])
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.settle(c.now)
@@ -444,7 +445,7 @@ func (s *Server) reenterTransferCode(c *actionCall) (any, *gatewayError) {
 // checkTransferInFeasibility says whether the domain can be transferred in
 // (given to AddTransferable, not in the account) with the code, if given.
 func (s *Server) checkTransferInFeasibility(c *actionCall) (any, *gatewayError) {
-	key := canonicalName(c.p["DomainName"])
+	key := wire.CanonicalName(c.p["DomainName"])
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.settle(c.now)
@@ -489,7 +490,7 @@ func (s *Server) confirmTransferInEmail(c *actionCall) (any, *gatewayError) {
 	defer s.mu.Unlock()
 	succ, fail := []string{}, []string{}
 	for _, name := range fieldValues(catalogAction(c.action), c.p, "DomainName") {
-		m := s.xferIn.mail[canonicalName(name)]
+		m := s.xferIn.mail[wire.CanonicalName(name)]
 		if m == nil || !strings.EqualFold(m.email, c.p["Email"]) {
 			fail = append(fail, name)
 			continue
@@ -507,7 +508,7 @@ func (s *Server) confirmTransferInEmail(c *actionCall) (any, *gatewayError) {
 // reads the mailbox again (TransferInRefetchWhoisEmail) for a domain whose
 // transfer in waits for its mail check.
 func (s *Server) transferInMailStep(c *actionCall) (any, *gatewayError) {
-	key := canonicalName(c.p["DomainName"])
+	key := wire.CanonicalName(c.p["DomainName"])
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.settle(c.now)
