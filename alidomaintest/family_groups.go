@@ -74,6 +74,16 @@ func (s *Server) group(id int64) *domainGroup {
 	return nil
 }
 
+// adoptGroups makes the groups that only the Group option named known,
+// so that they outlive their domains' moves. s.mu is held.
+func (s *Server) adoptGroups() {
+	for _, d := range s.domains {
+		if n, err := strconv.ParseInt(d.groupID, 10, 64); err == nil {
+			s.group(n)
+		}
+	}
+}
+
 type domainGroupResponse struct {
 	RequestID         string `json:"RequestId" xml:"RequestId"`
 	BeingDeleted      bool   `json:"BeingDeleted" xml:"BeingDeleted"`
@@ -106,6 +116,7 @@ func (s *Server) saveDomainGroup(c *actionCall) (any, *gatewayError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.settle(c.now)
+	s.adoptGroups()
 	var id int64
 	if v := c.p["DomainGroupId"]; v != "" {
 		n, ok := wireInt(v)
@@ -171,11 +182,7 @@ func (s *Server) queryDomainGroupList(c *actionCall) (any, *gatewayError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.settle(c.now)
-	for _, d := range s.domains { // groups only the Group option named
-		if n, err := strconv.ParseInt(d.groupID, 10, 64); err == nil {
-			s.group(n)
-		}
-	}
+	s.adoptGroups()
 	var list []*domainGroup
 	for _, g := range s.fam.groups {
 		if strings.Contains(g.name, filter) {
@@ -216,6 +223,7 @@ func (s *Server) deleteDomainGroup(c *actionCall) (any, *gatewayError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.settle(c.now)
+	s.adoptGroups()
 	if !ok || s.group(id) == nil {
 		return nil, errInvalid("DomainGroupId")
 	}
@@ -273,6 +281,7 @@ func (s *Server) updateDomainToDomainGroup(c *actionCall) (any, *gatewayError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.settle(c.now)
+	s.adoptGroups()
 	g := s.group(id)
 	if g == nil {
 		return nil, errInvalid("DomainGroupId")
