@@ -8,7 +8,8 @@ import (
 	"fmt"
 	"net/url"
 	"reflect"
-	"strings"
+
+	"github.com/alidomain/alidomain/internal/redact"
 )
 
 // CallRequest is a call of an action the SDK does not type yet, for
@@ -21,8 +22,9 @@ type CallRequest struct {
 	// AccessKeyId, Signature*, Timestamp, Version, Format, SecurityToken)
 	// are the SDK's and may not be given. Lang overrides Options.Lang, and
 	// an empty Lang sends none (for an action whose API has no Lang). The
-	// values of parameters whose name ends in AuthorizationCode are secrets:
-	// errors and logs never quote them.
+	// values of parameters whose name contains AuthorizationCode, Password,
+	// Secret or Token (in any case) are secrets: errors and logs never
+	// quote them, in any encoding.
 	Params url.Values
 	// Idempotent says the action is safe to repeat (a read). False, the
 	// default, gets the rule for paid orders: the request is re-sent only
@@ -98,12 +100,10 @@ func checkOut(out any) error {
 }
 
 // secretParam reports whether a parameter's value is a secret that errors
-// never quote: a transfer's AuthorizationCode, also inside a flattened list
+// never quote: its name contains AuthorizationCode, Password, Secret or
+// Token in any case, also inside a flattened list
 // (OrderTransferParam.1.AuthorizationCode).
-func secretParam(name string) bool {
-	const suffix = "authorizationcode"
-	return len(name) >= len(suffix) && strings.EqualFold(name[len(name)-len(suffix):], suffix)
-}
+func secretParam(name string) bool { return redact.SecretName(name) }
 
 // validate checks the request without sending anything.
 func (r *CallRequest) validate() error {

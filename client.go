@@ -209,8 +209,8 @@ func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastR
 // New returns a Client configured by opts, changed by each optFn in order.
 // It fails when no credentials provider is given, when the endpoint is not an
 // absolute http(s) URL, when Format, Lang, Signature or Params has an unknown
-// value, when Retry has a negative field, or when RateLimit is negative or
-// not finite.
+// value, when Retry has a negative field, or when RateLimit's rate is not
+// finite or is below one call a day, or its Burst is outside 0..1,000,000.
 func New(opts Options, optFns ...func(*Options)) (*Client, error) {
 	for _, fn := range optFns {
 		fn(&opts)

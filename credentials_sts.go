@@ -44,7 +44,9 @@ const maxCredentialBody = 1 << 20
 // AssumeRoleOptions configures AssumeRoleCredentials.
 type AssumeRoleOptions struct {
 	// Source supplies the identity that assumes the role: any provider,
-	// another AssumeRoleCredentials included, so roles chain. Required.
+	// another AssumeRoleCredentials included, so roles chain. Required. A
+	// Source that asks this provider again (itself, or a cycle of
+	// providers passing the context on) makes the call fail, not wait.
 	Source CredentialsProvider
 	// RoleARN is the role to assume, acs:ram::<account>:role/<name>. Required.
 	RoleARN string
@@ -140,8 +142,8 @@ func AssumeRoleCredentials(o AssumeRoleOptions) CredentialsProvider {
 type OIDCOptions struct {
 	// RoleARN is the role to assume; OIDCProviderARN the identity
 	// provider; OIDCTokenFile the file holding the OIDC token (read again
-	// at every refresh, since it rotates); RoleSessionName the session's
-	// name (default a generated one).
+	// at every refresh, since it rotates; a regular file of at most 1 MiB);
+	// RoleSessionName the session's name (default a generated one).
 	RoleARN, OIDCProviderARN, OIDCTokenFile, RoleSessionName string
 	// Policy further restricts the session's permissions.
 	Policy string
@@ -182,9 +184,9 @@ func OIDCCredentials(o OIDCOptions) CredentialsProvider {
 	p := newCachingProvider("AssumeRoleWithOIDC "+o.RoleARN, nil)
 	sts.now = func() time.Time { return p.now() }
 	p.fetch = func(ctx context.Context) (Credentials, error) {
-		raw, err := os.ReadFile(o.OIDCTokenFile)
+		raw, err := readCredentialFile(ctx, o.OIDCTokenFile)
 		if err != nil {
-			return Credentials{}, fmt.Errorf("reading the OIDC token: %w", err)
+			return Credentials{}, fmt.Errorf("the OIDC token file %s: %w", o.OIDCTokenFile, err)
 		}
 		token := strings.TrimSpace(string(raw))
 		if token == "" {
@@ -318,6 +320,8 @@ type stsAnswer struct {
 	RequestID   string `json:"RequestId"`
 	Code        string `json:"Code"`
 	Message     string `json:"Message"`
+	HostID      string `json:"HostId"`
+	Recommend   string `json:"Recommend"`
 	Credentials *struct {
 		AccessKeyID     string `json:"AccessKeyId"`
 		AccessKeySecret string `json:"AccessKeySecret"`
@@ -418,7 +422,7 @@ func (s *stsClient) attempt(ctx context.Context, action string, ps params, signe
 	req.Header.Set("User-Agent", "alidomain-go/"+Version)
 	resp, err := s.http.Do(req)
 	if err != nil {
-		return Credentials{}, ctx.Err() == nil, fmt.Errorf("alidomain: %s at %s: %s", action, s.endpoint, scrubSecrets(err.Error(), secrets))
+		return Credentials{}, ctx.Err() == nil, fmt.Errorf("alidomain: %s at %s: %s", action, s.endpoint, stsScrubber(body, secrets).scrub(err.Error()))
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxCredentialBody+1))
@@ -426,18 +430,24 @@ func (s *stsClient) attempt(ctx context.Context, action string, ps params, signe
 		err = fmt.Errorf("the answer is larger than %d bytes", maxCredentialBody)
 	}
 	if err != nil {
-		return Credentials{}, ctx.Err() == nil, fmt.Errorf("alidomain: %s: reading the answer (HTTP %d): %s", action, resp.StatusCode, scrubSecrets(err.Error(), secrets))
+		return Credentials{}, ctx.Err() == nil, fmt.Errorf("alidomain: %s: reading the answer (HTTP %d): %s", action, resp.StatusCode, stsScrubber(body, secrets).scrub(err.Error()))
 	}
-	return decodeSTSAnswer(action, resp.StatusCode, raw, secrets)
+	return decodeSTSAnswer(action, resp.StatusCode, raw, stsScrubber(body, secrets))
+}
+
+// stsScrubber returns the scrubber of an STS attempt that sent body: the
+// body whole, the secrets (the source's credentials, the signature, the
+// OIDC token) with their prefixes, in every encoding.
+func stsScrubber(body []byte, secrets []string) *scrubber {
+	return newScrubber(nil, "", []string{string(body)}, secrets)
 }
 
 // decodeSTSAnswer turns an STS answer into credentials, or an error (an
-// *APIError for an error document) with no secret in it; it reports whether
-// the failure may be retried.
-func decodeSTSAnswer(action string, status int, raw []byte, secrets []string) (Credentials, bool, error) {
+// *APIError for an error document, every field scrubbed by sc before it is
+// cut) with no secret in it; it reports whether the failure may be retried.
+func decodeSTSAnswer(action string, status int, raw []byte, sc *scrubber) (Credentials, bool, error) {
 	if status < 200 || status > 299 {
-		// Scrubbed before parseAPIError cuts an excerpt, which could cut a secret in two.
-		e := safeAPIError(parseAPIError(action, status, []byte(scrubSecrets(string(raw), secrets))), secrets)
+		e := boundAPIError(parseAPIErrorScrubbed(action, status, raw, sc))
 		return Credentials{}, status >= 500 || e.throttled(), e
 	}
 	var a stsAnswer
@@ -446,26 +456,26 @@ func decodeSTSAnswer(action string, status int, raw []byte, secrets []string) (C
 	}
 	if a.Credentials == nil {
 		if a.Code != "" {
-			e := safeAPIError(&APIError{Action: action, HTTPStatus: status, Code: a.Code, Message: a.Message, RequestID: a.RequestID}, secrets)
+			e := boundAPIError(scrubbedAPIError(action, status, errorBody{Code: a.Code, Message: a.Message, RequestID: a.RequestID, HostID: a.HostID, Recommend: a.Recommend}, sc))
 			return Credentials{}, e.throttled(), e
 		}
-		return Credentials{}, false, fmt.Errorf("alidomain: %s: the answer has no Credentials (RequestId %s)", action, bound(scrubSecrets(a.RequestID, secrets)))
+		return Credentials{}, false, fmt.Errorf("alidomain: %s: the answer has no Credentials (RequestId %s)", action, bound(sc.scrub(a.RequestID)))
 	}
 	ac := a.Credentials
 	if ac.AccessKeyID == "" || ac.AccessKeySecret == "" || ac.SecurityToken == "" {
-		return Credentials{}, false, fmt.Errorf("alidomain: %s: the answer lacks AccessKeyId, AccessKeySecret or SecurityToken (RequestId %s)", action, bound(scrubSecrets(a.RequestID, secrets)))
+		return Credentials{}, false, fmt.Errorf("alidomain: %s: the answer lacks AccessKeyId, AccessKeySecret or SecurityToken (RequestId %s)", action, bound(sc.scrub(a.RequestID)))
 	}
 	exp, err := time.Parse(time.RFC3339, ac.Expiration)
 	if err != nil {
-		return Credentials{}, false, fmt.Errorf("alidomain: %s: the answer's Expiration is not a time (RequestId %s)", action, bound(scrubSecrets(a.RequestID, secrets)))
+		return Credentials{}, false, fmt.Errorf("alidomain: %s: the answer's Expiration is not a time (RequestId %s)", action, bound(sc.scrub(a.RequestID)))
 	}
 	return Credentials{AccessKeyID: ac.AccessKeyID, AccessKeySecret: ac.AccessKeySecret, SecurityToken: ac.SecurityToken, Expiration: exp}, false, nil
 }
 
-// safeAPIError removes secrets from e's texts and bounds their length.
-func safeAPIError(e *APIError, secrets []string) *APIError {
+// boundAPIError cuts e's (already scrubbed) texts to maxCredField bytes.
+func boundAPIError(e *APIError) *APIError {
 	for _, f := range [...]*string{&e.Code, &e.Message, &e.Recommend, &e.RequestID, &e.HostID} {
-		*f = bound(scrubSecrets(*f, secrets))
+		*f = bound(*f)
 	}
 	return e
 }
@@ -483,19 +493,4 @@ func bound(s string) string {
 		n--
 	}
 	return s[:n] + "..."
-}
-
-// scrubSecrets replaces every secret in s, raw or percent-encoded once or
-// twice (by RFC 3986 or as a form), with [REDACTED].
-func scrubSecrets(s string, secrets []string) string {
-	for _, secret := range secrets {
-		if secret == "" {
-			continue
-		}
-		once := escape(secret)
-		for _, form := range [...]string{escape(once), once, url.QueryEscape(url.QueryEscape(secret)), url.QueryEscape(secret), secret} {
-			s = strings.ReplaceAll(s, form, redacted)
-		}
-	}
-	return s
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -179,17 +180,22 @@ func TestAssumeRoleErrorsHoldNoSecret(t *testing.T) {
 func TestSafeAPIErrorScrubsBeforeCutting(t *testing.T) {
 	token := "CAIS" + strings.Repeat("tokenpart/+=", 10)
 	msg := strings.Repeat("x", maxCredField-40) + "token=" + escape(escape(token)) + strings.Repeat("y", 500)
-	e := safeAPIError(&APIError{Message: msg, RequestID: strings.Repeat("r", 5000)}, []string{token})
+	sc := stsScrubber(nil, []string{token})
+	body, err := json.Marshal(map[string]string{"Code": "X", "Message": msg, "RequestId": strings.Repeat("r", 5000)})
+	require.NoError(t, err)
+	_, _, err = decodeSTSAnswer("AssumeRole", 400, body, sc)
+	var e *APIError
+	require.ErrorAs(t, err, &e)
 	assert.NotContains(t, e.Message, "CAIS")
 	assert.Contains(t, e.Message, redacted)
 	assert.LessOrEqual(t, len(e.Message), maxCredField+3)
 	assert.LessOrEqual(t, len(e.RequestID), maxCredField+3, "every field is bounded")
-	assert.Equal(t, "a "+redacted+" b", scrubSecrets("a "+url.QueryEscape(url.QueryEscape(token))+" b", []string{token}))
+	assert.Equal(t, "a "+redacted+" b", sc.scrub("a "+url.QueryEscape(url.QueryEscape(token))+" b"))
 
 	// A page that is not an error document is cut to an excerpt: after scrubbing.
 	for pad := 230; pad < 260; pad++ {
 		page := "<html>" + strings.Repeat("x", pad) + token + "</html>"
-		_, _, err := decodeSTSAnswer("AssumeRole", 502, []byte(page), []string{token})
+		_, _, err := decodeSTSAnswer("AssumeRole", 502, []byte(page), sc)
 		require.Error(t, err)
 		assert.NotContains(t, err.Error(), "CAIS", "pad %d", pad)
 	}

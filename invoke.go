@@ -314,7 +314,7 @@ func (c *Client) send(ctx context.Context, o *Options, d *derived, in *signInput
 			body2 = t[:min(len(t), 1024)] // too deep to decode: keep an excerpt
 		}
 		e := parseAPIErrorScrubbed(in.action, resp.StatusCode, body2, attemptScrubber(in, &sa))
-		a.requestID, a.code, a.err, a.kind = e.RequestID, e.Code, e, apiErrorKind(e)
+		a.requestID, a.code, a.err, a.kind = oneLine(e.RequestID), e.Code, e, apiErrorKind(e)
 		if a.kind == failThrottled {
 			a.hint, a.hinted = throttleHint(resp.Header)
 		}
@@ -334,10 +334,8 @@ func (c *Client) send(ctx context.Context, o *Options, d *derived, in *signInput
 		if env.status != 0 {
 			status = env.status
 		}
-		sc := attemptScrubber(in, &sa)
-		e := &APIError{Action: in.action, Code: oneLine(boundField(env.Code)), Message: sc.scrub(oneLine(env.Message)), Recommend: sc.scrub(oneLine(env.Recommend)),
-			RequestID: a.requestID, HostID: oneLine(boundField(env.HostID)), HTTPStatus: status}
-		a.code, a.err, a.kind = e.Code, e, apiErrorKind(e)
+		e := scrubbedAPIError(in.action, status, env.errorBody(), attemptScrubber(in, &sa))
+		a.requestID, a.code, a.err, a.kind = oneLine(e.RequestID), e.Code, e, apiErrorKind(e)
 		if a.kind == failThrottled {
 			a.hint, a.hinted = throttleHint(resp.Header)
 		}

@@ -44,11 +44,21 @@
 //     the orders, domains and tasks above; one file per family for the
 //     others, such as family_dns.go), which reads and changes the Server's
 //     account;
-//   - otherwise the generic handler (generic.go), which checks the
-//     request against the catalog and answers from it.
+//   - otherwise the generic handler (generic.go), which answers from the
+//     catalog: an answer of the action's shape with plausible values,
+//     merged with what Server.SetAnswer set; page and cursor lists page
+//     through their list; a task write creates a task with one detail per
+//     domain the request names, which succeeds unless Server.FailTasks
+//     says otherwise.
+//
+// Every action's parameters are checked against the catalog first
+// (validate.go): a missing required parameter is MissingParameter naming
+// it, a value not of its type, enum or range, or a list beyond its limit
+// is InvalidParameter naming it.
 //
 // To give a family state, write family_<name>.go with its handlers and
-// register them from an init function:
+// register them from an init function (a task write creates its task with
+// s.createTask, whose items may carry the change to make on success):
 //
 //	func init() {
 //		actions["SaveBatchTaskForModifyingDomainDns"] = actionDef{handle: (*Server).modifyDNS}

@@ -171,11 +171,12 @@ func (s *Server) createTask(action string, items []taskItem, clientIP string, no
 }
 
 // requestSubjects returns what a request names, in order: its domains
-// (DomainName, DomainName.N, a struct or JSON list's DomainName fields),
+// (DomainName, DomainName.N, a struct or JSON list's DomainName fields,
+// DomainNames.N or a JSON DomainNames),
 // else its instance ids (InstanceId, InstanceId.N), else its e-mail
 // addresses (Email, Email.N); instance reports which.
 func requestSubjects(a *catalog.Action, p params) (names []string, instance bool) {
-	for _, field := range []string{"DomainName", "InstanceId", "Email"} {
+	for _, field := range []string{"DomainName", "DomainNames", "InstanceId", "Email"} {
 		names = fieldValues(a, p, field)
 		if len(names) > 0 {
 			return names, field == "InstanceId"
@@ -205,6 +206,14 @@ func fieldValues(a *catalog.Action, p params, field string) []string {
 					break
 				}
 				if v := p[base+field]; v != "" {
+					out = append(out, v)
+				}
+			}
+		case prm.Wire == field && prm.List == catalog.JSONList && len(prm.Fields) == 0:
+			var items []string
+			_ = json.Unmarshal([]byte(p[field]), &items)
+			for _, v := range items {
+				if v != "" {
 					out = append(out, v)
 				}
 			}
@@ -463,7 +472,7 @@ func (g *sampler) scalar(f *catalog.Field, typ string) any {
 			return "dns1.hichina.com"
 		case name == "InstanceId":
 			return "S20261206000001"
-		case name == "Currency":
+		case strings.HasSuffix(name, "Currency"):
 			return "USD"
 		case strings.HasSuffix(name, "Ip"):
 			return "192.0.2.1"
@@ -528,8 +537,11 @@ func merge(dst, src map[string]any) map[string]any {
 			}
 			list := make([]any, len(sv))
 			for i, e := range sv {
-				if em, ok := e.(map[string]any); ok && tmpl != nil {
-					e = merge(tmpl, em)
+				if em, ok := e.(map[string]any); ok {
+					if tmpl == nil {
+						tmpl = map[string]any{}
+					}
+					e = merge(tmpl, em) // a copy: the test's value stays untouched
 				}
 				list[i] = e
 			}
