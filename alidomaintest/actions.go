@@ -276,7 +276,8 @@ func (s *Server) queryDomainList(c *actionCall) (any, *gatewayError) {
 			productType != "" && !strings.EqualFold(productType, domainType(d.name)),
 			groupID != "" && groupID != d.groupID,
 			hasAutoRenew && d.autoRenew != autoRenew,
-			p["ResourceGroupId"] != "" && p["ResourceGroupId"] != d.fam.resourceGroupID():
+			p["ResourceGroupId"] != "" && p["ResourceGroupId"] != d.fam.resourceGroupID(),
+			p["Dns"] != "" && !d.fam.usesNameServer(p["Dns"]):
 			continue
 		}
 		list = append(list, *d)

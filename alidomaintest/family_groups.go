@@ -215,18 +215,19 @@ func (s *Server) queryDomainGroupList(c *actionCall) (any, *gatewayError) {
 	return resp, nil
 }
 
-// deleteDomainGroup deletes the group DomainGroupId (an unknown one is
-// InvalidParameter); its domains are left in no group.
+// deleteDomainGroup deletes the group DomainGroupId; its domains are left
+// in no group. Deleting a group that is not there changes nothing, so that
+// a delete sent again succeeds.
 func (s *Server) deleteDomainGroup(c *actionCall) (any, *gatewayError) {
 	id, ok := wireInt(c.p["DomainGroupId"])
+	if !ok {
+		return nil, errInvalid("DomainGroupId")
+	}
 	ip := clientIP(c.p, c.r)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.settle(c.now)
 	s.adoptGroups()
-	if !ok || s.group(id) == nil {
-		return nil, errInvalid("DomainGroupId")
-	}
 	delete(s.fam.groups, id)
 	sid := groupIDString(id)
 	for _, d := range s.domains {

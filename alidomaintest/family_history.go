@@ -64,9 +64,9 @@ type taskHistoryResponse struct {
 	RequestID         string            `json:"RequestId" xml:"RequestId"`
 	PageSize          int               `json:"PageSize" xml:"PageSize"`
 	Objects           []taskHistoryItem `json:"Objects" xml:"Objects"`
-	CurrentPageCursor *taskHistoryItem  `json:"CurrentPageCursor,omitempty" xml:"CurrentPageCursor,omitempty"`
+	CurrentPageCursor *taskHistoryItem  `json:"CurrentPageCursor" xml:"CurrentPageCursor"`
 	NextPageCursor    *taskHistoryItem  `json:"NextPageCursor,omitempty" xml:"NextPageCursor,omitempty"`
-	PrePageCursor     *taskHistoryItem  `json:"PrePageCursor,omitempty" xml:"PrePageCursor,omitempty"`
+	PrePageCursor     *taskHistoryItem  `json:"PrePageCursor" xml:"PrePageCursor"`
 }
 
 // cursorWindow returns the bounds of the page of size items starting at
@@ -86,8 +86,9 @@ func cursorWindow(n, from, size int) (lo, hi, prev int) {
 // A page starts at the task TaskNoCursor names (CreateTimeCursor alone: at
 // the first task created at or before it); NextPageCursor is the first task
 // of the next page, absent after the last, and the client passes its
-// TaskNo and CreateTimeLong back. An unknown TaskNoCursor is
-// InvalidParameter.
+// TaskNo and CreateTimeLong back. CurrentPageCursor and PrePageCursor are
+// the first tasks of this page and the previous one (empty objects when
+// there is none). An unknown TaskNoCursor is InvalidParameter.
 func (s *Server) queryTaskInfoHistory(c *actionCall) (any, *gatewayError) {
 	size, err := s.historyPageSize(c.p)
 	if err != nil {
@@ -152,7 +153,8 @@ func (s *Server) queryTaskInfoHistory(c *actionCall) (any, *gatewayError) {
 		}
 	}
 	lo, hi, prev := cursorWindow(len(list), from, size)
-	resp := taskHistoryResponse{RequestID: c.reqID, PageSize: size, Objects: make([]taskHistoryItem, 0, hi-lo)}
+	resp := taskHistoryResponse{RequestID: c.reqID, PageSize: size, Objects: make([]taskHistoryItem, 0, hi-lo),
+		CurrentPageCursor: &taskHistoryItem{}, PrePageCursor: &taskHistoryItem{}}
 	for _, t := range list[lo:hi] {
 		resp.Objects = append(resp.Objects, *item(t))
 	}
@@ -187,9 +189,9 @@ type detailHistoryResponse struct {
 	RequestID         string              `json:"RequestId" xml:"RequestId"`
 	PageSize          int                 `json:"PageSize" xml:"PageSize"`
 	Objects           []detailHistoryItem `json:"Objects" xml:"Objects"`
-	CurrentPageCursor *detailHistoryItem  `json:"CurrentPageCursor,omitempty" xml:"CurrentPageCursor,omitempty"`
+	CurrentPageCursor *detailHistoryItem  `json:"CurrentPageCursor" xml:"CurrentPageCursor"`
 	NextPageCursor    *detailHistoryItem  `json:"NextPageCursor,omitempty" xml:"NextPageCursor,omitempty"`
-	PrePageCursor     *detailHistoryItem  `json:"PrePageCursor,omitempty" xml:"PrePageCursor,omitempty"`
+	PrePageCursor     *detailHistoryItem  `json:"PrePageCursor" xml:"PrePageCursor"`
 }
 
 // detailItem is a detail as the history and poll answers write it. s.mu
@@ -225,7 +227,8 @@ func (s *Server) detailItem(d *detail, now time.Time, lang string) detailHistory
 // starts at the detail TaskDetailNoCursor names (an unknown one is
 // InvalidParameter); NextPageCursor is the first detail of the next page,
 // absent after the last, and the client passes its TaskDetailNo and
-// DomainName back. An unknown TaskNo lists nothing.
+// DomainName back; CurrentPageCursor and PrePageCursor are as for
+// QueryTaskInfoHistory. An unknown TaskNo lists nothing.
 func (s *Server) queryTaskDetailHistory(c *actionCall) (any, *gatewayError) {
 	size, err := s.historyPageSize(c.p)
 	if err != nil {
@@ -275,7 +278,8 @@ func (s *Server) queryTaskDetailHistory(c *actionCall) (any, *gatewayError) {
 		return &it
 	}
 	lo, hi, prev := cursorWindow(len(list), from, size)
-	resp := detailHistoryResponse{RequestID: c.reqID, PageSize: size, Objects: make([]detailHistoryItem, 0, hi-lo)}
+	resp := detailHistoryResponse{RequestID: c.reqID, PageSize: size, Objects: make([]detailHistoryItem, 0, hi-lo),
+		CurrentPageCursor: &detailHistoryItem{}, PrePageCursor: &detailHistoryItem{}}
 	for _, d := range list[lo:hi] {
 		resp.Objects = append(resp.Objects, *item(d))
 	}
@@ -293,8 +297,9 @@ func (s *Server) queryTaskDetailHistory(c *actionCall) (any, *gatewayError) {
 
 // cancelTask stops the details of the task TaskNo that are not final yet:
 // they fail with MsgTaskCancelled and change nothing, and the task reports
-// TaskCancelled. An unknown task, or one whose details are all final
-// already, is InvalidParameter (the real codes are undocumented).
+// TaskCancelled. A task whose details are all final is left as it is (so
+// a cancel sent again changes nothing); an unknown task is
+// InvalidParameter (the real code is undocumented).
 func (s *Server) cancelTask(c *actionCall) (any, *gatewayError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -311,7 +316,7 @@ func (s *Server) cancelTask(c *actionCall) (any, *gatewayError) {
 		}
 	}
 	if len(stopped) == 0 {
-		return nil, errInvalid("TaskNo")
+		return requestOnly{RequestID: c.reqID}, nil
 	}
 	kept := s.pending[:0]
 	for _, d := range s.pending {

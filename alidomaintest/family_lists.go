@@ -330,10 +330,9 @@ func (s *Server) queryAdvancedDomainList(c *actionCall) (any, *gatewayError) {
 }
 
 // scroll is a ScrollDomainList search: the domains the first call's
-// filters kept, and how many were served.
+// filters kept.
 type scroll struct {
-	keys   []string
-	served int
+	keys []string
 }
 
 type scrollListResponse struct {
@@ -348,11 +347,12 @@ type scrollListResponse struct {
 
 // scrollDomainList runs a scroll, as the service documents it: the first
 // call (no ScrollId) takes the filters (those of searchFilter), answers a
-// ScrollId and TotalItemNum and no domains; each call with the ScrollId
+// ScrollId and TotalItemNum and no domains; each call with a ScrollId
 // answers the next PageSize domains (default 200), in name order, as they
 // are now (filters given again are ignored), and the ScrollId to go on
-// with, empty once the last domains were served (or none matched). A
-// ScrollId the Server did not give, or one ended, is InvalidParameter.
+// with, empty once the last domains were served (or none matched). Each
+// ScrollId names a position, so that a call sent again answers the same
+// domains. A ScrollId the Server did not give is InvalidParameter.
 func (s *Server) scrollDomainList(c *actionCall) (any, *gatewayError) {
 	size := 200
 	if v := c.p["PageSize"]; v != "" {
@@ -383,29 +383,31 @@ func (s *Server) scrollDomainList(c *actionCall) (any, *gatewayError) {
 			if s.fam.scrolls == nil {
 				s.fam.scrolls = make(map[string]*scroll)
 			}
-			resp.ScrollID = "scroll-" + newUUID()
-			s.fam.scrolls[resp.ScrollID] = sc
+			base := "scroll-" + newUUID()
+			s.fam.scrolls[base] = sc
+			resp.ScrollID = base + ":0"
 		}
 		return resp, nil
 	}
+	base, pos, _ := strings.Cut(id, ":")
+	from, perr := strconv.Atoi(pos)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.settle(c.now)
-	sc := s.fam.scrolls[id]
-	if sc == nil {
+	sc := s.fam.scrolls[base]
+	if sc == nil || perr != nil || from < 0 || from > len(sc.keys) {
 		return nil, errInvalid("ScrollId")
 	}
 	resp.TotalItemNum = len(sc.keys)
-	for sc.served < len(sc.keys) && len(resp.Data.Domain) < size {
-		if d := s.domains[sc.keys[sc.served]]; d != nil {
+	next := from
+	for next < len(sc.keys) && len(resp.Data.Domain) < size {
+		if d := s.domains[sc.keys[next]]; d != nil {
 			resp.Data.Domain = append(resp.Data.Domain, searchItemOf(d, c.now))
 		}
-		sc.served++
+		next++
 	}
-	if sc.served < len(sc.keys) {
-		resp.ScrollID = id
-	} else {
-		delete(s.fam.scrolls, id)
+	if next < len(sc.keys) {
+		resp.ScrollID = base + ":" + strconv.Itoa(next)
 	}
 	return resp, nil
 }

@@ -95,6 +95,9 @@ func TestFamilyNameServers(t *testing.T) {
 	if got := fmt.Sprint(l["b.com"]["DnsList"]); got != "map[DnsList:[dns1.hichina.com dns2.hichina.com]]" {
 		t.Errorf("untouched domain: DnsList = %s", got)
 	}
+	if got := sortedKeys(c.listed(map[string]string{"Dns": "NS1.example.net"})); got != "a.com" {
+		t.Errorf("QueryDomainList Dns filter: %s", got)
+	}
 
 	// Back to Alibaba Cloud's name servers.
 	m = c.ok("SaveBatchTaskForModifyingDomainDns", map[string]string{"DomainName.1": "a.com", "AliyunDns": "true"})
@@ -253,7 +256,10 @@ func TestFamilyGroups(t *testing.T) {
 	if got := sortedKeys(c.listed(map[string]string{"DomainGroupId": id})); got != "" || c.domainInfo("c.com")["DomainGroupName"] != "" {
 		t.Errorf("the deleted group still holds %s", got)
 	}
-	c.apiErr("DeleteDomainGroup", call{params: map[string]string{"DomainGroupId": id}}, http.StatusBadRequest, "InvalidParameter")
+	c.ok("DeleteDomainGroup", map[string]string{"DomainGroupId": id}) // again: nothing to delete
+	if gl := groups(); sortedKeys(gl) != "legacy" {
+		t.Errorf("after deleting again: %v", gl)
+	}
 
 	// A group the Group option named outlives its last domain's move.
 	g2 := fmt.Sprint(c.ok("SaveDomainGroup", map[string]string{"DomainGroupName": "new"})["DomainGroupId"])
@@ -320,7 +326,8 @@ func TestFamilySearches(t *testing.T) {
 	}
 
 	// The scroll: the first call answers a ScrollId and no domains; then
-	// pages until the ScrollId is empty; an ended scroll is refused.
+	// pages until the ScrollId is empty; a ScrollId sent again answers the
+	// same page; one the Server did not give is refused.
 	first := c.ok("ScrollDomainList", map[string]string{"KeyWord": "s", "PageSize": "2"})
 	id, _ := first["ScrollId"].(string)
 	if id == "" || len(items(t, first, "Domain")) != 0 || num(t, first["TotalItemNum"]) != 5 {
@@ -337,12 +344,13 @@ func TestFamilySearches(t *testing.T) {
 				t.Errorf("scroll item %v", d)
 			}
 		}
-		last := id
-		id = m["ScrollId"].(string)
-		if id == "" {
-			c.apiErr("ScrollDomainList", call{params: map[string]string{"ScrollId": last}}, http.StatusBadRequest, "InvalidParameter")
+		again := c.ok("ScrollDomainList", map[string]string{"ScrollId": id, "PageSize": "2"})
+		if fmt.Sprint(again["Data"], again["ScrollId"]) != fmt.Sprint(m["Data"], m["ScrollId"]) {
+			t.Errorf("ScrollId %s sent again: %v, first %v", id, again, m)
 		}
+		id = m["ScrollId"].(string)
 	}
+	c.apiErr("ScrollDomainList", call{params: map[string]string{"ScrollId": "scroll-unknown:0"}}, http.StatusBadRequest, "InvalidParameter")
 	if strings.Join(got, ",") != "myshop.cn,shoes.com,shop1.com,shop2.net,shopold.com" || calls != 3 {
 		t.Errorf("scrolled %v in %d calls", got, calls)
 	}
@@ -398,7 +406,17 @@ func TestFamilyTaskHistory(t *testing.T) {
 			t.Errorf("task %v TaskCancelStatus %v, want %s", ti["TaskNo"], ti["TaskCancelStatus"], want)
 		}
 	}
-	c.apiErr("CancelTask", call{params: map[string]string{"TaskNo": tasks[2]}}, http.StatusBadRequest, "InvalidParameter")
+	// Cancelling a finished task changes nothing; an unknown one is refused.
+	c.ok("CancelTask", map[string]string{"TaskNo": tasks[0]})
+	if ds := c.details(tasks[0]); ds["a.com"]["TaskStatus"] != "EXECUTE_SUCCESS" {
+		t.Errorf("finished task after a cancel: %v", ds)
+	}
+	for _, ti := range items(t, c.ok("QueryTaskList", nil), "TaskInfo") {
+		if ti["TaskNo"] == tasks[0] && ti["TaskCancelStatus"] != TaskNotCancelled {
+			t.Errorf("finished task after a cancel: %v", ti)
+		}
+	}
+	c.apiErr("CancelTask", call{params: map[string]string{"TaskNo": "no-such-task"}}, http.StatusBadRequest, "InvalidParameter")
 
 	// Detail history of a three-domain task, one a page.
 	m := c.ok("SaveBatchTaskForUpdateProhibitionLock", map[string]string{"DomainName.1": "a.com", "DomainName.2": "b.com", "DomainName.3": "c.com", "Status": "true"})

@@ -2,6 +2,7 @@ package alidomaintest
 
 import (
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -33,6 +34,18 @@ func (f *domainFam) nameServers() []string {
 		return append([]string(nil), DefaultNameServers...)
 	}
 	return append([]string(nil), f.dns...)
+}
+
+// usesNameServer reports whether ns (compared case-insensitively) is one
+// of the domain's name servers (QueryDomainList's Dns filter).
+func (f *domainFam) usesNameServer(ns string) bool {
+	ns = strings.TrimSuffix(strings.TrimSpace(ns), ".")
+	for _, n := range f.nameServers() {
+		if strings.EqualFold(n, ns) {
+			return true
+		}
+	}
+	return false
 }
 
 func (f *domainFam) resourceGroupID() string {
