@@ -27,8 +27,10 @@ const MsgTaskCancelled = "the task was cancelled"
 // TaskCancelStatusCode report them (the Server's reading of undocumented
 // values).
 const (
+	// TaskNotCancelled (code 0) is a task no CancelTask stopped.
 	TaskNotCancelled = "NOT_CANCEL"
-	TaskCancelled    = "SUCCESS"
+	// TaskCancelled (code 1) is a task CancelTask stopped details of.
+	TaskCancelled = "SUCCESS"
 )
 
 // cancelStatus is a task's TaskCancelStatus and its code. s.mu is held.

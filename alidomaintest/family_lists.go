@@ -23,8 +23,12 @@ const MaxAdvancedResults = 5000
 // undocumented values): the name's first label is made of letters only,
 // digits only, or both.
 const (
-	FormLetters          = 1
-	FormDigits           = 2
+	// FormLetters keeps names whose first label is letters only.
+	FormLetters = 1
+	// FormDigits keeps names whose first label is digits only.
+	FormDigits = 2
+	// FormLettersAndDigits keeps names whose first label mixes letters
+	// and digits.
 	FormLettersAndDigits = 3
 )
 
