@@ -311,6 +311,12 @@ func (s *Server) refuse(kind OrderKind, it *orderItem, key string) string {
 // apply makes a final successful detail take effect: an incoming domain
 // moves into the account first. s.mu is held.
 func (s *Server) apply(d *detail) {
+	if d.kind == "" { // a task of a write, not an order (see createTask)
+		if d.effect != nil {
+			d.effect(s)
+		}
+		return
+	}
 	spec := orderSpecs[d.kind]
 	dom := spec.target(s, d.key)
 	if dom == nil || (spec.incoming && s.domains[d.key] != nil) {
@@ -430,9 +436,13 @@ func (f fields) profile() (int64, *gatewayError) {
 	}
 	f.s.mu.Lock()
 	known := f.s.profiles[n]
+	err := f.s.regs.usable(n) // family_profiles.go: verified
 	f.s.mu.Unlock()
 	if !known {
 		return 0, errProfileNotFound(f.key(name))
+	}
+	if err != nil {
+		return 0, err(f.key(name))
 	}
 	return n, nil
 }

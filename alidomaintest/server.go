@@ -170,6 +170,12 @@ type Server struct {
 	available    map[string]*domain       // AddAvailable: what a registration creates
 	profiles     map[int64]bool           // AddRegistrantProfile
 	prices       map[priceKey]float64     // SetPrice
+
+	data dataState // SetAnswer, FailTasks: what the generic handler answers
+
+	regs   registrantState // family_profiles.go
+	xferIn transferInState // family_transfer.go
+	emails emailState      // family_email.go
 }
 
 // credential is an access key pair the gateway accepts, with the STS token
@@ -305,14 +311,14 @@ func (s *Server) Close() {
 	})
 }
 
-// Inject queues faults for the next requests of action (one of the Action
-// constants), in order: each Fault covers as many requests as it says
+// Inject queues faults for the next requests of action (any action of the
+// API), in order: each Fault covers as many requests as it says
 // (Throttle(3) covers three), then the next one applies, and requests after
 // the queue is used up are served normally. Faults injected by later calls
 // are queued after earlier ones. Inject panics on an unknown action, so that a
 // typo cannot make a test pass silently.
 func (s *Server) Inject(action string, faults ...Fault) {
-	if _, ok := actions[action]; !ok {
+	if !knownAction(action) {
 		panic(fmt.Sprintf("alidomaintest: Inject: unknown action %q", action))
 	}
 	s.mu.Lock()
@@ -770,7 +776,7 @@ func (s *Server) checkSigned(sr *signedRequest) *gatewayError {
 	if !fresh {
 		return errNonceUsed
 	}
-	if _, ok := actions[sr.action]; !ok {
+	if !knownAction(sr.action) {
 		return &gatewayError{http.StatusNotFound, "InvalidAction.NotFound",
 			"Specified api is not found, please check your url and method."}
 	}

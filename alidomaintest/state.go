@@ -58,6 +58,13 @@ type domain struct {
 	groupName  string
 	autoRenew  bool
 	fail       map[OrderKind]string // scripted failures, by order kind
+
+	// Contacts, glue records, DS records and transfer out
+	// (family_contacts.go, family_hosts.go, family_transfer.go).
+	contacts    map[string]map[string]string // contact fields by ContactType
+	hosts       map[string][]string          // glue records: DNS host name -> IPs
+	ds          map[int64]dsRecord           // DS records by KeyTag
+	transferOut *transferOut
 }
 
 // DomainOption configures a domain added with Server.AddDomain.
@@ -247,6 +254,8 @@ type detail struct {
 	finalAt  time.Time
 	final    bool
 	duration time.Duration
+	effect   func(s *Server) // a write's change, applied when it succeeds (s.mu held)
+	result   string          // TaskResult once it succeeds (a transfer code: family_transfer.go)
 }
 
 // status returns the detail's status code (0..3) at now.
