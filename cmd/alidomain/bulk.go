@@ -333,6 +333,11 @@ func (a *app) runBulk(cmd *cobra.Command, op *bulkOp, items []*item) error {
 		}
 	}
 	pending := a.follow(ctx, tasks, items)
+	if op.codes {
+		for _, it := range items {
+			a.addSecrets(it.result) // from here on, errors and logs never show it
+		}
+	}
 	rows := make([]bulkRow, len(items))
 	code := exitOK
 	counts := map[string]int{}

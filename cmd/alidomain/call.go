@@ -179,14 +179,13 @@ func detailSummary(taskNo string, details []alidomain.TaskDetail, waitErr error)
 
 // callPlan shows a paid order that --yes did not confirm: nothing is sent.
 func (a *app) callPlan(act *catalog.Action, params url.Values) error {
-	shown := url.Values{}
-	for k, vs := range params {
-		for _, v := range vs {
-			if secretWire(act, k) {
-				v = redactedMark
-			}
-			shown.Add(k, v)
+	shown := map[string]string{}
+	for k := range params {
+		v := params.Get(k)
+		if secretWire(act, k) {
+			v = redactedMark
 		}
+		shown[k] = v
 	}
 	msg := fmt.Sprintf("%s is a paid order: nothing was sent; add --yes to send it", act.Name)
 	if a.output == "json" {
@@ -201,7 +200,7 @@ func (a *app) callPlan(act *catalog.Action, params url.Values) error {
 	sort.Strings(keys)
 	fmt.Fprintf(a.stdout, "Would send %s (a paid order):\n", act.Name)
 	for _, k := range keys {
-		fmt.Fprintf(a.stdout, "  %s=%s\n", k, shown.Get(k))
+		fmt.Fprintf(a.stdout, "  %s=%s\n", k, shown[k])
 	}
 	fmt.Fprintln(a.stdout, msg)
 	return fail(exitNothing, "")
@@ -824,15 +823,23 @@ func completeCall(_ *cobra.Command, args []string, toComplete string) ([]string,
 		case catalog.Repeated:
 			names = []string{p.Wire + "="}
 		case catalog.RepeatedStruct:
-			if len(p.Fields) == 0 {
-				continue
-			}
-			n := 1
-			for given[fmt.Sprintf("%s.%d.%s", p.Wire, n, p.Fields[0].Wire)] {
-				n++
+			// The last item's missing fields, and the next item's.
+			last := 0
+			for k := range given {
+				if rest, ok := strings.CutPrefix(k, p.Wire+"."); ok {
+					n, _, _ := strings.Cut(rest, ".")
+					if i, err := strconv.Atoi(n); err == nil {
+						last = max(last, i)
+					}
+				}
 			}
 			for _, f := range p.Fields {
-				names = append(names, fmt.Sprintf("%s.%d.%s=", p.Wire, n, f.Wire))
+				if k := fmt.Sprintf("%s.%d.%s", p.Wire, last, f.Wire); last > 0 && !given[k] {
+					names = append(names, k+"=")
+				}
+			}
+			for _, f := range p.Fields {
+				names = append(names, fmt.Sprintf("%s.%d.%s=", p.Wire, last+1, f.Wire))
 			}
 		}
 		for _, n := range names {
