@@ -223,7 +223,9 @@ func (a *app) rootCommand() *cobra.Command {
 		Use:   "alidomain",
 		Short: "Manage a domain portfolio on the Alibaba Cloud Domain API (2018-01-29)",
 		Long: `alidomain lists, prices, renews, redeems, transfers in and registers domains on the
-Alibaba Cloud Domain API (2018-01-29), and follows the tasks that orders create.
+Alibaba Cloud Domain API (2018-01-29), and follows the tasks that orders create;
+sets name servers, locks and WHOIS privacy in bulk, hands out transfer codes, and
+calls any of the API's actions by name (actions, call).
 
 Every paid order is shown first (each price and the total) and placed only with
 --yes, never above --max-total; its task is followed to the end. When an order's

@@ -45,7 +45,7 @@ transfer code) are printed as ` + redactedMark + `.`,
 		Example: `  alidomain --simulate call QueryDomainByDomainName DomainName=acme-shop.com
   alidomain --simulate call SaveBatchTaskForUpdateProhibitionLock DomainName=acme-01.com DomainName=acme-02.com Status=true --wait
   alidomain --simulate call SaveBatchTaskForCreatingOrderRenew OrderRenewParam.1.DomainName=acme-shop.com \
-      OrderRenewParam.1.SubscriptionDuration=1 OrderRenewParam.1.CurrentExpirationDate=1767225600000 --yes
+      OrderRenewParam.1.SubscriptionDuration=1 OrderRenewParam.1.CurrentExpirationDate=1767225600000   # shown, not sent: --yes sends it
   alidomain call SaveBatchTaskForModifyingDomainDns --help`,
 		Args:              cobra.ArbitraryArgs,
 		ValidArgsFunction: completeCall,

@@ -264,6 +264,8 @@ func TestCallSecretsNeverEchoed(t *testing.T) {
 		{"--simulate", "--debug", "call", "SaveBatchTaskForCreatingOrderTransfer", "OrderTransferParam.1.DomainName=acme-transfer.com",
 			"OrderTransferParam.1.AuthorizationCode=" + code, "OrderTransferParam.1.RegistrantProfileId=20001", "--yes", "--wait"},
 		{"--simulate", "--debug", "call", "TransferInCheckMailToken", "Token=" + code},
+		{"--simulate", "--debug", "call", "SaveRegistrantProfileRealNameVerification", "IdentityCredentialNo=" + code},
+		{"--simulate", "--debug", "call", "SaveRegistrantProfileRealNameVerification", "IdentityCredentialNo=" + code, "IdentityCredentialNo=x"},
 		{"--simulate", "--debug", "call", "CheckTransferInFeasibility", "DomainName=acme-transfer.com", "TransferAuthorizationCode=" + code},
 	} {
 		for _, format := range []string{"table", "json"} {
