@@ -474,7 +474,7 @@ func (g *sampler) scalar(f *catalog.Field, typ string) any {
 			return "dns1.hichina.com"
 		case name == "InstanceId":
 			return "S20261206000001"
-		case name == "Currency":
+		case strings.HasSuffix(name, "Currency"):
 			return "USD"
 		case strings.HasSuffix(name, "Ip"):
 			return "192.0.2.1"
