@@ -395,20 +395,6 @@ func (a *app) apiCalls() map[string]int {
 	return out
 }
 
-// simActions are the actions the simulator answered before it answered
-// every action of the catalog (faults may be injected into these).
-var simActions = []string{
-	alidomaintest.ActionQueryDomainList,
-	alidomaintest.ActionQueryDomainByDomainName,
-	alidomaintest.ActionQueryDomainRealTimePrice,
-	alidomaintest.ActionSaveBatchTaskForCreatingOrderRenew,
-	alidomaintest.ActionSaveBatchTaskForCreatingOrderRedeem,
-	alidomaintest.ActionSaveBatchTaskForCreatingOrderTransfer,
-	alidomaintest.ActionSaveBatchTaskForCreatingOrderActivate,
-	alidomaintest.ActionQueryTaskList,
-	alidomaintest.ActionQueryTaskDetailList,
-}
-
 // writeJSON writes v as the run's one JSON document.
 func (a *app) writeJSON(v any) {
 	a.emitted = true

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"sync"
 
 	"github.com/alidomain/alidomain"
 	"github.com/alidomain/alidomain/internal/catalog"
@@ -20,6 +21,10 @@ const (
 	actPrivacy        = "SaveBatchTaskForDomainNameProxyService"
 	actTransferOutKey = "SaveSingleTaskForQueryingTransferAuthorizationCode"
 )
+
+// bulkParallel is how many of a bulk command's requests are in flight at
+// once (they are paced by --rate all the same).
+const bulkParallel = 4
 
 // bulkOp is one bulk management command: a task write over the domains,
 // in as few tasks as the action's list limit allows (one per domain for an
@@ -295,26 +300,47 @@ func (a *app) runBulk(cmd *cobra.Command, op *bulkOp, items []*item) error {
 	}
 	ctx, cancel := a.ctx(cmd)
 	defer cancel()
-	var tasks []string
-	unknown := false
+	// One request per part; parts of one domain (an action without a
+	// batch form) are sent a few at a time, the SDK pacing them (--rate).
+	var parts [][]*item
 	for start := 0; start < len(items); start += batch {
-		part := items[start:min(start+batch, len(items))]
+		parts = append(parts, items[start:min(start+batch, len(items))])
+	}
+	taskNos := make([]string, len(parts))
+	errs := make([]error, len(parts))
+	sem := make(chan struct{}, bulkParallel)
+	var wg sync.WaitGroup
+	for i, part := range parts {
 		params := url.Values{}
 		for k, v := range op.params {
 			params[k] = v
 		}
-		for i, it := range part {
+		for j, it := range part {
 			if batch == 1 {
 				params.Set("DomainName", it.Domain)
 			} else {
-				params.Set(fmt.Sprintf("DomainName.%d", i+1), it.Domain)
+				params.Set(fmt.Sprintf("DomainName.%d", j+1), it.Domain)
 			}
 		}
-		taskNo, err := submitTask(ctx, c, op.action, params)
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			taskNos[i], errs[i] = submitTask(ctx, c, op.action, params)
+		}()
+	}
+	wg.Wait()
+	var tasks []string
+	unknown := false
+	var invalid error
+	for i, part := range parts {
+		err := errs[i]
 		var ve *alidomain.ValidationError
+		if errors.As(err, &ve) && invalid == nil {
+			invalid = err
+		}
 		switch {
-		case errors.As(err, &ve):
-			return &exitError{code: exitUsage, err: err}
 		case errors.Is(err, alidomain.ErrOutcomeUnknown):
 			unknown = true
 			for _, it := range part {
@@ -327,10 +353,14 @@ func (a *app) runBulk(cmd *cobra.Command, op *bulkOp, items []*item) error {
 			}
 			continue
 		}
-		tasks = append(tasks, taskNo)
+		tasks = append(tasks, taskNos[i])
 		for _, it := range part {
-			it.Status, it.Task = stSubmitted, taskNo
+			it.Status, it.Task = stSubmitted, taskNos[i]
 		}
+	}
+	if invalid != nil && len(tasks) == 0 && !unknown {
+		// Refused by the SDK before sending: nothing was sent.
+		return &exitError{code: exitUsage, err: errors.New(a.scrub(invalid.Error()))}
 	}
 	pending := a.follow(ctx, tasks, items)
 	if op.codes {

@@ -447,3 +447,32 @@ func TestCompletionOfCallAndBulk(t *testing.T) {
 	}
 	_ = os.Remove(filepath.Join(t.TempDir(), "x"))
 }
+
+// TestUnknownOutcomeOfWrites: a task write whose answer is lost after the
+// service did it is sent once and reported unknown (exit 3); a throttled
+// one provably was not done, so the SDK sends it again.
+func TestUnknownOutcomeOfWrites(t *testing.T) {
+	drop := []string{envSimFault + "=" + actModifyDNS + "=drop-after-commit"}
+	r := runBin(t, drop, "", "--simulate", "dns", "set", "--ns", "ns1.example.net,ns2.example.net", "acme-01.com", "acme-02.com", "--json")
+	expectCode(t, r, exitUnknown)
+	doc := decode(t, r)
+	if calls(doc, actModifyDNS) != 1 {
+		t.Errorf("sent %d times, want 1", calls(doc, actModifyDNS))
+	}
+	for name, d := range domainsOf(t, doc) {
+		if d["status"] != stUnknown || !strings.Contains(d["message"].(string), "alidomain tasks --since") {
+			t.Errorf("%s: %v", name, d)
+		}
+	}
+	r = runBin(t, drop, "", "--simulate", "call", actModifyDNS, "DomainName=acme-01.com", "AliyunDns=true", "--wait", "--json")
+	expectCode(t, r, exitUnknown)
+	if doc := decode(t, r); calls(doc, actModifyDNS) != 1 || !strings.Contains(doc["error"].(string), "may have done it") {
+		t.Errorf("call: %v", doc)
+	}
+	throttle := []string{envSimFault + "=" + actPrivacy + "=throttle"}
+	r = runBin(t, throttle, "", "--simulate", "privacy", "on", "acme-01.com", "--json")
+	expectCode(t, r, exitOK)
+	if n := calls(decode(t, r), actPrivacy); n != 2 {
+		t.Errorf("throttled: %d calls, want 2", n)
+	}
+}
