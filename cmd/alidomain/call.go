@@ -114,7 +114,12 @@ func (a *app) runCall(cmd *cobra.Command, args []string, wait bool) error {
 	}
 	answer, err := redactAnswer(act, ans.raw, secrets)
 	if err != nil {
-		return a.callFailed(act, rep, fmt.Errorf("decoding the answer: %w", err))
+		err = fmt.Errorf("the service answered, but its answer could not be read: %w", err)
+		if act.Kind.IsRead() {
+			return a.callDone(rep, exitUsage, err)
+		}
+		// The write was done or refused: which, the answer would have said.
+		return a.callDone(rep, exitUnknown, fmt.Errorf("%w; look with 'alidomain tasks --since 1h' before sending it again", err))
 	}
 	rep["answer"] = answer
 	if !wait {

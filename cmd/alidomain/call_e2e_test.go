@@ -3,11 +3,10 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/alidomain/alidomain/alidomaintest"
 	"github.com/alidomain/alidomain/internal/catalog"
@@ -341,8 +340,11 @@ func TestBulkDNSLockPrivacy(t *testing.T) {
 		t.Errorf("--update: %v", doc["api_calls"])
 	}
 
-	r = runBin(t, nil, "", "--simulate", "privacy", "on", "acme-01.com", "acme-02.com")
+	r = runBin(t, []string{envSimTaskDuration + "=300ms"}, "", "--simulate", "privacy", "on", "acme-01.com", "acme-02.com")
 	expectCode(t, r, exitOK)
+	if r.stderr != "" {
+		t.Errorf("stderr in a pipe: %q", r.stderr)
+	}
 	if n := len(regexp.MustCompile(`(?m)^acme-0[12].com +succeeded +\S+ +WHOIS privacy on$`).FindAllString(r.stdout, -1)); n != 2 {
 		t.Errorf("privacy on:\n%s", r.stdout)
 	}
@@ -445,7 +447,6 @@ func TestCompletionOfCallAndBulk(t *testing.T) {
 	if !strings.Contains(r.stdout, "__complete") {
 		t.Error("the bash script does not use __complete")
 	}
-	_ = os.Remove(filepath.Join(t.TempDir(), "x"))
 }
 
 // TestUnknownOutcomeOfWrites: a task write whose answer is lost after the
@@ -474,5 +475,22 @@ func TestUnknownOutcomeOfWrites(t *testing.T) {
 	expectCode(t, r, exitOK)
 	if n := calls(decode(t, r), actPrivacy); n != 2 {
 		t.Errorf("throttled: %d calls, want 2", n)
+	}
+}
+
+// TestBulkProgressOnATerminal: following a bulk command's task draws
+// progress on stderr on a terminal (and TestBulkDNSLockPrivacy sees none
+// in a pipe).
+func TestBulkProgressOnATerminal(t *testing.T) {
+	sim := demoSim(t, alidomaintest.WithTaskDuration(100*time.Millisecond))
+	r := runIn(t, sim, true, "lock", "on", "acme-01.com", "acme-02.com")
+	expectCode(t, r, exitOK)
+	if !strings.Contains(r.stderr, "following 1 task(s)") || !strings.Contains(r.stderr, "\r\x1b[K") {
+		t.Errorf("no progress on a terminal: %q", r.stderr)
+	}
+	r = runIn(t, sim, true, "call", actTransferLock, "DomainName=acme-03.com", "Status=false", "--wait")
+	expectCode(t, r, exitOK)
+	if !strings.Contains(r.stderr, "task ") {
+		t.Errorf("call --wait: no progress on a terminal: %q", r.stderr)
 	}
 }
