@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/alidomain/alidomain/alidomaintest"
 	"github.com/mattn/go-runewidth"
 )
 
@@ -414,16 +415,16 @@ func TestTransferCodesNeverShown(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "transfer.txt")
 	var b strings.Builder
 	b.WriteString("# domain code\n")
-	for _, tr := range demoTransfers {
-		fmt.Fprintf(&b, "%s %s\n", tr.name, tr.code)
+	for _, tr := range alidomaintest.DemoTransfers() {
+		fmt.Fprintf(&b, "%s %s\n", tr.DomainName, tr.AuthorizationCode)
 	}
 	b.WriteString("acme-nope.com,WRONG-CODE-5F5F\n")
 	if err := os.WriteFile(file, []byte(b.String()), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	secrets := []string{"WRONG-CODE-5F5F"}
-	for _, tr := range demoTransfers {
-		secrets = append(secrets, tr.code)
+	for _, tr := range alidomaintest.DemoTransfers() {
+		secrets = append(secrets, tr.AuthorizationCode)
 	}
 	check := func(r result) {
 		t.Helper()
