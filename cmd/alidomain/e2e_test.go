@@ -240,7 +240,8 @@ func TestPriceUnpricedNeverCounted(t *testing.T) {
 	r = runBin(t, nil, "", "--simulate", "price", "renew", "acme-legacy.xyz", "acme-shop.com", "-o", "csv")
 	expectCode(t, r, exitFailed)
 	recs := records(t, r)
-	if len(recs) != 3 || recs[1][2] != "no price" || recs[2][2] != "CNY 69.00" {
+	// The note gives the service's reason, without repeating the price column.
+	if len(recs) != 3 || recs[1][2] != "no price" || recs[1][3] != "no price for this action" || recs[2][2] != "CNY 69.00" {
 		t.Errorf("CSV: %v", recs)
 	}
 }
