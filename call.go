@@ -27,7 +27,9 @@ type CallRequest struct {
 	// Idempotent says the action is safe to repeat (a read). False, the
 	// default, gets the rule for paid orders: the request is re-sent only
 	// when it provably did not take effect, since an action the SDK does
-	// not know may cost money.
+	// not know may cost money. For an action of the catalog (every action
+	// of the API) the catalog decides and Idempotent is ignored: reads are
+	// retried as reads, and a write only when it is safe to repeat.
 	Idempotent bool
 }
 
@@ -61,16 +63,17 @@ func (c *Client) Call(ctx context.Context, req *CallRequest, out any, optFns ...
 	}
 	params := make(url.Values, len(req.Params))
 	var secrets []string
+	info, _ := lookupAction(req.Action)
 	for k, vs := range req.Params {
 		if k != "Lang" {
 			params[k] = vs
 		}
-		if secretParam(k) {
+		if secretParam(k) || knownSecretParam(info, k) {
 			secrets = append(secrets, vs...)
 		}
 	}
 	langs, hasLang := req.Params["Lang"]
-	cr := &call{action: req.Action, idempotent: req.Idempotent, params: encodeValues(params), secrets: secrets}
+	cr := &call{action: req.Action, idempotent: callIdempotent(req.Action, req.Idempotent), params: encodeValues(params), secrets: secrets}
 	if hasLang {
 		cr.lang = req.Params.Get("Lang")
 		cr.noLang = len(langs) == 0 || langs[0] == ""

@@ -29,8 +29,14 @@ import (
 	"time"
 )
 
-// DefaultEndpoint is the Domain API's public endpoint.
+// DefaultEndpoint is the Domain API's public endpoint for China-site
+// (aliyun.com) accounts.
 const DefaultEndpoint = "https://domain.aliyuncs.com/"
+
+// IntlEndpoint is the Domain API's endpoint for international-site
+// (alibabacloud.com) accounts: the same API version, served from
+// domain-intl.aliyuncs.com.
+const IntlEndpoint = "https://domain-intl.aliyuncs.com/"
 
 // APIVersion is the version of the Domain API this package speaks.
 const APIVersion = "2018-01-29"
@@ -103,6 +109,8 @@ type Client struct {
 	// Domains lists the account's domains, prices orders, checks
 	// availability, reads one domain and sets its auto-renewal.
 	Domains *DomainService
+	// API has a typed method for every action of the Domain API.
+	API *API
 
 	opts    Options
 	derived derived
@@ -199,6 +207,7 @@ func New(opts Options, optFns ...func(*Options)) (*Client, error) {
 	c.Register = (*RegisterService)(common)
 	c.Tasks = (*TaskService)(common)
 	c.Domains = (*DomainService)(common)
+	c.API = (*API)(common)
 	return c, nil
 }
 

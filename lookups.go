@@ -54,21 +54,8 @@ func (a Availability) String() string {
 	return fmt.Sprintf("Availability(%d)", int(a))
 }
 
-// CheckDomainRequest is the input of DomainService.Check (CheckDomain).
-type CheckDomainRequest struct {
-	// DomainName is the name to check, in ASCII (punycode) or Unicode form.
-	DomainName string `url:"DomainName"`
-	// FeeCommand is the kind of price to quote (PriceCreate, PriceRenew,
-	// PriceTransfer or PriceRestore); empty: the service's choice.
-	FeeCommand PriceAction `url:"FeeCommand,omitempty"`
-	// FeeCurrency is the currency of the quote, such as USD; empty: the
-	// service's default.
-	FeeCurrency string `url:"FeeCurrency,omitempty"`
-	// FeePeriod is the number of years to quote, 1 to 10; 0 is not sent.
-	FeePeriod int `url:"FeePeriod,omitempty"`
-	// Lang ("en" or "zh") overrides Options.Lang for this call.
-	Lang string `url:"Lang,omitempty"`
-}
+// CheckDomainRequest (generated, api_op_CheckDomain.go) is also the input
+// of DomainService.Check.
 
 // Validate checks the request without sending anything: a well-formed
 // name, a known FeeCommand, a three-letter FeeCurrency, FeePeriod 0 to 10
