@@ -66,7 +66,11 @@ type inBand interface {
 // envelope returns the gateway's envelope, with an in-band failure of the
 // answer's own envelope folded in, so that it is an *APIError.
 func (a wireAnswer[T]) envelope() wireMeta {
-	m := a.wireMeta.envelope()
+	m := a.wireMeta
+	if _, ok := any(&a.body).(interface{ ownsCode() }); ok {
+		m.Code, m.Message = "", "" // a field of the answer (CheckTransferInFeasibility's verdict)
+	}
+	m = m.envelope()
 	if m.Code != "" {
 		return m
 	}

@@ -10,9 +10,9 @@ import (
 type AcknowledgeTaskResultRequest struct {
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// TaskDetailNo is TaskDetailNo: required; sent as TaskDetailNo.1, TaskDetailNo.2, ...; at most 13 items.
+	// TaskDetailNo: required; sent as TaskDetailNo.1, TaskDetailNo.2, ...; at most 13 items.
 	TaskDetailNo []string `url:"TaskDetailNo"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 
@@ -20,7 +20,7 @@ type AcknowledgeTaskResultRequest struct {
 type AcknowledgeTaskResultResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// Result is Result.
+	// Result is the answer's Result.
 	Result int32 `json:"Result" xml:"Result"`
 }
 

@@ -8,11 +8,11 @@ import (
 
 // BatchFuzzyMatchDomainSensitiveWordRequest is the request of BatchFuzzyMatchDomainSensitiveWord: checks several candidate names at once for words the registry forbids.
 type BatchFuzzyMatchDomainSensitiveWordRequest struct {
-	// Keyword is Keyword: required.
+	// Keyword: required.
 	Keyword string `url:"Keyword"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 
@@ -20,35 +20,35 @@ type BatchFuzzyMatchDomainSensitiveWordRequest struct {
 type BatchFuzzyMatchDomainSensitiveWordResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// SensitiveWordMatchResultList is SensitiveWordMatchResultList: the object the API wraps its list in.
+	// SensitiveWordMatchResultList is the answer's SensitiveWordMatchResultList: the object the API wraps its list in.
 	SensitiveWordMatchResultList BatchFuzzyMatchDomainSensitiveWordSensitiveWordMatchResultList `json:"SensitiveWordMatchResultList" xml:"SensitiveWordMatchResultList"`
 }
 
 // BatchFuzzyMatchDomainSensitiveWordSensitiveWordMatchResultList is the value of BatchFuzzyMatchDomainSensitiveWordResponse.SensitiveWordMatchResultList.
 type BatchFuzzyMatchDomainSensitiveWordSensitiveWordMatchResultList struct {
-	// SensitiveWordMatchResult is SensitiveWordMatchResult.
+	// SensitiveWordMatchResult is the answer's SensitiveWordMatchResult.
 	SensitiveWordMatchResult []BatchFuzzyMatchDomainSensitiveWordSensitiveWordMatchResult `json:"SensitiveWordMatchResult" xml:"SensitiveWordMatchResult"`
 }
 
 // BatchFuzzyMatchDomainSensitiveWordSensitiveWordMatchResult is an item of BatchFuzzyMatchDomainSensitiveWordSensitiveWordMatchResultList.SensitiveWordMatchResult.
 type BatchFuzzyMatchDomainSensitiveWordSensitiveWordMatchResult struct {
-	// Exist is Exist.
+	// Exist is the answer's Exist.
 	Exist bool `json:"Exist" xml:"Exist"`
-	// Keyword is Keyword.
+	// Keyword is the answer's Keyword.
 	Keyword string `json:"Keyword" xml:"Keyword"`
-	// MatchedSensitiveWords is MatchedSentiveWords: the object the API wraps its list in.
+	// MatchedSensitiveWords is the answer's MatchedSentiveWords: the object the API wraps its list in.
 	MatchedSensitiveWords BatchFuzzyMatchDomainSensitiveWordMatchedSensitiveWords `json:"MatchedSentiveWords" xml:"MatchedSentiveWords"`
 }
 
 // BatchFuzzyMatchDomainSensitiveWordMatchedSensitiveWords is the value of BatchFuzzyMatchDomainSensitiveWordSensitiveWordMatchResult.MatchedSensitiveWords.
 type BatchFuzzyMatchDomainSensitiveWordMatchedSensitiveWords struct {
-	// MatchedSensitiveWord is MatchedSensitiveWord.
+	// MatchedSensitiveWord is the answer's MatchedSensitiveWord.
 	MatchedSensitiveWord []BatchFuzzyMatchDomainSensitiveWordMatchedSensitiveWord `json:"MatchedSensitiveWord" xml:"MatchedSensitiveWord"`
 }
 
 // BatchFuzzyMatchDomainSensitiveWordMatchedSensitiveWord is an item of BatchFuzzyMatchDomainSensitiveWordMatchedSensitiveWords.MatchedSensitiveWord.
 type BatchFuzzyMatchDomainSensitiveWordMatchedSensitiveWord struct {
-	// Word is Word.
+	// Word is the answer's Word.
 	Word string `json:"Word" xml:"Word"`
 }
 

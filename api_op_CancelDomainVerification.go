@@ -8,13 +8,13 @@ import (
 
 // CancelDomainVerificationRequest is the request of CancelDomainVerification: withdraws a domain's pending real-name or contact review.
 type CancelDomainVerificationRequest struct {
-	// ActionType is ActionType: required; one of DOMAINAUDIT, AUDITCONTACT.
+	// ActionType: required; one of DOMAINAUDIT, AUDITCONTACT.
 	ActionType string `url:"ActionType"`
-	// InstanceID is InstanceId: required.
+	// InstanceID (InstanceId on the wire): required.
 	InstanceID string `url:"InstanceId"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 

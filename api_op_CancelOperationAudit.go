@@ -8,7 +8,7 @@ import (
 
 // CancelOperationAuditRequest is the request of CancelOperationAudit: withdraws an offline review request that is still pending.
 type CancelOperationAuditRequest struct {
-	// AuditRecordID is AuditRecordId: required.
+	// AuditRecordID (AuditRecordId on the wire): required.
 	AuditRecordID int64 `url:"AuditRecordId"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`

@@ -8,13 +8,13 @@ import (
 
 // CancelQualificationVerificationRequest is the request of CancelQualificationVerification: withdraws a pending qualification review of a domain.
 type CancelQualificationVerificationRequest struct {
-	// InstanceID is InstanceId: required.
+	// InstanceID (InstanceId on the wire): required.
 	InstanceID string `url:"InstanceId"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// QualificationType is QualificationType: required.
+	// QualificationType: required.
 	QualificationType string `url:"QualificationType"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 

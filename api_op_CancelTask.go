@@ -10,9 +10,9 @@ import (
 type CancelTaskRequest struct {
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// TaskNo is TaskNo: required.
+	// TaskNo: required.
 	TaskNo string `url:"TaskNo"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 

@@ -10,13 +10,13 @@ import (
 type ChangeResourceGroupRequest struct {
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// NewResourceGroupID is NewResourceGroupId: required.
+	// NewResourceGroupID (NewResourceGroupId on the wire): required.
 	NewResourceGroupID string `url:"NewResourceGroupId"`
-	// ResourceID is ResourceId: required.
+	// ResourceID (ResourceId on the wire): required.
 	ResourceID string `url:"ResourceId"`
-	// ResourceType is ResourceType: optional.
+	// ResourceType: optional.
 	ResourceType string `url:"ResourceType,omitempty"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 
@@ -24,7 +24,7 @@ type ChangeResourceGroupRequest struct {
 type ChangeResourceGroupResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// Result is Result.
+	// Result is the answer's Result.
 	Result string `json:"Result" xml:"Result"`
 }
 

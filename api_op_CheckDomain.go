@@ -8,13 +8,13 @@ import (
 
 // CheckDomainRequest is the request of CheckDomain: tells whether a name can be registered, and at what price.
 type CheckDomainRequest struct {
-	// DomainName is DomainName: required.
+	// DomainName: required.
 	DomainName string `url:"DomainName"`
-	// FeeCommand is FeeCommand: optional.
+	// FeeCommand: optional.
 	FeeCommand PriceAction `url:"FeeCommand,omitempty"`
-	// FeeCurrency is FeeCurrency: optional.
+	// FeeCurrency: optional.
 	FeeCurrency string `url:"FeeCurrency,omitempty"`
-	// FeePeriod is FeePeriod: optional.
+	// FeePeriod: optional.
 	FeePeriod int `url:"FeePeriod,omitempty"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
@@ -24,35 +24,35 @@ type CheckDomainRequest struct {
 type CheckDomainResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// Avail is Avail.
+	// Avail is the answer's Avail.
 	Avail string `json:"Avail" xml:"Avail"`
-	// DomainName is DomainName.
+	// DomainName is the answer's DomainName.
 	DomainName string `json:"DomainName" xml:"DomainName"`
-	// DynamicCheck is DynamicCheck.
+	// DynamicCheck is the answer's DynamicCheck.
 	DynamicCheck bool `json:"DynamicCheck" xml:"DynamicCheck"`
-	// Premium is Premium.
+	// Premium is the answer's Premium.
 	Premium string `json:"Premium" xml:"Premium"`
-	// Price is Price: an amount of money.
+	// Price is the answer's Price: an amount of money.
 	Price int64 `json:"Price" xml:"Price"`
-	// Reason is Reason.
+	// Reason is the answer's Reason.
 	Reason string `json:"Reason" xml:"Reason"`
-	// StaticPriceInfo is StaticPriceInfo: the object the API wraps its list in.
+	// StaticPriceInfo is the answer's StaticPriceInfo: the object the API wraps its list in.
 	StaticPriceInfo CheckDomainStaticPriceInfo `json:"StaticPriceInfo" xml:"StaticPriceInfo"`
 }
 
 // CheckDomainStaticPriceInfo is the value of CheckDomainResponse.StaticPriceInfo.
 type CheckDomainStaticPriceInfo struct {
-	// PriceInfo is PriceInfo.
+	// PriceInfo is the answer's PriceInfo.
 	PriceInfo []CheckDomainPriceInfo `json:"PriceInfo" xml:"PriceInfo"`
 }
 
 // CheckDomainPriceInfo is an item of CheckDomainStaticPriceInfo.PriceInfo.
 type CheckDomainPriceInfo struct {
-	// Action is action.
+	// Action is the answer's action.
 	Action string `json:"action" xml:"action"`
-	// Money is money: an amount of money.
+	// Money is the answer's money: an amount of money.
 	Money float64 `json:"money" xml:"money"`
-	// Period is period.
+	// Period is the answer's period.
 	Period int64 `json:"period" xml:"period"`
 }
 

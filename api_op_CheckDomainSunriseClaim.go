@@ -8,11 +8,11 @@ import (
 
 // CheckDomainSunriseClaimRequest is the request of CheckDomainSunriseClaim: looks up the trademark claim key, if any, that covers a name.
 type CheckDomainSunriseClaimRequest struct {
-	// DomainName is DomainName: required.
+	// DomainName: required.
 	DomainName string `url:"DomainName"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 
@@ -20,9 +20,9 @@ type CheckDomainSunriseClaimRequest struct {
 type CheckDomainSunriseClaimResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// ClaimKey is ClaimKey.
+	// ClaimKey is the answer's ClaimKey.
 	ClaimKey string `json:"ClaimKey" xml:"ClaimKey"`
-	// Result is Result.
+	// Result is the answer's Result.
 	Result int32 `json:"Result" xml:"Result"`
 }
 

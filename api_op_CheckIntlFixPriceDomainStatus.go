@@ -8,7 +8,7 @@ import (
 
 // CheckIntlFixPriceDomainStatusRequest is the request of CheckIntlFixPriceDomainStatus: tells whether a fixed-price domain (international site) is on sale, and its price.
 type CheckIntlFixPriceDomainStatusRequest struct {
-	// Domain is Domain: optional.
+	// Domain: optional.
 	Domain string `url:"Domain,omitempty"`
 }
 
@@ -16,25 +16,25 @@ type CheckIntlFixPriceDomainStatusRequest struct {
 type CheckIntlFixPriceDomainStatusResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// Module is Module.
+	// Module is the answer's Module.
 	Module CheckIntlFixPriceDomainStatusModule `json:"Module" xml:"Module"`
 }
 
 // CheckIntlFixPriceDomainStatusModule is the value of CheckIntlFixPriceDomainStatusResponse.Module.
 type CheckIntlFixPriceDomainStatusModule struct {
-	// Currency is Currency.
+	// Currency is the answer's Currency.
 	Currency string `json:"Currency" xml:"Currency"`
-	// DeadDate is DeadDate.
+	// DeadDate is the answer's DeadDate.
 	DeadDate int64 `json:"DeadDate" xml:"DeadDate"`
-	// Domain is Domain.
+	// Domain is the answer's Domain.
 	Domain string `json:"Domain" xml:"Domain"`
-	// EndTime is EndTime.
+	// EndTime is the answer's EndTime.
 	EndTime int64 `json:"EndTime" xml:"EndTime"`
-	// Premium is Premium.
+	// Premium is the answer's Premium.
 	Premium bool `json:"Premium" xml:"Premium"`
-	// Price is Price: an amount of money.
+	// Price is the answer's Price: an amount of money.
 	Price int64 `json:"Price" xml:"Price"`
-	// RegDate is RegDate.
+	// RegDate is the answer's RegDate.
 	RegDate int64 `json:"RegDate" xml:"RegDate"`
 }
 

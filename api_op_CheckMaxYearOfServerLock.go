@@ -8,13 +8,13 @@ import (
 
 // CheckMaxYearOfServerLockRequest is the request of CheckMaxYearOfServerLock: gives how many years of registry lock a domain may still buy or renew.
 type CheckMaxYearOfServerLockRequest struct {
-	// CheckAction is CheckAction: required.
+	// CheckAction: required.
 	CheckAction string `url:"CheckAction"`
-	// DomainName is DomainName: required.
+	// DomainName: required.
 	DomainName string `url:"DomainName"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 
@@ -22,7 +22,7 @@ type CheckMaxYearOfServerLockRequest struct {
 type CheckMaxYearOfServerLockResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// MaxYear is MaxYear.
+	// MaxYear is the answer's MaxYear.
 	MaxYear int32 `json:"MaxYear" xml:"MaxYear"`
 }
 

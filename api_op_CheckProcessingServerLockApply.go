@@ -8,13 +8,13 @@ import (
 
 // CheckProcessingServerLockApplyRequest is the request of CheckProcessingServerLockApply: tells whether a registry lock application for a domain is in progress.
 type CheckProcessingServerLockApplyRequest struct {
-	// DomainName is DomainName: required.
+	// DomainName: required.
 	DomainName string `url:"DomainName"`
-	// FeePeriod is FeePeriod: optional.
+	// FeePeriod: optional.
 	FeePeriod int32 `url:"FeePeriod,omitempty"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 
@@ -22,7 +22,7 @@ type CheckProcessingServerLockApplyRequest struct {
 type CheckProcessingServerLockApplyResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// Exists is Exists.
+	// Exists is the answer's Exists.
 	Exists bool `json:"Exists" xml:"Exists"`
 }
 

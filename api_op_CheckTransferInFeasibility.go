@@ -10,13 +10,13 @@ import (
 
 // CheckTransferInFeasibilityRequest is the request of CheckTransferInFeasibility: tells whether a domain can be transferred in with the given code.
 type CheckTransferInFeasibilityRequest struct {
-	// DomainName is DomainName: required.
+	// DomainName: required.
 	DomainName string `url:"DomainName"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// TransferAuthorizationCode is TransferAuthorizationCode: optional; secret: redacted when printed, never quoted in errors.
+	// TransferAuthorizationCode: optional; secret: redacted when printed, never quoted in errors.
 	TransferAuthorizationCode string `url:"TransferAuthorizationCode,omitempty" secret:"true"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 
@@ -24,13 +24,13 @@ type CheckTransferInFeasibilityRequest struct {
 type CheckTransferInFeasibilityResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// CanTransfer is CanTransfer.
+	// CanTransfer is the answer's CanTransfer.
 	CanTransfer bool `json:"CanTransfer" xml:"CanTransfer"`
-	// Code is Code.
+	// Code is the answer's Code.
 	Code string `json:"Code" xml:"Code"`
-	// Message is Message.
+	// Message is the answer's Message.
 	Message string `json:"Message" xml:"Message"`
-	// ProductID is ProductId.
+	// ProductID is the answer's ProductId.
 	ProductID string `json:"ProductId" xml:"ProductId"`
 }
 
@@ -77,6 +77,10 @@ func (r CheckTransferInFeasibilityRequest) Format(f fmt.State, verb rune) {
 func (r CheckTransferInFeasibilityRequest) MarshalJSON() ([]byte, error) {
 	return json.Marshal(r.withoutSecrets())
 }
+
+// ownsCode says the answer's Code is its own field, not the gateway's
+// error code.
+func (r *CheckTransferInFeasibilityResponse) ownsCode() {}
 
 // apiCheckTransferInFeasibility declares CheckTransferInFeasibility, a read: retried as reads are.
 var apiCheckTransferInFeasibility = operation[CheckTransferInFeasibilityRequest, wireAnswer[CheckTransferInFeasibilityResponse], CheckTransferInFeasibilityResponse]{

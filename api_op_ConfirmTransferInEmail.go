@@ -8,13 +8,13 @@ import (
 
 // ConfirmTransferInEmailRequest is the request of ConfirmTransferInEmail: confirms the contact mailbox for domains being transferred in.
 type ConfirmTransferInEmailRequest struct {
-	// DomainName is DomainName: required; sent as DomainName.1, DomainName.2, ...; at most 13 items.
+	// DomainName: required; sent as DomainName.1, DomainName.2, ...; at most 13 items.
 	DomainName []string `url:"DomainName"`
-	// Email is Email: required.
+	// Email: required.
 	Email string `url:"Email"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 
@@ -22,21 +22,21 @@ type ConfirmTransferInEmailRequest struct {
 type ConfirmTransferInEmailResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// FailList is FailList: the object the API wraps its list in.
+	// FailList is the answer's FailList: the object the API wraps its list in.
 	FailList ConfirmTransferInEmailFailList `json:"FailList" xml:"FailList"`
-	// SuccessList is SuccessList: the object the API wraps its list in.
+	// SuccessList is the answer's SuccessList: the object the API wraps its list in.
 	SuccessList ConfirmTransferInEmailSuccessList `json:"SuccessList" xml:"SuccessList"`
 }
 
 // ConfirmTransferInEmailFailList is the value of ConfirmTransferInEmailResponse.FailList.
 type ConfirmTransferInEmailFailList struct {
-	// FailDomain is FailDomain.
+	// FailDomain is the answer's FailDomain.
 	FailDomain []string `json:"FailDomain" xml:"FailDomain"`
 }
 
 // ConfirmTransferInEmailSuccessList is the value of ConfirmTransferInEmailResponse.SuccessList.
 type ConfirmTransferInEmailSuccessList struct {
-	// SuccessDomain is SuccessDomain.
+	// SuccessDomain is the answer's SuccessDomain.
 	SuccessDomain []string `json:"SuccessDomain" xml:"SuccessDomain"`
 }
 

@@ -9,15 +9,15 @@ import (
 
 // CreateIntlFixedPriceDomainOrderRequest is the request of CreateIntlFixedPriceDomainOrder: orders a fixed-price domain on the international site; answers with the order and payment link.
 type CreateIntlFixedPriceDomainOrderRequest struct {
-	// AutoPay is AutoPay: optional.
+	// AutoPay: optional.
 	AutoPay *bool `url:"AutoPay"`
-	// ContactID is ContactId: optional.
+	// ContactID (ContactId on the wire): optional.
 	ContactID int64 `url:"ContactId,omitempty"`
-	// Domain is Domain: optional.
+	// Domain: optional.
 	Domain string `url:"Domain,omitempty"`
-	// ExpectedPrice is ExpectedPrice: optional; an amount of money.
+	// ExpectedPrice: optional; an amount of money.
 	ExpectedPrice int64 `url:"ExpectedPrice,omitempty"`
-	// ProductType is ProductType: optional.
+	// ProductType: optional.
 	ProductType int32 `url:"ProductType,omitempty"`
 }
 
@@ -25,19 +25,19 @@ type CreateIntlFixedPriceDomainOrderRequest struct {
 type CreateIntlFixedPriceDomainOrderResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// Module is Module.
+	// Module is the answer's Module.
 	Module CreateIntlFixedPriceDomainOrderModule `json:"Module" xml:"Module"`
 }
 
 // CreateIntlFixedPriceDomainOrderModule is the value of CreateIntlFixedPriceDomainOrderResponse.Module.
 type CreateIntlFixedPriceDomainOrderModule struct {
-	// Domain is Domain.
+	// Domain is the answer's Domain.
 	Domain string `json:"Domain" xml:"Domain"`
-	// OrderNo is OrderNo.
+	// OrderNo is the answer's OrderNo.
 	OrderNo string `json:"OrderNo" xml:"OrderNo"`
-	// PayPrice is PayPrice: an amount of money.
+	// PayPrice is the answer's PayPrice: an amount of money.
 	PayPrice int64 `json:"PayPrice" xml:"PayPrice"`
-	// PayURL is PayUrl.
+	// PayURL is the answer's PayUrl.
 	PayURL string `json:"PayUrl" xml:"PayUrl"`
 }
 

@@ -8,9 +8,9 @@ import (
 
 // DeleteContactTemplatesRequest is the request of DeleteContactTemplates: removes contact templates (registrant profiles) by their ids.
 type DeleteContactTemplatesRequest struct {
-	// RegistrantProfileIDs is RegistrantProfileIds: required.
+	// RegistrantProfileIDs (RegistrantProfileIds on the wire): required.
 	RegistrantProfileIDs string `url:"RegistrantProfileIds"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 

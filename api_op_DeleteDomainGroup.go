@@ -8,11 +8,11 @@ import (
 
 // DeleteDomainGroupRequest is the request of DeleteDomainGroup: removes a domain group.
 type DeleteDomainGroupRequest struct {
-	// DomainGroupID is DomainGroupId: required.
+	// DomainGroupID (DomainGroupId on the wire): required.
 	DomainGroupID int64 `url:"DomainGroupId"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 

@@ -8,11 +8,11 @@ import (
 
 // DeleteEmailVerificationRequest is the request of DeleteEmailVerification: forgets verified mailboxes; answers which were removed and which were not.
 type DeleteEmailVerificationRequest struct {
-	// Email is Email: required.
+	// Email: required.
 	Email string `url:"Email"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 
@@ -20,29 +20,29 @@ type DeleteEmailVerificationRequest struct {
 type DeleteEmailVerificationResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// FailList is FailList.
+	// FailList is the answer's FailList.
 	FailList []DeleteEmailVerificationFailList `json:"FailList" xml:"FailList"`
-	// SuccessList is SuccessList.
+	// SuccessList is the answer's SuccessList.
 	SuccessList []DeleteEmailVerificationSuccessList `json:"SuccessList" xml:"SuccessList"`
 }
 
 // DeleteEmailVerificationFailList is an item of DeleteEmailVerificationResponse.FailList.
 type DeleteEmailVerificationFailList struct {
-	// Code is Code.
+	// Code is the answer's Code.
 	Code string `json:"Code" xml:"Code"`
-	// Email is Email.
+	// Email is the answer's Email.
 	Email string `json:"Email" xml:"Email"`
-	// Message is Message.
+	// Message is the answer's Message.
 	Message string `json:"Message" xml:"Message"`
 }
 
 // DeleteEmailVerificationSuccessList is an item of DeleteEmailVerificationResponse.SuccessList.
 type DeleteEmailVerificationSuccessList struct {
-	// Code is Code.
+	// Code is the answer's Code.
 	Code string `json:"Code" xml:"Code"`
-	// Email is Email.
+	// Email is the answer's Email.
 	Email string `json:"Email" xml:"Email"`
-	// Message is Message.
+	// Message is the answer's Message.
 	Message string `json:"Message" xml:"Message"`
 }
 

@@ -10,9 +10,9 @@ import (
 type DeleteRegistrantProfileRequest struct {
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// RegistrantProfileID is RegistrantProfileId: required.
+	// RegistrantProfileID (RegistrantProfileId on the wire): required.
 	RegistrantProfileID int64 `url:"RegistrantProfileId"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 

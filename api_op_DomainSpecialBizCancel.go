@@ -9,9 +9,9 @@ import (
 
 // DomainSpecialBizCancelRequest is the request of DomainSpecialBizCancel: cancels a special-domain business process.
 type DomainSpecialBizCancelRequest struct {
-	// BizID is BizId: required.
+	// BizID (BizId on the wire): required.
 	BizID int64 `url:"BizId"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 
@@ -19,27 +19,27 @@ type DomainSpecialBizCancelRequest struct {
 type DomainSpecialBizCancelResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// AllowRetry is AllowRetry.
+	// AllowRetry is the answer's AllowRetry.
 	AllowRetry bool `json:"AllowRetry" xml:"AllowRetry"`
-	// AppName is AppName.
+	// AppName is the answer's AppName.
 	AppName string `json:"AppName" xml:"AppName"`
-	// DynamicCode is DynamicCode.
+	// DynamicCode is the answer's DynamicCode.
 	DynamicCode string `json:"DynamicCode" xml:"DynamicCode"`
-	// DynamicMessage is DynamicMessage.
+	// DynamicMessage is the answer's DynamicMessage.
 	DynamicMessage string `json:"DynamicMessage" xml:"DynamicMessage"`
-	// ErrorArgs is ErrorArgs.
+	// ErrorArgs is the answer's ErrorArgs.
 	ErrorArgs []any `json:"ErrorArgs" xml:"-"`
-	// ErrorCode is ErrorCode.
+	// ErrorCode is the answer's ErrorCode.
 	ErrorCode string `json:"ErrorCode" xml:"ErrorCode"`
-	// ErrorMsg is ErrorMsg.
+	// ErrorMsg is the answer's ErrorMsg.
 	ErrorMsg string `json:"ErrorMsg" xml:"ErrorMsg"`
-	// HTTPStatusCode is HttpStatusCode.
+	// HTTPStatusCode is the answer's HttpStatusCode.
 	HTTPStatusCode int32 `json:"HttpStatusCode" xml:"HttpStatusCode"`
-	// Module is Module.
+	// Module is the answer's Module.
 	Module any `json:"Module" xml:"-"`
-	// Success is Success.
+	// Success is the answer's Success.
 	Success bool `json:"Success" xml:"Success"`
-	// Synchro is Synchro.
+	// Synchro is the answer's Synchro.
 	Synchro bool `json:"Synchro" xml:"Synchro"`
 }
 

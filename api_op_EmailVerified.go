@@ -8,11 +8,11 @@ import (
 
 // EmailVerifiedRequest is the request of EmailVerified: marks a mailbox as verified.
 type EmailVerifiedRequest struct {
-	// Email is Email: required.
+	// Email: required.
 	Email string `url:"Email"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 

@@ -8,11 +8,11 @@ import (
 
 // FuzzyMatchDomainSensitiveWordRequest is the request of FuzzyMatchDomainSensitiveWord: checks one candidate name for words the registry forbids.
 type FuzzyMatchDomainSensitiveWordRequest struct {
-	// Keyword is Keyword: required.
+	// Keyword: required.
 	Keyword string `url:"Keyword"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 
@@ -20,23 +20,23 @@ type FuzzyMatchDomainSensitiveWordRequest struct {
 type FuzzyMatchDomainSensitiveWordResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// Exist is Exist.
+	// Exist is the answer's Exist.
 	Exist bool `json:"Exist" xml:"Exist"`
-	// Keyword is Keyword.
+	// Keyword is the answer's Keyword.
 	Keyword string `json:"Keyword" xml:"Keyword"`
-	// MatchedSensitiveWords is MatchedSentiveWords: the object the API wraps its list in.
+	// MatchedSensitiveWords is the answer's MatchedSentiveWords: the object the API wraps its list in.
 	MatchedSensitiveWords FuzzyMatchDomainSensitiveWordMatchedSensitiveWords `json:"MatchedSentiveWords" xml:"MatchedSentiveWords"`
 }
 
 // FuzzyMatchDomainSensitiveWordMatchedSensitiveWords is the value of FuzzyMatchDomainSensitiveWordResponse.MatchedSensitiveWords.
 type FuzzyMatchDomainSensitiveWordMatchedSensitiveWords struct {
-	// MatchedSensitiveWord is MatchedSensitiveWord.
+	// MatchedSensitiveWord is the answer's MatchedSensitiveWord.
 	MatchedSensitiveWord []FuzzyMatchDomainSensitiveWordMatchedSensitiveWord `json:"MatchedSensitiveWord" xml:"MatchedSensitiveWord"`
 }
 
 // FuzzyMatchDomainSensitiveWordMatchedSensitiveWord is an item of FuzzyMatchDomainSensitiveWordMatchedSensitiveWords.MatchedSensitiveWord.
 type FuzzyMatchDomainSensitiveWordMatchedSensitiveWord struct {
-	// Word is Word.
+	// Word is the answer's Word.
 	Word string `json:"Word" xml:"Word"`
 }
 

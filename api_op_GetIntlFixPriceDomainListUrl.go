@@ -8,7 +8,7 @@ import (
 
 // GetIntlFixPriceDomainListUrlRequest is the request of GetIntlFixPriceDomainListUrl: gives a download link for the day's list of fixed-price domains (international site).
 type GetIntlFixPriceDomainListUrlRequest struct {
-	// ListDate is ListDate: optional.
+	// ListDate: optional.
 	ListDate string `url:"ListDate,omitempty"`
 }
 
@@ -16,13 +16,13 @@ type GetIntlFixPriceDomainListUrlRequest struct {
 type GetIntlFixPriceDomainListUrlResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// Module is Module.
+	// Module is the answer's Module.
 	Module GetIntlFixPriceDomainListUrlModule `json:"Module" xml:"Module"`
 }
 
 // GetIntlFixPriceDomainListUrlModule is the value of GetIntlFixPriceDomainListUrlResponse.Module.
 type GetIntlFixPriceDomainListUrlModule struct {
-	// DownloadURL is DownloadUrl.
+	// DownloadURL is the answer's DownloadUrl.
 	DownloadURL string `json:"DownloadUrl" xml:"DownloadUrl"`
 }
 

@@ -8,7 +8,7 @@ import (
 
 // GetOperationOssUploadPolicyRequest is the request of GetOperationOssUploadPolicy: gives a signed policy for uploading offline-review documents to object storage.
 type GetOperationOssUploadPolicyRequest struct {
-	// AuditType is AuditType: required.
+	// AuditType: required.
 	AuditType int32 `url:"AuditType"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
@@ -18,17 +18,17 @@ type GetOperationOssUploadPolicyRequest struct {
 type GetOperationOssUploadPolicyResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// AccessID is Accessid.
+	// AccessID is the answer's Accessid.
 	AccessID string `json:"Accessid" xml:"Accessid"`
-	// EncodedPolicy is EncodedPolicy: secret.
+	// EncodedPolicy is the answer's EncodedPolicy: secret.
 	EncodedPolicy string `json:"EncodedPolicy" xml:"EncodedPolicy"`
-	// ExpireTime is ExpireTime.
+	// ExpireTime is the answer's ExpireTime.
 	ExpireTime string `json:"ExpireTime" xml:"ExpireTime"`
-	// FileDir is FileDir.
+	// FileDir is the answer's FileDir.
 	FileDir string `json:"FileDir" xml:"FileDir"`
-	// Host is Host.
+	// Host is the answer's Host.
 	Host string `json:"Host" xml:"Host"`
-	// Signature is Signature: secret.
+	// Signature is the answer's Signature: secret.
 	Signature string `json:"Signature" xml:"Signature"`
 }
 

@@ -10,7 +10,7 @@ import (
 type GetQualificationUploadPolicyRequest struct {
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 
@@ -18,19 +18,19 @@ type GetQualificationUploadPolicyRequest struct {
 type GetQualificationUploadPolicyResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// AccessID is Accessid.
+	// AccessID is the answer's Accessid.
 	AccessID string `json:"Accessid" xml:"Accessid"`
-	// Dir is Dir.
+	// Dir is the answer's Dir.
 	Dir string `json:"Dir" xml:"Dir"`
-	// Expire is Expire.
+	// Expire is the answer's Expire.
 	Expire string `json:"Expire" xml:"Expire"`
-	// Host is Host.
+	// Host is the answer's Host.
 	Host string `json:"Host" xml:"Host"`
-	// Policy is Policy: secret.
+	// Policy is the answer's Policy: secret.
 	Policy string `json:"Policy" xml:"Policy"`
-	// Prefix is Prefix.
+	// Prefix is the answer's Prefix.
 	Prefix string `json:"Prefix" xml:"Prefix"`
-	// Signature is Signature: secret.
+	// Signature is the answer's Signature: secret.
 	Signature string `json:"Signature" xml:"Signature"`
 }
 

@@ -10,21 +10,21 @@ import (
 
 // ListEmailVerificationRequest is the request of ListEmailVerification: lists mailbox verifications, a page at a time.
 type ListEmailVerificationRequest struct {
-	// BeginCreateTime is BeginCreateTime: optional; sent as Unix milliseconds.
+	// BeginCreateTime: optional; sent as Unix milliseconds.
 	BeginCreateTime time.Time `url:"BeginCreateTime,unixmilli"`
-	// Email is Email: optional.
+	// Email: optional.
 	Email string `url:"Email,omitempty"`
-	// EndCreateTime is EndCreateTime: optional; sent as Unix milliseconds.
+	// EndCreateTime: optional; sent as Unix milliseconds.
 	EndCreateTime time.Time `url:"EndCreateTime,unixmilli"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// PageNum is PageNum: optional; API default 1.
+	// PageNum: optional; API default 1.
 	PageNum int `url:"PageNum,omitempty"`
-	// PageSize is PageSize: optional; API default 500.
+	// PageSize: optional; API default 500.
 	PageSize int `url:"PageSize,omitempty"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
-	// VerificationStatus is VerificationStatus: optional.
+	// VerificationStatus: optional.
 	VerificationStatus int32 `url:"VerificationStatus,omitempty"`
 }
 
@@ -32,43 +32,43 @@ type ListEmailVerificationRequest struct {
 type ListEmailVerificationResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// CurrentPageNum is CurrentPageNum.
+	// CurrentPageNum is the answer's CurrentPageNum.
 	CurrentPageNum int32 `json:"CurrentPageNum" xml:"CurrentPageNum"`
-	// Data is Data.
+	// Data is the answer's Data.
 	Data []ListEmailVerificationData `json:"Data" xml:"Data"`
-	// NextPage is NextPage.
+	// NextPage is the answer's NextPage.
 	NextPage bool `json:"NextPage" xml:"NextPage"`
-	// PageSize is PageSize.
+	// PageSize is the answer's PageSize.
 	PageSize int32 `json:"PageSize" xml:"PageSize"`
-	// PrePage is PrePage.
+	// PrePage is the answer's PrePage.
 	PrePage bool `json:"PrePage" xml:"PrePage"`
-	// TotalItemNum is TotalItemNum.
+	// TotalItemNum is the answer's TotalItemNum.
 	TotalItemNum int32 `json:"TotalItemNum" xml:"TotalItemNum"`
-	// TotalPageNum is TotalPageNum.
+	// TotalPageNum is the answer's TotalPageNum.
 	TotalPageNum int32 `json:"TotalPageNum" xml:"TotalPageNum"`
 }
 
 // ListEmailVerificationData is an item of ListEmailVerificationResponse.Data.
 type ListEmailVerificationData struct {
-	// ConfirmIP is ConfirmIp.
+	// ConfirmIP is the answer's ConfirmIp.
 	ConfirmIP string `json:"ConfirmIp" xml:"ConfirmIp"`
-	// Email is Email.
+	// Email is the answer's Email.
 	Email string `json:"Email" xml:"Email"`
-	// EmailVerificationNo is EmailVerificationNo.
+	// EmailVerificationNo is the answer's EmailVerificationNo.
 	EmailVerificationNo string `json:"EmailVerificationNo" xml:"EmailVerificationNo"`
-	// GmtCreate is GmtCreate.
+	// GmtCreate is the answer's GmtCreate.
 	GmtCreate string `json:"GmtCreate" xml:"GmtCreate"`
-	// GmtModified is GmtModified.
+	// GmtModified is the answer's GmtModified.
 	GmtModified string `json:"GmtModified" xml:"GmtModified"`
-	// SendIP is SendIp.
+	// SendIP is the answer's SendIp.
 	SendIP string `json:"SendIp" xml:"SendIp"`
-	// TokenSendTime is TokenSendTime.
+	// TokenSendTime is the answer's TokenSendTime.
 	TokenSendTime string `json:"TokenSendTime" xml:"TokenSendTime"`
-	// UserID is UserId.
+	// UserID is the answer's UserId.
 	UserID string `json:"UserId" xml:"UserId"`
-	// VerificationStatus is VerificationStatus.
+	// VerificationStatus is the answer's VerificationStatus.
 	VerificationStatus int32 `json:"VerificationStatus" xml:"VerificationStatus"`
-	// VerificationTime is VerificationTime.
+	// VerificationTime is the answer's VerificationTime.
 	VerificationTime string `json:"VerificationTime" xml:"VerificationTime"`
 }
 

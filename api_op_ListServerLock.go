@@ -10,31 +10,31 @@ import (
 
 // ListServerLockRequest is the request of ListServerLock: lists registry locks, a page at a time.
 type ListServerLockRequest struct {
-	// BeginStartDate is BeginStartDate: optional; sent as Unix milliseconds.
+	// BeginStartDate: optional; sent as Unix milliseconds.
 	BeginStartDate time.Time `url:"BeginStartDate,unixmilli"`
-	// DomainName is DomainName: optional.
+	// DomainName: optional.
 	DomainName string `url:"DomainName,omitempty"`
-	// EndExpireDate is EndExpireDate: optional; sent as Unix milliseconds.
+	// EndExpireDate: optional; sent as Unix milliseconds.
 	EndExpireDate time.Time `url:"EndExpireDate,unixmilli"`
-	// EndStartDate is EndStartDate: optional; sent as Unix milliseconds.
+	// EndStartDate: optional; sent as Unix milliseconds.
 	EndStartDate time.Time `url:"EndStartDate,unixmilli"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// LockProductID is LockProductId: optional.
+	// LockProductID (LockProductId on the wire): optional.
 	LockProductID string `url:"LockProductId,omitempty"`
-	// OrderBy is OrderBy: optional; one of EXPIRE_DATE.
+	// OrderBy: optional; one of EXPIRE_DATE.
 	OrderBy string `url:"OrderBy,omitempty"`
-	// OrderByType is OrderByType: optional; one of DESC, ASC.
+	// OrderByType: optional; one of DESC, ASC.
 	OrderByType string `url:"OrderByType,omitempty"`
-	// PageNum is PageNum: optional; API default 1.
+	// PageNum: optional; API default 1.
 	PageNum int `url:"PageNum,omitempty"`
-	// PageSize is PageSize: optional; API default 500.
+	// PageSize: optional; API default 500.
 	PageSize int `url:"PageSize,omitempty"`
-	// ServerLockStatus is ServerLockStatus: optional.
+	// ServerLockStatus: optional.
 	ServerLockStatus int32 `url:"ServerLockStatus,omitempty"`
-	// StartExpireDate is StartExpireDate: optional; sent as Unix milliseconds.
+	// StartExpireDate: optional; sent as Unix milliseconds.
 	StartExpireDate time.Time `url:"StartExpireDate,unixmilli"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 
@@ -42,43 +42,43 @@ type ListServerLockRequest struct {
 type ListServerLockResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// CurrentPageNum is CurrentPageNum.
+	// CurrentPageNum is the answer's CurrentPageNum.
 	CurrentPageNum int32 `json:"CurrentPageNum" xml:"CurrentPageNum"`
-	// Data is Data.
+	// Data is the answer's Data.
 	Data []ListServerLockData `json:"Data" xml:"Data"`
-	// NextPage is NextPage.
+	// NextPage is the answer's NextPage.
 	NextPage bool `json:"NextPage" xml:"NextPage"`
-	// PageSize is PageSize.
+	// PageSize is the answer's PageSize.
 	PageSize int32 `json:"PageSize" xml:"PageSize"`
-	// PrePage is PrePage.
+	// PrePage is the answer's PrePage.
 	PrePage bool `json:"PrePage" xml:"PrePage"`
-	// TotalItemNum is TotalItemNum.
+	// TotalItemNum is the answer's TotalItemNum.
 	TotalItemNum int32 `json:"TotalItemNum" xml:"TotalItemNum"`
-	// TotalPageNum is TotalPageNum.
+	// TotalPageNum is the answer's TotalPageNum.
 	TotalPageNum int32 `json:"TotalPageNum" xml:"TotalPageNum"`
 }
 
 // ListServerLockData is an item of ListServerLockResponse.Data.
 type ListServerLockData struct {
-	// DomainInstanceID is DomainInstanceId.
+	// DomainInstanceID is the answer's DomainInstanceId.
 	DomainInstanceID string `json:"DomainInstanceId" xml:"DomainInstanceId"`
-	// DomainName is DomainName.
+	// DomainName is the answer's DomainName.
 	DomainName string `json:"DomainName" xml:"DomainName"`
-	// ExpireDate is ExpireDate.
+	// ExpireDate is the answer's ExpireDate.
 	ExpireDate string `json:"ExpireDate" xml:"ExpireDate"`
-	// GmtCreate is GmtCreate.
+	// GmtCreate is the answer's GmtCreate.
 	GmtCreate string `json:"GmtCreate" xml:"GmtCreate"`
-	// GmtModified is GmtModified.
+	// GmtModified is the answer's GmtModified.
 	GmtModified string `json:"GmtModified" xml:"GmtModified"`
-	// LockInstanceID is LockInstanceId.
+	// LockInstanceID is the answer's LockInstanceId.
 	LockInstanceID string `json:"LockInstanceId" xml:"LockInstanceId"`
-	// LockProductID is LockProductId.
+	// LockProductID is the answer's LockProductId.
 	LockProductID string `json:"LockProductId" xml:"LockProductId"`
-	// ServerLockStatus is ServerLockStatus.
+	// ServerLockStatus is the answer's ServerLockStatus.
 	ServerLockStatus string `json:"ServerLockStatus" xml:"ServerLockStatus"`
-	// StartDate is StartDate.
+	// StartDate is the answer's StartDate.
 	StartDate string `json:"StartDate" xml:"StartDate"`
-	// UserID is UserId.
+	// UserID is the answer's UserId.
 	UserID string `json:"UserId" xml:"UserId"`
 }
 

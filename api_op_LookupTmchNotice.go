@@ -8,11 +8,11 @@ import (
 
 // LookupTmchNoticeRequest is the request of LookupTmchNotice: reads the trademark clearinghouse notice for a claim key.
 type LookupTmchNoticeRequest struct {
-	// ClaimKey is ClaimKey: required.
+	// ClaimKey: required.
 	ClaimKey string `url:"ClaimKey"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 
@@ -20,139 +20,139 @@ type LookupTmchNoticeRequest struct {
 type LookupTmchNoticeResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// Claims is Claims: the object the API wraps its list in.
+	// Claims is the answer's Claims: the object the API wraps its list in.
 	Claims LookupTmchNoticeClaims `json:"Claims" xml:"Claims"`
-	// ID is Id.
+	// ID is the answer's Id.
 	ID int64 `json:"Id" xml:"Id"`
-	// Label is Label.
+	// Label is the answer's Label.
 	Label string `json:"Label" xml:"Label"`
-	// NotAfter is NotAfter.
+	// NotAfter is the answer's NotAfter.
 	NotAfter string `json:"NotAfter" xml:"NotAfter"`
-	// NotBefore is NotBefore.
+	// NotBefore is the answer's NotBefore.
 	NotBefore string `json:"NotBefore" xml:"NotBefore"`
 }
 
 // LookupTmchNoticeClaims is the value of LookupTmchNoticeResponse.Claims.
 type LookupTmchNoticeClaims struct {
-	// Claim is Claim.
+	// Claim is the answer's Claim.
 	Claim []LookupTmchNoticeClaim `json:"Claim" xml:"Claim"`
 }
 
 // LookupTmchNoticeClaim is an item of LookupTmchNoticeClaims.Claim.
 type LookupTmchNoticeClaim struct {
-	// ClassDescs is ClassDescs: the object the API wraps its list in.
+	// ClassDescs is the answer's ClassDescs: the object the API wraps its list in.
 	ClassDescs LookupTmchNoticeClassDescs `json:"ClassDescs" xml:"ClassDescs"`
-	// Contacts is Contacts: the object the API wraps its list in.
+	// Contacts is the answer's Contacts: the object the API wraps its list in.
 	Contacts LookupTmchNoticeContacts `json:"Contacts" xml:"Contacts"`
-	// GoodsAndServices is GoodsAndServices.
+	// GoodsAndServices is the answer's GoodsAndServices.
 	GoodsAndServices string `json:"GoodsAndServices" xml:"GoodsAndServices"`
-	// Holders is Holders: the object the API wraps its list in.
+	// Holders is the answer's Holders: the object the API wraps its list in.
 	Holders LookupTmchNoticeHolders `json:"Holders" xml:"Holders"`
-	// JurDesc is JurDesc.
+	// JurDesc is the answer's JurDesc.
 	JurDesc LookupTmchNoticeJurDesc `json:"JurDesc" xml:"JurDesc"`
-	// MarkName is MarkName.
+	// MarkName is the answer's MarkName.
 	MarkName string `json:"MarkName" xml:"MarkName"`
 }
 
 // LookupTmchNoticeClassDescs is the value of LookupTmchNoticeClaim.ClassDescs.
 type LookupTmchNoticeClassDescs struct {
-	// ClassDesc is ClassDesc.
+	// ClassDesc is the answer's ClassDesc.
 	ClassDesc []LookupTmchNoticeClassDesc `json:"ClassDesc" xml:"ClassDesc"`
 }
 
 // LookupTmchNoticeClassDesc is an item of LookupTmchNoticeClassDescs.ClassDesc.
 type LookupTmchNoticeClassDesc struct {
-	// ClassNum is ClassNum.
+	// ClassNum is the answer's ClassNum.
 	ClassNum int32 `json:"ClassNum" xml:"ClassNum"`
-	// Desc is Desc.
+	// Desc is the answer's Desc.
 	Desc string `json:"Desc" xml:"Desc"`
 }
 
 // LookupTmchNoticeContacts is the value of LookupTmchNoticeClaim.Contacts.
 type LookupTmchNoticeContacts struct {
-	// Contact is Contact.
+	// Contact is the answer's Contact.
 	Contact []LookupTmchNoticeContact `json:"Contact" xml:"Contact"`
 }
 
 // LookupTmchNoticeContact is an item of LookupTmchNoticeContacts.Contact.
 type LookupTmchNoticeContact struct {
-	// Addr is Addr.
+	// Addr is the answer's Addr.
 	Addr LookupTmchNoticeClaimsClaimContactsContactAddr `json:"Addr" xml:"Addr"`
-	// Email is Email.
+	// Email is the answer's Email.
 	Email string `json:"Email" xml:"Email"`
-	// Fax is Fax.
+	// Fax is the answer's Fax.
 	Fax string `json:"Fax" xml:"Fax"`
-	// Name is Name.
+	// Name is the answer's Name.
 	Name string `json:"Name" xml:"Name"`
-	// Org is Org.
+	// Org is the answer's Org.
 	Org string `json:"Org" xml:"Org"`
-	// Type is Type.
+	// Type is the answer's Type.
 	Type string `json:"Type" xml:"Type"`
-	// Voice is Voice.
+	// Voice is the answer's Voice.
 	Voice string `json:"Voice" xml:"Voice"`
 }
 
 // LookupTmchNoticeClaimsClaimContactsContactAddr is the value of LookupTmchNoticeContact.Addr.
 type LookupTmchNoticeClaimsClaimContactsContactAddr struct {
-	// Cc is Cc.
+	// Cc is the answer's Cc.
 	Cc string `json:"Cc" xml:"Cc"`
-	// City is City.
+	// City is the answer's City.
 	City string `json:"City" xml:"City"`
-	// Pc is Pc.
+	// Pc is the answer's Pc.
 	Pc string `json:"Pc" xml:"Pc"`
-	// Sp is Sp.
+	// Sp is the answer's Sp.
 	Sp string `json:"Sp" xml:"Sp"`
-	// Street is Street: the object the API wraps its list in.
+	// Street is the answer's Street: the object the API wraps its list in.
 	Street LookupTmchNoticeClaimsClaimContactsContactAddrStreet `json:"Street" xml:"Street"`
 }
 
 // LookupTmchNoticeClaimsClaimContactsContactAddrStreet is the value of LookupTmchNoticeClaimsClaimContactsContactAddr.Street.
 type LookupTmchNoticeClaimsClaimContactsContactAddrStreet struct {
-	// Street is Street.
+	// Street is the answer's Street.
 	Street []string `json:"Street" xml:"Street"`
 }
 
 // LookupTmchNoticeHolders is the value of LookupTmchNoticeClaim.Holders.
 type LookupTmchNoticeHolders struct {
-	// Holder is Holder.
+	// Holder is the answer's Holder.
 	Holder []LookupTmchNoticeHolder `json:"Holder" xml:"Holder"`
 }
 
 // LookupTmchNoticeHolder is an item of LookupTmchNoticeHolders.Holder.
 type LookupTmchNoticeHolder struct {
-	// Addr is Addr.
+	// Addr is the answer's Addr.
 	Addr LookupTmchNoticeClaimsClaimHoldersHolderAddr `json:"Addr" xml:"Addr"`
-	// Entitlement is Entitlement.
+	// Entitlement is the answer's Entitlement.
 	Entitlement string `json:"Entitlement" xml:"Entitlement"`
-	// Org is Org.
+	// Org is the answer's Org.
 	Org string `json:"Org" xml:"Org"`
 }
 
 // LookupTmchNoticeClaimsClaimHoldersHolderAddr is the value of LookupTmchNoticeHolder.Addr.
 type LookupTmchNoticeClaimsClaimHoldersHolderAddr struct {
-	// Cc is Cc.
+	// Cc is the answer's Cc.
 	Cc string `json:"Cc" xml:"Cc"`
-	// City is City.
+	// City is the answer's City.
 	City string `json:"City" xml:"City"`
-	// Pc is Pc.
+	// Pc is the answer's Pc.
 	Pc string `json:"Pc" xml:"Pc"`
-	// Sp is Sp.
+	// Sp is the answer's Sp.
 	Sp string `json:"Sp" xml:"Sp"`
-	// Street is Street: the object the API wraps its list in.
+	// Street is the answer's Street: the object the API wraps its list in.
 	Street LookupTmchNoticeClaimsClaimHoldersHolderAddrStreet `json:"Street" xml:"Street"`
 }
 
 // LookupTmchNoticeClaimsClaimHoldersHolderAddrStreet is the value of LookupTmchNoticeClaimsClaimHoldersHolderAddr.Street.
 type LookupTmchNoticeClaimsClaimHoldersHolderAddrStreet struct {
-	// Street is Street.
+	// Street is the answer's Street.
 	Street []string `json:"Street" xml:"Street"`
 }
 
 // LookupTmchNoticeJurDesc is the value of LookupTmchNoticeClaim.JurDesc.
 type LookupTmchNoticeJurDesc struct {
-	// Desc is Desc.
+	// Desc is the answer's Desc.
 	Desc string `json:"Desc" xml:"Desc"`
-	// JurCC is JurCC.
+	// JurCC is the answer's JurCC.
 	JurCC string `json:"JurCC" xml:"JurCC"`
 }
 

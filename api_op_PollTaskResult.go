@@ -9,21 +9,21 @@ import (
 
 // PollTaskResultRequest is the request of PollTaskResult: lists finished task details not yet acknowledged, a page at a time.
 type PollTaskResultRequest struct {
-	// DomainName is DomainName: optional.
+	// DomainName: optional.
 	DomainName string `url:"DomainName,omitempty"`
-	// InstanceID is InstanceId: optional.
+	// InstanceID (InstanceId on the wire): optional.
 	InstanceID string `url:"InstanceId,omitempty"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// PageNum is PageNum: required.
+	// PageNum: required.
 	PageNum int `url:"PageNum"`
-	// PageSize is PageSize: required.
+	// PageSize: required.
 	PageSize int `url:"PageSize"`
-	// TaskNo is TaskNo: optional.
+	// TaskNo: optional.
 	TaskNo string `url:"TaskNo,omitempty"`
-	// TaskResultStatus is TaskResultStatus: optional; one of 2, 3.
+	// TaskResultStatus: optional; one of 2, 3.
 	TaskResultStatus int32 `url:"TaskResultStatus,omitempty"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 
@@ -31,55 +31,55 @@ type PollTaskResultRequest struct {
 type PollTaskResultResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// CurrentPageNum is CurrentPageNum.
+	// CurrentPageNum is the answer's CurrentPageNum.
 	CurrentPageNum int32 `json:"CurrentPageNum" xml:"CurrentPageNum"`
-	// Data is Data: the object the API wraps its list in.
+	// Data is the answer's Data: the object the API wraps its list in.
 	Data PollTaskResultData `json:"Data" xml:"Data"`
-	// NextPage is NextPage.
+	// NextPage is the answer's NextPage.
 	NextPage bool `json:"NextPage" xml:"NextPage"`
-	// PageSize is PageSize.
+	// PageSize is the answer's PageSize.
 	PageSize int32 `json:"PageSize" xml:"PageSize"`
-	// PrePage is PrePage.
+	// PrePage is the answer's PrePage.
 	PrePage bool `json:"PrePage" xml:"PrePage"`
-	// TotalItemNum is TotalItemNum.
+	// TotalItemNum is the answer's TotalItemNum.
 	TotalItemNum int32 `json:"TotalItemNum" xml:"TotalItemNum"`
-	// TotalPageNum is TotalPageNum.
+	// TotalPageNum is the answer's TotalPageNum.
 	TotalPageNum int32 `json:"TotalPageNum" xml:"TotalPageNum"`
 }
 
 // PollTaskResultData is the value of PollTaskResultResponse.Data.
 type PollTaskResultData struct {
-	// TaskDetail is TaskDetail.
+	// TaskDetail is the answer's TaskDetail.
 	TaskDetail []PollTaskResultTaskDetail `json:"TaskDetail" xml:"TaskDetail"`
 }
 
 // PollTaskResultTaskDetail is an item of PollTaskResultData.TaskDetail.
 type PollTaskResultTaskDetail struct {
-	// CreateTime is CreateTime.
+	// CreateTime is the answer's CreateTime.
 	CreateTime string `json:"CreateTime" xml:"CreateTime"`
-	// DomainName is DomainName.
+	// DomainName is the answer's DomainName.
 	DomainName string `json:"DomainName" xml:"DomainName"`
-	// ErrorMsg is ErrorMsg.
+	// ErrorMsg is the answer's ErrorMsg.
 	ErrorMsg string `json:"ErrorMsg" xml:"ErrorMsg"`
-	// InstanceID is InstanceId.
+	// InstanceID is the answer's InstanceId.
 	InstanceID string `json:"InstanceId" xml:"InstanceId"`
-	// TaskDetailNo is TaskDetailNo.
+	// TaskDetailNo is the answer's TaskDetailNo.
 	TaskDetailNo string `json:"TaskDetailNo" xml:"TaskDetailNo"`
-	// TaskNo is TaskNo.
+	// TaskNo is the answer's TaskNo.
 	TaskNo string `json:"TaskNo" xml:"TaskNo"`
-	// TaskResult is TaskResult.
+	// TaskResult is the answer's TaskResult.
 	TaskResult string `json:"TaskResult" xml:"TaskResult"`
-	// TaskStatus is TaskStatus.
+	// TaskStatus is the answer's TaskStatus.
 	TaskStatus string `json:"TaskStatus" xml:"TaskStatus"`
-	// TaskStatusCode is TaskStatusCode.
+	// TaskStatusCode is the answer's TaskStatusCode.
 	TaskStatusCode int32 `json:"TaskStatusCode" xml:"TaskStatusCode"`
-	// TaskType is TaskType.
+	// TaskType is the answer's TaskType.
 	TaskType string `json:"TaskType" xml:"TaskType"`
-	// TaskTypeDescription is TaskTypeDescription.
+	// TaskTypeDescription is the answer's TaskTypeDescription.
 	TaskTypeDescription string `json:"TaskTypeDescription" xml:"TaskTypeDescription"`
-	// TryCount is TryCount.
+	// TryCount is the answer's TryCount.
 	TryCount int32 `json:"TryCount" xml:"TryCount"`
-	// UpdateTime is UpdateTime.
+	// UpdateTime is the answer's UpdateTime.
 	UpdateTime string `json:"UpdateTime" xml:"UpdateTime"`
 }
 
@@ -87,7 +87,7 @@ type PollTaskResultTaskDetail struct {
 // fields and documented limits.
 func (r *PollTaskResultRequest) validate() error {
 	if r == nil {
-		return nilRequest("PollTaskResultRequest")
+		return nil
 	}
 	return nil
 }

@@ -10,71 +10,71 @@ import (
 
 // QueryAdvancedDomainListRequest is the request of QueryAdvancedDomainList: searches the account's domains with many filters, a page at a time.
 type QueryAdvancedDomainListRequest struct {
-	// DomainGroupID is DomainGroupId: optional.
+	// DomainGroupID (DomainGroupId on the wire): optional.
 	DomainGroupID int64 `url:"DomainGroupId,omitempty"`
-	// DomainNameSort is DomainNameSort: optional.
+	// DomainNameSort: optional.
 	DomainNameSort *bool `url:"DomainNameSort"`
-	// DomainStatus is DomainStatus: optional.
+	// DomainStatus: optional.
 	DomainStatus int32 `url:"DomainStatus,omitempty"`
-	// EndExpirationDate is EndExpirationDate: optional; sent as Unix milliseconds.
+	// EndExpirationDate: optional; sent as Unix milliseconds.
 	EndExpirationDate time.Time `url:"EndExpirationDate,unixmilli"`
-	// EndLength is EndLength: optional.
+	// EndLength: optional.
 	EndLength int32 `url:"EndLength,omitempty"`
-	// EndRegistrationDate is EndRegistrationDate: optional; sent as Unix milliseconds.
+	// EndRegistrationDate: optional; sent as Unix milliseconds.
 	EndRegistrationDate time.Time `url:"EndRegistrationDate,unixmilli"`
-	// Excluded is Excluded: optional.
+	// Excluded: optional.
 	Excluded string `url:"Excluded,omitempty"`
-	// ExcludedPrefix is ExcludedPrefix: optional.
+	// ExcludedPrefix: optional.
 	ExcludedPrefix *bool `url:"ExcludedPrefix"`
-	// ExcludedSuffix is ExcludedSuffix: optional.
+	// ExcludedSuffix: optional.
 	ExcludedSuffix *bool `url:"ExcludedSuffix"`
-	// ExpirationDateSort is ExpirationDateSort: optional.
+	// ExpirationDateSort: optional.
 	ExpirationDateSort *bool `url:"ExpirationDateSort"`
-	// Form is Form: optional.
+	// Form: optional.
 	Form int32 `url:"Form,omitempty"`
-	// IsPremiumDomain is IsPremiumDomain: optional.
+	// IsPremiumDomain: optional.
 	IsPremiumDomain *bool `url:"IsPremiumDomain"`
-	// KeyWord is KeyWord: optional.
+	// KeyWord: optional.
 	KeyWord string `url:"KeyWord,omitempty"`
-	// KeyWordPrefix is KeyWordPrefix: optional.
+	// KeyWordPrefix: optional.
 	KeyWordPrefix *bool `url:"KeyWordPrefix"`
-	// KeyWordSuffix is KeyWordSuffix: optional.
+	// KeyWordSuffix: optional.
 	KeyWordSuffix *bool `url:"KeyWordSuffix"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// PageNum is PageNum: required; at least 0.
+	// PageNum: required; at least 0.
 	PageNum int `url:"PageNum"`
-	// PageSize is PageSize: required; at least 1; at most 200.
+	// PageSize: required; at least 1; at most 200.
 	PageSize int `url:"PageSize"`
-	// ProductDomainType is ProductDomainType: optional.
+	// ProductDomainType: optional.
 	ProductDomainType string `url:"ProductDomainType,omitempty"`
-	// ProductDomainTypeSort is ProductDomainTypeSort: optional.
+	// ProductDomainTypeSort: optional.
 	ProductDomainTypeSort *bool `url:"ProductDomainTypeSort"`
-	// RegistrationDateSort is RegistrationDateSort: optional.
+	// RegistrationDateSort: optional.
 	RegistrationDateSort *bool `url:"RegistrationDateSort"`
-	// ResourceGroupID is ResourceGroupId: optional.
+	// ResourceGroupID (ResourceGroupId on the wire): optional.
 	ResourceGroupID string `url:"ResourceGroupId,omitempty"`
-	// StartExpirationDate is StartExpirationDate: optional; sent as Unix milliseconds.
+	// StartExpirationDate: optional; sent as Unix milliseconds.
 	StartExpirationDate time.Time `url:"StartExpirationDate,unixmilli"`
-	// StartLength is StartLength: optional.
+	// StartLength: optional.
 	StartLength int32 `url:"StartLength,omitempty"`
-	// StartRegistrationDate is StartRegistrationDate: optional; sent as Unix milliseconds.
+	// StartRegistrationDate: optional; sent as Unix milliseconds.
 	StartRegistrationDate time.Time `url:"StartRegistrationDate,unixmilli"`
-	// Suffixes is Suffixs: optional.
+	// Suffixes (Suffixs on the wire): optional.
 	Suffixes string `url:"Suffixs,omitempty"`
-	// Tag is Tag: optional; sent as Tag.N.<field>; at most 21 items.
+	// Tag: optional; sent as Tag.N.<field>; at most 21 items.
 	Tag []QueryAdvancedDomainListTag `url:"Tag"`
-	// TradeType is TradeType: optional.
+	// TradeType: optional.
 	TradeType int32 `url:"TradeType,omitempty"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 
 // QueryAdvancedDomainListTag is an item of QueryAdvancedDomainListRequest.Tag.
 type QueryAdvancedDomainListTag struct {
-	// Key is Key: optional.
+	// Key: optional.
 	Key string `url:"Key,omitempty"`
-	// Value is Value: optional.
+	// Value: optional.
 	Value string `url:"Value,omitempty"`
 }
 
@@ -82,95 +82,95 @@ type QueryAdvancedDomainListTag struct {
 type QueryAdvancedDomainListResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// CurrentPageNum is CurrentPageNum.
+	// CurrentPageNum is the answer's CurrentPageNum.
 	CurrentPageNum int32 `json:"CurrentPageNum" xml:"CurrentPageNum"`
-	// Data is Data: the object the API wraps its list in.
+	// Data is the answer's Data: the object the API wraps its list in.
 	Data QueryAdvancedDomainListData `json:"Data" xml:"Data"`
-	// NextPage is NextPage.
+	// NextPage is the answer's NextPage.
 	NextPage bool `json:"NextPage" xml:"NextPage"`
-	// PageSize is PageSize.
+	// PageSize is the answer's PageSize.
 	PageSize int32 `json:"PageSize" xml:"PageSize"`
-	// PrePage is PrePage.
+	// PrePage is the answer's PrePage.
 	PrePage bool `json:"PrePage" xml:"PrePage"`
-	// TotalItemNum is TotalItemNum.
+	// TotalItemNum is the answer's TotalItemNum.
 	TotalItemNum int32 `json:"TotalItemNum" xml:"TotalItemNum"`
-	// TotalPageNum is TotalPageNum.
+	// TotalPageNum is the answer's TotalPageNum.
 	TotalPageNum int32 `json:"TotalPageNum" xml:"TotalPageNum"`
 }
 
 // QueryAdvancedDomainListData is the value of QueryAdvancedDomainListResponse.Data.
 type QueryAdvancedDomainListData struct {
-	// Domain is Domain.
+	// Domain is the answer's Domain.
 	Domain []QueryAdvancedDomainListDomain `json:"Domain" xml:"Domain"`
 }
 
 // QueryAdvancedDomainListDomain is an item of QueryAdvancedDomainListData.Domain.
 type QueryAdvancedDomainListDomain struct {
-	// DNSList is DnsList: the object the API wraps its list in.
+	// DNSList is the answer's DnsList: the object the API wraps its list in.
 	DNSList QueryAdvancedDomainListDNSList `json:"DnsList" xml:"DnsList"`
-	// DomainAuditStatus is DomainAuditStatus.
+	// DomainAuditStatus is the answer's DomainAuditStatus.
 	DomainAuditStatus string `json:"DomainAuditStatus" xml:"DomainAuditStatus"`
-	// DomainGroupID is DomainGroupId.
+	// DomainGroupID is the answer's DomainGroupId.
 	DomainGroupID string `json:"DomainGroupId" xml:"DomainGroupId"`
-	// DomainGroupName is DomainGroupName.
+	// DomainGroupName is the answer's DomainGroupName.
 	DomainGroupName string `json:"DomainGroupName" xml:"DomainGroupName"`
-	// DomainName is DomainName.
+	// DomainName is the answer's DomainName.
 	DomainName string `json:"DomainName" xml:"DomainName"`
-	// DomainStatus is DomainStatus.
+	// DomainStatus is the answer's DomainStatus.
 	DomainStatus string `json:"DomainStatus" xml:"DomainStatus"`
-	// DomainType is DomainType.
+	// DomainType is the answer's DomainType.
 	DomainType string `json:"DomainType" xml:"DomainType"`
-	// Email is Email.
+	// Email is the answer's Email.
 	Email string `json:"Email" xml:"Email"`
-	// ExpirationCurrDateDiff is ExpirationCurrDateDiff.
+	// ExpirationCurrDateDiff is the answer's ExpirationCurrDateDiff.
 	ExpirationCurrDateDiff int32 `json:"ExpirationCurrDateDiff" xml:"ExpirationCurrDateDiff"`
-	// ExpirationDate is ExpirationDate.
+	// ExpirationDate is the answer's ExpirationDate.
 	ExpirationDate string `json:"ExpirationDate" xml:"ExpirationDate"`
-	// ExpirationDateLong is ExpirationDateLong: an instant in Unix milliseconds.
+	// ExpirationDateLong is the answer's ExpirationDateLong: an instant in Unix milliseconds.
 	ExpirationDateLong int64 `json:"ExpirationDateLong" xml:"ExpirationDateLong"`
-	// ExpirationDateStatus is ExpirationDateStatus.
+	// ExpirationDateStatus is the answer's ExpirationDateStatus.
 	ExpirationDateStatus string `json:"ExpirationDateStatus" xml:"ExpirationDateStatus"`
-	// InstanceID is InstanceId.
+	// InstanceID is the answer's InstanceId.
 	InstanceID string `json:"InstanceId" xml:"InstanceId"`
-	// Premium is Premium.
+	// Premium is the answer's Premium.
 	Premium bool `json:"Premium" xml:"Premium"`
-	// ProductID is ProductId.
+	// ProductID is the answer's ProductId.
 	ProductID string `json:"ProductId" xml:"ProductId"`
-	// RegistrantOrganization is RegistrantOrganization.
+	// RegistrantOrganization is the answer's RegistrantOrganization.
 	RegistrantOrganization string `json:"RegistrantOrganization" xml:"RegistrantOrganization"`
-	// RegistrantType is RegistrantType.
+	// RegistrantType is the answer's RegistrantType.
 	RegistrantType string `json:"RegistrantType" xml:"RegistrantType"`
-	// RegistrationDate is RegistrationDate.
+	// RegistrationDate is the answer's RegistrationDate.
 	RegistrationDate string `json:"RegistrationDate" xml:"RegistrationDate"`
-	// RegistrationDateLong is RegistrationDateLong: an instant in Unix milliseconds.
+	// RegistrationDateLong is the answer's RegistrationDateLong: an instant in Unix milliseconds.
 	RegistrationDateLong int64 `json:"RegistrationDateLong" xml:"RegistrationDateLong"`
-	// Remark is Remark.
+	// Remark is the answer's Remark.
 	Remark string `json:"Remark" xml:"Remark"`
-	// ResourceGroupID is ResourceGroupId.
+	// ResourceGroupID is the answer's ResourceGroupId.
 	ResourceGroupID string `json:"ResourceGroupId" xml:"ResourceGroupId"`
-	// Tag is Tag: the object the API wraps its list in.
+	// Tag is the answer's Tag: the object the API wraps its list in.
 	Tag QueryAdvancedDomainListDataDomainTag `json:"Tag" xml:"Tag"`
-	// ZhRegistrantOrganization is ZhRegistrantOrganization.
+	// ZhRegistrantOrganization is the answer's ZhRegistrantOrganization.
 	ZhRegistrantOrganization string `json:"ZhRegistrantOrganization" xml:"ZhRegistrantOrganization"`
 }
 
 // QueryAdvancedDomainListDNSList is the value of QueryAdvancedDomainListDomain.DNSList.
 type QueryAdvancedDomainListDNSList struct {
-	// DNS is Dns.
+	// DNS is the answer's Dns.
 	DNS []string `json:"Dns" xml:"Dns"`
 }
 
 // QueryAdvancedDomainListDataDomainTag is the value of QueryAdvancedDomainListDomain.Tag.
 type QueryAdvancedDomainListDataDomainTag struct {
-	// Tag is Tag.
+	// Tag is the answer's Tag.
 	Tag []QueryAdvancedDomainListDataDomainTagTag `json:"Tag" xml:"Tag"`
 }
 
 // QueryAdvancedDomainListDataDomainTagTag is an item of QueryAdvancedDomainListDataDomainTag.Tag.
 type QueryAdvancedDomainListDataDomainTagTag struct {
-	// Key is Key.
+	// Key is the answer's Key.
 	Key string `json:"Key" xml:"Key"`
-	// Value is Value.
+	// Value is the answer's Value.
 	Value string `json:"Value" xml:"Value"`
 }
 
@@ -178,14 +178,14 @@ type QueryAdvancedDomainListDataDomainTagTag struct {
 // fields and documented limits.
 func (r *QueryAdvancedDomainListRequest) validate() error {
 	if r == nil {
-		return nilRequest("QueryAdvancedDomainListRequest")
+		return nil
 	}
-	{
+	if r.PageNum != 0 {
 		if err := checkRange("PageNum", "PageNum", float64(r.PageNum), ptrFloat(0), nil); err != nil {
 			return err
 		}
 	}
-	{
+	if r.PageSize != 0 {
 		if err := checkRange("PageSize", "PageSize", float64(r.PageSize), ptrFloat(1), ptrFloat(200)); err != nil {
 			return err
 		}

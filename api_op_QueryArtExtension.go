@@ -8,11 +8,11 @@ import (
 
 // QueryArtExtensionRequest is the request of QueryArtExtension: reads the artwork extension data of a .art domain.
 type QueryArtExtensionRequest struct {
-	// DomainName is DomainName: required.
+	// DomainName: required.
 	DomainName string `url:"DomainName"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 
@@ -20,25 +20,25 @@ type QueryArtExtensionRequest struct {
 type QueryArtExtensionResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// DateOrPeriod is DateOrPeriod.
+	// DateOrPeriod is the answer's DateOrPeriod.
 	DateOrPeriod string `json:"DateOrPeriod" xml:"DateOrPeriod"`
-	// Dimensions is Dimensions.
+	// Dimensions is the answer's Dimensions.
 	Dimensions string `json:"Dimensions" xml:"Dimensions"`
-	// Features is Features.
+	// Features is the answer's Features.
 	Features string `json:"Features" xml:"Features"`
-	// InscriptionsAndMarkings is InscriptionsAndMarkings.
+	// InscriptionsAndMarkings is the answer's InscriptionsAndMarkings.
 	InscriptionsAndMarkings string `json:"InscriptionsAndMarkings" xml:"InscriptionsAndMarkings"`
-	// Maker is Maker.
+	// Maker is the answer's Maker.
 	Maker string `json:"Maker" xml:"Maker"`
-	// MaterialsAndTechniques is MaterialsAndTechniques.
+	// MaterialsAndTechniques is the answer's MaterialsAndTechniques.
 	MaterialsAndTechniques string `json:"MaterialsAndTechniques" xml:"MaterialsAndTechniques"`
-	// ObjectType is ObjectType.
+	// ObjectType is the answer's ObjectType.
 	ObjectType string `json:"ObjectType" xml:"ObjectType"`
-	// Reference is Reference.
+	// Reference is the answer's Reference.
 	Reference string `json:"Reference" xml:"Reference"`
-	// Subject is Subject.
+	// Subject is the answer's Subject.
 	Subject string `json:"Subject" xml:"Subject"`
-	// Title is Title.
+	// Title is the answer's Title.
 	Title string `json:"Title" xml:"Title"`
 }
 

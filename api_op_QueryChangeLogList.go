@@ -10,19 +10,19 @@ import (
 
 // QueryChangeLogListRequest is the request of QueryChangeLogList: lists the account's operation log, a page at a time.
 type QueryChangeLogListRequest struct {
-	// DomainName is DomainName: optional.
+	// DomainName: optional.
 	DomainName string `url:"DomainName,omitempty"`
-	// EndDate is EndDate: optional; sent as Unix milliseconds.
+	// EndDate: optional; sent as Unix milliseconds.
 	EndDate time.Time `url:"EndDate,unixmilli"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// PageNum is PageNum: required; at least 1.
+	// PageNum: required; at least 1.
 	PageNum int `url:"PageNum"`
-	// PageSize is PageSize: required; at least 1; at most 100.
+	// PageSize: required; at least 1; at most 100.
 	PageSize int `url:"PageSize"`
-	// StartDate is StartDate: optional; sent as Unix milliseconds.
+	// StartDate: optional; sent as Unix milliseconds.
 	StartDate time.Time `url:"StartDate,unixmilli"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 
@@ -30,45 +30,45 @@ type QueryChangeLogListRequest struct {
 type QueryChangeLogListResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// CurrentPageNum is CurrentPageNum.
+	// CurrentPageNum is the answer's CurrentPageNum.
 	CurrentPageNum int32 `json:"CurrentPageNum" xml:"CurrentPageNum"`
-	// Data is Data: the object the API wraps its list in.
+	// Data is the answer's Data: the object the API wraps its list in.
 	Data QueryChangeLogListData `json:"Data" xml:"Data"`
-	// NextPage is NextPage.
+	// NextPage is the answer's NextPage.
 	NextPage bool `json:"NextPage" xml:"NextPage"`
-	// PageSize is PageSize.
+	// PageSize is the answer's PageSize.
 	PageSize int32 `json:"PageSize" xml:"PageSize"`
-	// PrePage is PrePage.
+	// PrePage is the answer's PrePage.
 	PrePage bool `json:"PrePage" xml:"PrePage"`
-	// ResultLimit is ResultLimit.
+	// ResultLimit is the answer's ResultLimit.
 	ResultLimit bool `json:"ResultLimit" xml:"ResultLimit"`
-	// TotalItemNum is TotalItemNum.
+	// TotalItemNum is the answer's TotalItemNum.
 	TotalItemNum int32 `json:"TotalItemNum" xml:"TotalItemNum"`
-	// TotalPageNum is TotalPageNum.
+	// TotalPageNum is the answer's TotalPageNum.
 	TotalPageNum int32 `json:"TotalPageNum" xml:"TotalPageNum"`
 }
 
 // QueryChangeLogListData is the value of QueryChangeLogListResponse.Data.
 type QueryChangeLogListData struct {
-	// ChangeLog is ChangeLog.
+	// ChangeLog is the answer's ChangeLog.
 	ChangeLog []QueryChangeLogListChangeLog `json:"ChangeLog" xml:"ChangeLog"`
 }
 
 // QueryChangeLogListChangeLog is an item of QueryChangeLogListData.ChangeLog.
 type QueryChangeLogListChangeLog struct {
-	// Details is Details.
+	// Details is the answer's Details.
 	Details string `json:"Details" xml:"Details"`
-	// DomainName is DomainName.
+	// DomainName is the answer's DomainName.
 	DomainName string `json:"DomainName" xml:"DomainName"`
-	// Operation is Operation.
+	// Operation is the answer's Operation.
 	Operation string `json:"Operation" xml:"Operation"`
-	// OperationIPAddress is OperationIPAddress.
+	// OperationIPAddress is the answer's OperationIPAddress.
 	OperationIPAddress string `json:"OperationIPAddress" xml:"OperationIPAddress"`
-	// Remark is Remark.
+	// Remark is the answer's Remark.
 	Remark string `json:"Remark" xml:"Remark"`
-	// Result is Result.
+	// Result is the answer's Result.
 	Result string `json:"Result" xml:"Result"`
-	// Time is Time.
+	// Time is the answer's Time.
 	Time string `json:"Time" xml:"Time"`
 }
 
@@ -76,14 +76,14 @@ type QueryChangeLogListChangeLog struct {
 // fields and documented limits.
 func (r *QueryChangeLogListRequest) validate() error {
 	if r == nil {
-		return nilRequest("QueryChangeLogListRequest")
+		return nil
 	}
-	{
+	if r.PageNum != 0 {
 		if err := checkRange("PageNum", "PageNum", float64(r.PageNum), ptrFloat(1), nil); err != nil {
 			return err
 		}
 	}
-	{
+	if r.PageSize != 0 {
 		if err := checkRange("PageSize", "PageSize", float64(r.PageSize), ptrFloat(1), ptrFloat(100)); err != nil {
 			return err
 		}

@@ -8,13 +8,13 @@ import (
 
 // QueryContactInfoRequest is the request of QueryContactInfo: reads one contact (registrant, admin, billing or tech) of a domain.
 type QueryContactInfoRequest struct {
-	// ContactType is ContactType: required; one of registrant, admin, billing, tech.
+	// ContactType: required; one of registrant, admin, billing, tech.
 	ContactType string `url:"ContactType"`
-	// DomainName is DomainName: required.
+	// DomainName: required.
 	DomainName string `url:"DomainName"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 
@@ -22,39 +22,39 @@ type QueryContactInfoRequest struct {
 type QueryContactInfoResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// Address is Address.
+	// Address is the answer's Address.
 	Address string `json:"Address" xml:"Address"`
-	// City is City.
+	// City is the answer's City.
 	City string `json:"City" xml:"City"`
-	// Country is Country.
+	// Country is the answer's Country.
 	Country string `json:"Country" xml:"Country"`
-	// CreateDate is CreateDate.
+	// CreateDate is the answer's CreateDate.
 	CreateDate string `json:"CreateDate" xml:"CreateDate"`
-	// Email is Email.
+	// Email is the answer's Email.
 	Email string `json:"Email" xml:"Email"`
-	// PostalCode is PostalCode.
+	// PostalCode is the answer's PostalCode.
 	PostalCode string `json:"PostalCode" xml:"PostalCode"`
-	// Province is Province.
+	// Province is the answer's Province.
 	Province string `json:"Province" xml:"Province"`
-	// RegistrantName is RegistrantName.
+	// RegistrantName is the answer's RegistrantName.
 	RegistrantName string `json:"RegistrantName" xml:"RegistrantName"`
-	// RegistrantOrganization is RegistrantOrganization.
+	// RegistrantOrganization is the answer's RegistrantOrganization.
 	RegistrantOrganization string `json:"RegistrantOrganization" xml:"RegistrantOrganization"`
-	// TelArea is TelArea.
+	// TelArea is the answer's TelArea.
 	TelArea string `json:"TelArea" xml:"TelArea"`
-	// TelExt is TelExt.
+	// TelExt is the answer's TelExt.
 	TelExt string `json:"TelExt" xml:"TelExt"`
-	// Telephone is Telephone.
+	// Telephone is the answer's Telephone.
 	Telephone string `json:"Telephone" xml:"Telephone"`
-	// ZhAddress is ZhAddress.
+	// ZhAddress is the answer's ZhAddress.
 	ZhAddress string `json:"ZhAddress" xml:"ZhAddress"`
-	// ZhCity is ZhCity.
+	// ZhCity is the answer's ZhCity.
 	ZhCity string `json:"ZhCity" xml:"ZhCity"`
-	// ZhProvince is ZhProvince.
+	// ZhProvince is the answer's ZhProvince.
 	ZhProvince string `json:"ZhProvince" xml:"ZhProvince"`
-	// ZhRegistrantName is ZhRegistrantName.
+	// ZhRegistrantName is the answer's ZhRegistrantName.
 	ZhRegistrantName string `json:"ZhRegistrantName" xml:"ZhRegistrantName"`
-	// ZhRegistrantOrganization is ZhRegistrantOrganization.
+	// ZhRegistrantOrganization is the answer's ZhRegistrantOrganization.
 	ZhRegistrantOrganization string `json:"ZhRegistrantOrganization" xml:"ZhRegistrantOrganization"`
 }
 

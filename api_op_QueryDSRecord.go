@@ -8,11 +8,11 @@ import (
 
 // QueryDSRecordRequest is the request of QueryDSRecord: lists a domain's DNSSEC DS records.
 type QueryDSRecordRequest struct {
-	// DomainName is DomainName: required.
+	// DomainName: required.
 	DomainName string `url:"DomainName"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 
@@ -20,19 +20,19 @@ type QueryDSRecordRequest struct {
 type QueryDSRecordResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// DSRecordList is DSRecordList.
+	// DSRecordList is the answer's DSRecordList.
 	DSRecordList []QueryDSRecordDSRecordList `json:"DSRecordList" xml:"DSRecordList"`
 }
 
 // QueryDSRecordDSRecordList is an item of QueryDSRecordResponse.DSRecordList.
 type QueryDSRecordDSRecordList struct {
-	// Algorithm is Algorithm.
+	// Algorithm is the answer's Algorithm.
 	Algorithm int32 `json:"Algorithm" xml:"Algorithm"`
-	// Digest is Digest.
+	// Digest is the answer's Digest.
 	Digest string `json:"Digest" xml:"Digest"`
-	// DigestType is DigestType.
+	// DigestType is the answer's DigestType.
 	DigestType int32 `json:"DigestType" xml:"DigestType"`
-	// KeyTag is KeyTag.
+	// KeyTag is the answer's KeyTag.
 	KeyTag int32 `json:"KeyTag" xml:"KeyTag"`
 }
 

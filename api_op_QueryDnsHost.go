@@ -8,11 +8,11 @@ import (
 
 // QueryDnsHostRequest is the request of QueryDnsHost: lists a domain's glue records (DNS hosts).
 type QueryDnsHostRequest struct {
-	// InstanceID is InstanceId: required.
+	// InstanceID (InstanceId on the wire): required.
 	InstanceID string `url:"InstanceId"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 
@@ -20,15 +20,15 @@ type QueryDnsHostRequest struct {
 type QueryDnsHostResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// DNSHostList is DnsHostList.
+	// DNSHostList is the answer's DnsHostList.
 	DNSHostList []QueryDnsHostDNSHostList `json:"DnsHostList" xml:"DnsHostList"`
 }
 
 // QueryDnsHostDNSHostList is an item of QueryDnsHostResponse.DNSHostList.
 type QueryDnsHostDNSHostList struct {
-	// DNSName is DnsName.
+	// DNSName is the answer's DnsName.
 	DNSName string `json:"DnsName" xml:"DnsName"`
-	// IPList is IpList.
+	// IPList is the answer's IpList.
 	IPList []string `json:"IpList" xml:"IpList"`
 }
 

@@ -10,7 +10,7 @@ import (
 type QueryDomainAdminDivisionRequest struct {
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 
@@ -18,33 +18,33 @@ type QueryDomainAdminDivisionRequest struct {
 type QueryDomainAdminDivisionResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// AdminDivisions is AdminDivisions: the object the API wraps its list in.
+	// AdminDivisions is the answer's AdminDivisions: the object the API wraps its list in.
 	AdminDivisions QueryDomainAdminDivisionAdminDivisions `json:"AdminDivisions" xml:"AdminDivisions"`
 }
 
 // QueryDomainAdminDivisionAdminDivisions is the value of QueryDomainAdminDivisionResponse.AdminDivisions.
 type QueryDomainAdminDivisionAdminDivisions struct {
-	// AdminDivision is AdminDivision.
+	// AdminDivision is the answer's AdminDivision.
 	AdminDivision []QueryDomainAdminDivisionAdminDivision `json:"AdminDivision" xml:"AdminDivision"`
 }
 
 // QueryDomainAdminDivisionAdminDivision is an item of QueryDomainAdminDivisionAdminDivisions.AdminDivision.
 type QueryDomainAdminDivisionAdminDivision struct {
-	// Children is Children: the object the API wraps its list in.
+	// Children is the answer's Children: the object the API wraps its list in.
 	Children QueryDomainAdminDivisionAdminDivisionsAdminDivisionChildren `json:"Children" xml:"Children"`
-	// DivisionName is DivisionName.
+	// DivisionName is the answer's DivisionName.
 	DivisionName string `json:"DivisionName" xml:"DivisionName"`
 }
 
 // QueryDomainAdminDivisionAdminDivisionsAdminDivisionChildren is the value of QueryDomainAdminDivisionAdminDivision.Children.
 type QueryDomainAdminDivisionAdminDivisionsAdminDivisionChildren struct {
-	// Children is Children.
+	// Children is the answer's Children.
 	Children []QueryDomainAdminDivisionAdminDivisionsAdminDivisionChildrenChildren `json:"Children" xml:"Children"`
 }
 
 // QueryDomainAdminDivisionAdminDivisionsAdminDivisionChildrenChildren is an item of QueryDomainAdminDivisionAdminDivisionsAdminDivisionChildren.Children.
 type QueryDomainAdminDivisionAdminDivisionsAdminDivisionChildrenChildren struct {
-	// ChildDivisionName is ChildDivisionName.
+	// ChildDivisionName is the answer's ChildDivisionName.
 	ChildDivisionName string `json:"ChildDivisionName" xml:"ChildDivisionName"`
 }
 

@@ -8,11 +8,11 @@ import (
 
 // QueryDomainByInstanceIdRequest is the request of QueryDomainByInstanceId: reads one domain of the account by its instance id.
 type QueryDomainByInstanceIdRequest struct {
-	// InstanceID is InstanceId: required.
+	// InstanceID (InstanceId on the wire): required.
 	InstanceID string `url:"InstanceId"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 
@@ -20,97 +20,97 @@ type QueryDomainByInstanceIdRequest struct {
 type QueryDomainByInstanceIdResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// CnnicPrivacyServiceStatus is CnnicPrivacyServiceStatus.
+	// CnnicPrivacyServiceStatus is the answer's CnnicPrivacyServiceStatus.
 	CnnicPrivacyServiceStatus string `json:"CnnicPrivacyServiceStatus" xml:"CnnicPrivacyServiceStatus"`
-	// DNSList is DnsList: the object the API wraps its list in.
+	// DNSList is the answer's DnsList: the object the API wraps its list in.
 	DNSList QueryDomainByInstanceIdDNSList `json:"DnsList" xml:"DnsList"`
-	// DomainGroupID is DomainGroupId.
+	// DomainGroupID is the answer's DomainGroupId.
 	DomainGroupID int64 `json:"DomainGroupId" xml:"DomainGroupId"`
-	// DomainGroupName is DomainGroupName.
+	// DomainGroupName is the answer's DomainGroupName.
 	DomainGroupName string `json:"DomainGroupName" xml:"DomainGroupName"`
-	// DomainLifecycleStatus is DomainLifecycleStatus.
+	// DomainLifecycleStatus is the answer's DomainLifecycleStatus.
 	DomainLifecycleStatus string `json:"DomainLifecycleStatus" xml:"DomainLifecycleStatus"`
-	// DomainName is DomainName.
+	// DomainName is the answer's DomainName.
 	DomainName string `json:"DomainName" xml:"DomainName"`
-	// DomainNameProxyService is DomainNameProxyService.
+	// DomainNameProxyService is the answer's DomainNameProxyService.
 	DomainNameProxyService bool `json:"DomainNameProxyService" xml:"DomainNameProxyService"`
-	// DomainNameVerificationStatus is DomainNameVerificationStatus.
+	// DomainNameVerificationStatus is the answer's DomainNameVerificationStatus.
 	DomainNameVerificationStatus string `json:"DomainNameVerificationStatus" xml:"DomainNameVerificationStatus"`
-	// DomainStatus is DomainStatus.
+	// DomainStatus is the answer's DomainStatus.
 	DomainStatus string `json:"DomainStatus" xml:"DomainStatus"`
-	// DomainType is DomainType.
+	// DomainType is the answer's DomainType.
 	DomainType string `json:"DomainType" xml:"DomainType"`
-	// Email is Email.
+	// Email is the answer's Email.
 	Email string `json:"Email" xml:"Email"`
-	// EmailVerificationClientHold is EmailVerificationClientHold.
+	// EmailVerificationClientHold is the answer's EmailVerificationClientHold.
 	EmailVerificationClientHold bool `json:"EmailVerificationClientHold" xml:"EmailVerificationClientHold"`
-	// EmailVerificationStatus is EmailVerificationStatus.
+	// EmailVerificationStatus is the answer's EmailVerificationStatus.
 	EmailVerificationStatus int32 `json:"EmailVerificationStatus" xml:"EmailVerificationStatus"`
-	// ExpirationCurrDateDiff is ExpirationCurrDateDiff.
+	// ExpirationCurrDateDiff is the answer's ExpirationCurrDateDiff.
 	ExpirationCurrDateDiff int32 `json:"ExpirationCurrDateDiff" xml:"ExpirationCurrDateDiff"`
-	// ExpirationDate is ExpirationDate.
+	// ExpirationDate is the answer's ExpirationDate.
 	ExpirationDate string `json:"ExpirationDate" xml:"ExpirationDate"`
-	// ExpirationDateLong is ExpirationDateLong: an instant in Unix milliseconds.
+	// ExpirationDateLong is the answer's ExpirationDateLong: an instant in Unix milliseconds.
 	ExpirationDateLong int64 `json:"ExpirationDateLong" xml:"ExpirationDateLong"`
-	// ExpirationDateStatus is ExpirationDateStatus.
+	// ExpirationDateStatus is the answer's ExpirationDateStatus.
 	ExpirationDateStatus string `json:"ExpirationDateStatus" xml:"ExpirationDateStatus"`
-	// InstanceID is InstanceId.
+	// InstanceID is the answer's InstanceId.
 	InstanceID string `json:"InstanceId" xml:"InstanceId"`
-	// Premium is Premium.
+	// Premium is the answer's Premium.
 	Premium bool `json:"Premium" xml:"Premium"`
-	// PrivacyServiceStatus is PrivacyServiceStatus.
+	// PrivacyServiceStatus is the answer's PrivacyServiceStatus.
 	PrivacyServiceStatus string `json:"PrivacyServiceStatus" xml:"PrivacyServiceStatus"`
-	// RealNameStatus is RealNameStatus.
+	// RealNameStatus is the answer's RealNameStatus.
 	RealNameStatus string `json:"RealNameStatus" xml:"RealNameStatus"`
-	// RegistrantName is RegistrantName.
+	// RegistrantName is the answer's RegistrantName.
 	RegistrantName string `json:"RegistrantName" xml:"RegistrantName"`
-	// RegistrantOrganization is RegistrantOrganization.
+	// RegistrantOrganization is the answer's RegistrantOrganization.
 	RegistrantOrganization string `json:"RegistrantOrganization" xml:"RegistrantOrganization"`
-	// RegistrantType is RegistrantType.
+	// RegistrantType is the answer's RegistrantType.
 	RegistrantType string `json:"RegistrantType" xml:"RegistrantType"`
-	// RegistrantUpdatingStatus is RegistrantUpdatingStatus.
+	// RegistrantUpdatingStatus is the answer's RegistrantUpdatingStatus.
 	RegistrantUpdatingStatus string `json:"RegistrantUpdatingStatus" xml:"RegistrantUpdatingStatus"`
-	// RegistrationDate is RegistrationDate.
+	// RegistrationDate is the answer's RegistrationDate.
 	RegistrationDate string `json:"RegistrationDate" xml:"RegistrationDate"`
-	// RegistrationDateLong is RegistrationDateLong: an instant in Unix milliseconds.
+	// RegistrationDateLong is the answer's RegistrationDateLong: an instant in Unix milliseconds.
 	RegistrationDateLong int64 `json:"RegistrationDateLong" xml:"RegistrationDateLong"`
-	// Remark is Remark.
+	// Remark is the answer's Remark.
 	Remark string `json:"Remark" xml:"Remark"`
-	// ResourceGroupID is ResourceGroupId.
+	// ResourceGroupID is the answer's ResourceGroupId.
 	ResourceGroupID string `json:"ResourceGroupId" xml:"ResourceGroupId"`
-	// Tag is Tag: the object the API wraps its list in.
+	// Tag is the answer's Tag: the object the API wraps its list in.
 	Tag QueryDomainByInstanceIdTag `json:"Tag" xml:"Tag"`
-	// TransferOutStatus is TransferOutStatus.
+	// TransferOutStatus is the answer's TransferOutStatus.
 	TransferOutStatus string `json:"TransferOutStatus" xml:"TransferOutStatus"`
-	// TransferProhibitionLock is TransferProhibitionLock.
+	// TransferProhibitionLock is the answer's TransferProhibitionLock.
 	TransferProhibitionLock string `json:"TransferProhibitionLock" xml:"TransferProhibitionLock"`
-	// UpdateProhibitionLock is UpdateProhibitionLock.
+	// UpdateProhibitionLock is the answer's UpdateProhibitionLock.
 	UpdateProhibitionLock string `json:"UpdateProhibitionLock" xml:"UpdateProhibitionLock"`
-	// UserID is UserId.
+	// UserID is the answer's UserId.
 	UserID string `json:"UserId" xml:"UserId"`
-	// ZhRegistrantName is ZhRegistrantName.
+	// ZhRegistrantName is the answer's ZhRegistrantName.
 	ZhRegistrantName string `json:"ZhRegistrantName" xml:"ZhRegistrantName"`
-	// ZhRegistrantOrganization is ZhRegistrantOrganization.
+	// ZhRegistrantOrganization is the answer's ZhRegistrantOrganization.
 	ZhRegistrantOrganization string `json:"ZhRegistrantOrganization" xml:"ZhRegistrantOrganization"`
 }
 
 // QueryDomainByInstanceIdDNSList is the value of QueryDomainByInstanceIdResponse.DNSList.
 type QueryDomainByInstanceIdDNSList struct {
-	// DNS is Dns.
+	// DNS is the answer's Dns.
 	DNS []string `json:"Dns" xml:"Dns"`
 }
 
 // QueryDomainByInstanceIdTag is the value of QueryDomainByInstanceIdResponse.Tag.
 type QueryDomainByInstanceIdTag struct {
-	// Tag is Tag.
+	// Tag is the answer's Tag.
 	Tag []QueryDomainByInstanceIdTagTag `json:"Tag" xml:"Tag"`
 }
 
 // QueryDomainByInstanceIdTagTag is an item of QueryDomainByInstanceIdTag.Tag.
 type QueryDomainByInstanceIdTagTag struct {
-	// Key is Key.
+	// Key is the answer's Key.
 	Key string `json:"Key" xml:"Key"`
-	// Value is Value.
+	// Value is the answer's Value.
 	Value string `json:"Value" xml:"Value"`
 }
 

@@ -8,17 +8,17 @@ import (
 
 // QueryDomainGroupListRequest is the request of QueryDomainGroupList: lists the account's domain groups.
 type QueryDomainGroupListRequest struct {
-	// DomainGroupName is DomainGroupName: optional.
+	// DomainGroupName: optional.
 	DomainGroupName string `url:"DomainGroupName,omitempty"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// OrderByType is OrderByType: optional.
+	// OrderByType: optional.
 	OrderByType string `url:"OrderByType,omitempty"`
-	// OrderKeyType is OrderKeyType: optional.
+	// OrderKeyType: optional.
 	OrderKeyType string `url:"OrderKeyType,omitempty"`
-	// ShowDeletingGroup is ShowDeletingGroup: optional; API default false.
+	// ShowDeletingGroup: optional; API default false.
 	ShowDeletingGroup *bool `url:"ShowDeletingGroup"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 
@@ -26,31 +26,31 @@ type QueryDomainGroupListRequest struct {
 type QueryDomainGroupListResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// Data is Data: the object the API wraps its list in.
+	// Data is the answer's Data: the object the API wraps its list in.
 	Data QueryDomainGroupListData `json:"Data" xml:"Data"`
 }
 
 // QueryDomainGroupListData is the value of QueryDomainGroupListResponse.Data.
 type QueryDomainGroupListData struct {
-	// DomainGroup is DomainGroup.
+	// DomainGroup is the answer's DomainGroup.
 	DomainGroup []QueryDomainGroupListDomainGroup `json:"DomainGroup" xml:"DomainGroup"`
 }
 
 // QueryDomainGroupListDomainGroup is an item of QueryDomainGroupListData.DomainGroup.
 type QueryDomainGroupListDomainGroup struct {
-	// BeingDeleted is BeingDeleted.
+	// BeingDeleted is the answer's BeingDeleted.
 	BeingDeleted bool `json:"BeingDeleted" xml:"BeingDeleted"`
-	// CreationDate is CreationDate.
+	// CreationDate is the answer's CreationDate.
 	CreationDate string `json:"CreationDate" xml:"CreationDate"`
-	// DomainGroupID is DomainGroupId.
+	// DomainGroupID is the answer's DomainGroupId.
 	DomainGroupID string `json:"DomainGroupId" xml:"DomainGroupId"`
-	// DomainGroupName is DomainGroupName.
+	// DomainGroupName is the answer's DomainGroupName.
 	DomainGroupName string `json:"DomainGroupName" xml:"DomainGroupName"`
-	// DomainGroupStatus is DomainGroupStatus.
+	// DomainGroupStatus is the answer's DomainGroupStatus.
 	DomainGroupStatus string `json:"DomainGroupStatus" xml:"DomainGroupStatus"`
-	// ModificationDate is ModificationDate.
+	// ModificationDate is the answer's ModificationDate.
 	ModificationDate string `json:"ModificationDate" xml:"ModificationDate"`
-	// TotalNumber is TotalNumber.
+	// TotalNumber is the answer's TotalNumber.
 	TotalNumber int32 `json:"TotalNumber" xml:"TotalNumber"`
 }
 

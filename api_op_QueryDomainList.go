@@ -10,53 +10,53 @@ import (
 
 // QueryDomainListRequest is the request of QueryDomainList: lists the account's domains, a page at a time.
 type QueryDomainListRequest struct {
-	// AutoRenewEnabled is AutoRenewEnabled: optional.
+	// AutoRenewEnabled: optional.
 	AutoRenewEnabled *bool `url:"AutoRenewEnabled"`
-	// CCompany is Ccompany: optional.
+	// CCompany (Ccompany on the wire): optional.
 	CCompany string `url:"Ccompany,omitempty"`
-	// DNS is Dns: optional.
+	// DNS (Dns on the wire): optional.
 	DNS string `url:"Dns,omitempty"`
-	// DomainGroupID is DomainGroupId: optional.
+	// DomainGroupID (DomainGroupId on the wire): optional.
 	DomainGroupID string `url:"DomainGroupId,omitempty"`
-	// DomainName is DomainName: optional.
+	// DomainName: optional.
 	DomainName string `url:"DomainName,omitempty"`
-	// EndExpirationDate is EndExpirationDate: optional; sent as Unix milliseconds.
+	// EndExpirationDate: optional; sent as Unix milliseconds.
 	EndExpirationDate time.Time `url:"EndExpirationDate,unixmilli"`
-	// EndRegistrationDate is EndRegistrationDate: optional; sent as Unix milliseconds.
+	// EndRegistrationDate: optional; sent as Unix milliseconds.
 	EndRegistrationDate time.Time `url:"EndRegistrationDate,unixmilli"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// OrderByType is OrderByType: optional.
+	// OrderByType: optional.
 	OrderByType string `url:"OrderByType,omitempty"`
-	// OrderKeyType is OrderKeyType: optional.
+	// OrderKeyType: optional.
 	OrderKeyType string `url:"OrderKeyType,omitempty"`
-	// PageNum is PageNum: required.
+	// PageNum: required.
 	PageNum int `url:"PageNum"`
-	// PageSize is PageSize: required.
+	// PageSize: required.
 	PageSize int `url:"PageSize"`
-	// ProductDomainType is ProductDomainType: optional.
+	// ProductDomainType: optional.
 	ProductDomainType string `url:"ProductDomainType,omitempty"`
-	// QueryType is QueryType: optional.
+	// QueryType: optional.
 	QueryType string `url:"QueryType,omitempty"`
-	// Registrar is Registrar: optional.
+	// Registrar: optional.
 	Registrar string `url:"Registrar,omitempty"`
-	// ResourceGroupID is ResourceGroupId: optional.
+	// ResourceGroupID (ResourceGroupId on the wire): optional.
 	ResourceGroupID string `url:"ResourceGroupId,omitempty"`
-	// StartExpirationDate is StartExpirationDate: optional; sent as Unix milliseconds.
+	// StartExpirationDate: optional; sent as Unix milliseconds.
 	StartExpirationDate time.Time `url:"StartExpirationDate,unixmilli"`
-	// StartRegistrationDate is StartRegistrationDate: optional; sent as Unix milliseconds.
+	// StartRegistrationDate: optional; sent as Unix milliseconds.
 	StartRegistrationDate time.Time `url:"StartRegistrationDate,unixmilli"`
-	// Tag is Tag: optional; sent as Tag.N.<field>; at most 21 items.
+	// Tag: optional; sent as Tag.N.<field>; at most 21 items.
 	Tag []QueryDomainListTag `url:"Tag"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 
 // QueryDomainListTag is an item of QueryDomainListRequest.Tag.
 type QueryDomainListTag struct {
-	// Key is Key: optional.
+	// Key: optional.
 	Key string `url:"Key,omitempty"`
-	// Value is Value: optional.
+	// Value: optional.
 	Value string `url:"Value,omitempty"`
 }
 
@@ -64,97 +64,97 @@ type QueryDomainListTag struct {
 type QueryDomainListResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// CurrentPageNum is CurrentPageNum.
+	// CurrentPageNum is the answer's CurrentPageNum.
 	CurrentPageNum int32 `json:"CurrentPageNum" xml:"CurrentPageNum"`
-	// Data is Data: the object the API wraps its list in.
+	// Data is the answer's Data: the object the API wraps its list in.
 	Data QueryDomainListData `json:"Data" xml:"Data"`
-	// NextPage is NextPage.
+	// NextPage is the answer's NextPage.
 	NextPage bool `json:"NextPage" xml:"NextPage"`
-	// PageSize is PageSize.
+	// PageSize is the answer's PageSize.
 	PageSize int32 `json:"PageSize" xml:"PageSize"`
-	// PrePage is PrePage.
+	// PrePage is the answer's PrePage.
 	PrePage bool `json:"PrePage" xml:"PrePage"`
-	// TotalItemNum is TotalItemNum.
+	// TotalItemNum is the answer's TotalItemNum.
 	TotalItemNum int32 `json:"TotalItemNum" xml:"TotalItemNum"`
-	// TotalPageNum is TotalPageNum.
+	// TotalPageNum is the answer's TotalPageNum.
 	TotalPageNum int32 `json:"TotalPageNum" xml:"TotalPageNum"`
 }
 
 // QueryDomainListData is the value of QueryDomainListResponse.Data.
 type QueryDomainListData struct {
-	// Domain is Domain.
+	// Domain is the answer's Domain.
 	Domain []QueryDomainListDomain `json:"Domain" xml:"Domain"`
 }
 
 // QueryDomainListDomain is an item of QueryDomainListData.Domain.
 type QueryDomainListDomain struct {
-	// AutoRenewEnabled is AutoRenewEnabled.
+	// AutoRenewEnabled is the answer's AutoRenewEnabled.
 	AutoRenewEnabled bool `json:"AutoRenewEnabled" xml:"AutoRenewEnabled"`
-	// CCompany is Ccompany.
+	// CCompany is the answer's Ccompany.
 	CCompany string `json:"Ccompany" xml:"Ccompany"`
-	// ChgholderStatus is ChgholderStatus.
+	// ChgholderStatus is the answer's ChgholderStatus.
 	ChgholderStatus string `json:"ChgholderStatus" xml:"ChgholderStatus"`
-	// DNSList is DnsList: the object the API wraps its list in.
+	// DNSList is the answer's DnsList: the object the API wraps its list in.
 	DNSList QueryDomainListDNSList `json:"DnsList" xml:"DnsList"`
-	// DomainAuditStatus is DomainAuditStatus.
+	// DomainAuditStatus is the answer's DomainAuditStatus.
 	DomainAuditStatus string `json:"DomainAuditStatus" xml:"DomainAuditStatus"`
-	// DomainGroupID is DomainGroupId.
+	// DomainGroupID is the answer's DomainGroupId.
 	DomainGroupID string `json:"DomainGroupId" xml:"DomainGroupId"`
-	// DomainGroupName is DomainGroupName.
+	// DomainGroupName is the answer's DomainGroupName.
 	DomainGroupName string `json:"DomainGroupName" xml:"DomainGroupName"`
-	// DomainName is DomainName.
+	// DomainName is the answer's DomainName.
 	DomainName string `json:"DomainName" xml:"DomainName"`
-	// DomainStatus is DomainStatus.
+	// DomainStatus is the answer's DomainStatus.
 	DomainStatus string `json:"DomainStatus" xml:"DomainStatus"`
-	// DomainType is DomainType.
+	// DomainType is the answer's DomainType.
 	DomainType string `json:"DomainType" xml:"DomainType"`
-	// ExpirationCurrDateDiff is ExpirationCurrDateDiff.
+	// ExpirationCurrDateDiff is the answer's ExpirationCurrDateDiff.
 	ExpirationCurrDateDiff int32 `json:"ExpirationCurrDateDiff" xml:"ExpirationCurrDateDiff"`
-	// ExpirationDate is ExpirationDate.
+	// ExpirationDate is the answer's ExpirationDate.
 	ExpirationDate string `json:"ExpirationDate" xml:"ExpirationDate"`
-	// ExpirationDateLong is ExpirationDateLong: an instant in Unix milliseconds.
+	// ExpirationDateLong is the answer's ExpirationDateLong: an instant in Unix milliseconds.
 	ExpirationDateLong int64 `json:"ExpirationDateLong" xml:"ExpirationDateLong"`
-	// ExpirationDateStatus is ExpirationDateStatus.
+	// ExpirationDateStatus is the answer's ExpirationDateStatus.
 	ExpirationDateStatus string `json:"ExpirationDateStatus" xml:"ExpirationDateStatus"`
-	// InstanceID is InstanceId.
+	// InstanceID is the answer's InstanceId.
 	InstanceID string `json:"InstanceId" xml:"InstanceId"`
-	// Premium is Premium.
+	// Premium is the answer's Premium.
 	Premium bool `json:"Premium" xml:"Premium"`
-	// ProductID is ProductId.
+	// ProductID is the answer's ProductId.
 	ProductID string `json:"ProductId" xml:"ProductId"`
-	// RegistrantType is RegistrantType.
+	// RegistrantType is the answer's RegistrantType.
 	RegistrantType string `json:"RegistrantType" xml:"RegistrantType"`
-	// Registrar is Registrar.
+	// Registrar is the answer's Registrar.
 	Registrar string `json:"Registrar" xml:"Registrar"`
-	// RegistrationDate is RegistrationDate.
+	// RegistrationDate is the answer's RegistrationDate.
 	RegistrationDate string `json:"RegistrationDate" xml:"RegistrationDate"`
-	// RegistrationDateLong is RegistrationDateLong: an instant in Unix milliseconds.
+	// RegistrationDateLong is the answer's RegistrationDateLong: an instant in Unix milliseconds.
 	RegistrationDateLong int64 `json:"RegistrationDateLong" xml:"RegistrationDateLong"`
-	// Remark is Remark.
+	// Remark is the answer's Remark.
 	Remark string `json:"Remark" xml:"Remark"`
-	// ResourceGroupID is ResourceGroupId.
+	// ResourceGroupID is the answer's ResourceGroupId.
 	ResourceGroupID string `json:"ResourceGroupId" xml:"ResourceGroupId"`
-	// Tag is Tag: the object the API wraps its list in.
+	// Tag is the answer's Tag: the object the API wraps its list in.
 	Tag QueryDomainListDataDomainTag `json:"Tag" xml:"Tag"`
 }
 
 // QueryDomainListDNSList is the value of QueryDomainListDomain.DNSList.
 type QueryDomainListDNSList struct {
-	// DNSList is DnsList.
+	// DNSList is the answer's DnsList.
 	DNSList []string `json:"DnsList" xml:"DnsList"`
 }
 
 // QueryDomainListDataDomainTag is the value of QueryDomainListDomain.Tag.
 type QueryDomainListDataDomainTag struct {
-	// Tag is Tag.
+	// Tag is the answer's Tag.
 	Tag []QueryDomainListDataDomainTagTag `json:"Tag" xml:"Tag"`
 }
 
 // QueryDomainListDataDomainTagTag is an item of QueryDomainListDataDomainTag.Tag.
 type QueryDomainListDataDomainTagTag struct {
-	// Key is Key.
+	// Key is the answer's Key.
 	Key string `json:"Key" xml:"Key"`
-	// Value is Value.
+	// Value is the answer's Value.
 	Value string `json:"Value" xml:"Value"`
 }
 
@@ -162,7 +162,7 @@ type QueryDomainListDataDomainTagTag struct {
 // fields and documented limits.
 func (r *QueryDomainListRequest) validate() error {
 	if r == nil {
-		return nilRequest("QueryDomainListRequest")
+		return nil
 	}
 	if len(r.Tag) > 21 {
 		return tooManyItems("Tag", "Tag", len(r.Tag), 21)

@@ -8,13 +8,13 @@ import (
 
 // QueryDomainRealNameVerificationInfoRequest is the request of QueryDomainRealNameVerificationInfo: reads the real-name verification data a domain was submitted with.
 type QueryDomainRealNameVerificationInfoRequest struct {
-	// DomainName is DomainName: required.
+	// DomainName: required.
 	DomainName string `url:"DomainName"`
-	// FetchImage is FetchImage: optional; API default false.
+	// FetchImage: optional; API default false.
 	FetchImage *bool `url:"FetchImage"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 
@@ -22,19 +22,19 @@ type QueryDomainRealNameVerificationInfoRequest struct {
 type QueryDomainRealNameVerificationInfoResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// DomainName is DomainName.
+	// DomainName is the answer's DomainName.
 	DomainName string `json:"DomainName" xml:"DomainName"`
-	// IdentityCredential is IdentityCredential.
+	// IdentityCredential is the answer's IdentityCredential.
 	IdentityCredential string `json:"IdentityCredential" xml:"IdentityCredential"`
-	// IdentityCredentialNo is IdentityCredentialNo.
+	// IdentityCredentialNo is the answer's IdentityCredentialNo.
 	IdentityCredentialNo string `json:"IdentityCredentialNo" xml:"IdentityCredentialNo"`
-	// IdentityCredentialType is IdentityCredentialType.
+	// IdentityCredentialType is the answer's IdentityCredentialType.
 	IdentityCredentialType string `json:"IdentityCredentialType" xml:"IdentityCredentialType"`
-	// IdentityCredentialURL is IdentityCredentialUrl.
+	// IdentityCredentialURL is the answer's IdentityCredentialUrl.
 	IdentityCredentialURL string `json:"IdentityCredentialUrl" xml:"IdentityCredentialUrl"`
-	// InstanceID is InstanceId.
+	// InstanceID is the answer's InstanceId.
 	InstanceID string `json:"InstanceId" xml:"InstanceId"`
-	// SubmissionDate is SubmissionDate.
+	// SubmissionDate is the answer's SubmissionDate.
 	SubmissionDate string `json:"SubmissionDate" xml:"SubmissionDate"`
 }
 

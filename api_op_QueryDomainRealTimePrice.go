@@ -10,21 +10,21 @@ import (
 
 // QueryDomainRealTimePriceRequest is the request of QueryDomainRealTimePrice: prices names for an action and period in a currency, at the current rate.
 type QueryDomainRealTimePriceRequest struct {
-	// Currency is Currency: required.
+	// Currency: required.
 	Currency string `url:"Currency"`
-	// DomainItem is DomainItem: required; sent as one JSON array.
+	// DomainItem: required; sent as one JSON array.
 	DomainItem []QueryDomainRealTimePriceDomainItem `url:"DomainItem,json,omitempty"`
 }
 
 // QueryDomainRealTimePriceDomainItem is an item of QueryDomainRealTimePriceRequest.DomainItem.
 type QueryDomainRealTimePriceDomainItem struct {
-	// Action is Action: required.
+	// Action: required.
 	Action string `json:"Action,omitempty"`
-	// DomainName is DomainName: required.
+	// DomainName: required.
 	DomainName string `json:"DomainName,omitempty"`
-	// Period is Period: optional.
+	// Period: optional.
 	Period int32 `json:"Period,omitempty"`
-	// Suffix is Suffix: optional.
+	// Suffix: optional.
 	Suffix string `json:"Suffix,omitempty"`
 }
 
@@ -32,47 +32,47 @@ type QueryDomainRealTimePriceDomainItem struct {
 type QueryDomainRealTimePriceResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// DynamicCode is DynamicCode.
+	// DynamicCode is the answer's DynamicCode.
 	DynamicCode string `json:"DynamicCode" xml:"DynamicCode"`
-	// DynamicMessage is DynamicMessage.
+	// DynamicMessage is the answer's DynamicMessage.
 	DynamicMessage string `json:"DynamicMessage" xml:"DynamicMessage"`
-	// ErrorCode is ErrorCode.
+	// ErrorCode is the answer's ErrorCode.
 	ErrorCode string `json:"ErrorCode" xml:"ErrorCode"`
-	// ErrorMsg is ErrorMsg.
+	// ErrorMsg is the answer's ErrorMsg.
 	ErrorMsg string `json:"ErrorMsg" xml:"ErrorMsg"`
-	// HTTPStatusCode is HttpStatusCode.
+	// HTTPStatusCode is the answer's HttpStatusCode.
 	HTTPStatusCode int32 `json:"HttpStatusCode" xml:"HttpStatusCode"`
-	// Module is Module: the object the API wraps its list in.
+	// Module is the answer's Module: the object the API wraps its list in.
 	Module QueryDomainRealTimePriceModule `json:"Module" xml:"Module"`
-	// Success is Success.
+	// Success is the answer's Success.
 	Success bool `json:"Success" xml:"Success"`
-	// Synchro is Synchro.
+	// Synchro is the answer's Synchro.
 	Synchro bool `json:"Synchro" xml:"Synchro"`
 }
 
 // QueryDomainRealTimePriceModule is the value of QueryDomainRealTimePriceResponse.Module.
 type QueryDomainRealTimePriceModule struct {
-	// DomainPrices is DomainPrices.
+	// DomainPrices is the answer's DomainPrices.
 	DomainPrices []QueryDomainRealTimePriceDomainPrices `json:"DomainPrices" xml:"DomainPrices"`
 }
 
 // QueryDomainRealTimePriceDomainPrices is an item of QueryDomainRealTimePriceModule.DomainPrices.
 type QueryDomainRealTimePriceDomainPrices struct {
-	// Action is Action.
+	// Action is the answer's Action.
 	Action string `json:"Action" xml:"Action"`
-	// Avail is Avail.
+	// Avail is the answer's Avail.
 	Avail int32 `json:"Avail" xml:"Avail"`
-	// Currency is Currency.
+	// Currency is the answer's Currency.
 	Currency string `json:"Currency" xml:"Currency"`
-	// DomainName is DomainName.
+	// DomainName is the answer's DomainName.
 	DomainName string `json:"DomainName" xml:"DomainName"`
-	// Period is Period.
+	// Period is the answer's Period.
 	Period int32 `json:"Period" xml:"Period"`
-	// Premium is Premium.
+	// Premium is the answer's Premium.
 	Premium bool `json:"Premium" xml:"Premium"`
-	// Price is Price: an amount of money.
+	// Price is the answer's Price: an amount of money.
 	Price float64 `json:"Price" xml:"Price"`
-	// Reason is Reason.
+	// Reason is the answer's Reason.
 	Reason string `json:"Reason" xml:"Reason"`
 }
 

@@ -9,9 +9,9 @@ import (
 
 // QueryDomainSpecialBizDetailRequest is the request of QueryDomainSpecialBizDetail: reads one special-domain business process.
 type QueryDomainSpecialBizDetailRequest struct {
-	// BizID is BizId: optional.
+	// BizID (BizId on the wire): optional.
 	BizID int64 `url:"BizId,omitempty"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 
@@ -19,165 +19,165 @@ type QueryDomainSpecialBizDetailRequest struct {
 type QueryDomainSpecialBizDetailResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// AllowRetry is AllowRetry.
+	// AllowRetry is the answer's AllowRetry.
 	AllowRetry bool `json:"AllowRetry" xml:"AllowRetry"`
-	// AppName is AppName.
+	// AppName is the answer's AppName.
 	AppName string `json:"AppName" xml:"AppName"`
-	// DynamicCode is DynamicCode.
+	// DynamicCode is the answer's DynamicCode.
 	DynamicCode string `json:"DynamicCode" xml:"DynamicCode"`
-	// DynamicMessage is DynamicMessage.
+	// DynamicMessage is the answer's DynamicMessage.
 	DynamicMessage string `json:"DynamicMessage" xml:"DynamicMessage"`
-	// ErrorArgs is ErrorArgs.
+	// ErrorArgs is the answer's ErrorArgs.
 	ErrorArgs []any `json:"ErrorArgs" xml:"-"`
-	// ErrorCode is ErrorCode.
+	// ErrorCode is the answer's ErrorCode.
 	ErrorCode string `json:"ErrorCode" xml:"ErrorCode"`
-	// ErrorMsg is ErrorMsg.
+	// ErrorMsg is the answer's ErrorMsg.
 	ErrorMsg string `json:"ErrorMsg" xml:"ErrorMsg"`
-	// HTTPStatusCode is HttpStatusCode.
+	// HTTPStatusCode is the answer's HttpStatusCode.
 	HTTPStatusCode int32 `json:"HttpStatusCode" xml:"HttpStatusCode"`
-	// Module is Module.
+	// Module is the answer's Module.
 	Module QueryDomainSpecialBizDetailModule `json:"Module" xml:"Module"`
-	// Success is Success.
+	// Success is the answer's Success.
 	Success bool `json:"Success" xml:"Success"`
-	// Synchro is Synchro.
+	// Synchro is the answer's Synchro.
 	Synchro bool `json:"Synchro" xml:"Synchro"`
 }
 
 // QueryDomainSpecialBizDetailModule is the value of QueryDomainSpecialBizDetailResponse.Module.
 type QueryDomainSpecialBizDetailModule struct {
-	// AuditMsg is AuditMsg.
+	// AuditMsg is the answer's AuditMsg.
 	AuditMsg string `json:"AuditMsg" xml:"AuditMsg"`
-	// BizName is BizName.
+	// BizName is the answer's BizName.
 	BizName string `json:"BizName" xml:"BizName"`
-	// BizNo is BizNo.
+	// BizNo is the answer's BizNo.
 	BizNo string `json:"BizNo" xml:"BizNo"`
-	// BizStatus is BizStatus.
+	// BizStatus is the answer's BizStatus.
 	BizStatus string `json:"BizStatus" xml:"BizStatus"`
-	// BizType is BizType.
+	// BizType is the answer's BizType.
 	BizType string `json:"BizType" xml:"BizType"`
-	// CreateTime is CreateTime.
+	// CreateTime is the answer's CreateTime.
 	CreateTime int64 `json:"CreateTime" xml:"CreateTime"`
-	// DomainName is DomainName.
+	// DomainName is the answer's DomainName.
 	DomainName string `json:"DomainName" xml:"DomainName"`
-	// DomainSpecialBizContact is DomainSpecialBizContact.
+	// DomainSpecialBizContact is the answer's DomainSpecialBizContact.
 	DomainSpecialBizContact QueryDomainSpecialBizDetailDomainSpecialBizContact `json:"DomainSpecialBizContact" xml:"DomainSpecialBizContact"`
-	// DomainSpecialBizCredentials is DomainSpecialBizCredentials.
+	// DomainSpecialBizCredentials is the answer's DomainSpecialBizCredentials.
 	DomainSpecialBizCredentials []QueryDomainSpecialBizDetailDomainSpecialBizCredentials `json:"DomainSpecialBizCredentials" xml:"DomainSpecialBizCredentials"`
-	// DomainSpecialOrderResult is DomainSpecialOrderResult.
+	// DomainSpecialOrderResult is the answer's DomainSpecialOrderResult.
 	DomainSpecialOrderResult QueryDomainSpecialBizDetailDomainSpecialOrderResult `json:"DomainSpecialOrderResult" xml:"DomainSpecialOrderResult"`
-	// GmtCreate is GmtCreate.
+	// GmtCreate is the answer's GmtCreate.
 	GmtCreate string `json:"GmtCreate" xml:"GmtCreate"`
-	// GmtModified is GmtModified.
+	// GmtModified is the answer's GmtModified.
 	GmtModified string `json:"GmtModified" xml:"GmtModified"`
-	// ID is Id.
+	// ID is the answer's Id.
 	ID int64 `json:"Id" xml:"Id"`
-	// OrderID is OrderId.
+	// OrderID is the answer's OrderId.
 	OrderID string `json:"OrderId" xml:"OrderId"`
-	// ProductID is ProductId.
+	// ProductID is the answer's ProductId.
 	ProductID string `json:"ProductId" xml:"ProductId"`
-	// SaleID is SaleId.
+	// SaleID is the answer's SaleId.
 	SaleID string `json:"SaleId" xml:"SaleId"`
-	// Status is Status.
+	// Status is the answer's Status.
 	Status int32 `json:"Status" xml:"Status"`
-	// StatusDesc is StatusDesc.
+	// StatusDesc is the answer's StatusDesc.
 	StatusDesc string `json:"StatusDesc" xml:"StatusDesc"`
-	// UpdateTime is UpdateTime.
+	// UpdateTime is the answer's UpdateTime.
 	UpdateTime int64 `json:"UpdateTime" xml:"UpdateTime"`
-	// UserID is UserId.
+	// UserID is the answer's UserId.
 	UserID string `json:"UserId" xml:"UserId"`
 }
 
 // QueryDomainSpecialBizDetailDomainSpecialBizContact is the value of QueryDomainSpecialBizDetailModule.DomainSpecialBizContact.
 type QueryDomainSpecialBizDetailDomainSpecialBizContact struct {
-	// BizID is BizId.
+	// BizID is the answer's BizId.
 	BizID int64 `json:"BizId" xml:"BizId"`
-	// CCity is CCity.
+	// CCity is the answer's CCity.
 	CCity string `json:"CCity" xml:"CCity"`
-	// CCompany is CCompany.
+	// CCompany is the answer's CCompany.
 	CCompany string `json:"CCompany" xml:"CCompany"`
-	// CCountry is CCountry.
+	// CCountry is the answer's CCountry.
 	CCountry string `json:"CCountry" xml:"CCountry"`
-	// CName is CName.
+	// CName is the answer's CName.
 	CName string `json:"CName" xml:"CName"`
-	// CProvince is CProvince.
+	// CProvince is the answer's CProvince.
 	CProvince string `json:"CProvince" xml:"CProvince"`
-	// CVenu is CVenu.
+	// CVenu is the answer's CVenu.
 	CVenu string `json:"CVenu" xml:"CVenu"`
-	// ECity is ECity.
+	// ECity is the answer's ECity.
 	ECity string `json:"ECity" xml:"ECity"`
-	// ECompany is ECompany.
+	// ECompany is the answer's ECompany.
 	ECompany string `json:"ECompany" xml:"ECompany"`
-	// EName is EName.
+	// EName is the answer's EName.
 	EName string `json:"EName" xml:"EName"`
-	// EProvince is EProvince.
+	// EProvince is the answer's EProvince.
 	EProvince string `json:"EProvince" xml:"EProvince"`
-	// EVenu is EVenu.
+	// EVenu is the answer's EVenu.
 	EVenu string `json:"EVenu" xml:"EVenu"`
-	// Email is Email.
+	// Email is the answer's Email.
 	Email string `json:"Email" xml:"Email"`
-	// Extend is Extend.
+	// Extend is the answer's Extend.
 	Extend string `json:"Extend" xml:"Extend"`
-	// FaxArea is FaxArea.
+	// FaxArea is the answer's FaxArea.
 	FaxArea string `json:"FaxArea" xml:"FaxArea"`
-	// FaxExt is FaxExt.
+	// FaxExt is the answer's FaxExt.
 	FaxExt string `json:"FaxExt" xml:"FaxExt"`
-	// FaxMain is FaxMain.
+	// FaxMain is the answer's FaxMain.
 	FaxMain string `json:"FaxMain" xml:"FaxMain"`
-	// Mobile is Mobile.
+	// Mobile is the answer's Mobile.
 	Mobile string `json:"Mobile" xml:"Mobile"`
-	// PostalCode is Postalcode.
+	// PostalCode is the answer's Postalcode.
 	PostalCode string `json:"Postalcode" xml:"Postalcode"`
-	// RegType is RegType.
+	// RegType is the answer's RegType.
 	RegType int32 `json:"RegType" xml:"RegType"`
-	// RegistrantID is RegistrantId.
+	// RegistrantID is the answer's RegistrantId.
 	RegistrantID string `json:"RegistrantId" xml:"RegistrantId"`
-	// TelArea is TelArea.
+	// TelArea is the answer's TelArea.
 	TelArea string `json:"TelArea" xml:"TelArea"`
-	// TelExt is TelExt.
+	// TelExt is the answer's TelExt.
 	TelExt string `json:"TelExt" xml:"TelExt"`
-	// TelMain is TelMain.
+	// TelMain is the answer's TelMain.
 	TelMain string `json:"TelMain" xml:"TelMain"`
-	// VspContactID is VspContactId.
+	// VspContactID is the answer's VspContactId.
 	VspContactID string `json:"VspContactId" xml:"VspContactId"`
 }
 
 // QueryDomainSpecialBizDetailDomainSpecialBizCredentials is an item of QueryDomainSpecialBizDetailModule.DomainSpecialBizCredentials.
 type QueryDomainSpecialBizDetailDomainSpecialBizCredentials struct {
-	// BizID is BizId.
+	// BizID is the answer's BizId.
 	BizID int64 `json:"BizId" xml:"BizId"`
-	// CredentialNo is CredentialNo.
+	// CredentialNo is the answer's CredentialNo.
 	CredentialNo string `json:"CredentialNo" xml:"CredentialNo"`
-	// CredentialType is CredentialType.
+	// CredentialType is the answer's CredentialType.
 	CredentialType string `json:"CredentialType" xml:"CredentialType"`
-	// CredentialURL is CredentialUrl.
+	// CredentialURL is the answer's CredentialUrl.
 	CredentialURL string `json:"CredentialUrl" xml:"CredentialUrl"`
-	// DomainName is DomainName.
+	// DomainName is the answer's DomainName.
 	DomainName string `json:"DomainName" xml:"DomainName"`
-	// HolderCert is HolderCert.
+	// HolderCert is the answer's HolderCert.
 	HolderCert int32 `json:"HolderCert" xml:"HolderCert"`
-	// SaleID is SaleId.
+	// SaleID is the answer's SaleId.
 	SaleID string `json:"SaleId" xml:"SaleId"`
 }
 
 // QueryDomainSpecialBizDetailDomainSpecialOrderResult is the value of QueryDomainSpecialBizDetailModule.DomainSpecialOrderResult.
 type QueryDomainSpecialBizDetailDomainSpecialOrderResult struct {
-	// ActionType is ActionType.
+	// ActionType is the answer's ActionType.
 	ActionType string `json:"ActionType" xml:"ActionType"`
-	// OrderAmount is OrderAmount: an amount of money.
+	// OrderAmount is the answer's OrderAmount: an amount of money.
 	OrderAmount float64 `json:"OrderAmount" xml:"OrderAmount"`
-	// OrderCurrency is OrderCurrency.
+	// OrderCurrency is the answer's OrderCurrency.
 	OrderCurrency string `json:"OrderCurrency" xml:"OrderCurrency"`
-	// OrderID is OrderId.
+	// OrderID is the answer's OrderId.
 	OrderID string `json:"OrderId" xml:"OrderId"`
-	// OrderStatus is OrderStatus.
+	// OrderStatus is the answer's OrderStatus.
 	OrderStatus string `json:"OrderStatus" xml:"OrderStatus"`
-	// OrderTime is OrderTime.
+	// OrderTime is the answer's OrderTime.
 	OrderTime string `json:"OrderTime" xml:"OrderTime"`
-	// OrderYear is OrderYear.
+	// OrderYear is the answer's OrderYear.
 	OrderYear int32 `json:"OrderYear" xml:"OrderYear"`
-	// SaleID is SaleId.
+	// SaleID is the answer's SaleId.
 	SaleID string `json:"SaleId" xml:"SaleId"`
-	// SubOrderID is SubOrderId.
+	// SubOrderID is the answer's SubOrderId.
 	SubOrderID string `json:"SubOrderId" xml:"SubOrderId"`
 }
 

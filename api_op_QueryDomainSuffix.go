@@ -10,7 +10,7 @@ import (
 type QueryDomainSuffixRequest struct {
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 
@@ -18,13 +18,13 @@ type QueryDomainSuffixRequest struct {
 type QueryDomainSuffixResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// SuffixList is SuffixList: the object the API wraps its list in.
+	// SuffixList is the answer's SuffixList: the object the API wraps its list in.
 	SuffixList QueryDomainSuffixSuffixList `json:"SuffixList" xml:"SuffixList"`
 }
 
 // QueryDomainSuffixSuffixList is the value of QueryDomainSuffixResponse.SuffixList.
 type QueryDomainSuffixSuffixList struct {
-	// Suffix is Suffix.
+	// Suffix is the answer's Suffix.
 	Suffix []string `json:"Suffix" xml:"Suffix"`
 }
 

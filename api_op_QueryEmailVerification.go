@@ -8,11 +8,11 @@ import (
 
 // QueryEmailVerificationRequest is the request of QueryEmailVerification: reads the verification state of one mailbox.
 type QueryEmailVerificationRequest struct {
-	// Email is Email: required.
+	// Email: required.
 	Email string `url:"Email"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 
@@ -20,25 +20,25 @@ type QueryEmailVerificationRequest struct {
 type QueryEmailVerificationResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// ConfirmIP is ConfirmIp.
+	// ConfirmIP is the answer's ConfirmIp.
 	ConfirmIP string `json:"ConfirmIp" xml:"ConfirmIp"`
-	// Email is Email.
+	// Email is the answer's Email.
 	Email string `json:"Email" xml:"Email"`
-	// EmailVerificationNo is EmailVerificationNo.
+	// EmailVerificationNo is the answer's EmailVerificationNo.
 	EmailVerificationNo string `json:"EmailVerificationNo" xml:"EmailVerificationNo"`
-	// GmtCreate is GmtCreate.
+	// GmtCreate is the answer's GmtCreate.
 	GmtCreate string `json:"GmtCreate" xml:"GmtCreate"`
-	// GmtModified is GmtModified.
+	// GmtModified is the answer's GmtModified.
 	GmtModified string `json:"GmtModified" xml:"GmtModified"`
-	// SendIP is SendIp.
+	// SendIP is the answer's SendIp.
 	SendIP string `json:"SendIp" xml:"SendIp"`
-	// TokenSendTime is TokenSendTime.
+	// TokenSendTime is the answer's TokenSendTime.
 	TokenSendTime string `json:"TokenSendTime" xml:"TokenSendTime"`
-	// UserID is UserId.
+	// UserID is the answer's UserId.
 	UserID string `json:"UserId" xml:"UserId"`
-	// VerificationStatus is VerificationStatus.
+	// VerificationStatus is the answer's VerificationStatus.
 	VerificationStatus int32 `json:"VerificationStatus" xml:"VerificationStatus"`
-	// VerificationTime is VerificationTime.
+	// VerificationTime is the answer's VerificationTime.
 	VerificationTime string `json:"VerificationTime" xml:"VerificationTime"`
 }
 

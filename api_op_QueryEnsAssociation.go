@@ -8,11 +8,11 @@ import (
 
 // QueryEnsAssociationRequest is the request of QueryEnsAssociation: reads the wallet address an ENS name of a domain points to.
 type QueryEnsAssociationRequest struct {
-	// DomainName is DomainName: required.
+	// DomainName: required.
 	DomainName string `url:"DomainName"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 
@@ -20,7 +20,7 @@ type QueryEnsAssociationRequest struct {
 type QueryEnsAssociationResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// Address is Address.
+	// Address is the answer's Address.
 	Address string `json:"Address" xml:"Address"`
 }
 

@@ -8,13 +8,13 @@ import (
 
 // QueryFailReasonForDomainRealNameVerificationRequest is the request of QueryFailReasonForDomainRealNameVerification: lists why a domain's real-name verification failed.
 type QueryFailReasonForDomainRealNameVerificationRequest struct {
-	// DomainName is DomainName: required.
+	// DomainName: required.
 	DomainName string `url:"DomainName"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// RealNameVerificationAction is RealNameVerificationAction: required.
+	// RealNameVerificationAction: required.
 	RealNameVerificationAction string `url:"RealNameVerificationAction"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 
@@ -22,17 +22,17 @@ type QueryFailReasonForDomainRealNameVerificationRequest struct {
 type QueryFailReasonForDomainRealNameVerificationResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// Data is Data.
+	// Data is the answer's Data.
 	Data []QueryFailReasonForDomainRealNameVerificationData `json:"Data" xml:"Data"`
 }
 
 // QueryFailReasonForDomainRealNameVerificationData is an item of QueryFailReasonForDomainRealNameVerificationResponse.Data.
 type QueryFailReasonForDomainRealNameVerificationData struct {
-	// Date is Date.
+	// Date is the answer's Date.
 	Date string `json:"Date" xml:"Date"`
-	// DomainNameVerificationStatus is DomainNameVerificationStatus.
+	// DomainNameVerificationStatus is the answer's DomainNameVerificationStatus.
 	DomainNameVerificationStatus string `json:"DomainNameVerificationStatus" xml:"DomainNameVerificationStatus"`
-	// FailReason is FailReason.
+	// FailReason is the answer's FailReason.
 	FailReason string `json:"FailReason" xml:"FailReason"`
 }
 

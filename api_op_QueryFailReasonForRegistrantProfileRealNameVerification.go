@@ -10,9 +10,9 @@ import (
 type QueryFailReasonForRegistrantProfileRealNameVerificationRequest struct {
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// RegistrantProfileID is RegistrantProfileID: required.
+	// RegistrantProfileID: required.
 	RegistrantProfileID int64 `url:"RegistrantProfileID"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 
@@ -20,15 +20,15 @@ type QueryFailReasonForRegistrantProfileRealNameVerificationRequest struct {
 type QueryFailReasonForRegistrantProfileRealNameVerificationResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// Data is Data.
+	// Data is the answer's Data.
 	Data []QueryFailReasonForRegistrantProfileRealNameVerificationData `json:"Data" xml:"Data"`
 }
 
 // QueryFailReasonForRegistrantProfileRealNameVerificationData is an item of QueryFailReasonForRegistrantProfileRealNameVerificationResponse.Data.
 type QueryFailReasonForRegistrantProfileRealNameVerificationData struct {
-	// Date is Date.
+	// Date is the answer's Date.
 	Date string `json:"Date" xml:"Date"`
-	// FailReason is FailReason.
+	// FailReason is the answer's FailReason.
 	FailReason string `json:"FailReason" xml:"FailReason"`
 }
 

@@ -8,15 +8,15 @@ import (
 
 // QueryFailingReasonListForQualificationRequest is the request of QueryFailingReasonListForQualification: lists why a qualification review failed.
 type QueryFailingReasonListForQualificationRequest struct {
-	// InstanceID is InstanceId: required.
+	// InstanceID (InstanceId on the wire): required.
 	InstanceID string `url:"InstanceId"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// Limit is Limit: required.
+	// Limit: required.
 	Limit int32 `url:"Limit"`
-	// QualificationType is QualificationType: required.
+	// QualificationType: required.
 	QualificationType string `url:"QualificationType"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 
@@ -24,15 +24,15 @@ type QueryFailingReasonListForQualificationRequest struct {
 type QueryFailingReasonListForQualificationResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// Data is Data.
+	// Data is the answer's Data.
 	Data []QueryFailingReasonListForQualificationData `json:"Data" xml:"Data"`
 }
 
 // QueryFailingReasonListForQualificationData is an item of QueryFailingReasonListForQualificationResponse.Data.
 type QueryFailingReasonListForQualificationData struct {
-	// Date is Date.
+	// Date is the answer's Date.
 	Date string `json:"Date" xml:"Date"`
-	// FailReason is FailReason.
+	// FailReason is the answer's FailReason.
 	FailReason string `json:"FailReason" xml:"FailReason"`
 }
 

@@ -9,13 +9,13 @@ import (
 
 // QueryIntlFixedPriceOrderListRequest is the request of QueryIntlFixedPriceOrderList: lists fixed-price orders (international site), a page at a time.
 type QueryIntlFixedPriceOrderListRequest struct {
-	// BizID is BizId: optional.
+	// BizID (BizId on the wire): optional.
 	BizID string `url:"BizId,omitempty"`
-	// CurrentPage is CurrentPage: optional.
+	// CurrentPage: optional.
 	CurrentPage int `url:"CurrentPage,omitempty"`
-	// PageSize is PageSize: optional.
+	// PageSize: optional.
 	PageSize int `url:"PageSize,omitempty"`
-	// Status is Status: optional.
+	// Status: optional.
 	Status int64 `url:"Status,omitempty"`
 }
 
@@ -23,41 +23,41 @@ type QueryIntlFixedPriceOrderListRequest struct {
 type QueryIntlFixedPriceOrderListResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// Module is Module.
+	// Module is the answer's Module.
 	Module QueryIntlFixedPriceOrderListModule `json:"Module" xml:"Module"`
 }
 
 // QueryIntlFixedPriceOrderListModule is the value of QueryIntlFixedPriceOrderListResponse.Module.
 type QueryIntlFixedPriceOrderListModule struct {
-	// CurrentPageNum is CurrentPageNum.
+	// CurrentPageNum is the answer's CurrentPageNum.
 	CurrentPageNum int32 `json:"CurrentPageNum" xml:"CurrentPageNum"`
-	// Data is Data.
+	// Data is the answer's Data.
 	Data []QueryIntlFixedPriceOrderListData `json:"Data" xml:"Data"`
-	// PageSize is PageSize.
+	// PageSize is the answer's PageSize.
 	PageSize int32 `json:"PageSize" xml:"PageSize"`
-	// TotalItemNum is TotalItemNum.
+	// TotalItemNum is the answer's TotalItemNum.
 	TotalItemNum int32 `json:"TotalItemNum" xml:"TotalItemNum"`
-	// TotalPageNum is TotalPageNum.
+	// TotalPageNum is the answer's TotalPageNum.
 	TotalPageNum int32 `json:"TotalPageNum" xml:"TotalPageNum"`
 }
 
 // QueryIntlFixedPriceOrderListData is an item of QueryIntlFixedPriceOrderListModule.Data.
 type QueryIntlFixedPriceOrderListData struct {
-	// BizID is BizId.
+	// BizID is the answer's BizId.
 	BizID string `json:"BizId" xml:"BizId"`
-	// CreateTime is CreateTime.
+	// CreateTime is the answer's CreateTime.
 	CreateTime int64 `json:"CreateTime" xml:"CreateTime"`
-	// Domain is Domain.
+	// Domain is the answer's Domain.
 	Domain string `json:"Domain" xml:"Domain"`
-	// OrderType is OrderType.
+	// OrderType is the answer's OrderType.
 	OrderType int32 `json:"OrderType" xml:"OrderType"`
-	// Price is Price: an amount of money.
+	// Price is the answer's Price: an amount of money.
 	Price int64 `json:"Price" xml:"Price"`
-	// Status is Status.
+	// Status is the answer's Status.
 	Status int32 `json:"Status" xml:"Status"`
-	// UpdateTime is UpdateTime.
+	// UpdateTime is the answer's UpdateTime.
 	UpdateTime int64 `json:"UpdateTime" xml:"UpdateTime"`
-	// UserID is UserId.
+	// UserID is the answer's UserId.
 	UserID string `json:"UserId" xml:"UserId"`
 }
 

@@ -8,7 +8,7 @@ import (
 
 // QueryOperationAuditInfoDetailRequest is the request of QueryOperationAuditInfoDetail: reads one offline review request.
 type QueryOperationAuditInfoDetailRequest struct {
-	// AuditRecordID is AuditRecordId: required.
+	// AuditRecordID (AuditRecordId on the wire): required.
 	AuditRecordID int64 `url:"AuditRecordId"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
@@ -18,23 +18,23 @@ type QueryOperationAuditInfoDetailRequest struct {
 type QueryOperationAuditInfoDetailResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// AuditInfo is AuditInfo.
+	// AuditInfo is the answer's AuditInfo.
 	AuditInfo string `json:"AuditInfo" xml:"AuditInfo"`
-	// AuditStatus is AuditStatus.
+	// AuditStatus is the answer's AuditStatus.
 	AuditStatus int32 `json:"AuditStatus" xml:"AuditStatus"`
-	// AuditType is AuditType.
+	// AuditType is the answer's AuditType.
 	AuditType int32 `json:"AuditType" xml:"AuditType"`
-	// BusinessName is BusinessName.
+	// BusinessName is the answer's BusinessName.
 	BusinessName string `json:"BusinessName" xml:"BusinessName"`
-	// CreateTime is CreateTime: an instant in Unix milliseconds.
+	// CreateTime is the answer's CreateTime: an instant in Unix milliseconds.
 	CreateTime int64 `json:"CreateTime" xml:"CreateTime"`
-	// DomainName is DomainName.
+	// DomainName is the answer's DomainName.
 	DomainName string `json:"DomainName" xml:"DomainName"`
-	// ID is Id.
+	// ID is the answer's Id.
 	ID string `json:"Id" xml:"Id"`
-	// Remark is Remark.
+	// Remark is the answer's Remark.
 	Remark string `json:"Remark" xml:"Remark"`
-	// UpdateTime is UpdateTime: an instant in Unix milliseconds.
+	// UpdateTime is the answer's UpdateTime: an instant in Unix milliseconds.
 	UpdateTime int64 `json:"UpdateTime" xml:"UpdateTime"`
 }
 

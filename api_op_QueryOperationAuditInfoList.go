@@ -9,17 +9,17 @@ import (
 
 // QueryOperationAuditInfoListRequest is the request of QueryOperationAuditInfoList: lists offline review requests, a page at a time.
 type QueryOperationAuditInfoListRequest struct {
-	// AuditStatus is AuditStatus: optional.
+	// AuditStatus: optional.
 	AuditStatus int32 `url:"AuditStatus,omitempty"`
-	// AuditType is AuditType: optional.
+	// AuditType: optional.
 	AuditType int32 `url:"AuditType,omitempty"`
-	// DomainName is DomainName: optional.
+	// DomainName: optional.
 	DomainName string `url:"DomainName,omitempty"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// PageNum is PageNum: optional.
+	// PageNum: optional.
 	PageNum int `url:"PageNum,omitempty"`
-	// PageSize is PageSize: optional.
+	// PageSize: optional.
 	PageSize int `url:"PageSize,omitempty"`
 }
 
@@ -27,41 +27,41 @@ type QueryOperationAuditInfoListRequest struct {
 type QueryOperationAuditInfoListResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// CurrentPageNum is CurrentPageNum.
+	// CurrentPageNum is the answer's CurrentPageNum.
 	CurrentPageNum int32 `json:"CurrentPageNum" xml:"CurrentPageNum"`
-	// Data is Data.
+	// Data is the answer's Data.
 	Data []QueryOperationAuditInfoListData `json:"Data" xml:"Data"`
-	// NextPage is NextPage.
+	// NextPage is the answer's NextPage.
 	NextPage bool `json:"NextPage" xml:"NextPage"`
-	// PageSize is PageSize.
+	// PageSize is the answer's PageSize.
 	PageSize int32 `json:"PageSize" xml:"PageSize"`
-	// PrePage is PrePage.
+	// PrePage is the answer's PrePage.
 	PrePage bool `json:"PrePage" xml:"PrePage"`
-	// TotalItemNum is TotalItemNum.
+	// TotalItemNum is the answer's TotalItemNum.
 	TotalItemNum int32 `json:"TotalItemNum" xml:"TotalItemNum"`
-	// TotalPageNum is TotalPageNum.
+	// TotalPageNum is the answer's TotalPageNum.
 	TotalPageNum int32 `json:"TotalPageNum" xml:"TotalPageNum"`
 }
 
 // QueryOperationAuditInfoListData is an item of QueryOperationAuditInfoListResponse.Data.
 type QueryOperationAuditInfoListData struct {
-	// AuditInfo is AuditInfo.
+	// AuditInfo is the answer's AuditInfo.
 	AuditInfo string `json:"AuditInfo" xml:"AuditInfo"`
-	// AuditStatus is AuditStatus.
+	// AuditStatus is the answer's AuditStatus.
 	AuditStatus int32 `json:"AuditStatus" xml:"AuditStatus"`
-	// AuditType is AuditType.
+	// AuditType is the answer's AuditType.
 	AuditType int32 `json:"AuditType" xml:"AuditType"`
-	// BusinessName is BusinessName.
+	// BusinessName is the answer's BusinessName.
 	BusinessName string `json:"BusinessName" xml:"BusinessName"`
-	// CreateTime is CreateTime: an instant in Unix milliseconds.
+	// CreateTime is the answer's CreateTime: an instant in Unix milliseconds.
 	CreateTime int64 `json:"CreateTime" xml:"CreateTime"`
-	// DomainName is DomainName.
+	// DomainName is the answer's DomainName.
 	DomainName string `json:"DomainName" xml:"DomainName"`
-	// ID is Id.
+	// ID is the answer's Id.
 	ID int64 `json:"Id" xml:"Id"`
-	// Remark is Remark.
+	// Remark is the answer's Remark.
 	Remark string `json:"Remark" xml:"Remark"`
-	// UpdateTime is UpdateTime: an instant in Unix milliseconds.
+	// UpdateTime is the answer's UpdateTime: an instant in Unix milliseconds.
 	UpdateTime int64 `json:"UpdateTime" xml:"UpdateTime"`
 }
 

@@ -8,13 +8,13 @@ import (
 
 // QueryQualificationDetailRequest is the request of QueryQualificationDetail: reads the state of a domain's qualification review.
 type QueryQualificationDetailRequest struct {
-	// InstanceID is InstanceId: required.
+	// InstanceID (InstanceId on the wire): required.
 	InstanceID string `url:"InstanceId"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// QualificationType is QualificationType: required.
+	// QualificationType: required.
 	QualificationType string `url:"QualificationType"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 
@@ -22,27 +22,27 @@ type QueryQualificationDetailRequest struct {
 type QueryQualificationDetailResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// AuditStatus is AuditStatus.
+	// AuditStatus is the answer's AuditStatus.
 	AuditStatus int32 `json:"AuditStatus" xml:"AuditStatus"`
-	// Credentials is Credentials: the object the API wraps its list in.
+	// Credentials is the answer's Credentials: the object the API wraps its list in.
 	Credentials QueryQualificationDetailCredentials `json:"Credentials" xml:"Credentials"`
-	// TrackID is TrackId.
+	// TrackID is the answer's TrackId.
 	TrackID string `json:"TrackId" xml:"TrackId"`
 }
 
 // QueryQualificationDetailCredentials is the value of QueryQualificationDetailResponse.Credentials.
 type QueryQualificationDetailCredentials struct {
-	// QualificationCredential is QualificationCredential.
+	// QualificationCredential is the answer's QualificationCredential.
 	QualificationCredential []QueryQualificationDetailQualificationCredential `json:"QualificationCredential" xml:"QualificationCredential"`
 }
 
 // QueryQualificationDetailQualificationCredential is an item of QueryQualificationDetailCredentials.QualificationCredential.
 type QueryQualificationDetailQualificationCredential struct {
-	// CredentialNo is CredentialNo.
+	// CredentialNo is the answer's CredentialNo.
 	CredentialNo string `json:"CredentialNo" xml:"CredentialNo"`
-	// CredentialType is CredentialType.
+	// CredentialType is the answer's CredentialType.
 	CredentialType string `json:"CredentialType" xml:"CredentialType"`
-	// CredentialURL is CredentialUrl.
+	// CredentialURL is the answer's CredentialUrl.
 	CredentialURL string `json:"CredentialUrl" xml:"CredentialUrl"`
 }
 

@@ -8,13 +8,13 @@ import (
 
 // QueryRegistrantProfileRealNameVerificationInfoRequest is the request of QueryRegistrantProfileRealNameVerificationInfo: reads the real-name verification data of a registrant profile.
 type QueryRegistrantProfileRealNameVerificationInfoRequest struct {
-	// FetchImage is FetchImage: optional; API default false.
+	// FetchImage: optional; API default false.
 	FetchImage *bool `url:"FetchImage"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// RegistrantProfileID is RegistrantProfileId: required.
+	// RegistrantProfileID (RegistrantProfileId on the wire): required.
 	RegistrantProfileID int64 `url:"RegistrantProfileId"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 
@@ -22,19 +22,19 @@ type QueryRegistrantProfileRealNameVerificationInfoRequest struct {
 type QueryRegistrantProfileRealNameVerificationInfoResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// IdentityCredential is IdentityCredential.
+	// IdentityCredential is the answer's IdentityCredential.
 	IdentityCredential string `json:"IdentityCredential" xml:"IdentityCredential"`
-	// IdentityCredentialNo is IdentityCredentialNo.
+	// IdentityCredentialNo is the answer's IdentityCredentialNo.
 	IdentityCredentialNo string `json:"IdentityCredentialNo" xml:"IdentityCredentialNo"`
-	// IdentityCredentialType is IdentityCredentialType.
+	// IdentityCredentialType is the answer's IdentityCredentialType.
 	IdentityCredentialType string `json:"IdentityCredentialType" xml:"IdentityCredentialType"`
-	// IdentityCredentialURL is IdentityCredentialUrl.
+	// IdentityCredentialURL is the answer's IdentityCredentialUrl.
 	IdentityCredentialURL string `json:"IdentityCredentialUrl" xml:"IdentityCredentialUrl"`
-	// ModificationDate is ModificationDate.
+	// ModificationDate is the answer's ModificationDate.
 	ModificationDate string `json:"ModificationDate" xml:"ModificationDate"`
-	// RegistrantProfileID is RegistrantProfileId.
+	// RegistrantProfileID is the answer's RegistrantProfileId.
 	RegistrantProfileID int64 `json:"RegistrantProfileId" xml:"RegistrantProfileId"`
-	// SubmissionDate is SubmissionDate.
+	// SubmissionDate is the answer's SubmissionDate.
 	SubmissionDate string `json:"SubmissionDate" xml:"SubmissionDate"`
 }
 

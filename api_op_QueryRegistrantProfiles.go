@@ -9,31 +9,31 @@ import (
 
 // QueryRegistrantProfilesRequest is the request of QueryRegistrantProfiles: lists the account's registrant profiles, a page at a time.
 type QueryRegistrantProfilesRequest struct {
-	// DefaultRegistrantProfile is DefaultRegistrantProfile: optional.
+	// DefaultRegistrantProfile: optional.
 	DefaultRegistrantProfile *bool `url:"DefaultRegistrantProfile"`
-	// Email is Email: optional.
+	// Email: optional.
 	Email string `url:"Email,omitempty"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// PageNum is PageNum: optional; API default 1.
+	// PageNum: optional; API default 1.
 	PageNum int `url:"PageNum,omitempty"`
-	// PageSize is PageSize: optional; API default 500.
+	// PageSize: optional; API default 500.
 	PageSize int `url:"PageSize,omitempty"`
-	// RealNameStatus is RealNameStatus: optional; one of FAILED, SUCCEED, NONAUDIT, AUDITING.
+	// RealNameStatus: optional; one of FAILED, SUCCEED, NONAUDIT, AUDITING.
 	RealNameStatus string `url:"RealNameStatus,omitempty"`
-	// RegistrantOrganization is RegistrantOrganization: optional.
+	// RegistrantOrganization: optional.
 	RegistrantOrganization string `url:"RegistrantOrganization,omitempty"`
-	// RegistrantProfileID is RegistrantProfileId: optional.
+	// RegistrantProfileID (RegistrantProfileId on the wire): optional.
 	RegistrantProfileID int64 `url:"RegistrantProfileId,omitempty"`
-	// RegistrantProfileType is RegistrantProfileType: optional.
+	// RegistrantProfileType: optional.
 	RegistrantProfileType string `url:"RegistrantProfileType,omitempty"`
-	// RegistrantType is RegistrantType: optional.
+	// RegistrantType: optional.
 	RegistrantType string `url:"RegistrantType,omitempty"`
-	// Remark is Remark: optional.
+	// Remark: optional.
 	Remark string `url:"Remark,omitempty"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
-	// ZhRegistrantOrganization is ZhRegistrantOrganization: optional.
+	// ZhRegistrantOrganization: optional.
 	ZhRegistrantOrganization string `url:"ZhRegistrantOrganization,omitempty"`
 }
 
@@ -41,85 +41,85 @@ type QueryRegistrantProfilesRequest struct {
 type QueryRegistrantProfilesResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// CurrentPageNum is CurrentPageNum.
+	// CurrentPageNum is the answer's CurrentPageNum.
 	CurrentPageNum int32 `json:"CurrentPageNum" xml:"CurrentPageNum"`
-	// NextPage is NextPage.
+	// NextPage is the answer's NextPage.
 	NextPage bool `json:"NextPage" xml:"NextPage"`
-	// PageSize is PageSize.
+	// PageSize is the answer's PageSize.
 	PageSize int32 `json:"PageSize" xml:"PageSize"`
-	// PrePage is PrePage.
+	// PrePage is the answer's PrePage.
 	PrePage bool `json:"PrePage" xml:"PrePage"`
-	// RegistrantProfiles is RegistrantProfiles: the object the API wraps its list in.
+	// RegistrantProfiles is the answer's RegistrantProfiles: the object the API wraps its list in.
 	RegistrantProfiles QueryRegistrantProfilesRegistrantProfiles `json:"RegistrantProfiles" xml:"RegistrantProfiles"`
-	// TotalItemNum is TotalItemNum.
+	// TotalItemNum is the answer's TotalItemNum.
 	TotalItemNum int32 `json:"TotalItemNum" xml:"TotalItemNum"`
-	// TotalPageNum is TotalPageNum.
+	// TotalPageNum is the answer's TotalPageNum.
 	TotalPageNum int32 `json:"TotalPageNum" xml:"TotalPageNum"`
 }
 
 // QueryRegistrantProfilesRegistrantProfiles is the value of QueryRegistrantProfilesResponse.RegistrantProfiles.
 type QueryRegistrantProfilesRegistrantProfiles struct {
-	// RegistrantProfile is RegistrantProfile.
+	// RegistrantProfile is the answer's RegistrantProfile.
 	RegistrantProfile []QueryRegistrantProfilesRegistrantProfile `json:"RegistrantProfile" xml:"RegistrantProfile"`
 }
 
 // QueryRegistrantProfilesRegistrantProfile is an item of QueryRegistrantProfilesRegistrantProfiles.RegistrantProfile.
 type QueryRegistrantProfilesRegistrantProfile struct {
-	// Address is Address.
+	// Address is the answer's Address.
 	Address string `json:"Address" xml:"Address"`
-	// City is City.
+	// City is the answer's City.
 	City string `json:"City" xml:"City"`
-	// Country is Country.
+	// Country is the answer's Country.
 	Country string `json:"Country" xml:"Country"`
-	// CreateTime is CreateTime.
+	// CreateTime is the answer's CreateTime.
 	CreateTime string `json:"CreateTime" xml:"CreateTime"`
-	// CredentialNo is CredentialNo.
+	// CredentialNo is the answer's CredentialNo.
 	CredentialNo string `json:"CredentialNo" xml:"CredentialNo"`
-	// CredentialType is CredentialType.
+	// CredentialType is the answer's CredentialType.
 	CredentialType string `json:"CredentialType" xml:"CredentialType"`
-	// DefaultRegistrantProfile is DefaultRegistrantProfile.
+	// DefaultRegistrantProfile is the answer's DefaultRegistrantProfile.
 	DefaultRegistrantProfile bool `json:"DefaultRegistrantProfile" xml:"DefaultRegistrantProfile"`
-	// Email is Email.
+	// Email is the answer's Email.
 	Email string `json:"Email" xml:"Email"`
-	// EmailVerificationStatus is EmailVerificationStatus.
+	// EmailVerificationStatus is the answer's EmailVerificationStatus.
 	EmailVerificationStatus int32 `json:"EmailVerificationStatus" xml:"EmailVerificationStatus"`
-	// Params is Params.
+	// Params is the answer's Params.
 	Params string `json:"Params" xml:"Params"`
-	// PostalCode is PostalCode.
+	// PostalCode is the answer's PostalCode.
 	PostalCode string `json:"PostalCode" xml:"PostalCode"`
-	// Province is Province.
+	// Province is the answer's Province.
 	Province string `json:"Province" xml:"Province"`
-	// RealNameStatus is RealNameStatus.
+	// RealNameStatus is the answer's RealNameStatus.
 	RealNameStatus string `json:"RealNameStatus" xml:"RealNameStatus"`
-	// RegistrantName is RegistrantName.
+	// RegistrantName is the answer's RegistrantName.
 	RegistrantName string `json:"RegistrantName" xml:"RegistrantName"`
-	// RegistrantOrganization is RegistrantOrganization.
+	// RegistrantOrganization is the answer's RegistrantOrganization.
 	RegistrantOrganization string `json:"RegistrantOrganization" xml:"RegistrantOrganization"`
-	// RegistrantProfileID is RegistrantProfileId.
+	// RegistrantProfileID is the answer's RegistrantProfileId.
 	RegistrantProfileID int64 `json:"RegistrantProfileId" xml:"RegistrantProfileId"`
-	// RegistrantProfileType is RegistrantProfileType.
+	// RegistrantProfileType is the answer's RegistrantProfileType.
 	RegistrantProfileType string `json:"RegistrantProfileType" xml:"RegistrantProfileType"`
-	// RegistrantType is RegistrantType.
+	// RegistrantType is the answer's RegistrantType.
 	RegistrantType string `json:"RegistrantType" xml:"RegistrantType"`
-	// Remark is Remark.
+	// Remark is the answer's Remark.
 	Remark string `json:"Remark" xml:"Remark"`
-	// TelArea is TelArea.
+	// TelArea is the answer's TelArea.
 	TelArea string `json:"TelArea" xml:"TelArea"`
-	// TelExt is TelExt.
+	// TelExt is the answer's TelExt.
 	TelExt string `json:"TelExt" xml:"TelExt"`
-	// Telephone is Telephone.
+	// Telephone is the answer's Telephone.
 	Telephone string `json:"Telephone" xml:"Telephone"`
-	// UpdateTime is UpdateTime.
+	// UpdateTime is the answer's UpdateTime.
 	UpdateTime string `json:"UpdateTime" xml:"UpdateTime"`
-	// ZhAddress is ZhAddress.
+	// ZhAddress is the answer's ZhAddress.
 	ZhAddress string `json:"ZhAddress" xml:"ZhAddress"`
-	// ZhCity is ZhCity.
+	// ZhCity is the answer's ZhCity.
 	ZhCity string `json:"ZhCity" xml:"ZhCity"`
-	// ZhProvince is ZhProvince.
+	// ZhProvince is the answer's ZhProvince.
 	ZhProvince string `json:"ZhProvince" xml:"ZhProvince"`
-	// ZhRegistrantName is ZhRegistrantName.
+	// ZhRegistrantName is the answer's ZhRegistrantName.
 	ZhRegistrantName string `json:"ZhRegistrantName" xml:"ZhRegistrantName"`
-	// ZhRegistrantOrganization is ZhRegistrantOrganization.
+	// ZhRegistrantOrganization is the answer's ZhRegistrantOrganization.
 	ZhRegistrantOrganization string `json:"ZhRegistrantOrganization" xml:"ZhRegistrantOrganization"`
 }
 

@@ -8,11 +8,11 @@ import (
 
 // QueryServerLockRequest is the request of QueryServerLock: reads one registry lock.
 type QueryServerLockRequest struct {
-	// InstanceID is InstanceId: optional.
+	// InstanceID (InstanceId on the wire): optional.
 	InstanceID string `url:"InstanceId,omitempty"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 
@@ -20,25 +20,25 @@ type QueryServerLockRequest struct {
 type QueryServerLockResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// DomainInstanceID is DomainInstanceId.
+	// DomainInstanceID is the answer's DomainInstanceId.
 	DomainInstanceID string `json:"DomainInstanceId" xml:"DomainInstanceId"`
-	// DomainName is DomainName.
+	// DomainName is the answer's DomainName.
 	DomainName string `json:"DomainName" xml:"DomainName"`
-	// ExpireDate is ExpireDate.
+	// ExpireDate is the answer's ExpireDate.
 	ExpireDate string `json:"ExpireDate" xml:"ExpireDate"`
-	// GmtCreate is GmtCreate.
+	// GmtCreate is the answer's GmtCreate.
 	GmtCreate string `json:"GmtCreate" xml:"GmtCreate"`
-	// GmtModified is GmtModified.
+	// GmtModified is the answer's GmtModified.
 	GmtModified string `json:"GmtModified" xml:"GmtModified"`
-	// LockInstanceID is LockInstanceId.
+	// LockInstanceID is the answer's LockInstanceId.
 	LockInstanceID string `json:"LockInstanceId" xml:"LockInstanceId"`
-	// LockProductID is LockProductId.
+	// LockProductID is the answer's LockProductId.
 	LockProductID string `json:"LockProductId" xml:"LockProductId"`
-	// ServerLockStatus is ServerLockStatus.
+	// ServerLockStatus is the answer's ServerLockStatus.
 	ServerLockStatus int32 `json:"ServerLockStatus" xml:"ServerLockStatus"`
-	// StartDate is StartDate.
+	// StartDate is the answer's StartDate.
 	StartDate string `json:"StartDate" xml:"StartDate"`
-	// UserID is UserId.
+	// UserID is the answer's UserId.
 	UserID string `json:"UserId" xml:"UserId"`
 }
 

@@ -9,21 +9,21 @@ import (
 
 // QueryTaskDetailHistoryRequest is the request of QueryTaskDetailHistory: lists the per-domain details of a task, following a cursor.
 type QueryTaskDetailHistoryRequest struct {
-	// DomainName is DomainName: optional.
+	// DomainName: optional.
 	DomainName string `url:"DomainName,omitempty"`
-	// DomainNameCursor is DomainNameCursor: optional.
+	// DomainNameCursor: optional.
 	DomainNameCursor string `url:"DomainNameCursor,omitempty"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// PageSize is PageSize: required.
+	// PageSize: required.
 	PageSize int32 `url:"PageSize"`
-	// TaskDetailNoCursor is TaskDetailNoCursor: optional.
+	// TaskDetailNoCursor: optional.
 	TaskDetailNoCursor string `url:"TaskDetailNoCursor,omitempty"`
-	// TaskNo is TaskNo: required.
+	// TaskNo: required.
 	TaskNo string `url:"TaskNo"`
-	// TaskStatus is TaskStatus: optional.
+	// TaskStatus: optional.
 	TaskStatus int32 `url:"TaskStatus,omitempty"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 
@@ -31,127 +31,127 @@ type QueryTaskDetailHistoryRequest struct {
 type QueryTaskDetailHistoryResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// CurrentPageCursor is CurrentPageCursor.
+	// CurrentPageCursor is the answer's CurrentPageCursor.
 	CurrentPageCursor QueryTaskDetailHistoryCurrentPageCursor `json:"CurrentPageCursor" xml:"CurrentPageCursor"`
-	// NextPageCursor is NextPageCursor.
+	// NextPageCursor is the answer's NextPageCursor.
 	NextPageCursor QueryTaskDetailHistoryNextPageCursor `json:"NextPageCursor" xml:"NextPageCursor"`
-	// Objects is Objects.
+	// Objects is the answer's Objects.
 	Objects []QueryTaskDetailHistoryObjects `json:"Objects" xml:"Objects"`
-	// PageSize is PageSize.
+	// PageSize is the answer's PageSize.
 	PageSize int32 `json:"PageSize" xml:"PageSize"`
-	// PrePageCursor is PrePageCursor.
+	// PrePageCursor is the answer's PrePageCursor.
 	PrePageCursor QueryTaskDetailHistoryPrePageCursor `json:"PrePageCursor" xml:"PrePageCursor"`
 }
 
 // QueryTaskDetailHistoryCurrentPageCursor is the value of QueryTaskDetailHistoryResponse.CurrentPageCursor.
 type QueryTaskDetailHistoryCurrentPageCursor struct {
-	// CreateTime is CreateTime.
+	// CreateTime is the answer's CreateTime.
 	CreateTime string `json:"CreateTime" xml:"CreateTime"`
-	// DomainName is DomainName.
+	// DomainName is the answer's DomainName.
 	DomainName string `json:"DomainName" xml:"DomainName"`
-	// ErrorMsg is ErrorMsg.
+	// ErrorMsg is the answer's ErrorMsg.
 	ErrorMsg string `json:"ErrorMsg" xml:"ErrorMsg"`
-	// InstanceID is InstanceId.
+	// InstanceID is the answer's InstanceId.
 	InstanceID string `json:"InstanceId" xml:"InstanceId"`
-	// TaskDetailNo is TaskDetailNo.
+	// TaskDetailNo is the answer's TaskDetailNo.
 	TaskDetailNo string `json:"TaskDetailNo" xml:"TaskDetailNo"`
-	// TaskNo is TaskNo.
+	// TaskNo is the answer's TaskNo.
 	TaskNo string `json:"TaskNo" xml:"TaskNo"`
-	// TaskStatus is TaskStatus.
+	// TaskStatus is the answer's TaskStatus.
 	TaskStatus string `json:"TaskStatus" xml:"TaskStatus"`
-	// TaskStatusCode is TaskStatusCode.
+	// TaskStatusCode is the answer's TaskStatusCode.
 	TaskStatusCode int32 `json:"TaskStatusCode" xml:"TaskStatusCode"`
-	// TaskType is TaskType.
+	// TaskType is the answer's TaskType.
 	TaskType string `json:"TaskType" xml:"TaskType"`
-	// TaskTypeDescription is TaskTypeDescription.
+	// TaskTypeDescription is the answer's TaskTypeDescription.
 	TaskTypeDescription string `json:"TaskTypeDescription" xml:"TaskTypeDescription"`
-	// TryCount is TryCount.
+	// TryCount is the answer's TryCount.
 	TryCount int32 `json:"TryCount" xml:"TryCount"`
-	// UpdateTime is UpdateTime.
+	// UpdateTime is the answer's UpdateTime.
 	UpdateTime string `json:"UpdateTime" xml:"UpdateTime"`
 }
 
 // QueryTaskDetailHistoryNextPageCursor is the value of QueryTaskDetailHistoryResponse.NextPageCursor.
 type QueryTaskDetailHistoryNextPageCursor struct {
-	// CreateTime is CreateTime.
+	// CreateTime is the answer's CreateTime.
 	CreateTime string `json:"CreateTime" xml:"CreateTime"`
-	// DomainName is DomainName.
+	// DomainName is the answer's DomainName.
 	DomainName string `json:"DomainName" xml:"DomainName"`
-	// ErrorMsg is ErrorMsg.
+	// ErrorMsg is the answer's ErrorMsg.
 	ErrorMsg string `json:"ErrorMsg" xml:"ErrorMsg"`
-	// InstanceID is InstanceId.
+	// InstanceID is the answer's InstanceId.
 	InstanceID string `json:"InstanceId" xml:"InstanceId"`
-	// TaskDetailNo is TaskDetailNo.
+	// TaskDetailNo is the answer's TaskDetailNo.
 	TaskDetailNo string `json:"TaskDetailNo" xml:"TaskDetailNo"`
-	// TaskNo is TaskNo.
+	// TaskNo is the answer's TaskNo.
 	TaskNo string `json:"TaskNo" xml:"TaskNo"`
-	// TaskStatus is TaskStatus.
+	// TaskStatus is the answer's TaskStatus.
 	TaskStatus string `json:"TaskStatus" xml:"TaskStatus"`
-	// TaskStatusCode is TaskStatusCode.
+	// TaskStatusCode is the answer's TaskStatusCode.
 	TaskStatusCode int32 `json:"TaskStatusCode" xml:"TaskStatusCode"`
-	// TaskType is TaskType.
+	// TaskType is the answer's TaskType.
 	TaskType string `json:"TaskType" xml:"TaskType"`
-	// TaskTypeDescription is TaskTypeDescription.
+	// TaskTypeDescription is the answer's TaskTypeDescription.
 	TaskTypeDescription string `json:"TaskTypeDescription" xml:"TaskTypeDescription"`
-	// TryCount is TryCount.
+	// TryCount is the answer's TryCount.
 	TryCount int32 `json:"TryCount" xml:"TryCount"`
-	// UpdateTime is UpdateTime.
+	// UpdateTime is the answer's UpdateTime.
 	UpdateTime string `json:"UpdateTime" xml:"UpdateTime"`
 }
 
 // QueryTaskDetailHistoryObjects is an item of QueryTaskDetailHistoryResponse.Objects.
 type QueryTaskDetailHistoryObjects struct {
-	// CreateTime is CreateTime.
+	// CreateTime is the answer's CreateTime.
 	CreateTime string `json:"CreateTime" xml:"CreateTime"`
-	// DomainName is DomainName.
+	// DomainName is the answer's DomainName.
 	DomainName string `json:"DomainName" xml:"DomainName"`
-	// ErrorMsg is ErrorMsg.
+	// ErrorMsg is the answer's ErrorMsg.
 	ErrorMsg string `json:"ErrorMsg" xml:"ErrorMsg"`
-	// InstanceID is InstanceId.
+	// InstanceID is the answer's InstanceId.
 	InstanceID string `json:"InstanceId" xml:"InstanceId"`
-	// TaskDetailNo is TaskDetailNo.
+	// TaskDetailNo is the answer's TaskDetailNo.
 	TaskDetailNo string `json:"TaskDetailNo" xml:"TaskDetailNo"`
-	// TaskNo is TaskNo.
+	// TaskNo is the answer's TaskNo.
 	TaskNo string `json:"TaskNo" xml:"TaskNo"`
-	// TaskStatus is TaskStatus.
+	// TaskStatus is the answer's TaskStatus.
 	TaskStatus string `json:"TaskStatus" xml:"TaskStatus"`
-	// TaskStatusCode is TaskStatusCode.
+	// TaskStatusCode is the answer's TaskStatusCode.
 	TaskStatusCode int32 `json:"TaskStatusCode" xml:"TaskStatusCode"`
-	// TaskType is TaskType.
+	// TaskType is the answer's TaskType.
 	TaskType string `json:"TaskType" xml:"TaskType"`
-	// TaskTypeDescription is TaskTypeDescription.
+	// TaskTypeDescription is the answer's TaskTypeDescription.
 	TaskTypeDescription string `json:"TaskTypeDescription" xml:"TaskTypeDescription"`
-	// TryCount is TryCount.
+	// TryCount is the answer's TryCount.
 	TryCount int32 `json:"TryCount" xml:"TryCount"`
-	// UpdateTime is UpdateTime.
+	// UpdateTime is the answer's UpdateTime.
 	UpdateTime string `json:"UpdateTime" xml:"UpdateTime"`
 }
 
 // QueryTaskDetailHistoryPrePageCursor is the value of QueryTaskDetailHistoryResponse.PrePageCursor.
 type QueryTaskDetailHistoryPrePageCursor struct {
-	// CreateTime is CreateTime.
+	// CreateTime is the answer's CreateTime.
 	CreateTime string `json:"CreateTime" xml:"CreateTime"`
-	// DomainName is DomainName.
+	// DomainName is the answer's DomainName.
 	DomainName string `json:"DomainName" xml:"DomainName"`
-	// ErrorMsg is ErrorMsg.
+	// ErrorMsg is the answer's ErrorMsg.
 	ErrorMsg string `json:"ErrorMsg" xml:"ErrorMsg"`
-	// InstanceID is InstanceId.
+	// InstanceID is the answer's InstanceId.
 	InstanceID string `json:"InstanceId" xml:"InstanceId"`
-	// TaskDetailNo is TaskDetailNo.
+	// TaskDetailNo is the answer's TaskDetailNo.
 	TaskDetailNo string `json:"TaskDetailNo" xml:"TaskDetailNo"`
-	// TaskNo is TaskNo.
+	// TaskNo is the answer's TaskNo.
 	TaskNo string `json:"TaskNo" xml:"TaskNo"`
-	// TaskStatus is TaskStatus.
+	// TaskStatus is the answer's TaskStatus.
 	TaskStatus string `json:"TaskStatus" xml:"TaskStatus"`
-	// TaskStatusCode is TaskStatusCode.
+	// TaskStatusCode is the answer's TaskStatusCode.
 	TaskStatusCode int32 `json:"TaskStatusCode" xml:"TaskStatusCode"`
-	// TaskType is TaskType.
+	// TaskType is the answer's TaskType.
 	TaskType string `json:"TaskType" xml:"TaskType"`
-	// TaskTypeDescription is TaskTypeDescription.
+	// TaskTypeDescription is the answer's TaskTypeDescription.
 	TaskTypeDescription string `json:"TaskTypeDescription" xml:"TaskTypeDescription"`
-	// TryCount is TryCount.
+	// TryCount is the answer's TryCount.
 	TryCount int32 `json:"TryCount" xml:"TryCount"`
-	// UpdateTime is UpdateTime.
+	// UpdateTime is the answer's UpdateTime.
 	UpdateTime string `json:"UpdateTime" xml:"UpdateTime"`
 }
 

@@ -11,19 +11,19 @@ import (
 
 // QueryTaskInfoHistoryRequest is the request of QueryTaskInfoHistory: lists the account's tasks, following a cursor.
 type QueryTaskInfoHistoryRequest struct {
-	// BeginCreateTime is BeginCreateTime: optional; sent as Unix milliseconds.
+	// BeginCreateTime: optional; sent as Unix milliseconds.
 	BeginCreateTime time.Time `url:"BeginCreateTime,unixmilli"`
-	// CreateTimeCursor is CreateTimeCursor: optional; sent as Unix milliseconds.
+	// CreateTimeCursor: optional; sent as Unix milliseconds.
 	CreateTimeCursor time.Time `url:"CreateTimeCursor,unixmilli"`
-	// EndCreateTime is EndCreateTime: optional; sent as Unix milliseconds.
+	// EndCreateTime: optional; sent as Unix milliseconds.
 	EndCreateTime time.Time `url:"EndCreateTime,unixmilli"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// PageSize is PageSize: required.
+	// PageSize: required.
 	PageSize int32 `url:"PageSize"`
-	// TaskNoCursor is TaskNoCursor: optional.
+	// TaskNoCursor: optional.
 	TaskNoCursor string `url:"TaskNoCursor,omitempty"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 
@@ -31,103 +31,103 @@ type QueryTaskInfoHistoryRequest struct {
 type QueryTaskInfoHistoryResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// CurrentPageCursor is CurrentPageCursor.
+	// CurrentPageCursor is the answer's CurrentPageCursor.
 	CurrentPageCursor QueryTaskInfoHistoryCurrentPageCursor `json:"CurrentPageCursor" xml:"CurrentPageCursor"`
-	// NextPageCursor is NextPageCursor.
+	// NextPageCursor is the answer's NextPageCursor.
 	NextPageCursor QueryTaskInfoHistoryNextPageCursor `json:"NextPageCursor" xml:"NextPageCursor"`
-	// Objects is Objects.
+	// Objects is the answer's Objects.
 	Objects []QueryTaskInfoHistoryObjects `json:"Objects" xml:"Objects"`
-	// PageSize is PageSize.
+	// PageSize is the answer's PageSize.
 	PageSize int32 `json:"PageSize" xml:"PageSize"`
-	// PrePageCursor is PrePageCursor.
+	// PrePageCursor is the answer's PrePageCursor.
 	PrePageCursor QueryTaskInfoHistoryPrePageCursor `json:"PrePageCursor" xml:"PrePageCursor"`
 }
 
 // QueryTaskInfoHistoryCurrentPageCursor is the value of QueryTaskInfoHistoryResponse.CurrentPageCursor.
 type QueryTaskInfoHistoryCurrentPageCursor struct {
-	// ClientIP is Clientip.
+	// ClientIP is the answer's Clientip.
 	ClientIP string `json:"Clientip" xml:"Clientip"`
-	// CreateTime is CreateTime.
+	// CreateTime is the answer's CreateTime.
 	CreateTime string `json:"CreateTime" xml:"CreateTime"`
-	// CreateTimeLong is CreateTimeLong: an instant in Unix milliseconds.
+	// CreateTimeLong is the answer's CreateTimeLong: an instant in Unix milliseconds.
 	CreateTimeLong int64 `json:"CreateTimeLong" xml:"CreateTimeLong"`
-	// TaskNo is TaskNo.
+	// TaskNo is the answer's TaskNo.
 	TaskNo string `json:"TaskNo" xml:"TaskNo"`
-	// TaskNum is TaskNum.
+	// TaskNum is the answer's TaskNum.
 	TaskNum int32 `json:"TaskNum" xml:"TaskNum"`
-	// TaskStatus is TaskStatus.
+	// TaskStatus is the answer's TaskStatus.
 	TaskStatus string `json:"TaskStatus" xml:"TaskStatus"`
-	// TaskStatusCode is TaskStatusCode.
+	// TaskStatusCode is the answer's TaskStatusCode.
 	TaskStatusCode int32 `json:"TaskStatusCode" xml:"TaskStatusCode"`
-	// TaskType is TaskType.
+	// TaskType is the answer's TaskType.
 	TaskType string `json:"TaskType" xml:"TaskType"`
-	// TaskTypeDescription is TaskTypeDescription.
+	// TaskTypeDescription is the answer's TaskTypeDescription.
 	TaskTypeDescription string `json:"TaskTypeDescription" xml:"TaskTypeDescription"`
 }
 
 // QueryTaskInfoHistoryNextPageCursor is the value of QueryTaskInfoHistoryResponse.NextPageCursor.
 type QueryTaskInfoHistoryNextPageCursor struct {
-	// ClientIP is Clientip.
+	// ClientIP is the answer's Clientip.
 	ClientIP string `json:"Clientip" xml:"Clientip"`
-	// CreateTime is CreateTime.
+	// CreateTime is the answer's CreateTime.
 	CreateTime string `json:"CreateTime" xml:"CreateTime"`
-	// CreateTimeLong is CreateTimeLong: an instant in Unix milliseconds.
+	// CreateTimeLong is the answer's CreateTimeLong: an instant in Unix milliseconds.
 	CreateTimeLong int64 `json:"CreateTimeLong" xml:"CreateTimeLong"`
-	// TaskNo is TaskNo.
+	// TaskNo is the answer's TaskNo.
 	TaskNo string `json:"TaskNo" xml:"TaskNo"`
-	// TaskNum is TaskNum.
+	// TaskNum is the answer's TaskNum.
 	TaskNum int32 `json:"TaskNum" xml:"TaskNum"`
-	// TaskStatus is TaskStatus.
+	// TaskStatus is the answer's TaskStatus.
 	TaskStatus string `json:"TaskStatus" xml:"TaskStatus"`
-	// TaskStatusCode is TaskStatusCode.
+	// TaskStatusCode is the answer's TaskStatusCode.
 	TaskStatusCode int32 `json:"TaskStatusCode" xml:"TaskStatusCode"`
-	// TaskType is TaskType.
+	// TaskType is the answer's TaskType.
 	TaskType string `json:"TaskType" xml:"TaskType"`
-	// TaskTypeDescription is TaskTypeDescription.
+	// TaskTypeDescription is the answer's TaskTypeDescription.
 	TaskTypeDescription string `json:"TaskTypeDescription" xml:"TaskTypeDescription"`
 }
 
 // QueryTaskInfoHistoryObjects is an item of QueryTaskInfoHistoryResponse.Objects.
 type QueryTaskInfoHistoryObjects struct {
-	// ClientIP is Clientip.
+	// ClientIP is the answer's Clientip.
 	ClientIP string `json:"Clientip" xml:"Clientip"`
-	// CreateTime is CreateTime.
+	// CreateTime is the answer's CreateTime.
 	CreateTime string `json:"CreateTime" xml:"CreateTime"`
-	// CreateTimeLong is CreateTimeLong: an instant in Unix milliseconds.
+	// CreateTimeLong is the answer's CreateTimeLong: an instant in Unix milliseconds.
 	CreateTimeLong int64 `json:"CreateTimeLong" xml:"CreateTimeLong"`
-	// TaskNo is TaskNo.
+	// TaskNo is the answer's TaskNo.
 	TaskNo string `json:"TaskNo" xml:"TaskNo"`
-	// TaskNum is TaskNum.
+	// TaskNum is the answer's TaskNum.
 	TaskNum int32 `json:"TaskNum" xml:"TaskNum"`
-	// TaskStatus is TaskStatus.
+	// TaskStatus is the answer's TaskStatus.
 	TaskStatus string `json:"TaskStatus" xml:"TaskStatus"`
-	// TaskStatusCode is TaskStatusCode.
+	// TaskStatusCode is the answer's TaskStatusCode.
 	TaskStatusCode int32 `json:"TaskStatusCode" xml:"TaskStatusCode"`
-	// TaskType is TaskType.
+	// TaskType is the answer's TaskType.
 	TaskType string `json:"TaskType" xml:"TaskType"`
-	// TaskTypeDescription is TaskTypeDescription.
+	// TaskTypeDescription is the answer's TaskTypeDescription.
 	TaskTypeDescription string `json:"TaskTypeDescription" xml:"TaskTypeDescription"`
 }
 
 // QueryTaskInfoHistoryPrePageCursor is the value of QueryTaskInfoHistoryResponse.PrePageCursor.
 type QueryTaskInfoHistoryPrePageCursor struct {
-	// ClientIP is Clientip.
+	// ClientIP is the answer's Clientip.
 	ClientIP string `json:"Clientip" xml:"Clientip"`
-	// CreateTime is CreateTime.
+	// CreateTime is the answer's CreateTime.
 	CreateTime string `json:"CreateTime" xml:"CreateTime"`
-	// CreateTimeLong is CreateTimeLong: an instant in Unix milliseconds.
+	// CreateTimeLong is the answer's CreateTimeLong: an instant in Unix milliseconds.
 	CreateTimeLong int64 `json:"CreateTimeLong" xml:"CreateTimeLong"`
-	// TaskNo is TaskNo.
+	// TaskNo is the answer's TaskNo.
 	TaskNo string `json:"TaskNo" xml:"TaskNo"`
-	// TaskNum is TaskNum.
+	// TaskNum is the answer's TaskNum.
 	TaskNum int32 `json:"TaskNum" xml:"TaskNum"`
-	// TaskStatus is TaskStatus.
+	// TaskStatus is the answer's TaskStatus.
 	TaskStatus string `json:"TaskStatus" xml:"TaskStatus"`
-	// TaskStatusCode is TaskStatusCode.
+	// TaskStatusCode is the answer's TaskStatusCode.
 	TaskStatusCode int32 `json:"TaskStatusCode" xml:"TaskStatusCode"`
-	// TaskType is TaskType.
+	// TaskType is the answer's TaskType.
 	TaskType string `json:"TaskType" xml:"TaskType"`
-	// TaskTypeDescription is TaskTypeDescription.
+	// TaskTypeDescription is the answer's TaskTypeDescription.
 	TaskTypeDescription string `json:"TaskTypeDescription" xml:"TaskTypeDescription"`
 }
 

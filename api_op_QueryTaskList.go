@@ -10,17 +10,17 @@ import (
 
 // QueryTaskListRequest is the request of QueryTaskList: lists the account's tasks, a page at a time.
 type QueryTaskListRequest struct {
-	// BeginCreateTime is BeginCreateTime: optional; sent as Unix milliseconds.
+	// BeginCreateTime: optional; sent as Unix milliseconds.
 	BeginCreateTime time.Time `url:"BeginCreateTime,unixmilli"`
-	// EndCreateTime is EndCreateTime: optional; sent as Unix milliseconds.
+	// EndCreateTime: optional; sent as Unix milliseconds.
 	EndCreateTime time.Time `url:"EndCreateTime,unixmilli"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// PageNum is PageNum: required.
+	// PageNum: required.
 	PageNum int `url:"PageNum"`
-	// PageSize is PageSize: required.
+	// PageSize: required.
 	PageSize int `url:"PageSize"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 
@@ -28,55 +28,55 @@ type QueryTaskListRequest struct {
 type QueryTaskListResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// CurrentPageNum is CurrentPageNum.
+	// CurrentPageNum is the answer's CurrentPageNum.
 	CurrentPageNum int32 `json:"CurrentPageNum" xml:"CurrentPageNum"`
-	// Data is Data: the object the API wraps its list in.
+	// Data is the answer's Data: the object the API wraps its list in.
 	Data QueryTaskListData `json:"Data" xml:"Data"`
-	// NextPage is NextPage.
+	// NextPage is the answer's NextPage.
 	NextPage bool `json:"NextPage" xml:"NextPage"`
-	// PageSize is PageSize.
+	// PageSize is the answer's PageSize.
 	PageSize int32 `json:"PageSize" xml:"PageSize"`
-	// PrePage is PrePage.
+	// PrePage is the answer's PrePage.
 	PrePage bool `json:"PrePage" xml:"PrePage"`
-	// TotalItemNum is TotalItemNum.
+	// TotalItemNum is the answer's TotalItemNum.
 	TotalItemNum int32 `json:"TotalItemNum" xml:"TotalItemNum"`
-	// TotalPageNum is TotalPageNum.
+	// TotalPageNum is the answer's TotalPageNum.
 	TotalPageNum int32 `json:"TotalPageNum" xml:"TotalPageNum"`
 }
 
 // QueryTaskListData is the value of QueryTaskListResponse.Data.
 type QueryTaskListData struct {
-	// TaskInfo is TaskInfo.
+	// TaskInfo is the answer's TaskInfo.
 	TaskInfo []QueryTaskListTaskInfo `json:"TaskInfo" xml:"TaskInfo"`
 }
 
 // QueryTaskListTaskInfo is an item of QueryTaskListData.TaskInfo.
 type QueryTaskListTaskInfo struct {
-	// ClientIP is Clientip.
+	// ClientIP is the answer's Clientip.
 	ClientIP string `json:"Clientip" xml:"Clientip"`
-	// CreateTime is CreateTime.
+	// CreateTime is the answer's CreateTime.
 	CreateTime string `json:"CreateTime" xml:"CreateTime"`
-	// TaskBizType is TaskBizType.
+	// TaskBizType is the answer's TaskBizType.
 	TaskBizType string `json:"TaskBizType" xml:"TaskBizType"`
-	// TaskCancelStatus is TaskCancelStatus.
+	// TaskCancelStatus is the answer's TaskCancelStatus.
 	TaskCancelStatus string `json:"TaskCancelStatus" xml:"TaskCancelStatus"`
-	// TaskCancelStatusCode is TaskCancelStatusCode.
+	// TaskCancelStatusCode is the answer's TaskCancelStatusCode.
 	TaskCancelStatusCode int32 `json:"TaskCancelStatusCode" xml:"TaskCancelStatusCode"`
-	// TaskNo is TaskNo.
+	// TaskNo is the answer's TaskNo.
 	TaskNo string `json:"TaskNo" xml:"TaskNo"`
-	// TaskNum is TaskNum.
+	// TaskNum is the answer's TaskNum.
 	TaskNum int32 `json:"TaskNum" xml:"TaskNum"`
-	// TaskResult is TaskResult.
+	// TaskResult is the answer's TaskResult.
 	TaskResult string `json:"TaskResult" xml:"TaskResult"`
-	// TaskStatus is TaskStatus.
+	// TaskStatus is the answer's TaskStatus.
 	TaskStatus string `json:"TaskStatus" xml:"TaskStatus"`
-	// TaskStatusCode is TaskStatusCode.
+	// TaskStatusCode is the answer's TaskStatusCode.
 	TaskStatusCode int32 `json:"TaskStatusCode" xml:"TaskStatusCode"`
-	// TaskType is TaskType.
+	// TaskType is the answer's TaskType.
 	TaskType string `json:"TaskType" xml:"TaskType"`
-	// TaskTypeCode is TaskTypeCode.
+	// TaskTypeCode is the answer's TaskTypeCode.
 	TaskTypeCode int32 `json:"TaskTypeCode" xml:"TaskTypeCode"`
-	// TaskTypeDescription is TaskTypeDescription.
+	// TaskTypeDescription is the answer's TaskTypeDescription.
 	TaskTypeDescription string `json:"TaskTypeDescription" xml:"TaskTypeDescription"`
 }
 
@@ -84,7 +84,7 @@ type QueryTaskListTaskInfo struct {
 // fields and documented limits.
 func (r *QueryTaskListRequest) validate() error {
 	if r == nil {
-		return nilRequest("QueryTaskListRequest")
+		return nil
 	}
 	return nil
 }

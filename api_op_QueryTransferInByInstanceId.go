@@ -8,11 +8,11 @@ import (
 
 // QueryTransferInByInstanceIdRequest is the request of QueryTransferInByInstanceId: reads the transfer-in state of one domain by instance id.
 type QueryTransferInByInstanceIdRequest struct {
-	// InstanceID is InstanceId: required.
+	// InstanceID (InstanceId on the wire): required.
 	InstanceID string `url:"InstanceId"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 
@@ -20,47 +20,47 @@ type QueryTransferInByInstanceIdRequest struct {
 type QueryTransferInByInstanceIdResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// DomainName is DomainName.
+	// DomainName is the answer's DomainName.
 	DomainName string `json:"DomainName" xml:"DomainName"`
-	// Email is Email.
+	// Email is the answer's Email.
 	Email string `json:"Email" xml:"Email"`
-	// ExpirationDate is ExpirationDate.
+	// ExpirationDate is the answer's ExpirationDate.
 	ExpirationDate string `json:"ExpirationDate" xml:"ExpirationDate"`
-	// ExpirationDateLong is ExpirationDateLong: an instant in Unix milliseconds.
+	// ExpirationDateLong is the answer's ExpirationDateLong: an instant in Unix milliseconds.
 	ExpirationDateLong int64 `json:"ExpirationDateLong" xml:"ExpirationDateLong"`
-	// InstanceID is InstanceId.
+	// InstanceID is the answer's InstanceId.
 	InstanceID string `json:"InstanceId" xml:"InstanceId"`
-	// ModificationDate is ModificationDate.
+	// ModificationDate is the answer's ModificationDate.
 	ModificationDate string `json:"ModificationDate" xml:"ModificationDate"`
-	// ModificationDateLong is ModificationDateLong: an instant in Unix milliseconds.
+	// ModificationDateLong is the answer's ModificationDateLong: an instant in Unix milliseconds.
 	ModificationDateLong int64 `json:"ModificationDateLong" xml:"ModificationDateLong"`
-	// NeedMailCheck is NeedMailCheck.
+	// NeedMailCheck is the answer's NeedMailCheck.
 	NeedMailCheck bool `json:"NeedMailCheck" xml:"NeedMailCheck"`
-	// ProgressBarType is ProgressBarType.
+	// ProgressBarType is the answer's ProgressBarType.
 	ProgressBarType int32 `json:"ProgressBarType" xml:"ProgressBarType"`
-	// ResultCode is ResultCode.
+	// ResultCode is the answer's ResultCode.
 	ResultCode string `json:"ResultCode" xml:"ResultCode"`
-	// ResultDate is ResultDate.
+	// ResultDate is the answer's ResultDate.
 	ResultDate string `json:"ResultDate" xml:"ResultDate"`
-	// ResultDateLong is ResultDateLong: an instant in Unix milliseconds.
+	// ResultDateLong is the answer's ResultDateLong: an instant in Unix milliseconds.
 	ResultDateLong int64 `json:"ResultDateLong" xml:"ResultDateLong"`
-	// ResultMsg is ResultMsg.
+	// ResultMsg is the answer's ResultMsg.
 	ResultMsg string `json:"ResultMsg" xml:"ResultMsg"`
-	// SimpleTransferInStatus is SimpleTransferInStatus.
+	// SimpleTransferInStatus is the answer's SimpleTransferInStatus.
 	SimpleTransferInStatus string `json:"SimpleTransferInStatus" xml:"SimpleTransferInStatus"`
-	// Status is Status.
+	// Status is the answer's Status.
 	Status int32 `json:"Status" xml:"Status"`
-	// SubmissionDate is SubmissionDate.
+	// SubmissionDate is the answer's SubmissionDate.
 	SubmissionDate string `json:"SubmissionDate" xml:"SubmissionDate"`
-	// SubmissionDateLong is SubmissionDateLong: an instant in Unix milliseconds.
+	// SubmissionDateLong is the answer's SubmissionDateLong: an instant in Unix milliseconds.
 	SubmissionDateLong int64 `json:"SubmissionDateLong" xml:"SubmissionDateLong"`
-	// TransferAuthorizationCodeSubmissionDate is TransferAuthorizationCodeSubmissionDate.
+	// TransferAuthorizationCodeSubmissionDate is the answer's TransferAuthorizationCodeSubmissionDate.
 	TransferAuthorizationCodeSubmissionDate string `json:"TransferAuthorizationCodeSubmissionDate" xml:"TransferAuthorizationCodeSubmissionDate"`
-	// TransferAuthorizationCodeSubmissionDateLong is TransferAuthorizationCodeSubmissionDateLong: an instant in Unix milliseconds.
+	// TransferAuthorizationCodeSubmissionDateLong is the answer's TransferAuthorizationCodeSubmissionDateLong: an instant in Unix milliseconds.
 	TransferAuthorizationCodeSubmissionDateLong int64 `json:"TransferAuthorizationCodeSubmissionDateLong" xml:"TransferAuthorizationCodeSubmissionDateLong"`
-	// UserID is UserId.
+	// UserID is the answer's UserId.
 	UserID string `json:"UserId" xml:"UserId"`
-	// WhoisMailStatus is WhoisMailStatus.
+	// WhoisMailStatus is the answer's WhoisMailStatus.
 	WhoisMailStatus bool `json:"WhoisMailStatus" xml:"WhoisMailStatus"`
 }
 

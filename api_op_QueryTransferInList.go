@@ -10,21 +10,21 @@ import (
 
 // QueryTransferInListRequest is the request of QueryTransferInList: lists transfers in, a page at a time.
 type QueryTransferInListRequest struct {
-	// DomainName is DomainName: optional.
+	// DomainName: optional.
 	DomainName string `url:"DomainName,omitempty"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// PageNum is PageNum: required.
+	// PageNum: required.
 	PageNum int `url:"PageNum"`
-	// PageSize is PageSize: required.
+	// PageSize: required.
 	PageSize int `url:"PageSize"`
-	// SimpleTransferInStatus is SimpleTransferInStatus: optional.
+	// SimpleTransferInStatus: optional.
 	SimpleTransferInStatus string `url:"SimpleTransferInStatus,omitempty"`
-	// SubmissionEndDate is SubmissionEndDate: optional; sent as Unix milliseconds.
+	// SubmissionEndDate: optional; sent as Unix milliseconds.
 	SubmissionEndDate time.Time `url:"SubmissionEndDate,unixmilli"`
-	// SubmissionStartDate is SubmissionStartDate: optional; sent as Unix milliseconds.
+	// SubmissionStartDate: optional; sent as Unix milliseconds.
 	SubmissionStartDate time.Time `url:"SubmissionStartDate,unixmilli"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 
@@ -32,71 +32,71 @@ type QueryTransferInListRequest struct {
 type QueryTransferInListResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// CurrentPageNum is CurrentPageNum.
+	// CurrentPageNum is the answer's CurrentPageNum.
 	CurrentPageNum int32 `json:"CurrentPageNum" xml:"CurrentPageNum"`
-	// Data is Data: the object the API wraps its list in.
+	// Data is the answer's Data: the object the API wraps its list in.
 	Data QueryTransferInListData `json:"Data" xml:"Data"`
-	// NextPage is NextPage.
+	// NextPage is the answer's NextPage.
 	NextPage bool `json:"NextPage" xml:"NextPage"`
-	// PageSize is PageSize.
+	// PageSize is the answer's PageSize.
 	PageSize int32 `json:"PageSize" xml:"PageSize"`
-	// PrePage is PrePage.
+	// PrePage is the answer's PrePage.
 	PrePage bool `json:"PrePage" xml:"PrePage"`
-	// TotalItemNum is TotalItemNum.
+	// TotalItemNum is the answer's TotalItemNum.
 	TotalItemNum int32 `json:"TotalItemNum" xml:"TotalItemNum"`
-	// TotalPageNum is TotalPageNum.
+	// TotalPageNum is the answer's TotalPageNum.
 	TotalPageNum int32 `json:"TotalPageNum" xml:"TotalPageNum"`
 }
 
 // QueryTransferInListData is the value of QueryTransferInListResponse.Data.
 type QueryTransferInListData struct {
-	// TransferInInfo is TransferInInfo.
+	// TransferInInfo is the answer's TransferInInfo.
 	TransferInInfo []QueryTransferInListTransferInInfo `json:"TransferInInfo" xml:"TransferInInfo"`
 }
 
 // QueryTransferInListTransferInInfo is an item of QueryTransferInListData.TransferInInfo.
 type QueryTransferInListTransferInInfo struct {
-	// DomainName is DomainName.
+	// DomainName is the answer's DomainName.
 	DomainName string `json:"DomainName" xml:"DomainName"`
-	// Email is Email.
+	// Email is the answer's Email.
 	Email string `json:"Email" xml:"Email"`
-	// ExpirationDate is ExpirationDate.
+	// ExpirationDate is the answer's ExpirationDate.
 	ExpirationDate string `json:"ExpirationDate" xml:"ExpirationDate"`
-	// ExpirationDateLong is ExpirationDateLong: an instant in Unix milliseconds.
+	// ExpirationDateLong is the answer's ExpirationDateLong: an instant in Unix milliseconds.
 	ExpirationDateLong int64 `json:"ExpirationDateLong" xml:"ExpirationDateLong"`
-	// InstanceID is InstanceId.
+	// InstanceID is the answer's InstanceId.
 	InstanceID string `json:"InstanceId" xml:"InstanceId"`
-	// ModificationDate is ModificationDate.
+	// ModificationDate is the answer's ModificationDate.
 	ModificationDate string `json:"ModificationDate" xml:"ModificationDate"`
-	// ModificationDateLong is ModificationDateLong: an instant in Unix milliseconds.
+	// ModificationDateLong is the answer's ModificationDateLong: an instant in Unix milliseconds.
 	ModificationDateLong int64 `json:"ModificationDateLong" xml:"ModificationDateLong"`
-	// NeedMailCheck is NeedMailCheck.
+	// NeedMailCheck is the answer's NeedMailCheck.
 	NeedMailCheck bool `json:"NeedMailCheck" xml:"NeedMailCheck"`
-	// ProgressBarType is ProgressBarType.
+	// ProgressBarType is the answer's ProgressBarType.
 	ProgressBarType int32 `json:"ProgressBarType" xml:"ProgressBarType"`
-	// ResultCode is ResultCode.
+	// ResultCode is the answer's ResultCode.
 	ResultCode string `json:"ResultCode" xml:"ResultCode"`
-	// ResultDate is ResultDate.
+	// ResultDate is the answer's ResultDate.
 	ResultDate string `json:"ResultDate" xml:"ResultDate"`
-	// ResultDateLong is ResultDateLong: an instant in Unix milliseconds.
+	// ResultDateLong is the answer's ResultDateLong: an instant in Unix milliseconds.
 	ResultDateLong int64 `json:"ResultDateLong" xml:"ResultDateLong"`
-	// ResultMsg is ResultMsg.
+	// ResultMsg is the answer's ResultMsg.
 	ResultMsg string `json:"ResultMsg" xml:"ResultMsg"`
-	// SimpleTransferInStatus is SimpleTransferInStatus.
+	// SimpleTransferInStatus is the answer's SimpleTransferInStatus.
 	SimpleTransferInStatus string `json:"SimpleTransferInStatus" xml:"SimpleTransferInStatus"`
-	// Status is Status.
+	// Status is the answer's Status.
 	Status int32 `json:"Status" xml:"Status"`
-	// SubmissionDate is SubmissionDate.
+	// SubmissionDate is the answer's SubmissionDate.
 	SubmissionDate string `json:"SubmissionDate" xml:"SubmissionDate"`
-	// SubmissionDateLong is SubmissionDateLong: an instant in Unix milliseconds.
+	// SubmissionDateLong is the answer's SubmissionDateLong: an instant in Unix milliseconds.
 	SubmissionDateLong int64 `json:"SubmissionDateLong" xml:"SubmissionDateLong"`
-	// TransferAuthorizationCodeSubmissionDate is TransferAuthorizationCodeSubmissionDate.
+	// TransferAuthorizationCodeSubmissionDate is the answer's TransferAuthorizationCodeSubmissionDate.
 	TransferAuthorizationCodeSubmissionDate string `json:"TransferAuthorizationCodeSubmissionDate" xml:"TransferAuthorizationCodeSubmissionDate"`
-	// TransferAuthorizationCodeSubmissionDateLong is TransferAuthorizationCodeSubmissionDateLong: an instant in Unix milliseconds.
+	// TransferAuthorizationCodeSubmissionDateLong is the answer's TransferAuthorizationCodeSubmissionDateLong: an instant in Unix milliseconds.
 	TransferAuthorizationCodeSubmissionDateLong int64 `json:"TransferAuthorizationCodeSubmissionDateLong" xml:"TransferAuthorizationCodeSubmissionDateLong"`
-	// UserID is UserId.
+	// UserID is the answer's UserId.
 	UserID string `json:"UserId" xml:"UserId"`
-	// WhoisMailStatus is WhoisMailStatus.
+	// WhoisMailStatus is the answer's WhoisMailStatus.
 	WhoisMailStatus bool `json:"WhoisMailStatus" xml:"WhoisMailStatus"`
 }
 
@@ -104,7 +104,7 @@ type QueryTransferInListTransferInInfo struct {
 // fields and documented limits.
 func (r *QueryTransferInListRequest) validate() error {
 	if r == nil {
-		return nilRequest("QueryTransferInListRequest")
+		return nil
 	}
 	return nil
 }

@@ -8,11 +8,11 @@ import (
 
 // QueryTransferOutInfoRequest is the request of QueryTransferOutInfo: reads the transfer-out state of one domain.
 type QueryTransferOutInfoRequest struct {
-	// DomainName is DomainName: required.
+	// DomainName: required.
 	DomainName string `url:"DomainName"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 
@@ -20,19 +20,19 @@ type QueryTransferOutInfoRequest struct {
 type QueryTransferOutInfoResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// Email is Email.
+	// Email is the answer's Email.
 	Email string `json:"Email" xml:"Email"`
-	// ExpirationDate is ExpirationDate.
+	// ExpirationDate is the answer's ExpirationDate.
 	ExpirationDate string `json:"ExpirationDate" xml:"ExpirationDate"`
-	// PendingRequestDate is PendingRequestDate.
+	// PendingRequestDate is the answer's PendingRequestDate.
 	PendingRequestDate string `json:"PendingRequestDate" xml:"PendingRequestDate"`
-	// ResultCode is ResultCode.
+	// ResultCode is the answer's ResultCode.
 	ResultCode string `json:"ResultCode" xml:"ResultCode"`
-	// ResultMsg is ResultMsg.
+	// ResultMsg is the answer's ResultMsg.
 	ResultMsg string `json:"ResultMsg" xml:"ResultMsg"`
-	// Status is Status.
+	// Status is the answer's Status.
 	Status int32 `json:"Status" xml:"Status"`
-	// TransferAuthorizationCodeSendDate is TransferAuthorizationCodeSendDate.
+	// TransferAuthorizationCodeSendDate is the answer's TransferAuthorizationCodeSendDate.
 	TransferAuthorizationCodeSendDate string `json:"TransferAuthorizationCodeSendDate" xml:"TransferAuthorizationCodeSendDate"`
 }
 

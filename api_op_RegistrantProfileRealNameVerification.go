@@ -10,17 +10,17 @@ import (
 
 // RegistrantProfileRealNameVerificationRequest is the request of RegistrantProfileRealNameVerification: submits an identity document to verify a registrant profile.
 type RegistrantProfileRealNameVerificationRequest struct {
-	// IdentityCredential is IdentityCredential: required; secret: redacted when printed, never quoted in errors.
+	// IdentityCredential: required; secret: redacted when printed, never quoted in errors.
 	IdentityCredential string `url:"IdentityCredential" secret:"true"`
-	// IdentityCredentialNo is IdentityCredentialNo: required; secret: redacted when printed, never quoted in errors.
+	// IdentityCredentialNo: required; secret: redacted when printed, never quoted in errors.
 	IdentityCredentialNo string `url:"IdentityCredentialNo" secret:"true"`
-	// IdentityCredentialType is IdentityCredentialType: required.
+	// IdentityCredentialType: required.
 	IdentityCredentialType string `url:"IdentityCredentialType"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// RegistrantProfileID is RegistrantProfileID: required.
+	// RegistrantProfileID: required.
 	RegistrantProfileID int64 `url:"RegistrantProfileID"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 

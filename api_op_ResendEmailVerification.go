@@ -8,11 +8,11 @@ import (
 
 // ResendEmailVerificationRequest is the request of ResendEmailVerification: sends the verification mail again; answers which mailboxes got it.
 type ResendEmailVerificationRequest struct {
-	// Email is Email: required.
+	// Email: required.
 	Email string `url:"Email"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 
@@ -20,29 +20,29 @@ type ResendEmailVerificationRequest struct {
 type ResendEmailVerificationResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// FailList is FailList.
+	// FailList is the answer's FailList.
 	FailList []ResendEmailVerificationFailList `json:"FailList" xml:"FailList"`
-	// SuccessList is SuccessList.
+	// SuccessList is the answer's SuccessList.
 	SuccessList []ResendEmailVerificationSuccessList `json:"SuccessList" xml:"SuccessList"`
 }
 
 // ResendEmailVerificationFailList is an item of ResendEmailVerificationResponse.FailList.
 type ResendEmailVerificationFailList struct {
-	// Code is Code.
+	// Code is the answer's Code.
 	Code string `json:"Code" xml:"Code"`
-	// Email is Email.
+	// Email is the answer's Email.
 	Email string `json:"Email" xml:"Email"`
-	// Message is Message.
+	// Message is the answer's Message.
 	Message string `json:"Message" xml:"Message"`
 }
 
 // ResendEmailVerificationSuccessList is an item of ResendEmailVerificationResponse.SuccessList.
 type ResendEmailVerificationSuccessList struct {
-	// Code is Code.
+	// Code is the answer's Code.
 	Code string `json:"Code" xml:"Code"`
-	// Email is Email.
+	// Email is the answer's Email.
 	Email string `json:"Email" xml:"Email"`
-	// Message is Message.
+	// Message is the answer's Message.
 	Message string `json:"Message" xml:"Message"`
 }
 

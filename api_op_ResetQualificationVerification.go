@@ -8,11 +8,11 @@ import (
 
 // ResetQualificationVerificationRequest is the request of ResetQualificationVerification: resets a domain's qualification review so it can be submitted again.
 type ResetQualificationVerificationRequest struct {
-	// InstanceID is InstanceId: required.
+	// InstanceID (InstanceId on the wire): required.
 	InstanceID string `url:"InstanceId"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 

@@ -8,13 +8,13 @@ import (
 
 // SaveBatchDomainRemarkRequest is the request of SaveBatchDomainRemark: sets the remark of several domains.
 type SaveBatchDomainRemarkRequest struct {
-	// InstanceIDs is InstanceIds: required.
+	// InstanceIDs (InstanceIds on the wire): required.
 	InstanceIDs string `url:"InstanceIds"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// Remark is Remark: optional.
+	// Remark: optional.
 	Remark string `url:"Remark,omitempty"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 

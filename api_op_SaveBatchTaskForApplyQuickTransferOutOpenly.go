@@ -9,11 +9,11 @@ import (
 
 // SaveBatchTaskForApplyQuickTransferOutOpenlyRequest is the request of SaveBatchTaskForApplyQuickTransferOutOpenly: starts a task asking for quick transfer-out of several domains.
 type SaveBatchTaskForApplyQuickTransferOutOpenlyRequest struct {
-	// DomainNames is DomainNames: optional; sent as DomainNames.1, DomainNames.2, ...; at most 10 items.
+	// DomainNames: optional; sent as DomainNames.1, DomainNames.2, ...; at most 10 items.
 	DomainNames []string `url:"DomainNames"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 
@@ -21,7 +21,7 @@ type SaveBatchTaskForApplyQuickTransferOutOpenlyRequest struct {
 type SaveBatchTaskForApplyQuickTransferOutOpenlyResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// TaskNo is TaskNo.
+	// TaskNo is the answer's TaskNo.
 	TaskNo string `json:"TaskNo" xml:"TaskNo"`
 }
 

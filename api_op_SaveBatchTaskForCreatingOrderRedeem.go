@@ -10,27 +10,27 @@ import (
 
 // SaveBatchTaskForCreatingOrderRedeemRequest is the request of SaveBatchTaskForCreatingOrderRedeem: starts a task that redeems several domains (a charged order).
 type SaveBatchTaskForCreatingOrderRedeemRequest struct {
-	// CouponNo is CouponNo: optional.
+	// CouponNo: optional.
 	CouponNo string `url:"CouponNo,omitempty"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// OrderRedeemParam is OrderRedeemParam: required; sent as OrderRedeemParam.N.<field>; at most 1000 items.
+	// OrderRedeemParam: required; sent as OrderRedeemParam.N.<field>; at most 1000 items.
 	OrderRedeemParam []SaveBatchTaskForCreatingOrderRedeemOrderRedeemParam `url:"OrderRedeemParam"`
-	// PromotionNo is PromotionNo: optional.
+	// PromotionNo: optional.
 	PromotionNo string `url:"PromotionNo,omitempty"`
-	// UseCoupon is UseCoupon: optional.
+	// UseCoupon: optional.
 	UseCoupon *bool `url:"UseCoupon"`
-	// UsePromotion is UsePromotion: optional.
+	// UsePromotion: optional.
 	UsePromotion *bool `url:"UsePromotion"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 
 // SaveBatchTaskForCreatingOrderRedeemOrderRedeemParam is an item of SaveBatchTaskForCreatingOrderRedeemRequest.OrderRedeemParam.
 type SaveBatchTaskForCreatingOrderRedeemOrderRedeemParam struct {
-	// CurrentExpirationDate is CurrentExpirationDate: optional; sent as Unix milliseconds.
+	// CurrentExpirationDate: optional; sent as Unix milliseconds.
 	CurrentExpirationDate time.Time `url:"CurrentExpirationDate,unixmilli"`
-	// DomainName is DomainName: optional.
+	// DomainName: optional.
 	DomainName string `url:"DomainName,omitempty"`
 }
 
@@ -38,7 +38,7 @@ type SaveBatchTaskForCreatingOrderRedeemOrderRedeemParam struct {
 type SaveBatchTaskForCreatingOrderRedeemResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// TaskNo is TaskNo.
+	// TaskNo is the answer's TaskNo.
 	TaskNo string `json:"TaskNo" xml:"TaskNo"`
 }
 

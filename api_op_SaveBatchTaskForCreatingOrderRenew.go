@@ -10,31 +10,31 @@ import (
 
 // SaveBatchTaskForCreatingOrderRenewRequest is the request of SaveBatchTaskForCreatingOrderRenew: starts a task that renews several domains (a charged order).
 type SaveBatchTaskForCreatingOrderRenewRequest struct {
-	// CouponNo is CouponNo: optional.
+	// CouponNo: optional.
 	CouponNo string `url:"CouponNo,omitempty"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// OrderRenewParam is OrderRenewParam: required; sent as OrderRenewParam.N.<field>; at most 1000 items.
+	// OrderRenewParam: required; sent as OrderRenewParam.N.<field>; at most 1000 items.
 	OrderRenewParam []SaveBatchTaskForCreatingOrderRenewOrderRenewParam `url:"OrderRenewParam"`
-	// PromotionNo is PromotionNo: optional.
+	// PromotionNo: optional.
 	PromotionNo string `url:"PromotionNo,omitempty"`
-	// UseCoupon is UseCoupon: optional.
+	// UseCoupon: optional.
 	UseCoupon *bool `url:"UseCoupon"`
-	// UsePromotion is UsePromotion: optional.
+	// UsePromotion: optional.
 	UsePromotion *bool `url:"UsePromotion"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 
 // SaveBatchTaskForCreatingOrderRenewOrderRenewParam is an item of SaveBatchTaskForCreatingOrderRenewRequest.OrderRenewParam.
 type SaveBatchTaskForCreatingOrderRenewOrderRenewParam struct {
-	// CurrentExpirationDate is CurrentExpirationDate: optional; sent as Unix milliseconds.
+	// CurrentExpirationDate: optional; sent as Unix milliseconds.
 	CurrentExpirationDate time.Time `url:"CurrentExpirationDate,unixmilli"`
-	// DomainName is DomainName: optional.
+	// DomainName: optional.
 	DomainName string `url:"DomainName,omitempty"`
-	// PermitPremiumRenew is PermitPremiumRenew: optional.
+	// PermitPremiumRenew: optional.
 	PermitPremiumRenew *bool `url:"PermitPremiumRenew"`
-	// SubscriptionDuration is SubscriptionDuration: optional.
+	// SubscriptionDuration: optional.
 	SubscriptionDuration int32 `url:"SubscriptionDuration,omitempty"`
 }
 
@@ -42,7 +42,7 @@ type SaveBatchTaskForCreatingOrderRenewOrderRenewParam struct {
 type SaveBatchTaskForCreatingOrderRenewResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// TaskNo is TaskNo.
+	// TaskNo is the answer's TaskNo.
 	TaskNo string `json:"TaskNo" xml:"TaskNo"`
 }
 

@@ -11,31 +11,31 @@ import (
 
 // SaveBatchTaskForCreatingOrderTransferRequest is the request of SaveBatchTaskForCreatingOrderTransfer: starts a task that transfers several domains in (a charged order).
 type SaveBatchTaskForCreatingOrderTransferRequest struct {
-	// CouponNo is CouponNo: optional.
+	// CouponNo: optional.
 	CouponNo string `url:"CouponNo,omitempty"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// OrderTransferParam is OrderTransferParam: required; sent as OrderTransferParam.N.<field>; at most 1000 items.
+	// OrderTransferParam: required; sent as OrderTransferParam.N.<field>; at most 1000 items.
 	OrderTransferParam []SaveBatchTaskForCreatingOrderTransferOrderTransferParam `url:"OrderTransferParam"`
-	// PromotionNo is PromotionNo: optional.
+	// PromotionNo: optional.
 	PromotionNo string `url:"PromotionNo,omitempty"`
-	// UseCoupon is UseCoupon: optional.
+	// UseCoupon: optional.
 	UseCoupon *bool `url:"UseCoupon"`
-	// UsePromotion is UsePromotion: optional.
+	// UsePromotion: optional.
 	UsePromotion *bool `url:"UsePromotion"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 
 // SaveBatchTaskForCreatingOrderTransferOrderTransferParam is an item of SaveBatchTaskForCreatingOrderTransferRequest.OrderTransferParam.
 type SaveBatchTaskForCreatingOrderTransferOrderTransferParam struct {
-	// AuthorizationCode is AuthorizationCode: optional; secret: redacted when printed, never quoted in errors.
+	// AuthorizationCode: optional; secret: redacted when printed, never quoted in errors.
 	AuthorizationCode string `url:"AuthorizationCode,omitempty" secret:"true"`
-	// DomainName is DomainName: optional.
+	// DomainName: optional.
 	DomainName string `url:"DomainName,omitempty"`
-	// PermitPremiumTransfer is PermitPremiumTransfer: optional.
+	// PermitPremiumTransfer: optional.
 	PermitPremiumTransfer *bool `url:"PermitPremiumTransfer"`
-	// RegistrantProfileID is RegistrantProfileId: optional.
+	// RegistrantProfileID (RegistrantProfileId on the wire): optional.
 	RegistrantProfileID int64 `url:"RegistrantProfileId,omitempty"`
 }
 
@@ -43,7 +43,7 @@ type SaveBatchTaskForCreatingOrderTransferOrderTransferParam struct {
 type SaveBatchTaskForCreatingOrderTransferResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// TaskNo is TaskNo.
+	// TaskNo is the answer's TaskNo.
 	TaskNo string `json:"TaskNo" xml:"TaskNo"`
 }
 

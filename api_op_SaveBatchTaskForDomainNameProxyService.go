@@ -9,15 +9,15 @@ import (
 
 // SaveBatchTaskForDomainNameProxyServiceRequest is the request of SaveBatchTaskForDomainNameProxyService: starts a task turning WHOIS privacy on or off for several domains.
 type SaveBatchTaskForDomainNameProxyServiceRequest struct {
-	// DomainName is DomainName: required; sent as DomainName.1, DomainName.2, ...; at most 1000 items.
+	// DomainName: required; sent as DomainName.1, DomainName.2, ...; at most 1000 items.
 	DomainName []string `url:"DomainName"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// ServiceType is ServiceType: optional.
+	// ServiceType: optional.
 	ServiceType string `url:"ServiceType,omitempty"`
-	// Status is Status: required.
+	// Status: required.
 	Status bool `url:"Status"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 
@@ -25,7 +25,7 @@ type SaveBatchTaskForDomainNameProxyServiceRequest struct {
 type SaveBatchTaskForDomainNameProxyServiceResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// TaskNo is TaskNo.
+	// TaskNo is the answer's TaskNo.
 	TaskNo string `json:"TaskNo" xml:"TaskNo"`
 }
 

@@ -9,11 +9,11 @@ import (
 
 // SaveBatchTaskForGenerateDomainCertificateRequest is the request of SaveBatchTaskForGenerateDomainCertificate: starts a task that issues the registration certificates of several domains.
 type SaveBatchTaskForGenerateDomainCertificateRequest struct {
-	// DomainNames is DomainNames: required; sent as one JSON array.
+	// DomainNames: required; sent as one JSON array.
 	DomainNames []string `url:"DomainNames,json,omitempty"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 
@@ -21,7 +21,7 @@ type SaveBatchTaskForGenerateDomainCertificateRequest struct {
 type SaveBatchTaskForGenerateDomainCertificateResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// TaskNo is TaskNo.
+	// TaskNo is the answer's TaskNo.
 	TaskNo string `json:"TaskNo" xml:"TaskNo"`
 }
 

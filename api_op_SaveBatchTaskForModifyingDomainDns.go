@@ -9,15 +9,15 @@ import (
 
 // SaveBatchTaskForModifyingDomainDnsRequest is the request of SaveBatchTaskForModifyingDomainDns: starts a task that sets the name servers of several domains.
 type SaveBatchTaskForModifyingDomainDnsRequest struct {
-	// AliyunDNS is AliyunDns: required.
+	// AliyunDNS (AliyunDns on the wire): required.
 	AliyunDNS bool `url:"AliyunDns"`
-	// DomainName is DomainName: required; sent as DomainName.1, DomainName.2, ...; at most 1000 items.
+	// DomainName: required; sent as DomainName.1, DomainName.2, ...; at most 1000 items.
 	DomainName []string `url:"DomainName"`
-	// DomainNameServer is DomainNameServer: optional; sent as DomainNameServer.1, DomainNameServer.2, ...; at most 13 items.
+	// DomainNameServer: optional; sent as DomainNameServer.1, DomainNameServer.2, ...; at most 13 items.
 	DomainNameServer []string `url:"DomainNameServer"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 
@@ -25,7 +25,7 @@ type SaveBatchTaskForModifyingDomainDnsRequest struct {
 type SaveBatchTaskForModifyingDomainDnsResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// TaskNo is TaskNo.
+	// TaskNo is the answer's TaskNo.
 	TaskNo string `json:"TaskNo" xml:"TaskNo"`
 }
 

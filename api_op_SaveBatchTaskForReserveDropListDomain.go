@@ -10,19 +10,19 @@ import (
 
 // SaveBatchTaskForReserveDropListDomainRequest is the request of SaveBatchTaskForReserveDropListDomain: starts a task reserving several dropping domains (a charged order).
 type SaveBatchTaskForReserveDropListDomainRequest struct {
-	// ContactTemplateID is ContactTemplateId: required.
+	// ContactTemplateID (ContactTemplateId on the wire): required.
 	ContactTemplateID string `url:"ContactTemplateId"`
-	// Domains is Domains: required; sent as Domains.N.<field>; at most 5000 items.
+	// Domains: required; sent as Domains.N.<field>; at most 5000 items.
 	Domains []SaveBatchTaskForReserveDropListDomainDomains `url:"Domains"`
 }
 
 // SaveBatchTaskForReserveDropListDomainDomains is an item of SaveBatchTaskForReserveDropListDomainRequest.Domains.
 type SaveBatchTaskForReserveDropListDomainDomains struct {
-	// DNS1 is Dns1: optional.
+	// DNS1 (Dns1 on the wire): optional.
 	DNS1 string `url:"Dns1,omitempty"`
-	// DNS2 is Dns2: optional.
+	// DNS2 (Dns2 on the wire): optional.
 	DNS2 string `url:"Dns2,omitempty"`
-	// DomainName is DomainName: required.
+	// DomainName: required.
 	DomainName string `url:"DomainName"`
 }
 
@@ -30,7 +30,7 @@ type SaveBatchTaskForReserveDropListDomainDomains struct {
 type SaveBatchTaskForReserveDropListDomainResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// TaskNo is TaskNo.
+	// TaskNo is the answer's TaskNo.
 	TaskNo string `json:"TaskNo" xml:"TaskNo"`
 }
 

@@ -11,15 +11,15 @@ import (
 
 // SaveBatchTaskForTransferOutByAuthorizationCodeRequest is the request of SaveBatchTaskForTransferOutByAuthorizationCode: starts a task transferring several domains out with their transfer codes.
 type SaveBatchTaskForTransferOutByAuthorizationCodeRequest struct {
-	// TransferOutParamList is TransferOutParamList: required; sent as TransferOutParamList.N.<field>.
+	// TransferOutParamList: required; sent as TransferOutParamList.N.<field>.
 	TransferOutParamList []SaveBatchTaskForTransferOutByAuthorizationCodeTransferOutParamList `url:"TransferOutParamList"`
 }
 
 // SaveBatchTaskForTransferOutByAuthorizationCodeTransferOutParamList is an item of SaveBatchTaskForTransferOutByAuthorizationCodeRequest.TransferOutParamList.
 type SaveBatchTaskForTransferOutByAuthorizationCodeTransferOutParamList struct {
-	// AuthorizationCode is AuthorizationCode: optional; secret: redacted when printed, never quoted in errors.
+	// AuthorizationCode: optional; secret: redacted when printed, never quoted in errors.
 	AuthorizationCode string `url:"AuthorizationCode,omitempty" secret:"true"`
-	// DomainName is DomainName: optional.
+	// DomainName: optional.
 	DomainName string `url:"DomainName,omitempty"`
 }
 
@@ -27,7 +27,7 @@ type SaveBatchTaskForTransferOutByAuthorizationCodeTransferOutParamList struct {
 type SaveBatchTaskForTransferOutByAuthorizationCodeResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// TaskNo is TaskNo.
+	// TaskNo is the answer's TaskNo.
 	TaskNo string `json:"TaskNo" xml:"TaskNo"`
 }
 

@@ -9,13 +9,13 @@ import (
 
 // SaveBatchTaskForUpdateProhibitionLockRequest is the request of SaveBatchTaskForUpdateProhibitionLock: starts a task setting or clearing the update lock of several domains.
 type SaveBatchTaskForUpdateProhibitionLockRequest struct {
-	// DomainName is DomainName: required; sent as DomainName.1, DomainName.2, ...; at most 1000 items.
+	// DomainName: required; sent as DomainName.1, DomainName.2, ...; at most 1000 items.
 	DomainName []string `url:"DomainName"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// Status is Status: required.
+	// Status: required.
 	Status bool `url:"Status"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 
@@ -23,7 +23,7 @@ type SaveBatchTaskForUpdateProhibitionLockRequest struct {
 type SaveBatchTaskForUpdateProhibitionLockResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// TaskNo is TaskNo.
+	// TaskNo is the answer's TaskNo.
 	TaskNo string `json:"TaskNo" xml:"TaskNo"`
 }
 

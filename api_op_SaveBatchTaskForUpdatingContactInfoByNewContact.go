@@ -9,49 +9,49 @@ import (
 
 // SaveBatchTaskForUpdatingContactInfoByNewContactRequest is the request of SaveBatchTaskForUpdatingContactInfoByNewContact: starts a task replacing one contact of several domains with the details given.
 type SaveBatchTaskForUpdatingContactInfoByNewContactRequest struct {
-	// Address is Address: optional.
+	// Address: optional.
 	Address string `url:"Address,omitempty"`
-	// City is City: optional.
+	// City: optional.
 	City string `url:"City,omitempty"`
-	// ContactType is ContactType: required; one of registrant, admin, billing, tech.
+	// ContactType: required; one of registrant, admin, billing, tech.
 	ContactType string `url:"ContactType"`
-	// Country is Country: optional.
+	// Country: optional.
 	Country string `url:"Country,omitempty"`
-	// DomainName is DomainName: required; sent as DomainName.1, DomainName.2, ...; at most 1000 items.
+	// DomainName: required; sent as DomainName.1, DomainName.2, ...; at most 1000 items.
 	DomainName []string `url:"DomainName"`
-	// Email is Email: optional.
+	// Email: optional.
 	Email string `url:"Email,omitempty"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// PostalCode is PostalCode: optional.
+	// PostalCode: optional.
 	PostalCode string `url:"PostalCode,omitempty"`
-	// Province is Province: optional.
+	// Province: optional.
 	Province string `url:"Province,omitempty"`
-	// RegistrantName is RegistrantName: optional.
+	// RegistrantName: optional.
 	RegistrantName string `url:"RegistrantName,omitempty"`
-	// RegistrantOrganization is RegistrantOrganization: optional.
+	// RegistrantOrganization: optional.
 	RegistrantOrganization string `url:"RegistrantOrganization,omitempty"`
-	// RegistrantType is RegistrantType: required; one of 1, 2.
+	// RegistrantType: required; one of 1, 2.
 	RegistrantType string `url:"RegistrantType"`
-	// TelArea is TelArea: optional.
+	// TelArea: optional.
 	TelArea string `url:"TelArea,omitempty"`
-	// TelExt is TelExt: optional.
+	// TelExt: optional.
 	TelExt string `url:"TelExt,omitempty"`
-	// Telephone is Telephone: optional.
+	// Telephone: optional.
 	Telephone string `url:"Telephone,omitempty"`
-	// TransferOutProhibited is TransferOutProhibited: optional.
+	// TransferOutProhibited: optional.
 	TransferOutProhibited *bool `url:"TransferOutProhibited"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
-	// ZhAddress is ZhAddress: optional.
+	// ZhAddress: optional.
 	ZhAddress string `url:"ZhAddress,omitempty"`
-	// ZhCity is ZhCity: optional.
+	// ZhCity: optional.
 	ZhCity string `url:"ZhCity,omitempty"`
-	// ZhProvince is ZhProvince: optional.
+	// ZhProvince: optional.
 	ZhProvince string `url:"ZhProvince,omitempty"`
-	// ZhRegistrantName is ZhRegistrantName: optional.
+	// ZhRegistrantName: optional.
 	ZhRegistrantName string `url:"ZhRegistrantName,omitempty"`
-	// ZhRegistrantOrganization is ZhRegistrantOrganization: optional.
+	// ZhRegistrantOrganization: optional.
 	ZhRegistrantOrganization string `url:"ZhRegistrantOrganization,omitempty"`
 }
 
@@ -59,7 +59,7 @@ type SaveBatchTaskForUpdatingContactInfoByNewContactRequest struct {
 type SaveBatchTaskForUpdatingContactInfoByNewContactResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// TaskNo is TaskNo.
+	// TaskNo is the answer's TaskNo.
 	TaskNo string `json:"TaskNo" xml:"TaskNo"`
 }
 

@@ -9,17 +9,17 @@ import (
 
 // SaveBatchTaskForUpdatingContactInfoByRegistrantProfileIdRequest is the request of SaveBatchTaskForUpdatingContactInfoByRegistrantProfileId: starts a task replacing one contact of several domains with a registrant profile.
 type SaveBatchTaskForUpdatingContactInfoByRegistrantProfileIdRequest struct {
-	// ContactType is ContactType: required; one of registrant, admin, billing, tech.
+	// ContactType: required; one of registrant, admin, billing, tech.
 	ContactType string `url:"ContactType"`
-	// DomainName is DomainName: required; sent as DomainName.1, DomainName.2, ...; at most 1000 items.
+	// DomainName: required; sent as DomainName.1, DomainName.2, ...; at most 1000 items.
 	DomainName []string `url:"DomainName"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// RegistrantProfileID is RegistrantProfileId: required.
+	// RegistrantProfileID (RegistrantProfileId on the wire): required.
 	RegistrantProfileID int64 `url:"RegistrantProfileId"`
-	// TransferOutProhibited is TransferOutProhibited: optional; API default false.
+	// TransferOutProhibited: optional; API default false.
 	TransferOutProhibited *bool `url:"TransferOutProhibited"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 
@@ -27,7 +27,7 @@ type SaveBatchTaskForUpdatingContactInfoByRegistrantProfileIdRequest struct {
 type SaveBatchTaskForUpdatingContactInfoByRegistrantProfileIdResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// TaskNo is TaskNo.
+	// TaskNo is the answer's TaskNo.
 	TaskNo string `json:"TaskNo" xml:"TaskNo"`
 }
 

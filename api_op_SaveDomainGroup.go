@@ -8,13 +8,13 @@ import (
 
 // SaveDomainGroupRequest is the request of SaveDomainGroup: creates a domain group, or renames one when its id is given.
 type SaveDomainGroupRequest struct {
-	// DomainGroupID is DomainGroupId: optional.
+	// DomainGroupID (DomainGroupId on the wire): optional.
 	DomainGroupID int64 `url:"DomainGroupId,omitempty"`
-	// DomainGroupName is DomainGroupName: required.
+	// DomainGroupName: required.
 	DomainGroupName string `url:"DomainGroupName"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 
@@ -22,19 +22,19 @@ type SaveDomainGroupRequest struct {
 type SaveDomainGroupResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// BeingDeleted is BeingDeleted.
+	// BeingDeleted is the answer's BeingDeleted.
 	BeingDeleted bool `json:"BeingDeleted" xml:"BeingDeleted"`
-	// CreationDate is CreationDate.
+	// CreationDate is the answer's CreationDate.
 	CreationDate string `json:"CreationDate" xml:"CreationDate"`
-	// DomainGroupID is DomainGroupId.
+	// DomainGroupID is the answer's DomainGroupId.
 	DomainGroupID int64 `json:"DomainGroupId" xml:"DomainGroupId"`
-	// DomainGroupName is DomainGroupName.
+	// DomainGroupName is the answer's DomainGroupName.
 	DomainGroupName string `json:"DomainGroupName" xml:"DomainGroupName"`
-	// DomainGroupStatus is DomainGroupStatus.
+	// DomainGroupStatus is the answer's DomainGroupStatus.
 	DomainGroupStatus string `json:"DomainGroupStatus" xml:"DomainGroupStatus"`
-	// ModificationDate is ModificationDate.
+	// ModificationDate is the answer's ModificationDate.
 	ModificationDate string `json:"ModificationDate" xml:"ModificationDate"`
-	// TotalNumber is TotalNumber.
+	// TotalNumber is the answer's TotalNumber.
 	TotalNumber int32 `json:"TotalNumber" xml:"TotalNumber"`
 }
 

@@ -8,49 +8,49 @@ import (
 
 // SaveRegistrantProfileRequest is the request of SaveRegistrantProfile: creates a registrant profile, or updates one when its id is given.
 type SaveRegistrantProfileRequest struct {
-	// Address is Address: optional.
+	// Address: optional.
 	Address string `url:"Address,omitempty"`
-	// City is City: optional.
+	// City: optional.
 	City string `url:"City,omitempty"`
-	// Country is Country: optional.
+	// Country: optional.
 	Country string `url:"Country,omitempty"`
-	// DefaultRegistrantProfile is DefaultRegistrantProfile: optional.
+	// DefaultRegistrantProfile: optional.
 	DefaultRegistrantProfile *bool `url:"DefaultRegistrantProfile"`
-	// Email is Email: optional.
+	// Email: optional.
 	Email string `url:"Email,omitempty"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// PostalCode is PostalCode: optional.
+	// PostalCode: optional.
 	PostalCode string `url:"PostalCode,omitempty"`
-	// Province is Province: optional.
+	// Province: optional.
 	Province string `url:"Province,omitempty"`
-	// RegistrantName is RegistrantName: optional.
+	// RegistrantName: optional.
 	RegistrantName string `url:"RegistrantName,omitempty"`
-	// RegistrantOrganization is RegistrantOrganization: optional.
+	// RegistrantOrganization: optional.
 	RegistrantOrganization string `url:"RegistrantOrganization,omitempty"`
-	// RegistrantProfileID is RegistrantProfileId: optional.
+	// RegistrantProfileID (RegistrantProfileId on the wire): optional.
 	RegistrantProfileID int64 `url:"RegistrantProfileId,omitempty"`
-	// RegistrantProfileType is RegistrantProfileType: optional.
+	// RegistrantProfileType: optional.
 	RegistrantProfileType string `url:"RegistrantProfileType,omitempty"`
-	// RegistrantType is RegistrantType: optional.
+	// RegistrantType: optional.
 	RegistrantType string `url:"RegistrantType,omitempty"`
-	// TelArea is TelArea: optional.
+	// TelArea: optional.
 	TelArea string `url:"TelArea,omitempty"`
-	// TelExt is TelExt: optional.
+	// TelExt: optional.
 	TelExt string `url:"TelExt,omitempty"`
-	// Telephone is Telephone: optional.
+	// Telephone: optional.
 	Telephone string `url:"Telephone,omitempty"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
-	// ZhAddress is ZhAddress: optional.
+	// ZhAddress: optional.
 	ZhAddress string `url:"ZhAddress,omitempty"`
-	// ZhCity is ZhCity: optional.
+	// ZhCity: optional.
 	ZhCity string `url:"ZhCity,omitempty"`
-	// ZhProvince is ZhProvince: optional.
+	// ZhProvince: optional.
 	ZhProvince string `url:"ZhProvince,omitempty"`
-	// ZhRegistrantName is ZhRegistrantName: optional.
+	// ZhRegistrantName: optional.
 	ZhRegistrantName string `url:"ZhRegistrantName,omitempty"`
-	// ZhRegistrantOrganization is ZhRegistrantOrganization: optional.
+	// ZhRegistrantOrganization: optional.
 	ZhRegistrantOrganization string `url:"ZhRegistrantOrganization,omitempty"`
 }
 
@@ -58,7 +58,7 @@ type SaveRegistrantProfileRequest struct {
 type SaveRegistrantProfileResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// RegistrantProfileID is RegistrantProfileId.
+	// RegistrantProfileID is the answer's RegistrantProfileId.
 	RegistrantProfileID int64 `json:"RegistrantProfileId" xml:"RegistrantProfileId"`
 }
 

@@ -10,53 +10,53 @@ import (
 
 // SaveRegistrantProfileRealNameVerificationRequest is the request of SaveRegistrantProfileRealNameVerification: creates or updates a registrant profile together with its identity document.
 type SaveRegistrantProfileRealNameVerificationRequest struct {
-	// Address is Address: optional.
+	// Address: optional.
 	Address string `url:"Address,omitempty"`
-	// City is City: optional.
+	// City: optional.
 	City string `url:"City,omitempty"`
-	// Country is Country: optional.
+	// Country: optional.
 	Country string `url:"Country,omitempty"`
-	// Email is Email: optional.
+	// Email: optional.
 	Email string `url:"Email,omitempty"`
-	// IdentityCredential is IdentityCredential: optional; secret: redacted when printed, never quoted in errors.
+	// IdentityCredential: optional; secret: redacted when printed, never quoted in errors.
 	IdentityCredential string `url:"IdentityCredential,omitempty" secret:"true"`
-	// IdentityCredentialNo is IdentityCredentialNo: optional; secret: redacted when printed, never quoted in errors.
+	// IdentityCredentialNo: optional; secret: redacted when printed, never quoted in errors.
 	IdentityCredentialNo string `url:"IdentityCredentialNo,omitempty" secret:"true"`
-	// IdentityCredentialType is IdentityCredentialType: optional.
+	// IdentityCredentialType: optional.
 	IdentityCredentialType string `url:"IdentityCredentialType,omitempty"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// PostalCode is PostalCode: optional.
+	// PostalCode: optional.
 	PostalCode string `url:"PostalCode,omitempty"`
-	// Province is Province: optional.
+	// Province: optional.
 	Province string `url:"Province,omitempty"`
-	// RegistrantName is RegistrantName: optional.
+	// RegistrantName: optional.
 	RegistrantName string `url:"RegistrantName,omitempty"`
-	// RegistrantOrganization is RegistrantOrganization: optional.
+	// RegistrantOrganization: optional.
 	RegistrantOrganization string `url:"RegistrantOrganization,omitempty"`
-	// RegistrantProfileID is RegistrantProfileId: optional.
+	// RegistrantProfileID (RegistrantProfileId on the wire): optional.
 	RegistrantProfileID int64 `url:"RegistrantProfileId,omitempty"`
-	// RegistrantProfileType is RegistrantProfileType: optional.
+	// RegistrantProfileType: optional.
 	RegistrantProfileType string `url:"RegistrantProfileType,omitempty"`
-	// RegistrantType is RegistrantType: optional.
+	// RegistrantType: optional.
 	RegistrantType string `url:"RegistrantType,omitempty"`
-	// TelArea is TelArea: optional.
+	// TelArea: optional.
 	TelArea string `url:"TelArea,omitempty"`
-	// TelExt is TelExt: optional.
+	// TelExt: optional.
 	TelExt string `url:"TelExt,omitempty"`
-	// Telephone is Telephone: optional.
+	// Telephone: optional.
 	Telephone string `url:"Telephone,omitempty"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
-	// ZhAddress is ZhAddress: optional.
+	// ZhAddress: optional.
 	ZhAddress string `url:"ZhAddress,omitempty"`
-	// ZhCity is ZhCity: optional.
+	// ZhCity: optional.
 	ZhCity string `url:"ZhCity,omitempty"`
-	// ZhProvince is ZhProvince: optional.
+	// ZhProvince: optional.
 	ZhProvince string `url:"ZhProvince,omitempty"`
-	// ZhRegistrantName is ZhRegistrantName: optional.
+	// ZhRegistrantName: optional.
 	ZhRegistrantName string `url:"ZhRegistrantName,omitempty"`
-	// ZhRegistrantOrganization is ZhRegistrantOrganization: optional.
+	// ZhRegistrantOrganization: optional.
 	ZhRegistrantOrganization string `url:"ZhRegistrantOrganization,omitempty"`
 }
 
@@ -64,7 +64,7 @@ type SaveRegistrantProfileRealNameVerificationRequest struct {
 type SaveRegistrantProfileRealNameVerificationResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// RegistrantProfileID is RegistrantProfileId.
+	// RegistrantProfileID is the answer's RegistrantProfileId.
 	RegistrantProfileID int64 `json:"RegistrantProfileId" xml:"RegistrantProfileId"`
 }
 

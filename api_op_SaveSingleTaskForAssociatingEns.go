@@ -9,13 +9,13 @@ import (
 
 // SaveSingleTaskForAssociatingEnsRequest is the request of SaveSingleTaskForAssociatingEns: starts a task pointing a domain's ENS name at a wallet address.
 type SaveSingleTaskForAssociatingEnsRequest struct {
-	// Address is Address: required.
+	// Address: required.
 	Address string `url:"Address"`
-	// DomainName is DomainName: required.
+	// DomainName: required.
 	DomainName string `url:"DomainName"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 
@@ -23,7 +23,7 @@ type SaveSingleTaskForAssociatingEnsRequest struct {
 type SaveSingleTaskForAssociatingEnsResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// TaskNo is TaskNo.
+	// TaskNo is the answer's TaskNo.
 	TaskNo string `json:"TaskNo" xml:"TaskNo"`
 }
 

@@ -9,71 +9,71 @@ import (
 
 // SaveSingleTaskForCreatingOrderActivateRequest is the request of SaveSingleTaskForCreatingOrderActivate: starts a task that registers one domain (a charged order).
 type SaveSingleTaskForCreatingOrderActivateRequest struct {
-	// Address is Address: optional.
+	// Address: optional.
 	Address string `url:"Address,omitempty"`
-	// AliyunDNS is AliyunDns: optional; API default true.
+	// AliyunDNS (AliyunDns on the wire): optional; API default true.
 	AliyunDNS *bool `url:"AliyunDns"`
-	// City is City: optional.
+	// City: optional.
 	City string `url:"City,omitempty"`
-	// Country is Country: optional.
+	// Country: optional.
 	Country string `url:"Country,omitempty"`
-	// CouponNo is CouponNo: optional.
+	// CouponNo: optional.
 	CouponNo string `url:"CouponNo,omitempty"`
-	// DNS1 is Dns1: optional.
+	// DNS1 (Dns1 on the wire): optional.
 	DNS1 string `url:"Dns1,omitempty"`
-	// DNS2 is Dns2: optional.
+	// DNS2 (Dns2 on the wire): optional.
 	DNS2 string `url:"Dns2,omitempty"`
-	// DomainName is DomainName: required.
+	// DomainName: required.
 	DomainName string `url:"DomainName"`
-	// Email is Email: optional.
+	// Email: optional.
 	Email string `url:"Email,omitempty"`
-	// EnableDomainProxy is EnableDomainProxy: optional; API default true.
+	// EnableDomainProxy: optional; API default true.
 	EnableDomainProxy *bool `url:"EnableDomainProxy"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// PermitPremiumActivation is PermitPremiumActivation: optional; API default false.
+	// PermitPremiumActivation: optional; API default false.
 	PermitPremiumActivation *bool `url:"PermitPremiumActivation"`
-	// PostalCode is PostalCode: optional.
+	// PostalCode: optional.
 	PostalCode string `url:"PostalCode,omitempty"`
-	// PromotionNo is PromotionNo: optional.
+	// PromotionNo: optional.
 	PromotionNo string `url:"PromotionNo,omitempty"`
-	// Province is Province: optional.
+	// Province: optional.
 	Province string `url:"Province,omitempty"`
-	// RegistrantName is RegistrantName: optional.
+	// RegistrantName: optional.
 	RegistrantName string `url:"RegistrantName,omitempty"`
-	// RegistrantOrganization is RegistrantOrganization: optional.
+	// RegistrantOrganization: optional.
 	RegistrantOrganization string `url:"RegistrantOrganization,omitempty"`
-	// RegistrantProfileID is RegistrantProfileId: optional.
+	// RegistrantProfileID (RegistrantProfileId on the wire): optional.
 	RegistrantProfileID int64 `url:"RegistrantProfileId,omitempty"`
-	// RegistrantType is RegistrantType: optional.
+	// RegistrantType: optional.
 	RegistrantType string `url:"RegistrantType,omitempty"`
-	// ResourceGroupID is ResourceGroupId: optional.
+	// ResourceGroupID (ResourceGroupId on the wire): optional.
 	ResourceGroupID string `url:"ResourceGroupId,omitempty"`
-	// SubscriptionDuration is SubscriptionDuration: optional; API default 1.
+	// SubscriptionDuration: optional; API default 1.
 	SubscriptionDuration *int32 `url:"SubscriptionDuration"`
-	// TelArea is TelArea: optional.
+	// TelArea: optional.
 	TelArea string `url:"TelArea,omitempty"`
-	// TelExt is TelExt: optional.
+	// TelExt: optional.
 	TelExt string `url:"TelExt,omitempty"`
-	// Telephone is Telephone: optional.
+	// Telephone: optional.
 	Telephone string `url:"Telephone,omitempty"`
-	// TrademarkDomainActivation is TrademarkDomainActivation: optional; API default false.
+	// TrademarkDomainActivation: optional; API default false.
 	TrademarkDomainActivation *bool `url:"TrademarkDomainActivation"`
-	// UseCoupon is UseCoupon: optional.
+	// UseCoupon: optional.
 	UseCoupon *bool `url:"UseCoupon"`
-	// UsePromotion is UsePromotion: optional.
+	// UsePromotion: optional.
 	UsePromotion *bool `url:"UsePromotion"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
-	// ZhAddress is ZhAddress: optional.
+	// ZhAddress: optional.
 	ZhAddress string `url:"ZhAddress,omitempty"`
-	// ZhCity is ZhCity: optional.
+	// ZhCity: optional.
 	ZhCity string `url:"ZhCity,omitempty"`
-	// ZhProvince is ZhProvince: optional.
+	// ZhProvince: optional.
 	ZhProvince string `url:"ZhProvince,omitempty"`
-	// ZhRegistrantName is ZhRegistrantName: optional.
+	// ZhRegistrantName: optional.
 	ZhRegistrantName string `url:"ZhRegistrantName,omitempty"`
-	// ZhRegistrantOrganization is ZhRegistrantOrganization: optional.
+	// ZhRegistrantOrganization: optional.
 	ZhRegistrantOrganization string `url:"ZhRegistrantOrganization,omitempty"`
 }
 
@@ -81,7 +81,7 @@ type SaveSingleTaskForCreatingOrderActivateRequest struct {
 type SaveSingleTaskForCreatingOrderActivateResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// TaskNo is TaskNo.
+	// TaskNo is the answer's TaskNo.
 	TaskNo string `json:"TaskNo" xml:"TaskNo"`
 }
 

@@ -10,21 +10,21 @@ import (
 
 // SaveSingleTaskForCreatingOrderRedeemRequest is the request of SaveSingleTaskForCreatingOrderRedeem: starts a task that redeems one domain (a charged order).
 type SaveSingleTaskForCreatingOrderRedeemRequest struct {
-	// CouponNo is CouponNo: optional.
+	// CouponNo: optional.
 	CouponNo string `url:"CouponNo,omitempty"`
-	// CurrentExpirationDate is CurrentExpirationDate: required; sent as Unix milliseconds.
+	// CurrentExpirationDate: required; sent as Unix milliseconds.
 	CurrentExpirationDate time.Time `url:"CurrentExpirationDate,unixmilli"`
-	// DomainName is DomainName: required.
+	// DomainName: required.
 	DomainName string `url:"DomainName"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// PromotionNo is PromotionNo: optional.
+	// PromotionNo: optional.
 	PromotionNo string `url:"PromotionNo,omitempty"`
-	// UseCoupon is UseCoupon: optional.
+	// UseCoupon: optional.
 	UseCoupon *bool `url:"UseCoupon"`
-	// UsePromotion is UsePromotion: optional.
+	// UsePromotion: optional.
 	UsePromotion *bool `url:"UsePromotion"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 
@@ -32,7 +32,7 @@ type SaveSingleTaskForCreatingOrderRedeemRequest struct {
 type SaveSingleTaskForCreatingOrderRedeemResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// TaskNo is TaskNo.
+	// TaskNo is the answer's TaskNo.
 	TaskNo string `json:"TaskNo" xml:"TaskNo"`
 }
 

@@ -10,25 +10,25 @@ import (
 
 // SaveSingleTaskForCreatingOrderRenewRequest is the request of SaveSingleTaskForCreatingOrderRenew: starts a task that renews one domain (a charged order).
 type SaveSingleTaskForCreatingOrderRenewRequest struct {
-	// CouponNo is CouponNo: optional.
+	// CouponNo: optional.
 	CouponNo string `url:"CouponNo,omitempty"`
-	// CurrentExpirationDate is CurrentExpirationDate: required; sent as Unix milliseconds.
+	// CurrentExpirationDate: required; sent as Unix milliseconds.
 	CurrentExpirationDate time.Time `url:"CurrentExpirationDate,unixmilli"`
-	// DomainName is DomainName: required.
+	// DomainName: required.
 	DomainName string `url:"DomainName"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// PermitPremiumRenew is PermitPremiumRenew: optional.
+	// PermitPremiumRenew: optional.
 	PermitPremiumRenew *bool `url:"PermitPremiumRenew"`
-	// PromotionNo is PromotionNo: optional.
+	// PromotionNo: optional.
 	PromotionNo string `url:"PromotionNo,omitempty"`
-	// SubscriptionDuration is SubscriptionDuration: required.
+	// SubscriptionDuration: required.
 	SubscriptionDuration int32 `url:"SubscriptionDuration"`
-	// UseCoupon is UseCoupon: optional.
+	// UseCoupon: optional.
 	UseCoupon *bool `url:"UseCoupon"`
-	// UsePromotion is UsePromotion: optional.
+	// UsePromotion: optional.
 	UsePromotion *bool `url:"UsePromotion"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 
@@ -36,7 +36,7 @@ type SaveSingleTaskForCreatingOrderRenewRequest struct {
 type SaveSingleTaskForCreatingOrderRenewResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// TaskNo is TaskNo.
+	// TaskNo is the answer's TaskNo.
 	TaskNo string `json:"TaskNo" xml:"TaskNo"`
 }
 

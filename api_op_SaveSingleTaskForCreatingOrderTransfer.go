@@ -11,25 +11,25 @@ import (
 
 // SaveSingleTaskForCreatingOrderTransferRequest is the request of SaveSingleTaskForCreatingOrderTransfer: starts a task that transfers one domain in (a charged order).
 type SaveSingleTaskForCreatingOrderTransferRequest struct {
-	// AuthorizationCode is AuthorizationCode: required; secret: redacted when printed, never quoted in errors.
+	// AuthorizationCode: required; secret: redacted when printed, never quoted in errors.
 	AuthorizationCode string `url:"AuthorizationCode" secret:"true"`
-	// CouponNo is CouponNo: optional.
+	// CouponNo: optional.
 	CouponNo string `url:"CouponNo,omitempty"`
-	// DomainName is DomainName: required.
+	// DomainName: required.
 	DomainName string `url:"DomainName"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// PermitPremiumTransfer is PermitPremiumTransfer: optional; API default false.
+	// PermitPremiumTransfer: optional; API default false.
 	PermitPremiumTransfer *bool `url:"PermitPremiumTransfer"`
-	// PromotionNo is PromotionNo: optional.
+	// PromotionNo: optional.
 	PromotionNo string `url:"PromotionNo,omitempty"`
-	// RegistrantProfileID is RegistrantProfileId: required.
+	// RegistrantProfileID (RegistrantProfileId on the wire): required.
 	RegistrantProfileID int64 `url:"RegistrantProfileId"`
-	// UseCoupon is UseCoupon: optional.
+	// UseCoupon: optional.
 	UseCoupon *bool `url:"UseCoupon"`
-	// UsePromotion is UsePromotion: optional.
+	// UsePromotion: optional.
 	UsePromotion *bool `url:"UsePromotion"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 
@@ -37,7 +37,7 @@ type SaveSingleTaskForCreatingOrderTransferRequest struct {
 type SaveSingleTaskForCreatingOrderTransferResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// TaskNo is TaskNo.
+	// TaskNo is the answer's TaskNo.
 	TaskNo string `json:"TaskNo" xml:"TaskNo"`
 }
 

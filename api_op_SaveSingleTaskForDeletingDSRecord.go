@@ -9,13 +9,13 @@ import (
 
 // SaveSingleTaskForDeletingDSRecordRequest is the request of SaveSingleTaskForDeletingDSRecord: starts a task removing a DNSSEC DS record from a domain.
 type SaveSingleTaskForDeletingDSRecordRequest struct {
-	// DomainName is DomainName: required.
+	// DomainName: required.
 	DomainName string `url:"DomainName"`
-	// KeyTag is KeyTag: required.
+	// KeyTag: required.
 	KeyTag int32 `url:"KeyTag"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 
@@ -23,7 +23,7 @@ type SaveSingleTaskForDeletingDSRecordRequest struct {
 type SaveSingleTaskForDeletingDSRecordResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// TaskNo is TaskNo.
+	// TaskNo is the answer's TaskNo.
 	TaskNo string `json:"TaskNo" xml:"TaskNo"`
 }
 

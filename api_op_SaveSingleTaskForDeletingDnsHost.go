@@ -9,13 +9,13 @@ import (
 
 // SaveSingleTaskForDeletingDnsHostRequest is the request of SaveSingleTaskForDeletingDnsHost: starts a task removing a glue record (DNS host).
 type SaveSingleTaskForDeletingDnsHostRequest struct {
-	// DNSName is DnsName: required.
+	// DNSName (DnsName on the wire): required.
 	DNSName string `url:"DnsName"`
-	// InstanceID is InstanceId: required.
+	// InstanceID (InstanceId on the wire): required.
 	InstanceID string `url:"InstanceId"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 
@@ -23,7 +23,7 @@ type SaveSingleTaskForDeletingDnsHostRequest struct {
 type SaveSingleTaskForDeletingDnsHostResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// TaskNo is TaskNo.
+	// TaskNo is the answer's TaskNo.
 	TaskNo string `json:"TaskNo" xml:"TaskNo"`
 }
 

@@ -9,19 +9,19 @@ import (
 
 // SaveSingleTaskForModifyingDSRecordRequest is the request of SaveSingleTaskForModifyingDSRecord: starts a task changing a DNSSEC DS record of a domain.
 type SaveSingleTaskForModifyingDSRecordRequest struct {
-	// Algorithm is Algorithm: required.
+	// Algorithm: required.
 	Algorithm int32 `url:"Algorithm"`
-	// Digest is Digest: required.
+	// Digest: required.
 	Digest string `url:"Digest"`
-	// DigestType is DigestType: required.
+	// DigestType: required.
 	DigestType int32 `url:"DigestType"`
-	// DomainName is DomainName: required.
+	// DomainName: required.
 	DomainName string `url:"DomainName"`
-	// KeyTag is KeyTag: required.
+	// KeyTag: required.
 	KeyTag int32 `url:"KeyTag"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 
@@ -29,7 +29,7 @@ type SaveSingleTaskForModifyingDSRecordRequest struct {
 type SaveSingleTaskForModifyingDSRecordResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// TaskNo is TaskNo.
+	// TaskNo is the answer's TaskNo.
 	TaskNo string `json:"TaskNo" xml:"TaskNo"`
 }
 

@@ -9,15 +9,15 @@ import (
 
 // SaveSingleTaskForModifyingDnsHostRequest is the request of SaveSingleTaskForModifyingDnsHost: starts a task changing the addresses of a glue record (DNS host).
 type SaveSingleTaskForModifyingDnsHostRequest struct {
-	// DNSName is DnsName: required.
+	// DNSName (DnsName on the wire): required.
 	DNSName string `url:"DnsName"`
-	// InstanceID is InstanceId: required.
+	// InstanceID (InstanceId on the wire): required.
 	InstanceID string `url:"InstanceId"`
-	// IPs is Ip: required; sent as Ip.1, Ip.2, ...; at most 13 items.
+	// IPs (Ip on the wire): required; sent as Ip.1, Ip.2, ...; at most 13 items.
 	IPs []string `url:"Ip"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 
@@ -25,7 +25,7 @@ type SaveSingleTaskForModifyingDnsHostRequest struct {
 type SaveSingleTaskForModifyingDnsHostResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// TaskNo is TaskNo.
+	// TaskNo is the answer's TaskNo.
 	TaskNo string `json:"TaskNo" xml:"TaskNo"`
 }
 

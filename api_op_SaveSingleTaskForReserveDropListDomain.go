@@ -9,13 +9,13 @@ import (
 
 // SaveSingleTaskForReserveDropListDomainRequest is the request of SaveSingleTaskForReserveDropListDomain: starts a task reserving one dropping domain (a charged order).
 type SaveSingleTaskForReserveDropListDomainRequest struct {
-	// ContactTemplateID is ContactTemplateId: required.
+	// ContactTemplateID (ContactTemplateId on the wire): required.
 	ContactTemplateID string `url:"ContactTemplateId"`
-	// DNS1 is Dns1: optional.
+	// DNS1 (Dns1 on the wire): optional.
 	DNS1 string `url:"Dns1,omitempty"`
-	// DNS2 is Dns2: optional.
+	// DNS2 (Dns2 on the wire): optional.
 	DNS2 string `url:"Dns2,omitempty"`
-	// DomainName is DomainName: required.
+	// DomainName: required.
 	DomainName string `url:"DomainName"`
 }
 
@@ -23,7 +23,7 @@ type SaveSingleTaskForReserveDropListDomainRequest struct {
 type SaveSingleTaskForReserveDropListDomainResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// TaskNo is TaskNo.
+	// TaskNo is the answer's TaskNo.
 	TaskNo string `json:"TaskNo" xml:"TaskNo"`
 }
 

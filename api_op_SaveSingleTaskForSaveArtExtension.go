@@ -9,29 +9,29 @@ import (
 
 // SaveSingleTaskForSaveArtExtensionRequest is the request of SaveSingleTaskForSaveArtExtension: starts a task setting the artwork extension data of a .art domain.
 type SaveSingleTaskForSaveArtExtensionRequest struct {
-	// DateOrPeriod is DateOrPeriod: optional.
+	// DateOrPeriod: optional.
 	DateOrPeriod string `url:"DateOrPeriod,omitempty"`
-	// Dimensions is Dimensions: optional.
+	// Dimensions: optional.
 	Dimensions string `url:"Dimensions,omitempty"`
-	// DomainName is DomainName: required.
+	// DomainName: required.
 	DomainName string `url:"DomainName"`
-	// Features is Features: optional.
+	// Features: optional.
 	Features string `url:"Features,omitempty"`
-	// InscriptionsAndMarkings is InscriptionsAndMarkings: optional.
+	// InscriptionsAndMarkings: optional.
 	InscriptionsAndMarkings string `url:"InscriptionsAndMarkings,omitempty"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// Maker is Maker: optional.
+	// Maker: optional.
 	Maker string `url:"Maker,omitempty"`
-	// MaterialsAndTechniques is MaterialsAndTechniques: optional.
+	// MaterialsAndTechniques: optional.
 	MaterialsAndTechniques string `url:"MaterialsAndTechniques,omitempty"`
-	// ObjectType is ObjectType: optional.
+	// ObjectType: optional.
 	ObjectType string `url:"ObjectType,omitempty"`
-	// Reference is Reference: optional.
+	// Reference: optional.
 	Reference string `url:"Reference,omitempty"`
-	// Subject is Subject: optional.
+	// Subject: optional.
 	Subject string `url:"Subject,omitempty"`
-	// Title is Title: optional.
+	// Title: optional.
 	Title string `url:"Title,omitempty"`
 }
 
@@ -39,7 +39,7 @@ type SaveSingleTaskForSaveArtExtensionRequest struct {
 type SaveSingleTaskForSaveArtExtensionResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// TaskNo is TaskNo.
+	// TaskNo is the answer's TaskNo.
 	TaskNo string `json:"TaskNo" xml:"TaskNo"`
 }
 

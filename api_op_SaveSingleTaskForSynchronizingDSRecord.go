@@ -9,11 +9,11 @@ import (
 
 // SaveSingleTaskForSynchronizingDSRecordRequest is the request of SaveSingleTaskForSynchronizingDSRecord: starts a task syncing a domain's DS records with the registry.
 type SaveSingleTaskForSynchronizingDSRecordRequest struct {
-	// DomainName is DomainName: required.
+	// DomainName: required.
 	DomainName string `url:"DomainName"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 
@@ -21,7 +21,7 @@ type SaveSingleTaskForSynchronizingDSRecordRequest struct {
 type SaveSingleTaskForSynchronizingDSRecordResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// TaskNo is TaskNo.
+	// TaskNo is the answer's TaskNo.
 	TaskNo string `json:"TaskNo" xml:"TaskNo"`
 }
 

@@ -11,9 +11,9 @@ import (
 
 // SaveSingleTaskForTransferOutByAuthorizationCodeRequest is the request of SaveSingleTaskForTransferOutByAuthorizationCode: starts a task transferring one domain out with its transfer code.
 type SaveSingleTaskForTransferOutByAuthorizationCodeRequest struct {
-	// AuthorizationCode is AuthorizationCode: required; secret: redacted when printed, never quoted in errors.
+	// AuthorizationCode: required; secret: redacted when printed, never quoted in errors.
 	AuthorizationCode string `url:"AuthorizationCode" secret:"true"`
-	// DomainName is DomainName: required.
+	// DomainName: required.
 	DomainName string `url:"DomainName"`
 }
 
@@ -21,7 +21,7 @@ type SaveSingleTaskForTransferOutByAuthorizationCodeRequest struct {
 type SaveSingleTaskForTransferOutByAuthorizationCodeResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// TaskNo is TaskNo.
+	// TaskNo is the answer's TaskNo.
 	TaskNo string `json:"TaskNo" xml:"TaskNo"`
 }
 

@@ -9,13 +9,13 @@ import (
 
 // SaveSingleTaskForTransferProhibitionLockRequest is the request of SaveSingleTaskForTransferProhibitionLock: starts a task setting or clearing one domain's transfer lock.
 type SaveSingleTaskForTransferProhibitionLockRequest struct {
-	// DomainName is DomainName: required.
+	// DomainName: required.
 	DomainName string `url:"DomainName"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// Status is Status: required.
+	// Status: required.
 	Status bool `url:"Status"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 
@@ -23,7 +23,7 @@ type SaveSingleTaskForTransferProhibitionLockRequest struct {
 type SaveSingleTaskForTransferProhibitionLockResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// TaskNo is TaskNo.
+	// TaskNo is the answer's TaskNo.
 	TaskNo string `json:"TaskNo" xml:"TaskNo"`
 }
 

@@ -9,19 +9,19 @@ import (
 
 // SaveSingleTaskForUpdatingContactInfoRequest is the request of SaveSingleTaskForUpdatingContactInfo: starts a task replacing one contact of a domain with a registrant profile.
 type SaveSingleTaskForUpdatingContactInfoRequest struct {
-	// AddTransferLock is AddTransferLock: optional; API default false.
+	// AddTransferLock: optional; API default false.
 	AddTransferLock *bool `url:"AddTransferLock"`
-	// ContactType is ContactType: required.
+	// ContactType: required.
 	ContactType string `url:"ContactType"`
-	// DomainName is DomainName: required.
+	// DomainName: required.
 	DomainName string `url:"DomainName"`
-	// InstanceID is InstanceId: optional.
+	// InstanceID (InstanceId on the wire): optional.
 	InstanceID string `url:"InstanceId,omitempty"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// RegistrantProfileID is RegistrantProfileId: required.
+	// RegistrantProfileID (RegistrantProfileId on the wire): required.
 	RegistrantProfileID int64 `url:"RegistrantProfileId"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 
@@ -29,7 +29,7 @@ type SaveSingleTaskForUpdatingContactInfoRequest struct {
 type SaveSingleTaskForUpdatingContactInfoResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// TaskNo is TaskNo.
+	// TaskNo is the answer's TaskNo.
 	TaskNo string `json:"TaskNo" xml:"TaskNo"`
 }
 

@@ -9,11 +9,11 @@ import (
 
 // SaveTaskForSubmittingDomainDeleteRequest is the request of SaveTaskForSubmittingDomainDelete: starts a task deleting a domain.
 type SaveTaskForSubmittingDomainDeleteRequest struct {
-	// InstanceID is InstanceId: required.
+	// InstanceID (InstanceId on the wire): required.
 	InstanceID string `url:"InstanceId"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 
@@ -21,7 +21,7 @@ type SaveTaskForSubmittingDomainDeleteRequest struct {
 type SaveTaskForSubmittingDomainDeleteResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// TaskNo is TaskNo.
+	// TaskNo is the answer's TaskNo.
 	TaskNo string `json:"TaskNo" xml:"TaskNo"`
 }
 

@@ -11,17 +11,17 @@ import (
 
 // SaveTaskForSubmittingDomainRealNameVerificationByIdentityCredentialRequest is the request of SaveTaskForSubmittingDomainRealNameVerificationByIdentityCredential: starts a task verifying domains' real names with an identity document.
 type SaveTaskForSubmittingDomainRealNameVerificationByIdentityCredentialRequest struct {
-	// DomainName is DomainName: required; sent as DomainName.1, DomainName.2, ...; at most 1000 items.
+	// DomainName: required; sent as DomainName.1, DomainName.2, ...; at most 1000 items.
 	DomainName []string `url:"DomainName"`
-	// IdentityCredential is IdentityCredential: required; secret: redacted when printed, never quoted in errors.
+	// IdentityCredential: required; secret: redacted when printed, never quoted in errors.
 	IdentityCredential string `url:"IdentityCredential" secret:"true"`
-	// IdentityCredentialNo is IdentityCredentialNo: required; secret: redacted when printed, never quoted in errors.
+	// IdentityCredentialNo: required; secret: redacted when printed, never quoted in errors.
 	IdentityCredentialNo string `url:"IdentityCredentialNo" secret:"true"`
-	// IdentityCredentialType is IdentityCredentialType: required.
+	// IdentityCredentialType: required.
 	IdentityCredentialType string `url:"IdentityCredentialType"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 
@@ -29,7 +29,7 @@ type SaveTaskForSubmittingDomainRealNameVerificationByIdentityCredentialRequest 
 type SaveTaskForSubmittingDomainRealNameVerificationByIdentityCredentialResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// TaskNo is TaskNo.
+	// TaskNo is the answer's TaskNo.
 	TaskNo string `json:"TaskNo" xml:"TaskNo"`
 }
 

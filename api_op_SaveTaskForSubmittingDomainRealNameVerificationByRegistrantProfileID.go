@@ -9,15 +9,15 @@ import (
 
 // SaveTaskForSubmittingDomainRealNameVerificationByRegistrantProfileIDRequest is the request of SaveTaskForSubmittingDomainRealNameVerificationByRegistrantProfileID: starts a task verifying a domain's real name with a verified registrant profile.
 type SaveTaskForSubmittingDomainRealNameVerificationByRegistrantProfileIDRequest struct {
-	// DomainName is DomainName: required.
+	// DomainName: required.
 	DomainName string `url:"DomainName"`
-	// InstanceID is InstanceId: required.
+	// InstanceID (InstanceId on the wire): required.
 	InstanceID string `url:"InstanceId"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// RegistrantProfileID is RegistrantProfileId: required.
+	// RegistrantProfileID (RegistrantProfileId on the wire): required.
 	RegistrantProfileID int64 `url:"RegistrantProfileId"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 
@@ -25,7 +25,7 @@ type SaveTaskForSubmittingDomainRealNameVerificationByRegistrantProfileIDRequest
 type SaveTaskForSubmittingDomainRealNameVerificationByRegistrantProfileIDResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// TaskNo is TaskNo.
+	// TaskNo is the answer's TaskNo.
 	TaskNo string `json:"TaskNo" xml:"TaskNo"`
 }
 

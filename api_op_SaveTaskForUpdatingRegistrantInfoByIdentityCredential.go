@@ -11,53 +11,53 @@ import (
 
 // SaveTaskForUpdatingRegistrantInfoByIdentityCredentialRequest is the request of SaveTaskForUpdatingRegistrantInfoByIdentityCredential: starts a task changing the registrant of domains, with an identity document.
 type SaveTaskForUpdatingRegistrantInfoByIdentityCredentialRequest struct {
-	// Address is Address: optional.
+	// Address: optional.
 	Address string `url:"Address,omitempty"`
-	// City is City: optional.
+	// City: optional.
 	City string `url:"City,omitempty"`
-	// Country is Country: optional.
+	// Country: optional.
 	Country string `url:"Country,omitempty"`
-	// DomainName is DomainName: required; sent as DomainName.1, DomainName.2, ...; at most 1000 items.
+	// DomainName: required; sent as DomainName.1, DomainName.2, ...; at most 1000 items.
 	DomainName []string `url:"DomainName"`
-	// Email is Email: optional.
+	// Email: optional.
 	Email string `url:"Email,omitempty"`
-	// IdentityCredential is IdentityCredential: required; secret: redacted when printed, never quoted in errors.
+	// IdentityCredential: required; secret: redacted when printed, never quoted in errors.
 	IdentityCredential string `url:"IdentityCredential" secret:"true"`
-	// IdentityCredentialNo is IdentityCredentialNo: required; secret: redacted when printed, never quoted in errors.
+	// IdentityCredentialNo: required; secret: redacted when printed, never quoted in errors.
 	IdentityCredentialNo string `url:"IdentityCredentialNo" secret:"true"`
-	// IdentityCredentialType is IdentityCredentialType: required.
+	// IdentityCredentialType: required.
 	IdentityCredentialType string `url:"IdentityCredentialType"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// PostalCode is PostalCode: optional.
+	// PostalCode: optional.
 	PostalCode string `url:"PostalCode,omitempty"`
-	// Province is Province: optional.
+	// Province: optional.
 	Province string `url:"Province,omitempty"`
-	// RegistrantName is RegistrantName: optional.
+	// RegistrantName: optional.
 	RegistrantName string `url:"RegistrantName,omitempty"`
-	// RegistrantOrganization is RegistrantOrganization: optional.
+	// RegistrantOrganization: optional.
 	RegistrantOrganization string `url:"RegistrantOrganization,omitempty"`
-	// RegistrantType is RegistrantType: required; one of 1, 2.
+	// RegistrantType: required; one of 1, 2.
 	RegistrantType string `url:"RegistrantType"`
-	// TelArea is TelArea: required.
+	// TelArea: required.
 	TelArea string `url:"TelArea"`
-	// TelExt is TelExt: optional.
+	// TelExt: optional.
 	TelExt string `url:"TelExt,omitempty"`
-	// Telephone is Telephone: required.
+	// Telephone: required.
 	Telephone string `url:"Telephone"`
-	// TransferOutProhibited is TransferOutProhibited: required.
+	// TransferOutProhibited: required.
 	TransferOutProhibited bool `url:"TransferOutProhibited"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
-	// ZhAddress is ZhAddress: optional.
+	// ZhAddress: optional.
 	ZhAddress string `url:"ZhAddress,omitempty"`
-	// ZhCity is ZhCity: optional.
+	// ZhCity: optional.
 	ZhCity string `url:"ZhCity,omitempty"`
-	// ZhProvince is ZhProvince: optional.
+	// ZhProvince: optional.
 	ZhProvince string `url:"ZhProvince,omitempty"`
-	// ZhRegistrantName is ZhRegistrantName: optional.
+	// ZhRegistrantName: optional.
 	ZhRegistrantName string `url:"ZhRegistrantName,omitempty"`
-	// ZhRegistrantOrganization is ZhRegistrantOrganization: optional.
+	// ZhRegistrantOrganization: optional.
 	ZhRegistrantOrganization string `url:"ZhRegistrantOrganization,omitempty"`
 }
 
@@ -65,7 +65,7 @@ type SaveTaskForUpdatingRegistrantInfoByIdentityCredentialRequest struct {
 type SaveTaskForUpdatingRegistrantInfoByIdentityCredentialResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// TaskNo is TaskNo.
+	// TaskNo is the answer's TaskNo.
 	TaskNo string `json:"TaskNo" xml:"TaskNo"`
 }
 

@@ -9,15 +9,15 @@ import (
 
 // SaveTaskForUpdatingRegistrantInfoByRegistrantProfileIDRequest is the request of SaveTaskForUpdatingRegistrantInfoByRegistrantProfileID: starts a task changing the registrant of domains to a registrant profile.
 type SaveTaskForUpdatingRegistrantInfoByRegistrantProfileIDRequest struct {
-	// DomainName is DomainName: required; sent as DomainName.1, DomainName.2, ...; at most 1000 items.
+	// DomainName: required; sent as DomainName.1, DomainName.2, ...; at most 1000 items.
 	DomainName []string `url:"DomainName"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// RegistrantProfileID is RegistrantProfileId: required.
+	// RegistrantProfileID (RegistrantProfileId on the wire): required.
 	RegistrantProfileID int64 `url:"RegistrantProfileId"`
-	// TransferOutProhibited is TransferOutProhibited: required.
+	// TransferOutProhibited: required.
 	TransferOutProhibited bool `url:"TransferOutProhibited"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 
@@ -25,7 +25,7 @@ type SaveTaskForUpdatingRegistrantInfoByRegistrantProfileIDRequest struct {
 type SaveTaskForUpdatingRegistrantInfoByRegistrantProfileIDResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// TaskNo is TaskNo.
+	// TaskNo is the answer's TaskNo.
 	TaskNo string `json:"TaskNo" xml:"TaskNo"`
 }
 

@@ -10,51 +10,51 @@ import (
 
 // ScrollDomainListRequest is the request of ScrollDomainList: walks the account's domains with many filters, following a scroll id.
 type ScrollDomainListRequest struct {
-	// DomainGroupID is DomainGroupId: optional.
+	// DomainGroupID (DomainGroupId on the wire): optional.
 	DomainGroupID int64 `url:"DomainGroupId,omitempty"`
-	// DomainStatus is DomainStatus: optional.
+	// DomainStatus: optional.
 	DomainStatus int32 `url:"DomainStatus,omitempty"`
-	// EndExpirationDate is EndExpirationDate: optional; sent as Unix milliseconds.
+	// EndExpirationDate: optional; sent as Unix milliseconds.
 	EndExpirationDate time.Time `url:"EndExpirationDate,unixmilli"`
-	// EndLength is EndLength: optional.
+	// EndLength: optional.
 	EndLength int32 `url:"EndLength,omitempty"`
-	// EndRegistrationDate is EndRegistrationDate: optional; sent as Unix milliseconds.
+	// EndRegistrationDate: optional; sent as Unix milliseconds.
 	EndRegistrationDate time.Time `url:"EndRegistrationDate,unixmilli"`
-	// Excluded is Excluded: optional.
+	// Excluded: optional.
 	Excluded string `url:"Excluded,omitempty"`
-	// ExcludedPrefix is ExcludedPrefix: optional.
+	// ExcludedPrefix: optional.
 	ExcludedPrefix *bool `url:"ExcludedPrefix"`
-	// ExcludedSuffix is ExcludedSuffix: optional.
+	// ExcludedSuffix: optional.
 	ExcludedSuffix *bool `url:"ExcludedSuffix"`
-	// Form is Form: optional.
+	// Form: optional.
 	Form int32 `url:"Form,omitempty"`
-	// KeyWord is KeyWord: optional.
+	// KeyWord: optional.
 	KeyWord string `url:"KeyWord,omitempty"`
-	// KeyWordPrefix is KeyWordPrefix: optional.
+	// KeyWordPrefix: optional.
 	KeyWordPrefix *bool `url:"KeyWordPrefix"`
-	// KeyWordSuffix is KeyWordSuffix: optional.
+	// KeyWordSuffix: optional.
 	KeyWordSuffix *bool `url:"KeyWordSuffix"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// PageSize is PageSize: optional; at least 1; at most 500; API default 200.
+	// PageSize: optional; at least 1; at most 500; API default 200.
 	PageSize *int32 `url:"PageSize"`
-	// ProductDomainType is ProductDomainType: optional.
+	// ProductDomainType: optional.
 	ProductDomainType string `url:"ProductDomainType,omitempty"`
-	// ResourceGroupID is ResourceGroupId: optional.
+	// ResourceGroupID (ResourceGroupId on the wire): optional.
 	ResourceGroupID string `url:"ResourceGroupId,omitempty"`
-	// ScrollID is ScrollId: optional.
+	// ScrollID (ScrollId on the wire): optional.
 	ScrollID string `url:"ScrollId,omitempty"`
-	// StartExpirationDate is StartExpirationDate: optional; sent as Unix milliseconds.
+	// StartExpirationDate: optional; sent as Unix milliseconds.
 	StartExpirationDate time.Time `url:"StartExpirationDate,unixmilli"`
-	// StartLength is StartLength: optional.
+	// StartLength: optional.
 	StartLength int32 `url:"StartLength,omitempty"`
-	// StartRegistrationDate is StartRegistrationDate: optional; sent as Unix milliseconds.
+	// StartRegistrationDate: optional; sent as Unix milliseconds.
 	StartRegistrationDate time.Time `url:"StartRegistrationDate,unixmilli"`
-	// Suffixes is Suffixs: optional.
+	// Suffixes (Suffixs on the wire): optional.
 	Suffixes string `url:"Suffixs,omitempty"`
-	// TradeType is TradeType: optional.
+	// TradeType: optional.
 	TradeType int32 `url:"TradeType,omitempty"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 
@@ -62,89 +62,89 @@ type ScrollDomainListRequest struct {
 type ScrollDomainListResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// Data is Data: the object the API wraps its list in.
+	// Data is the answer's Data: the object the API wraps its list in.
 	Data ScrollDomainListData `json:"Data" xml:"Data"`
-	// PageSize is PageSize.
+	// PageSize is the answer's PageSize.
 	PageSize int32 `json:"PageSize" xml:"PageSize"`
-	// ScrollID is ScrollId.
+	// ScrollID is the answer's ScrollId.
 	ScrollID string `json:"ScrollId" xml:"ScrollId"`
-	// TotalItemNum is TotalItemNum.
+	// TotalItemNum is the answer's TotalItemNum.
 	TotalItemNum int32 `json:"TotalItemNum" xml:"TotalItemNum"`
 }
 
 // ScrollDomainListData is the value of ScrollDomainListResponse.Data.
 type ScrollDomainListData struct {
-	// Domain is Domain.
+	// Domain is the answer's Domain.
 	Domain []ScrollDomainListDomain `json:"Domain" xml:"Domain"`
 }
 
 // ScrollDomainListDomain is an item of ScrollDomainListData.Domain.
 type ScrollDomainListDomain struct {
-	// DNSList is DnsList: the object the API wraps its list in.
+	// DNSList is the answer's DnsList: the object the API wraps its list in.
 	DNSList ScrollDomainListDNSList `json:"DnsList" xml:"DnsList"`
-	// DomainAuditStatus is DomainAuditStatus.
+	// DomainAuditStatus is the answer's DomainAuditStatus.
 	DomainAuditStatus string `json:"DomainAuditStatus" xml:"DomainAuditStatus"`
-	// DomainGroupID is DomainGroupId.
+	// DomainGroupID is the answer's DomainGroupId.
 	DomainGroupID string `json:"DomainGroupId" xml:"DomainGroupId"`
-	// DomainGroupName is DomainGroupName.
+	// DomainGroupName is the answer's DomainGroupName.
 	DomainGroupName string `json:"DomainGroupName" xml:"DomainGroupName"`
-	// DomainName is DomainName.
+	// DomainName is the answer's DomainName.
 	DomainName string `json:"DomainName" xml:"DomainName"`
-	// DomainStatus is DomainStatus.
+	// DomainStatus is the answer's DomainStatus.
 	DomainStatus string `json:"DomainStatus" xml:"DomainStatus"`
-	// DomainType is DomainType.
+	// DomainType is the answer's DomainType.
 	DomainType string `json:"DomainType" xml:"DomainType"`
-	// Email is Email.
+	// Email is the answer's Email.
 	Email string `json:"Email" xml:"Email"`
-	// ExpirationCurrDateDiff is ExpirationCurrDateDiff.
+	// ExpirationCurrDateDiff is the answer's ExpirationCurrDateDiff.
 	ExpirationCurrDateDiff int32 `json:"ExpirationCurrDateDiff" xml:"ExpirationCurrDateDiff"`
-	// ExpirationDate is ExpirationDate.
+	// ExpirationDate is the answer's ExpirationDate.
 	ExpirationDate string `json:"ExpirationDate" xml:"ExpirationDate"`
-	// ExpirationDateLong is ExpirationDateLong: an instant in Unix milliseconds.
+	// ExpirationDateLong is the answer's ExpirationDateLong: an instant in Unix milliseconds.
 	ExpirationDateLong int64 `json:"ExpirationDateLong" xml:"ExpirationDateLong"`
-	// ExpirationDateStatus is ExpirationDateStatus.
+	// ExpirationDateStatus is the answer's ExpirationDateStatus.
 	ExpirationDateStatus string `json:"ExpirationDateStatus" xml:"ExpirationDateStatus"`
-	// InstanceID is InstanceId.
+	// InstanceID is the answer's InstanceId.
 	InstanceID string `json:"InstanceId" xml:"InstanceId"`
-	// Premium is Premium.
+	// Premium is the answer's Premium.
 	Premium bool `json:"Premium" xml:"Premium"`
-	// ProductID is ProductId.
+	// ProductID is the answer's ProductId.
 	ProductID string `json:"ProductId" xml:"ProductId"`
-	// RegistrantOrganization is RegistrantOrganization.
+	// RegistrantOrganization is the answer's RegistrantOrganization.
 	RegistrantOrganization string `json:"RegistrantOrganization" xml:"RegistrantOrganization"`
-	// RegistrantType is RegistrantType.
+	// RegistrantType is the answer's RegistrantType.
 	RegistrantType string `json:"RegistrantType" xml:"RegistrantType"`
-	// RegistrationDate is RegistrationDate.
+	// RegistrationDate is the answer's RegistrationDate.
 	RegistrationDate string `json:"RegistrationDate" xml:"RegistrationDate"`
-	// RegistrationDateLong is RegistrationDateLong: an instant in Unix milliseconds.
+	// RegistrationDateLong is the answer's RegistrationDateLong: an instant in Unix milliseconds.
 	RegistrationDateLong int64 `json:"RegistrationDateLong" xml:"RegistrationDateLong"`
-	// Remark is Remark.
+	// Remark is the answer's Remark.
 	Remark string `json:"Remark" xml:"Remark"`
-	// ResourceGroupID is ResourceGroupId.
+	// ResourceGroupID is the answer's ResourceGroupId.
 	ResourceGroupID string `json:"ResourceGroupId" xml:"ResourceGroupId"`
-	// Tag is Tag: the object the API wraps its list in.
+	// Tag is the answer's Tag: the object the API wraps its list in.
 	Tag ScrollDomainListDataDomainTag `json:"Tag" xml:"Tag"`
-	// ZhRegistrantOrganization is ZhRegistrantOrganization.
+	// ZhRegistrantOrganization is the answer's ZhRegistrantOrganization.
 	ZhRegistrantOrganization string `json:"ZhRegistrantOrganization" xml:"ZhRegistrantOrganization"`
 }
 
 // ScrollDomainListDNSList is the value of ScrollDomainListDomain.DNSList.
 type ScrollDomainListDNSList struct {
-	// DNS is Dns.
+	// DNS is the answer's Dns.
 	DNS []string `json:"Dns" xml:"Dns"`
 }
 
 // ScrollDomainListDataDomainTag is the value of ScrollDomainListDomain.Tag.
 type ScrollDomainListDataDomainTag struct {
-	// Tag is Tag.
+	// Tag is the answer's Tag.
 	Tag []ScrollDomainListDataDomainTagTag `json:"Tag" xml:"Tag"`
 }
 
 // ScrollDomainListDataDomainTagTag is an item of ScrollDomainListDataDomainTag.Tag.
 type ScrollDomainListDataDomainTagTag struct {
-	// Key is Key.
+	// Key is the answer's Key.
 	Key string `json:"Key" xml:"Key"`
-	// Value is Value.
+	// Value is the answer's Value.
 	Value string `json:"Value" xml:"Value"`
 }
 

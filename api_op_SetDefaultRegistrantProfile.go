@@ -8,9 +8,9 @@ import (
 
 // SetDefaultRegistrantProfileRequest is the request of SetDefaultRegistrantProfile: makes a registrant profile the account's default.
 type SetDefaultRegistrantProfileRequest struct {
-	// RegistrantProfileID is RegistrantProfileId: required.
+	// RegistrantProfileID (RegistrantProfileId on the wire): required.
 	RegistrantProfileID int64 `url:"RegistrantProfileId"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 

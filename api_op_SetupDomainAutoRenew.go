@@ -8,9 +8,9 @@ import (
 
 // SetupDomainAutoRenewRequest is the request of SetupDomainAutoRenew: turns auto-renewal of a domain on or off.
 type SetupDomainAutoRenewRequest struct {
-	// InstanceID is InstanceId: required.
+	// InstanceID (InstanceId on the wire): required.
 	InstanceID string `url:"InstanceId"`
-	// Operation is Operation: required.
+	// Operation: required.
 	Operation string `url:"Operation"`
 }
 
@@ -18,7 +18,7 @@ type SetupDomainAutoRenewRequest struct {
 type SetupDomainAutoRenewResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// Result is Result.
+	// Result is the answer's Result.
 	Result bool `json:"Result" xml:"Result"`
 }
 

@@ -8,13 +8,13 @@ import (
 
 // SubmitEmailVerificationRequest is the request of SubmitEmailVerification: sends verification mail to mailboxes; answers which were sent and which not.
 type SubmitEmailVerificationRequest struct {
-	// Email is Email: required.
+	// Email: required.
 	Email string `url:"Email"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// SendIfExist is SendIfExist: optional; API default false.
+	// SendIfExist: optional; API default false.
 	SendIfExist *bool `url:"SendIfExist"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 
@@ -22,41 +22,41 @@ type SubmitEmailVerificationRequest struct {
 type SubmitEmailVerificationResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// ExistList is ExistList.
+	// ExistList is the answer's ExistList.
 	ExistList []SubmitEmailVerificationExistList `json:"ExistList" xml:"ExistList"`
-	// FailList is FailList.
+	// FailList is the answer's FailList.
 	FailList []SubmitEmailVerificationFailList `json:"FailList" xml:"FailList"`
-	// SuccessList is SuccessList.
+	// SuccessList is the answer's SuccessList.
 	SuccessList []SubmitEmailVerificationSuccessList `json:"SuccessList" xml:"SuccessList"`
 }
 
 // SubmitEmailVerificationExistList is an item of SubmitEmailVerificationResponse.ExistList.
 type SubmitEmailVerificationExistList struct {
-	// Code is Code.
+	// Code is the answer's Code.
 	Code string `json:"Code" xml:"Code"`
-	// Email is Email.
+	// Email is the answer's Email.
 	Email string `json:"Email" xml:"Email"`
-	// Message is Message.
+	// Message is the answer's Message.
 	Message string `json:"Message" xml:"Message"`
 }
 
 // SubmitEmailVerificationFailList is an item of SubmitEmailVerificationResponse.FailList.
 type SubmitEmailVerificationFailList struct {
-	// Code is Code.
+	// Code is the answer's Code.
 	Code string `json:"Code" xml:"Code"`
-	// Email is Email.
+	// Email is the answer's Email.
 	Email string `json:"Email" xml:"Email"`
-	// Message is Message.
+	// Message is the answer's Message.
 	Message string `json:"Message" xml:"Message"`
 }
 
 // SubmitEmailVerificationSuccessList is an item of SubmitEmailVerificationResponse.SuccessList.
 type SubmitEmailVerificationSuccessList struct {
-	// Code is Code.
+	// Code is the answer's Code.
 	Code string `json:"Code" xml:"Code"`
-	// Email is Email.
+	// Email is the answer's Email.
 	Email string `json:"Email" xml:"Email"`
-	// Message is Message.
+	// Message is the answer's Message.
 	Message string `json:"Message" xml:"Message"`
 }
 

@@ -8,13 +8,13 @@ import (
 
 // SubmitOperationAuditInfoRequest is the request of SubmitOperationAuditInfo: submits or updates an offline review request.
 type SubmitOperationAuditInfoRequest struct {
-	// AuditInfo is AuditInfo: optional.
+	// AuditInfo: optional.
 	AuditInfo string `url:"AuditInfo,omitempty"`
-	// AuditType is AuditType: required.
+	// AuditType: required.
 	AuditType int32 `url:"AuditType"`
-	// DomainName is DomainName: required.
+	// DomainName: required.
 	DomainName string `url:"DomainName"`
-	// ID is Id: optional.
+	// ID (Id on the wire): optional.
 	ID int64 `url:"Id,omitempty"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
@@ -24,7 +24,7 @@ type SubmitOperationAuditInfoRequest struct {
 type SubmitOperationAuditInfoResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// ID is Id.
+	// ID is the answer's Id.
 	ID int64 `json:"Id" xml:"Id"`
 }
 

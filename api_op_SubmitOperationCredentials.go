@@ -10,15 +10,15 @@ import (
 
 // SubmitOperationCredentialsRequest is the request of SubmitOperationCredentials: submits the documents an offline review asks for.
 type SubmitOperationCredentialsRequest struct {
-	// AuditRecordID is AuditRecordId: optional.
+	// AuditRecordID (AuditRecordId on the wire): optional.
 	AuditRecordID int64 `url:"AuditRecordId,omitempty"`
-	// AuditType is AuditType: optional.
+	// AuditType: optional.
 	AuditType int32 `url:"AuditType,omitempty"`
-	// Credentials is Credentials: optional; secret: redacted when printed, never quoted in errors.
+	// Credentials: optional; secret: redacted when printed, never quoted in errors.
 	Credentials string `url:"Credentials,omitempty" secret:"true"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// RegType is RegType: optional.
+	// RegType: optional.
 	RegType int32 `url:"RegType,omitempty"`
 }
 

@@ -12,9 +12,9 @@ import (
 type TransferInCheckMailTokenRequest struct {
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// Token is Token: required; secret: redacted when printed, never quoted in errors.
+	// Token: required; secret: redacted when printed, never quoted in errors.
 	Token string `url:"Token" secret:"true"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 
@@ -22,21 +22,21 @@ type TransferInCheckMailTokenRequest struct {
 type TransferInCheckMailTokenResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
-	// FailList is FailList: the object the API wraps its list in.
+	// FailList is the answer's FailList: the object the API wraps its list in.
 	FailList TransferInCheckMailTokenFailList `json:"FailList" xml:"FailList"`
-	// SuccessList is SuccessList: the object the API wraps its list in.
+	// SuccessList is the answer's SuccessList: the object the API wraps its list in.
 	SuccessList TransferInCheckMailTokenSuccessList `json:"SuccessList" xml:"SuccessList"`
 }
 
 // TransferInCheckMailTokenFailList is the value of TransferInCheckMailTokenResponse.FailList.
 type TransferInCheckMailTokenFailList struct {
-	// FailDomain is FailDomain.
+	// FailDomain is the answer's FailDomain.
 	FailDomain []string `json:"FailDomain" xml:"FailDomain"`
 }
 
 // TransferInCheckMailTokenSuccessList is the value of TransferInCheckMailTokenResponse.SuccessList.
 type TransferInCheckMailTokenSuccessList struct {
-	// SuccessDomain is SuccessDomain.
+	// SuccessDomain is the answer's SuccessDomain.
 	SuccessDomain []string `json:"SuccessDomain" xml:"SuccessDomain"`
 }
 

@@ -10,13 +10,13 @@ import (
 
 // TransferInReenterTransferAuthorizationCodeRequest is the request of TransferInReenterTransferAuthorizationCode: gives a transfer in a corrected transfer code.
 type TransferInReenterTransferAuthorizationCodeRequest struct {
-	// DomainName is DomainName: required.
+	// DomainName: required.
 	DomainName string `url:"DomainName"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// TransferAuthorizationCode is TransferAuthorizationCode: required; secret: redacted when printed, never quoted in errors.
+	// TransferAuthorizationCode: required; secret: redacted when printed, never quoted in errors.
 	TransferAuthorizationCode string `url:"TransferAuthorizationCode" secret:"true"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 

@@ -8,11 +8,11 @@ import (
 
 // TransferInRefetchWhoisEmailRequest is the request of TransferInRefetchWhoisEmail: reads the registrant mailbox of a transfer in again from WHOIS.
 type TransferInRefetchWhoisEmailRequest struct {
-	// DomainName is DomainName: required.
+	// DomainName: required.
 	DomainName string `url:"DomainName"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 

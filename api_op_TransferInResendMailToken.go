@@ -8,11 +8,11 @@ import (
 
 // TransferInResendMailTokenRequest is the request of TransferInResendMailToken: mails the transfer-in token again.
 type TransferInResendMailTokenRequest struct {
-	// DomainName is DomainName: required.
+	// DomainName: required.
 	DomainName string `url:"DomainName"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 

@@ -8,19 +8,19 @@ import (
 
 // UpdateDomainToDomainGroupRequest is the request of UpdateDomainToDomainGroup: puts domains (listed or from an uploaded file) into a domain group.
 type UpdateDomainToDomainGroupRequest struct {
-	// DataSource is DataSource: required.
+	// DataSource: required.
 	DataSource int32 `url:"DataSource"`
-	// DomainGroupID is DomainGroupId: required.
+	// DomainGroupID (DomainGroupId on the wire): required.
 	DomainGroupID int64 `url:"DomainGroupId"`
-	// DomainName is DomainName: optional; sent as DomainName.1, DomainName.2, ...; at most 1000 items.
+	// DomainName: optional; sent as DomainName.1, DomainName.2, ...; at most 1000 items.
 	DomainName []string `url:"DomainName"`
-	// FileToUpload is FileToUpload: optional.
+	// FileToUpload: optional.
 	FileToUpload string `url:"FileToUpload,omitempty"`
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// Replace is Replace: required.
+	// Replace: required.
 	Replace bool `url:"Replace"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 

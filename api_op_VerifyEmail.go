@@ -12,9 +12,9 @@ import (
 type VerifyEmailRequest struct {
 	// Lang (en or zh) overrides Options.Lang for this call.
 	Lang string `url:"Lang,omitempty"`
-	// Token is Token: required; secret: redacted when printed, never quoted in errors.
+	// Token: required; secret: redacted when printed, never quoted in errors.
 	Token string `url:"Token" secret:"true"`
-	// UserClientIP is UserClientIp: optional.
+	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }
 

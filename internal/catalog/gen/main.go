@@ -335,7 +335,11 @@ func facts(p *catalog.Param) string {
 	if len(p.Enum) > 0 {
 		fs = append(fs, "one of "+strings.Join(p.Enum, ", "))
 	}
-	return "// " + p.Go + " is " + p.Wire + ": " + strings.Join(fs, "; ") + "."
+	name := "// " + p.Go
+	if p.Go != p.Wire {
+		name += " (" + p.Wire + " on the wire)"
+	}
+	return name + ": " + strings.Join(fs, "; ") + "."
 }
 
 func num(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
@@ -421,7 +425,7 @@ func fieldDoc(f *catalog.Field) string {
 	if f.Secret {
 		fs = append(fs, "secret")
 	}
-	s := "// " + f.Go + " is " + f.Wire
+	s := "// " + f.Go + " is the answer's " + f.Wire
 	if len(fs) > 0 {
 		s += ": " + strings.Join(fs, "; ")
 	}
@@ -477,7 +481,7 @@ func (g *gen) validate() {
 	var body bytes.Buffer
 	required := false
 	for _, p := range a.Params {
-		required = required || p.Required
+		required = required || p.Required && !g.isPaging(p)
 		checkParam(&body, p, "r.", strconv.Quote(p.Go), g.isPaging(p))
 		if p.List == catalog.RepeatedStruct || p.List == catalog.JSONList && len(p.Fields) > 0 {
 			var inner bytes.Buffer
@@ -538,8 +542,9 @@ func checkParam(w *bytes.Buffer, p *catalog.Param, recv, name string, paging boo
 			// a pointer: only a value given is checked
 			fmt.Fprintf(w, "if %s != nil {\n", v)
 			val = "*" + v
-		} else if !p.Required && !paging {
-			// zero is not sent: only a value given is checked
+		} else if !p.Required || paging {
+			// zero is not sent (or, for paging, means the default): only a
+			// value given is checked
 			fmt.Fprintf(w, "if %s != 0 {\n", val)
 		} else {
 			fmt.Fprintf(w, "{\n")
@@ -682,6 +687,10 @@ func (g *gen) checks() {
 		case a.Kind == catalog.PaidOrder && g.hasAnswer("Module.OrderNo"):
 			conds = append(conds, "if r.Module.OrderNo == \"\" {\nreturn errors.New(\"the answer has no Module.OrderNo\")\n}\n")
 		}
+	}
+	if g.hasAnswer("Code") {
+		g.p("// ownsCode says the answer's Code is its own field, not the gateway's\n// error code.\n")
+		g.p("func (r *%sResponse) ownsCode() {}\n\n", a.Name)
 	}
 	if len(conds) == 0 {
 		return
