@@ -355,7 +355,8 @@ func TestTypedActionsMatchRootPackage(t *testing.T) {
 	}
 	structs := map[string]*ast.StructType{}
 	typed := map[string]string{} // action -> request type
-	for _, f := range pkg.Files {
+	for name, f := range pkg.Files {
+		generated := strings.HasPrefix(filepath.Base(name), "api_op_") // the generated layer has its own tests
 		ast.Inspect(f, func(n ast.Node) bool {
 			switch n := n.(type) {
 			case *ast.TypeSpec:
@@ -363,6 +364,9 @@ func TestTypedActionsMatchRootPackage(t *testing.T) {
 					structs[n.Name.Name] = st
 				}
 			case *ast.CompositeLit:
+				if generated {
+					return true
+				}
 				if x, ok := n.Type.(*ast.IndexListExpr); ok && isIdent(x.X, "operation") {
 					for _, el := range n.Elts {
 						kv, ok := el.(*ast.KeyValueExpr)
