@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/alidomain/alidomain/alidomaintest"
 	"github.com/alidomain/alidomain/internal/catalog"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -544,4 +545,30 @@ func TestCallUsesCatalog(t *testing.T) {
 	info, _ = lookupAction("SaveBatchTaskForCreatingOrderTransfer")
 	assert.True(t, knownSecretParam(info, "OrderTransferParam.12.AuthorizationCode"))
 	assert.False(t, knownSecretParam(info, "OrderTransferParam.12.DomainName"))
+}
+
+// On the simulator: the generated list's iterator reads the account, the
+// generated paid order's TaskNo is followed by Tasks.Wait, as orders are.
+func TestAPIOnSimulator(t *testing.T) {
+	c, sim := simClient(t, nil)
+	ctx := context.Background()
+	sim.AddDomain("renew.com", simExpiry, alidomaintest.NeedsRenewal())
+	sim.AddDomain("two.net", simExpiry, alidomaintest.NeedsRenewal())
+
+	var names []string
+	for d, err := range c.API.QueryDomainListIter(ctx, &QueryDomainListRequest{PageSize: 1}) {
+		require.NoError(t, err)
+		names = append(names, d.DomainName)
+	}
+	assert.ElementsMatch(t, []string{"renew.com", "two.net"}, names)
+
+	res, err := c.API.SaveSingleTaskForCreatingOrderRenew(ctx, &SaveSingleTaskForCreatingOrderRenewRequest{
+		DomainName: "renew.com", SubscriptionDuration: 2, CurrentExpirationDate: simExpiry,
+	})
+	require.NoError(t, err)
+	require.NotEmpty(t, res.TaskNo)
+	assert.Equal(t, 1, res.Attempts)
+	details := waitTask(t, c, res.TaskNo)
+	assert.Equal(t, TaskSucceeded, details["renew.com"].Status)
+	assert.Equal(t, 1, sim.OrdersOf(alidomaintest.KindRenew, "renew.com"))
 }
