@@ -283,6 +283,7 @@ type actionInfo struct {
 	name       string
 	kind       actionKind
 	repeatSafe bool     // a read, or a write the catalog marks safe to repeat
+	result     string   // a write's answer field that shows it was taken (TaskNo), or ""
 	secrets    []string // wire names of secret parameters (List.Field in lists)
 }
 

@@ -527,6 +527,10 @@ func TestCallUsesCatalog(t *testing.T) {
 		io.WriteString(w, `{"RequestId":"R"}`)
 	})
 	_, err := c.Call(context.Background(), &CallRequest{Action: "saveSingleTaskForCreatingDnsHost", Idempotent: true}, nil)
+	var ve *ValidationError
+	require.ErrorAs(t, err, &ve, "a write cannot be made repeatable")
+	assert.Equal(t, int32(0), writes.Load())
+	_, err = c.Call(context.Background(), &CallRequest{Action: "saveSingleTaskForCreatingDnsHost"}, nil)
 	require.ErrorIs(t, err, ErrOutcomeUnknown)
 	assert.Equal(t, int32(1), writes.Load())
 	_, err = c.Call(context.Background(), &CallRequest{Action: "QueryDnsHost"}, nil)
@@ -571,4 +575,19 @@ func TestAPIOnSimulator(t *testing.T) {
 	details := waitTask(t, c, res.TaskNo)
 	assert.Equal(t, TaskSucceeded, details["renew.com"].Status)
 	assert.Equal(t, 1, sim.OrdersOf(alidomaintest.KindRenew, "renew.com"))
+}
+
+// Client.Call keeps the fixed-price order to the paid-order rule: its
+// answer must carry Module.OrderNo (it has no TaskNo), else the outcome is
+// unknown.
+func TestCallFixedPriceOrder(t *testing.T) {
+	c, ts := setup(t)
+	ts.reply("CreateIntlFixedPriceDomainOrder", 200, `{"RequestId":"R1","Module":{"OrderNo":"O-1"}}`)
+	var out map[string]any
+	_, err := c.Call(context.Background(), &CallRequest{Action: "CreateIntlFixedPriceDomainOrder", Params: map[string][]string{"Domain": {"a.com"}}}, &out)
+	require.NoError(t, err)
+	ts.reply("CreateIntlFixedPriceDomainOrder", 200, `{"RequestId":"R2","TaskNo":"T-1"}`)
+	_, err = c.Call(context.Background(), &CallRequest{Action: "CreateIntlFixedPriceDomainOrder", Params: map[string][]string{"Domain": {"a.com"}}}, &out)
+	require.ErrorIs(t, err, ErrOutcomeUnknown)
+	assert.Len(t, ts.requests(), 2)
 }

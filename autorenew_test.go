@@ -101,7 +101,7 @@ func TestSetAutoRenewOnSimulator(t *testing.T) {
 func TestDomainListAutoRenew(t *testing.T) {
 	c, ts := setup(t)
 	ts.reply("QueryDomainList", 200, `{"RequestId":"R","TotalItemNum":2,"CurrentPageNum":1,"TotalPageNum":1,"PageSize":20,
-		"Data":{"Domain":[{"DomainName":"a.com","AutoRenewEnabled":true},{"DomainName":"b.com","AutoRenewEnabled":"false"}]}}`)
+		"Data":{"Domain":[{"DomainName":"a.com","ExpirationDateLong":1828170133123,"AutoRenewEnabled":true},{"DomainName":"b.com","ExpirationDateLong":1828170133123,"AutoRenewEnabled":"false"}]}}`)
 	p, err := c.Domains.List(context.Background(), nil)
 	require.NoError(t, err)
 	require.True(t, p.Items[0].AutoRenew)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"net/url"
 	"reflect"
@@ -27,9 +28,11 @@ type CallRequest struct {
 	// Idempotent says the action is safe to repeat (a read). False, the
 	// default, gets the rule for paid orders: the request is re-sent only
 	// when it provably did not take effect, since an action the SDK does
-	// not know may cost money. For an action of the catalog (every action
-	// of the API) the catalog decides and Idempotent is ignored: reads are
-	// retried as reads, and a write only when it is safe to repeat.
+	// not know may cost money. For the actions of the catalog (every
+	// action of the API) the catalog decides: reads are retried as reads
+	// whatever Idempotent says, and Idempotent is refused for a write the
+	// catalog does not mark safe to repeat (every paid order, for
+	// instance), which always gets that rule.
 	Idempotent bool
 }
 
@@ -41,11 +44,13 @@ var reservedParams = map[string]bool{
 
 // Call calls any action, untyped, with the same signing, retries, error
 // decoding and logging as the typed methods. The answer is decoded into
-// out: a pointer to a struct (with json and, for XML, xml tags), a
-// *map[string]any (JSON or XML; XML elements become maps, repeated ones
-// lists, text strings), or nil to discard it. An answer carrying a Code is
-// an *APIError. Meta says which request answered and after how many
-// attempts.
+// out: a non-nil pointer to a struct (with json and, for XML, xml tags), a
+// non-nil *map[string]any (JSON or XML; XML elements become maps, repeated
+// ones lists, text strings), or nil to discard it. An answer carrying a
+// Code is an *APIError. A paid order the SDK knows answered without a
+// TaskNo is an *OutcomeUnknownError, as with the typed methods. Meta says
+// which request answered and after how many attempts, also with an error
+// when an answer came.
 func (c *Client) Call(ctx context.Context, req *CallRequest, out any, optFns ...func(*Options)) (Meta, error) {
 	cl, err := (&service{client: c}).ready(ctx)
 	if err != nil {
@@ -54,16 +59,13 @@ func (c *Client) Call(ctx context.Context, req *CallRequest, out any, optFns ...
 	if err := req.validate(); err != nil {
 		return Meta{}, err
 	}
-	t := &untyped{out: out}
-	if out != nil {
-		v := reflect.ValueOf(out)
-		if _, isMap := out.(*map[string]any); !isMap && (v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Struct) {
-			return Meta{}, fmt.Errorf("alidomain: Call: out is %T; want a pointer to a struct, a *map[string]any or nil", out)
-		}
+	if err := checkOut(out); err != nil {
+		return Meta{}, err
 	}
+	info, _ := lookupAction(req.Action)
+	t := &untyped{out: out, paid: info != nil && info.kind == actionPaidOrder, byOrderNo: info != nil && info.result == "Module.OrderNo"}
 	params := make(url.Values, len(req.Params))
 	var secrets []string
-	info, _ := lookupAction(req.Action)
 	for k, vs := range req.Params {
 		if k != "Lang" {
 			params[k] = vs
@@ -79,6 +81,24 @@ func (c *Client) Call(ctx context.Context, req *CallRequest, out any, optFns ...
 		cr.noLang = len(langs) == 0 || langs[0] == ""
 	}
 	return cl.invoke(ctx, cr, t, optFns)
+}
+
+// checkOut refuses, before anything is sent, an out that Call cannot decode
+// into: decoding into a nil pointer would fail only once the answer came,
+// after a paid order was placed.
+func checkOut(out any) error {
+	if out == nil {
+		return nil
+	}
+	v := reflect.ValueOf(out)
+	_, isMap := out.(*map[string]any)
+	switch {
+	case v.Kind() != reflect.Pointer || !isMap && v.Type().Elem().Kind() != reflect.Struct:
+		return fmt.Errorf("alidomain: Call: out is %T; want a pointer to a struct, a *map[string]any or nil (nothing was sent)", out)
+	case v.IsNil():
+		return fmt.Errorf("alidomain: Call: out is a nil %T; want a non-nil pointer to a struct, a *map[string]any or nil (nothing was sent)", out)
+	}
+	return nil
 }
 
 // secretParam reports whether a parameter's value is a secret that errors
@@ -107,20 +127,40 @@ func (r *CallRequest) validate() error {
 			return &ValidationError{Field: "Params", Reason: fmt.Sprintf("%s is set by the SDK", k)}
 		}
 	}
+	if info, ok := lookupAction(r.Action); ok && r.Idempotent && !info.repeatSafe {
+		what := "a write the catalog does not mark safe to repeat"
+		if info.kind == actionPaidOrder {
+			what = "a paid order, never safe to repeat"
+		}
+		return &ValidationError{Field: "Idempotent", Reason: fmt.Sprintf("%s is %s: leave Idempotent false, "+
+			"so that it is re-sent only when it provably did not take effect", r.Action, what)}
+	}
 	if err := checkLang("Params[Lang]", r.Params.Get("Lang")); err != nil {
 		return err
 	}
 	return nil
 }
 
-// untyped is the target of Client.Call: the envelope, and out if any.
+// untyped is the target of Client.Call: the envelope, and out if any. For
+// a paid order the SDK knows, the envelope is the typed orders' answer, so
+// that an answer without a TaskNo is refused as theirs is.
 type untyped struct {
-	env wireMeta
-	out any
+	env  submitResponse
+	out  any
+	paid bool
+	// byOrderNo: the paid order answers with Module.OrderNo, not a TaskNo
+	// (the fixed-price order).
+	byOrderNo bool
+	order     struct {
+		Module struct {
+			OrderNo string `json:"OrderNo" xml:"OrderNo"`
+		} `json:"Module" xml:"Module"`
+	}
 }
 
 func (u *untyped) reset() {
-	u.env = wireMeta{}
+	u.env = submitResponse{}
+	u.order.Module.OrderNo = ""
 	switch o := u.out.(type) {
 	case nil:
 	case *map[string]any:
@@ -131,10 +171,27 @@ func (u *untyped) reset() {
 	}
 }
 
-func (u *untyped) decode(body []byte, xmlOK bool) error {
-	if err := decodeBody(body, xmlOK, &u.env); err != nil {
+// decode decodes body into the envelope and out. A panic of out's own
+// decoding (an UnmarshalJSON method) is an error: the answer may be a paid
+// order's, whose Meta the caller must get.
+func (u *untyped) decode(body []byte, xmlOK bool) (err error) {
+	if u.byOrderNo {
+		if err = decodeBody(body, xmlOK, &u.env.wireMeta); err == nil {
+			err = decodeBody(body, xmlOK, &u.order)
+		}
+	} else if u.paid {
+		err = decodeBody(body, xmlOK, &u.env)
+	} else {
+		err = decodeBody(body, xmlOK, &u.env.wireMeta)
+	}
+	if err != nil {
 		return err
 	}
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("decoding into %T panicked: %s", u.out, oneLine(boundField(fmt.Sprint(p))))
+		}
+	}()
 	m, isMap := u.out.(*map[string]any)
 	trimmed := bytes.TrimSpace(body)
 	switch {
@@ -150,8 +207,21 @@ func (u *untyped) decode(body []byte, xmlOK bool) error {
 	return json.Unmarshal(trimmed, m)
 }
 
-func (u *untyped) envelope() wireMeta { return u.env }
-func (u *untyped) check() error       { return nil }
+func (u *untyped) envelope() wireMeta { return u.env.envelope() }
+
+// check refuses a known paid order's answer without a TaskNo (or, for the
+// fixed-price order, without its Module.OrderNo).
+func (u *untyped) check() error {
+	switch {
+	case u.byOrderNo && u.order.Module.OrderNo == "":
+		return errors.New("the response has no Module.OrderNo")
+	case u.byOrderNo:
+		return nil
+	case u.paid:
+		return u.env.check()
+	}
+	return nil
+}
 
 // xmlToMap decodes the document's root element into a map: each child
 // element a key, repeated children a []any, elements without children their

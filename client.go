@@ -1,7 +1,19 @@
 // Package alidomain is a typed client for the Alibaba Cloud Domain API
-// (version 2018-01-29, RPC style), built for batch redemption of expired
-// domain names: find them (DomainService), redeem them (RedeemService),
-// follow the task (TaskService).
+// (version 2018-01-29, RPC style), built for paid orders on many domains at
+// once without losing a domain and without paying twice.
+//
+// The Client's services:
+//
+//   - RedeemService, RenewService, TransferService and RegisterService place
+//     the paid orders, batch and single (the SaveBatchTaskForCreatingOrder*
+//     and SaveSingleTaskForCreatingOrder* actions), each with Reconcile to
+//     find out what became of an order whose outcome is unknown;
+//   - DomainService reads the account's domains (List, ListIter, Get),
+//     quotes prices (Price) and availability (Check), and turns auto-renewal
+//     on or off;
+//   - TaskService follows the tasks orders create (ListDetails, Wait, List);
+//   - Client.Call sends any other action of the API, untyped, with the same
+//     signing, retries, errors and logs.
 //
 // Requests are validated before anything is sent, signed with the RPC
 // signature (HMAC-SHA1) or, with Options.Signature, ACS3-HMAC-SHA256, and
@@ -10,6 +22,22 @@
 // Reads are retried on transport errors, 5xx and throttling; a paid order is
 // re-sent only when it provably did not take effect, and otherwise fails with
 // an *OutcomeUnknownError that says how to find out what happened.
+//
+// # Batch and page sizes
+//
+// One batch order carries at most 1000 domains: the API's metadata gives
+// each order list (OrderRedeemParam, OrderRenewParam, OrderTransferParam,
+// OrderActivateParam) maxItems 1000, and the documentation states no other
+// limit except, for registrations, 100,000 names per week. The SDK does not
+// split a longer batch; split it yourself. Nothing is known of a limit on
+// the items of one price request (DomainService.Price), which travel as one
+// JSON parameter; examples/renew asks for 50 at a time.
+//
+// List and ListIter send PageSize 20 when the request leaves it at zero, so
+// ListIter makes one request per 20 items; set PageSize for fewer requests.
+// QueryTaskDetailList accepts up to 1000 per page (TaskService.Wait asks for
+// 1000); the service documents no maximum for QueryDomainList and
+// QueryTaskList.
 //
 // Package alidomaintest provides a local simulator of the service for tests
 // and demos.
@@ -189,8 +217,8 @@ func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastR
 // New returns a Client configured by opts, changed by each optFn in order.
 // It fails when no credentials provider is given, when the endpoint is not an
 // absolute http(s) URL, when Format, Lang, Signature or Params has an unknown
-// value, when Retry has a negative field, or when RateLimit is negative or
-// not finite.
+// value, when Retry has a negative field, or when RateLimit's rate is not
+// finite or is below one call a day, or its Burst is outside 0..1,000,000.
 func New(opts Options, optFns ...func(*Options)) (*Client, error) {
 	for _, fn := range optFns {
 		fn(&opts)

@@ -11,8 +11,14 @@ import (
 )
 
 // refreshAhead is how long before expiry cached credentials are refreshed,
-// as the official credentials library does.
+// whatever their lifetime, as the official credentials library does.
 const refreshAhead = 180 * time.Second
+
+// minRefreshInterval is how long a provider serves still-valid credentials
+// it has just fetched before it asks again: a source that keeps answering
+// with credentials already inside the refresh window is asked this often,
+// not at every call.
+const minRefreshInterval = 5 * time.Second
 
 // failedRefreshPause is how long a provider keeps serving still-valid cached
 // credentials after a failed refresh before it tries again, so that a
@@ -29,8 +35,7 @@ type cachingProvider struct {
 	mu        sync.Mutex
 	cur       Credentials
 	have      bool
-	fetchedAt time.Time
-	notBefore time.Time // no refresh before this, after a failure while the cache is valid
+	notBefore time.Time // no refresh before this while the cache is valid: after a fetch or a failure
 	inflight  *flight   // the refresh in progress, if any
 	waiting   int       // goroutines blocked on inflight, for tests
 }
@@ -65,12 +70,7 @@ func (p *cachingProvider) fresh(now time.Time) bool {
 		return false
 	}
 	exp := p.cur.Expiration
-	if exp.IsZero() {
-		return true
-	}
-	// Short-lived credentials are refreshed when half their life is left.
-	ahead := min(refreshAhead, exp.Sub(p.fetchedAt)/2)
-	return exp.Sub(now) > ahead
+	return exp.IsZero() || exp.Sub(now) > refreshAhead
 }
 
 // usable reports whether the cached credentials still work at now.
@@ -84,12 +84,69 @@ type flight struct {
 	done     chan struct{}
 	err      error
 	canceled bool // the refresher's own context ended: waiters try again
+
+	blockedOn *flight // the flight its refresher waits for, if any; guarded by waitGraph
+}
+
+// errProviderCycle is the error of a provider that is its own source.
+var errProviderCycle = errors.New("the provider is its own source, directly or through a cycle of providers")
+
+// resolvingKey is the context key under which a refresh marks the context
+// it passes to its source with a *resolving.
+type resolvingKey struct{}
+
+// resolving is a refresh in progress on the current call path: its flight
+// f, and outer, the refresh whose source asked for it.
+type resolving struct {
+	f     *flight
+	outer *resolving
+}
+
+// waitGraph guards every flight's blockedOn: which refresh waits for which,
+// across goroutines, so that a cycle of providers refreshed by different
+// goroutines at once is found too.
+var waitGraph sync.Mutex
+
+// block records that the refreshes of chain wait for f, unless f is one of
+// them or waits (through other refreshes) for one of them: then waiting
+// would never end, and block returns false.
+func block(chain *resolving, f *flight) bool {
+	waitGraph.Lock()
+	defer waitGraph.Unlock()
+	// Each refresh waits for at most one flight, so the walk is a path;
+	// the bound only guards against a bug.
+	for g, n := f, 0; g != nil && n < 1000; g, n = g.blockedOn, n+1 {
+		for r := chain; r != nil; r = r.outer {
+			if r.f == g {
+				return false
+			}
+		}
+	}
+	for r := chain; r != nil; r = r.outer {
+		r.f.blockedOn = f
+	}
+	return true
+}
+
+// unblock records that the refreshes of chain no longer wait.
+func unblock(chain *resolving) {
+	if chain == nil {
+		return
+	}
+	waitGraph.Lock()
+	defer waitGraph.Unlock()
+	for r := chain; r != nil; r = r.outer {
+		r.f.blockedOn = nil
+	}
 }
 
 // Credentials returns the cached credentials, refreshing them first when
 // they are about to expire. While another goroutine refreshes, it returns
 // the cached ones if they still work, else waits for that refresh and
-// shares its outcome.
+// shares its outcome. A provider asked for credentials by its own refresh
+// (its source is itself, directly or through other providers, on this
+// goroutine or another) fails with an error saying so instead of waiting
+// for itself.
 func (p *cachingProvider) Credentials(ctx context.Context) (Credentials, error) {
 	p.mu.Lock()
 	for {
@@ -103,16 +160,23 @@ func (p *cachingProvider) Credentials(ctx context.Context) (Credentials, error) 
 		if f == nil {
 			break
 		}
+		chain, _ := ctx.Value(resolvingKey{}).(*resolving)
+		if chain != nil && !block(chain, f) {
+			p.mu.Unlock()
+			return Credentials{}, fmt.Errorf("alidomain: %s: %w", p.name, errProviderCycle)
+		}
 		p.waiting++
 		p.mu.Unlock()
 		select {
 		case <-f.done:
 		case <-ctx.Done():
+			unblock(chain)
 			p.mu.Lock()
 			p.waiting--
 			p.mu.Unlock()
 			return Credentials{}, fmt.Errorf("alidomain: %s: waiting for credentials: %w", p.name, ctx.Err())
 		}
+		unblock(chain)
 		if f.err != nil && !f.canceled {
 			p.mu.Lock()
 			p.waiting--
@@ -138,7 +202,8 @@ func (p *cachingProvider) Credentials(ctx context.Context) (Credentials, error) 
 				panic(r)
 			}
 		}()
-		c, err = p.fetch(ctx)
+		outer, _ := ctx.Value(resolvingKey{}).(*resolving)
+		c, err = p.fetch(context.WithValue(ctx, resolvingKey{}, &resolving{f: f, outer: outer}))
 	}()
 	if err == nil && !c.valid() {
 		err = errors.New("the source returned an empty AccessKey ID or secret")
@@ -154,7 +219,7 @@ func (p *cachingProvider) Credentials(ctx context.Context) (Credentials, error) 
 	now := p.now()
 	switch {
 	case err == nil:
-		p.cur, p.have, p.fetchedAt, p.notBefore = c, true, now, time.Time{}
+		p.cur, p.have, p.notBefore = c, true, now.Add(minRefreshInterval)
 		return c, nil
 	case p.usable(now):
 		p.notBefore = now.Add(failedRefreshPause)

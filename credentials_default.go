@@ -29,7 +29,10 @@ import (
 //  6. the credentials URI ALIBABA_CLOUD_CREDENTIALS_URI, when set (URICredentials).
 //
 // The environment is read at every call; a file is read again when it
-// changes (its modification time or size). A source that is absent (unset
+// changes (its modification time or size). A file must be a regular file
+// of at most 1 MiB (a directory, a device or a FIFO is an error naming the
+// variable that named it), and reading it gives up when the call's context
+// ends. A source that is absent (unset
 // variables, no file, not on ECS) passes to the next; a source that is
 // configured but fails (a half-set environment, a broken file, a refused
 // AssumeRole) stops the chain with its error, so that a broken setup never
@@ -50,8 +53,8 @@ func DefaultCredentials() CredentialsProvider {
 		}
 	}
 	return &defaultChain{
-		cli: &fileSource{what: "CLI config", path: filePath(EnvConfigFile, ".aliyun", "config.json"), parse: parseCLIConfig},
-		ini: &fileSource{what: "credentials file", path: filePath(EnvCredentialsFile, ".alibabacloud", "credentials"), parse: parseINICredentials},
+		cli: &fileSource{what: "CLI config", env: EnvConfigFile, path: filePath(EnvConfigFile, ".aliyun", "config.json"), parse: parseCLIConfig},
+		ini: &fileSource{what: "credentials file", env: EnvCredentialsFile, path: filePath(EnvCredentialsFile, ".alibabacloud", "credentials"), parse: parseINICredentials},
 		won: -1,
 	}
 }

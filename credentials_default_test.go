@@ -130,7 +130,7 @@ func newWorld(t *testing.T) *world {
 // checks that exactly one order was placed.
 func (w *world) redeemWith(t *testing.T, p CredentialsProvider, domain string) {
 	t.Helper()
-	w.sim.AddDomain(domain, simExpiry)
+	w.sim.AddDomain(domain, simExpiry, alidomaintest.NeedsRedemption())
 	c, err := New(Options{Endpoint: w.sim.URL, Credentials: p, Retry: RetryPolicy{MaxAttempts: 1}})
 	require.NoError(t, err)
 	_, err = c.Redeem.SubmitBatch(context.Background(), &BatchRedeemRequest{Domains: []RedeemDomain{{DomainName: domain, CurrentExpirationDate: simExpiry}}})

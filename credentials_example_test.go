@@ -34,7 +34,7 @@ func ExampleAssumeRoleCredentials() {
 	expires := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
 	ctx := context.Background()
 	for _, name := range []string{"example.com", "example.net"} { // the second call reuses the cached role credentials
-		sim.AddDomain(name, expires)
+		sim.AddDomain(name, expires, alidomaintest.NeedsRedemption())
 		_, err = client.Redeem.SubmitBatch(ctx, &alidomain.BatchRedeemRequest{
 			Domains: []alidomain.RedeemDomain{{DomainName: name, CurrentExpirationDate: expires}},
 		})

@@ -44,7 +44,9 @@ const maxCredentialBody = 1 << 20
 // AssumeRoleOptions configures AssumeRoleCredentials.
 type AssumeRoleOptions struct {
 	// Source supplies the identity that assumes the role: any provider,
-	// another AssumeRoleCredentials included, so roles chain. Required.
+	// another AssumeRoleCredentials included, so roles chain. Required. A
+	// Source that asks this provider again (itself, or a cycle of
+	// providers passing the context on) makes the call fail, not wait.
 	Source CredentialsProvider
 	// RoleARN is the role to assume, acs:ram::<account>:role/<name>. Required.
 	RoleARN string
@@ -140,8 +142,8 @@ func AssumeRoleCredentials(o AssumeRoleOptions) CredentialsProvider {
 type OIDCOptions struct {
 	// RoleARN is the role to assume; OIDCProviderARN the identity
 	// provider; OIDCTokenFile the file holding the OIDC token (read again
-	// at every refresh, since it rotates); RoleSessionName the session's
-	// name (default a generated one).
+	// at every refresh, since it rotates; a regular file of at most 1 MiB);
+	// RoleSessionName the session's name (default a generated one).
 	RoleARN, OIDCProviderARN, OIDCTokenFile, RoleSessionName string
 	// Policy further restricts the session's permissions.
 	Policy string
@@ -182,9 +184,9 @@ func OIDCCredentials(o OIDCOptions) CredentialsProvider {
 	p := newCachingProvider("AssumeRoleWithOIDC "+o.RoleARN, nil)
 	sts.now = func() time.Time { return p.now() }
 	p.fetch = func(ctx context.Context) (Credentials, error) {
-		raw, err := os.ReadFile(o.OIDCTokenFile)
+		raw, err := readCredentialFile(ctx, o.OIDCTokenFile)
 		if err != nil {
-			return Credentials{}, fmt.Errorf("reading the OIDC token: %w", err)
+			return Credentials{}, fmt.Errorf("the OIDC token file %s: %w", o.OIDCTokenFile, err)
 		}
 		token := strings.TrimSpace(string(raw))
 		if token == "" {

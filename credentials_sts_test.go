@@ -447,7 +447,7 @@ func TestAssumeRoleV3Chains(t *testing.T) {
 			}
 
 			domain := "chain-" + string(tc.a) + string(tc.b) + ".com"
-			sim.AddDomain(domain, simExpiry)
+			sim.AddDomain(domain, simExpiry, alidomaintest.NeedsRedemption())
 			c, err := New(Options{Endpoint: sim.URL, Credentials: b, Signature: SignatureV3, Retry: RetryPolicy{MaxAttempts: 1}})
 			require.NoError(t, err)
 			_, err = c.Redeem.SubmitBatch(context.Background(), &BatchRedeemRequest{Domains: []RedeemDomain{{DomainName: domain, CurrentExpirationDate: simExpiry}}})

@@ -17,8 +17,12 @@ import (
 // wireMeta): the envelope that every answer of the RPC gateway carries.
 type response interface{ envelope() wireMeta }
 
-// wireMeta is embedded in every wire response. A 2xx answer with a Code is
-// an error answer.
+// wireMeta is embedded in every wire response: the gateway's envelope
+// (RequestId, and Code and Message on an error) and the business envelope
+// some actions answer with inside HTTP 200 (Success, ErrorCode, ErrorMsg,
+// HttpStatusCode). Either kind of error in a 2xx answer is an error answer;
+// envelope folds the second into the first, so that every action, typed or
+// through Client.Call, decides it in one place.
 type wireMeta struct {
 	RequestID string `json:"RequestId" xml:"RequestId"`
 	Code      string `json:"Code" xml:"Code"`
@@ -26,13 +30,70 @@ type wireMeta struct {
 	HostID    string `json:"HostId" xml:"HostId"`
 	Recommend string `json:"Recommend" xml:"Recommend"`
 
-	// status, when set by a response's envelope method, is the HTTP status
-	// an error answer carries in its body (QueryDomainRealTimePrice's
-	// HttpStatusCode); the APIError reports it instead of the 200.
+	// The business envelope (QueryDomainRealTimePrice's, and that of any
+	// action answering the same way): absent from most answers.
+	Success        *flexBool  `json:"Success" xml:"Success"`
+	HTTPStatusCode flexInt    `json:"HttpStatusCode" xml:"HttpStatusCode"`
+	ErrorCode      flexString `json:"ErrorCode" xml:"ErrorCode"`
+	ErrorMsg       flexString `json:"ErrorMsg" xml:"ErrorMsg"`
+	ErrorMessage   flexString `json:"ErrorMessage" xml:"ErrorMessage"`
+	DynamicCode    flexString `json:"DynamicCode" xml:"DynamicCode"`
+	DynamicMessage flexString `json:"DynamicMessage" xml:"DynamicMessage"`
+
+	// status, when set by envelope, is the HTTP status an error answer
+	// carries in its body (HttpStatusCode); the APIError reports it
+	// instead of the 200.
 	status int
+	// failed, when set by envelope, says why an answer without a code is
+	// still no result: Success false with no code, or Success true with an
+	// ErrorCode (neither a result nor a refusal).
+	failed string
 }
 
-func (m wireMeta) envelope() wireMeta { return m }
+// envelope returns the envelope with a business failure folded in: an
+// ErrorCode (or, with Success false, a DynamicCode) becomes the Code, its
+// ErrorMsg (ErrorMessage, DynamicMessage) the Message, and the body's
+// HttpStatusCode the status. An answer that contradicts itself or says
+// Success false without a code sets failed instead.
+func (m wireMeta) envelope() wireMeta {
+	if m.Code != "" {
+		return m
+	}
+	code := string(m.ErrorCode)
+	switch {
+	case m.Success == nil:
+	case bool(*m.Success) && code != "":
+		m.failed = "the response says Success true and carries an ErrorCode"
+		return m
+	case !bool(*m.Success) && code == "":
+		code = string(m.DynamicCode)
+		if code == "" {
+			m.failed = "the response says Success false with no ErrorCode"
+			return m
+		}
+	}
+	if code == "" {
+		return m
+	}
+	m.Code = code
+	for _, msg := range [...]flexString{m.ErrorMsg, m.ErrorMessage, m.DynamicMessage} {
+		if msg != "" {
+			m.Message = string(msg)
+			break
+		}
+	}
+	m.status = inBodyStatus(int(m.HTTPStatusCode))
+	return m
+}
+
+// inBodyStatus returns an in-body HTTP status, or 200 (the status the
+// answer came with) when it is not one.
+func inBodyStatus(s int) int {
+	if s < 100 || s > 599 {
+		return 200
+	}
+	return s
+}
 
 // maxXMLDepth bounds the nesting of an XML answer; the service's are a few
 // levels deep.
@@ -438,4 +499,43 @@ func parseFlexFloat(s string) (flexFloat, error) {
 		return 0, fmt.Errorf("not a number: %.40q", s)
 	}
 	return flexFloat(v), nil
+}
+
+// optionalFloat is a number that remembers whether it was sent at all: a
+// price left out, null or "" is no price, never a price of 0.
+type optionalFloat struct {
+	v  float64
+	ok bool
+}
+
+// UnmarshalJSON accepts what flexFloat does; "" and null leave it unset.
+func (f *optionalFloat) UnmarshalJSON(b []byte) error {
+	s, err := jsonScalarText(b)
+	if err != nil {
+		return err
+	}
+	return f.set(s)
+}
+
+// UnmarshalXML accepts an element whose text is a number or empty.
+func (f *optionalFloat) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
+	var s string
+	if err := d.DecodeElement(&s, &start); err != nil {
+		return err
+	}
+	return f.set(s)
+}
+
+// set parses the text of the number; blank or null leaves it unset.
+func (f *optionalFloat) set(s string) error {
+	if s = strings.TrimSpace(s); s == "" || s == "null" {
+		*f = optionalFloat{}
+		return nil
+	}
+	v, err := parseFlexFloat(s)
+	if err != nil {
+		return err
+	}
+	*f = optionalFloat{v: float64(v), ok: true}
+	return nil
 }

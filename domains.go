@@ -20,7 +20,14 @@ type DomainService service
 type DomainQueryType string
 
 const (
-	// QueryNeedsRenewal lists domains that need renewal.
+	// QueryNeedsRenewal lists the domains the service reports as needing
+	// renewal (DomainStatus 1). The service does not document this window.
+	// Its help pages describe a renewal grace period of about 30 days after
+	// expiration (28 for .hk), at the normal price, before the redemption
+	// period: so the list can hold domains that expired days ago and are
+	// still renewable, beside ones that expire soon. To select by date, set
+	// StartExpirationDate and EndExpirationDate instead, and compare
+	// ExpirationDate with the time now to tell the two apart.
 	QueryNeedsRenewal DomainQueryType = "1"
 	// QueryNeedsRedemption lists domains in their redemption period.
 	QueryNeedsRedemption DomainQueryType = "2"
@@ -88,8 +95,9 @@ type ListDomainsRequest struct {
 	// DomainGroupID by group (sent as DomainGroupId).
 	ProductDomainType string `url:"ProductDomainType,omitempty"`
 	DomainGroupID     string `url:"DomainGroupId,omitempty"`
-	// PageNum (from 1) and PageSize select a page; zero means the
-	// service's default. ListIter starts at PageNum and advances it itself.
+	// PageNum (from 1) and PageSize select a page; a zero PageNum is the
+	// first page, a zero PageSize sends 20 (the service documents no
+	// maximum). ListIter starts at PageNum and advances it itself.
 	PageNum  int `url:"PageNum"`
 	PageSize int `url:"PageSize"`
 }
@@ -115,8 +123,10 @@ type Domain struct {
 	// DomainStatus is what the domain needs: renewal, redemption or nothing.
 	DomainStatus DomainStatus
 	// ExpirationDate is when the domain expires, in UTC, exact to the
-	// millisecond (from ExpirationDateLong). RedeemDomain passes it on
-	// unchanged, as a redemption order must quote it.
+	// millisecond (from ExpirationDateLong). RedeemDomain and RenewDomain
+	// pass it on unchanged, as redemption and renewal orders must quote it.
+	// It is never zero: a page with a domain whose date is missing or
+	// before 2000 is an error.
 	ExpirationDate time.Time
 	// RegistrationDate is when the domain was registered, in UTC.
 	RegistrationDate time.Time
@@ -162,17 +172,18 @@ type wireDomain struct {
 
 func (wireDomain) listKey() string { return "Domain" }
 
-// item converts the domain, and refuses one without a name or with an
-// unreadable date: a redemption order must quote both exactly.
+// item converts the domain, and refuses one without a name, without an
+// expiration date or with an unreadable or implausible date: a renewal or
+// redemption order must quote both exactly.
 func (w wireDomain) item() (Domain, error) {
 	if w.DomainName == "" {
 		return Domain{}, errors.New("the domain has no DomainName")
 	}
-	exp, err := serviceDate(int64(w.ExpirationDateLong), string(w.ExpirationDate))
+	exp, err := expirationDate(int64(w.ExpirationDateLong), string(w.ExpirationDate))
 	if err != nil {
 		return Domain{}, fmt.Errorf("domain %s: ExpirationDate: %w", w.DomainName, err)
 	}
-	reg, err := serviceDate(int64(w.RegistrationDateLong), string(w.RegistrationDate))
+	reg, err := registrationDate(int64(w.RegistrationDateLong), string(w.RegistrationDate))
 	if err != nil {
 		return Domain{}, fmt.Errorf("domain %s: RegistrationDate: %w", w.DomainName, err)
 	}
@@ -190,8 +201,46 @@ func (w wireDomain) item() (Domain, error) {
 	}, nil
 }
 
+// Plausibility floors of the dates a domain's answer carries: no domain
+// was registered before the first .com (1985), and none that an account
+// holds expired before 2000. A date below them is a sentinel or garbage
+// (ExpirationDateLong -1 reads as 1969), never a date to quote in an order.
+var (
+	minRegistrationDate = time.Date(1985, 1, 1, 0, 0, 0, 0, time.UTC)
+	minExpirationDate   = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+)
+
+// expirationDate returns a domain's expiration date, which every answer
+// about a domain must carry (an order quotes it exactly): from its Unix
+// milliseconds, or, when those are absent, its string form (China Standard
+// Time), in UTC. Missing, unreadable or before 2000 is an error.
+func expirationDate(ms int64, s string) (time.Time, error) {
+	t, err := serviceDate(ms, s)
+	switch {
+	case err != nil:
+		return time.Time{}, err
+	case t.IsZero():
+		return time.Time{}, errors.New("missing (neither ExpirationDateLong nor ExpirationDate)")
+	case t.Before(minExpirationDate):
+		return time.Time{}, fmt.Errorf("%s is before 2000: not a date the domain expires (ExpirationDateLong %d)", t.Format(time.RFC3339), ms)
+	}
+	return t, nil
+}
+
+// registrationDate returns a domain's registration date as expirationDate
+// does, except that a missing one is the zero time; one before 1985 is an
+// error.
+func registrationDate(ms int64, s string) (time.Time, error) {
+	t, err := serviceDate(ms, s)
+	if err == nil && !t.IsZero() && t.Before(minRegistrationDate) {
+		return time.Time{}, fmt.Errorf("%s is before 1985: not a date a domain was registered (RegistrationDateLong %d)", t.Format(time.RFC3339), ms)
+	}
+	return t, err
+}
+
 // serviceDate returns the date from its Unix milliseconds, or, when those
-// are absent, from its string form (China Standard Time), in UTC.
+// are absent, from its string form (China Standard Time), in UTC; neither:
+// the zero time.
 func serviceDate(ms int64, s string) (time.Time, error) {
 	if ms != 0 {
 		return time.UnixMilli(ms).UTC(), nil
@@ -205,14 +254,17 @@ var opQueryDomainList = listOperation[ListDomainsRequest, wireDomain, Domain](
 
 // List returns one page of the account's domains (QueryDomainList). A nil
 // req lists every domain, first page, default page size. Use ListIter to go
-// through every page.
+// through every page. No matching domain is an empty page (the service
+// answers TotalItemNum 0, possibly without Data); a page within the list
+// without items while TotalItemNum is not 0 is an error.
 func (s *DomainService) List(ctx context.Context, req *ListDomainsRequest, optFns ...func(*Options)) (*DomainPage, error) {
 	p, err := opQueryDomainList.call(ctx, (*service)(s), req, optFns)
 	return (*DomainPage)(p), err
 }
 
 // ListIter returns an iterator over every domain that req selects, page
-// after page, starting at req.PageNum (or 1). It sends nothing until the
+// after page, starting at req.PageNum (or 1), req.PageSize domains a page
+// (20 when zero: one request per 20 domains). It sends nothing until the
 // loop starts and no further request once the loop breaks; req is copied
 // when ListIter is called and never modified. On a failure the iterator
 // yields the error once and stops.

@@ -152,14 +152,16 @@ func TestDomainsListXML(t *testing.T) {
 }
 
 func TestDomainsListTolerant(t *testing.T) {
-	// An answer without Data cannot be checked: an error, never an empty page.
+	// Without Data and with a non-zero total: an error, never an empty page.
 	for _, data := range []string{``, `,"Data":null`} {
 		c, ts := setup(t)
-		ts.reply("QueryDomainList", 200, `{"RequestId":"R","TotalItemNum":"0","CurrentPageNum":"1","TotalPageNum":"0","PageSize":"20","NextPage":false`+data+`}`)
+		ts.reply("QueryDomainList", 200, `{"RequestId":"R","TotalItemNum":"3","CurrentPageNum":"1","TotalPageNum":"1","PageSize":"20","NextPage":false`+data+`}`)
 		_, err := c.Domains.List(context.Background(), nil)
 		require.ErrorContains(t, err, "no Data", data)
 	}
 	for _, data := range []string{
+		``,
+		`,"Data":null`,
 		`,"Data":""`,
 		`,"Data":{}`,
 		`,"Data":[]`,

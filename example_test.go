@@ -19,9 +19,9 @@ import (
 func newExampleClient() (*alidomain.Client, *alidomaintest.Server) {
 	sim := alidomaintest.NewServer()
 	expired := time.Date(2026, 10, 1, 12, 0, 0, 0, time.UTC)
-	sim.AddDomain("example.com", expired)
-	sim.AddDomain("example.net", expired.AddDate(0, 0, 3))
-	sim.AddDomain("example.org", expired.AddDate(0, 0, 5), alidomaintest.FailRedeem("the registry refused the redemption"))
+	sim.AddDomain("example.com", expired, alidomaintest.NeedsRedemption())
+	sim.AddDomain("example.net", expired.AddDate(0, 0, 3), alidomaintest.NeedsRedemption())
+	sim.AddDomain("example.org", expired.AddDate(0, 0, 5), alidomaintest.FailRedeem("the registry refused the redemption"), alidomaintest.NeedsRedemption())
 	sim.AddDomain("example.io", expired.AddDate(1, 0, 0), alidomaintest.Normal())
 	client, err := alidomain.New(alidomain.Options{
 		Endpoint:    sim.URL,
@@ -256,8 +256,8 @@ func Example_quickStart() {
 	sim := alidomaintest.NewServer()
 	defer sim.Close()
 	expired := time.Date(2026, 10, 1, 12, 0, 0, 0, time.UTC)
-	sim.AddDomain("example.com", expired)
-	sim.AddDomain("example.net", expired.AddDate(0, 0, 3))
+	sim.AddDomain("example.com", expired, alidomaintest.NeedsRedemption())
+	sim.AddDomain("example.net", expired.AddDate(0, 0, 3), alidomaintest.NeedsRedemption())
 	log.SetOutput(io.Discard)
 	defer log.SetOutput(os.Stderr)
 

@@ -101,8 +101,9 @@ type matrixCase struct {
 // h2Row is the HTTP/2 part of a row: the trigger (0 PROTOCOL_ERROR,
 // 1 REFUSED_STREAM, 2 GOAWAY) and whose client sends.
 type h2Row struct {
-	trigger int
-	user    bool // a user's client with HTTP/2; else the SDK's own client
+	trigger    int
+	user       bool // a user's client with HTTP/2; else the SDK's own client
+	middleware bool // a user's buffering middleware over x/net's HTTP/2 transport
 }
 
 // What a reconciled cell adds to what the caller sees.
@@ -142,6 +143,10 @@ var faultMatrix = []matrixCase{
 		want: writes(w(seesUnknown, 1, 1), r(seesDeadline, 1))},
 	{name: "500 InternalError after committing (`ServerErrorAfterCommit`)", faults: faults(alidomaintest.ServerErrorAfterCommit()),
 		want: writes(w(seesUnknown, 1, 1), r(seesSuccess, 2))},
+	// A proxy that re-sent the request after a reset: the gateway refuses
+	// the second delivery's nonce, which says nothing of the first.
+	{name: "400 SignatureNonceUsed after committing (a proxy's re-send; `NonceUsedAfterCommit`)", faults: faults(alidomaintest.NonceUsedAfterCommit()),
+		want: writes(w(seesUnknown, 1, 1), r(seesSuccess, 2))},
 	{name: "503 ServiceUnavailable (`ServiceUnavailable`)", faults: faults(alidomaintest.ServiceUnavailable()),
 		want: writes(w(seesUnknown, 1, 0), r(seesSuccess, 2))},
 	{name: "Throttling.User twice, then success (`Throttle(2)`)", faults: faults(alidomaintest.Throttle(2)),
@@ -176,6 +181,15 @@ var faultMatrix = []matrixCase{
 	{name: "HTTP/2 RST_STREAM REFUSED_STREAM after taking the request, user's HTTP/2 client", h2: &h2Row{trigger: 1, user: true},
 		want: writes(w(seesUnknown, 1, 1), r(seesSuccess, 3))},
 	{name: "HTTP/2 GOAWAY (last stream 0) after taking the request, user's HTTP/2 client", h2: &h2Row{trigger: 2, user: true},
+		want: writes(w(seesUnknown, 1, 1), r(seesSuccess, 3))},
+	// A user's middleware that buffers the body and sets GetBody, in front
+	// of x/net's HTTP/2 transport, would let it replay: the SDK cancels the
+	// re-send before it is written.
+	{name: "HTTP/2 RST_STREAM PROTOCOL_ERROR after taking the request, user's buffering middleware over x/net HTTP/2", h2: &h2Row{trigger: 0, middleware: true},
+		want: writes(w(seesUnknown, 1, 1), r(seesSuccess, 3))},
+	{name: "HTTP/2 RST_STREAM REFUSED_STREAM after taking the request, user's buffering middleware over x/net HTTP/2", h2: &h2Row{trigger: 1, middleware: true},
+		want: writes(w(seesUnknown, 1, 1), r(seesSuccess, 3))},
+	{name: "HTTP/2 GOAWAY (last stream 0) after taking the request, user's buffering middleware over x/net HTTP/2", h2: &h2Row{trigger: 2, middleware: true},
 		want: writes(w(seesUnknown, 1, 1), r(seesSuccess, 3))},
 	// Clock skew: the service accepts timestamps within 15 minutes, so its
 	// clock may be that far behind; Reconcile from SentAt must still find
@@ -342,8 +356,11 @@ func newCellClient(t *testing.T, cfg matrixConfig, c matrixCase, srv *alidomaint
 	if c.h2 != nil {
 		cc.front = alidomain.NewHTTP2Front(t, c.h2.trigger, 2, srv.URL)
 		endpoint, hc = cc.front.URL, cc.front.SDKClient
-		if c.h2.user {
+		switch {
+		case c.h2.user:
 			hc = cc.front.UserClient
+		case c.h2.middleware:
+			hc = cc.front.MiddlewareClient
 		}
 	}
 	client, err := alidomain.New(alidomain.Options{
@@ -432,7 +449,7 @@ func reconcileCell(t *testing.T, cfg matrixConfig, c matrixCase, callErr error, 
 func runCell(t *testing.T, cfg matrixConfig, c matrixCase, op matrixOp) (res cellResult) {
 	srv, creds := newCellServer(cfg, c)
 	defer srv.Close()
-	srv.AddDomain(matrixDomain, matrixExpires)
+	srv.AddDomain(matrixDomain, matrixExpires, alidomaintest.NeedsRedemption())
 
 	// A read needs a task to read: create it with a clean client first.
 	var taskNo string

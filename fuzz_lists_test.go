@@ -31,6 +31,14 @@ var listSeeds = []string{
 	"{\"Data\":{\"TaskDetail\":{\"DomainName\":\" \"}}}",
 	`{"Data":{"Domain":{"DomainName":"a.com","ExpirationDateLong":9223372036854775807}}}`,
 	`{"Data":{"Domain":[{"DomainName":"a.com","ExpirationDateLong":-62135596800000}]}}`,
+	// An empty list answered without Data, and totals without items.
+	`{"RequestId":"R","TotalItemNum":0,"CurrentPageNum":1,"TotalPageNum":0,"PageSize":20}`,
+	`{"RequestId":"R","TotalItemNum":5,"CurrentPageNum":1,"TotalPageNum":1,"PageSize":20}`,
+	`{"RequestId":"R","TotalItemNum":"5","CurrentPageNum":"1","TotalPageNum":"1","PageSize":"20","Data":{}}`,
+	`{"RequestId":"R","TotalItemNum":30,"CurrentPageNum":3,"TotalPageNum":2,"PageSize":20,"Data":[]}`,
+	`{"RequestId":"R","TotalItemNum":45,"CurrentPageNum":3,"TotalPageNum":0,"PageSize":20,"Data":null}`,
+	`<R><RequestId>R</RequestId><TotalItemNum>0</TotalItemNum><CurrentPageNum>1</CurrentPageNum><TotalPageNum>0</TotalPageNum><PageSize>20</PageSize></R>`,
+	`<R><TotalItemNum>7</TotalItemNum><CurrentPageNum>1</CurrentPageNum><TotalPageNum>1</TotalPageNum><PageSize>20</PageSize><Data/></R>`,
 }
 
 var taskDetailSeeds = []string{
@@ -59,6 +67,12 @@ var domainListSeeds = []string{
 	`{"Data":{"Domain":[{"DomainName":"float.com","ExpirationDateLong":1.777863721e12}]}}`,
 	`<?xml version='1.0' encoding='UTF-8'?><QueryDomainListResponse><RequestId>R</RequestId><Data><Domain><DomainName>example.com</DomainName><ExpirationDateLong>1777863721000</ExpirationDateLong><DomainStatus>2</DomainStatus><Premium>1</Premium></Domain></Data></QueryDomainListResponse>`,
 	`<R><Data><Domain><DomainName>x.com</DomainName><ExpirationDate>2026-05-04</ExpirationDate></Domain></Data></R>`,
+	// Expiration dates that are missing or sentinels, and registration dates before 1985.
+	`{"TotalItemNum":1,"CurrentPageNum":1,"TotalPageNum":1,"PageSize":20,"Data":{"Domain":[{"DomainName":"nodate.com"}]}}`,
+	`{"TotalItemNum":1,"CurrentPageNum":1,"TotalPageNum":1,"PageSize":20,"Data":{"Domain":[{"DomainName":"m1.com","ExpirationDateLong":-1,"ExpirationDate":"2027-01-01 00:00:00"}]}}`,
+	`{"TotalItemNum":1,"CurrentPageNum":1,"TotalPageNum":1,"PageSize":20,"Data":{"Domain":[{"DomainName":"old.com","ExpirationDate":"1999-12-31 23:59:59"}]}}`,
+	`{"TotalItemNum":1,"CurrentPageNum":1,"TotalPageNum":1,"PageSize":20,"Data":{"Domain":[{"DomainName":"reg.com","ExpirationDateLong":1777863721000,"RegistrationDateLong":"-1"}]}}`,
+	`<R><TotalItemNum>1</TotalItemNum><CurrentPageNum>1</CurrentPageNum><TotalPageNum>1</TotalPageNum><PageSize>20</PageSize><Data><Domain><DomainName>x.com</DomainName><ExpirationDateLong>0</ExpirationDateLong><ExpirationDate></ExpirationDate></Domain></Data></R>`,
 }
 
 func addSeeds(f *testing.F, groups ...[]string) {
@@ -80,6 +94,20 @@ func checkPage(t *testing.T, w *wirePage) {
 	}
 }
 
+// checkEmptyVerdict checks an accepted page's items against its total: a
+// page without Data is accepted only as the empty list (TotalItemNum 0),
+// and a page without items and a non-zero total only beyond the last page.
+// It reports whether the page has Data to look at.
+func checkEmptyVerdict(t *testing.T, w *wirePage, hasData bool, items int) bool {
+	if !hasData && (w.TotalItemNum.v != 0 || items != 0) {
+		t.Fatalf("accepted a page without Data: TotalItemNum %d, %d items", w.TotalItemNum.v, items)
+	}
+	if items == 0 && w.TotalItemNum.v != 0 && w.withinList() {
+		t.Fatalf("accepted page %d of %d without items, TotalItemNum %d", w.CurrentPageNum.v, w.TotalPageNum.v, w.TotalItemNum.v)
+	}
+	return hasData
+}
+
 // checkUTC checks that a decoded time is zero or in UTC.
 func checkUTC(t *testing.T, what string, tm time.Time) {
 	if !tm.IsZero() && tm.Location() != time.UTC {
@@ -99,6 +127,9 @@ func FuzzDecodeTaskDetailList(f *testing.F) {
 		}
 		checkPage(t, &out.wirePage)
 		if out.convert() != nil {
+			return
+		}
+		if !checkEmptyVerdict(t, &out.wirePage, out.Data != nil, len(out.items)) {
 			return
 		}
 		for i := range out.Data.items {
@@ -135,6 +166,9 @@ func FuzzDecodeTaskList(f *testing.F) {
 		if out.convert() != nil {
 			return
 		}
+		if !checkEmptyVerdict(t, &out.wirePage, out.Data != nil, len(out.items)) {
+			return
+		}
 		for i := range out.Data.items {
 			w := &out.Data.items[i]
 			info := w.info()
@@ -168,6 +202,9 @@ func FuzzDecodeDomainList(f *testing.F) {
 		if out.convert() != nil {
 			return
 		}
+		if !checkEmptyVerdict(t, &out.wirePage, out.Data != nil, len(out.items)) {
+			return
+		}
 		if len(out.items) != len(out.Data.items) {
 			t.Fatalf("%d items from %d domains", len(out.items), len(out.Data.items))
 		}
@@ -178,6 +215,12 @@ func FuzzDecodeDomainList(f *testing.F) {
 			}
 			checkUTC(t, "ExpirationDate", d.ExpirationDate)
 			checkUTC(t, "RegistrationDate", d.RegistrationDate)
+			if d.ExpirationDate.Before(minExpirationDate) {
+				t.Fatalf("domain %s: accepted ExpirationDate %v", d.DomainName, d.ExpirationDate)
+			}
+			if !d.RegistrationDate.IsZero() && d.RegistrationDate.Before(minRegistrationDate) {
+				t.Fatalf("domain %s: accepted RegistrationDate %v", d.DomainName, d.RegistrationDate)
+			}
 			if ms := int64(w.ExpirationDateLong); ms != 0 {
 				if got := d.RedeemDomain().CurrentExpirationDate.UnixMilli(); got != ms {
 					t.Fatalf("domain %s: ExpirationDateLong %d, a redemption would quote %d", d.DomainName, ms, got)

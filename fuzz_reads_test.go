@@ -15,10 +15,11 @@ import (
 // XML, and for the JSON parameter DomainItem.
 
 // accept runs a decoded answer through what send does after decoding: the
-// envelope (an error answer when it has a Code), then check.
+// envelope (an error answer when it has a Code, no result when it says it
+// failed without one), then check.
 func accept(r interface{ envelope() wireMeta }, check func() error) (wireMeta, bool) {
 	env := r.envelope()
-	if env.Code != "" {
+	if env.Code != "" || env.failed != "" {
 		return env, false
 	}
 	return env, check() == nil
@@ -34,6 +35,13 @@ func FuzzDecodePriceResponse(f *testing.F) {
 		`<R><Success>true</Success><Module><DomainPrices><DomainName>a.com</DomainName><Price>2</Price><Period>1</Period></DomainPrices></Module></R>`,
 		`<R><Success>false</Success><HttpStatusCode>503</HttpStatusCode><ErrorCode>E</ErrorCode></R>`,
 		`{"Module":{"DomainPrices":[{"DomainName":"xn--fiq228c.com","Price":-1}]}}`,
+		// No price, no Period, and envelopes that are no result.
+		`{"RequestId":"R","Success":true,"Module":{"DomainPrices":[{"DomainName":"a.com","Action":"renew","Period":1,"Avail":1},{"DomainName":"中文.com","Action":"renew","Period":2,"Price":null,"Avail":1}]}}`,
+		`{"RequestId":"R","Module":{"DomainPrices":[{"DomainName":"a.com","Action":"renew","Period":"","Price":"","Avail":1},{"DomainName":"中文.com","Action":"renew","Period":1,"Price":"-3","Avail":1}]}}`,
+		`{"RequestId":"R","Module":{"DomainPrices":[{"DomainName":"a.com","Action":"renew","Price":5,"Avail":1},{"DomainName":"中文.com","Action":"renew","Price":5,"Avail":1}]}}`,
+		`<R><Module><DomainPrices><DomainName>a.com</DomainName><Period>1</Period><Price/><Avail>1</Avail></DomainPrices><DomainPrices><DomainName>中文.com</DomainName><Period>1</Period><Price>4</Price></DomainPrices></Module></R>`,
+		`{"RequestId":"R","Success":true,"ErrorCode":"3002","Module":{"DomainPrices":[]}}`,
+		`{"RequestId":"R","Success":false,"HttpStatusCode":404,"ErrorCode":"E","ErrorMessage":"m"}`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -56,7 +64,7 @@ func FuzzDecodePriceResponse(f *testing.F) {
 			}
 			return
 		}
-		if r.ErrorCode != "" {
+		if r.ErrorCode != "" && ok {
 			t.Fatalf("ErrorCode %q accepted", r.ErrorCode)
 		}
 		if !ok || answersPrices(req, &r) != nil {
@@ -76,8 +84,11 @@ func FuzzDecodePriceResponse(f *testing.F) {
 			if p.Price < 0 || math.IsNaN(p.Price) || math.IsInf(p.Price, 0) {
 				t.Fatalf("price %v accepted", p.Price)
 			}
-			if it.Years != 0 && p.Years != 0 && p.Years != it.Years {
+			if it.Years != 0 && p.Years != it.Years {
 				t.Fatalf("price for %d years answers %d", p.Years, it.Years)
+			}
+			if p.Err != nil && (p.Price != 0 || p.Avail == AvailOrderable) {
+				t.Fatalf("unpriced item %+v is orderable or priced", p)
 			}
 		}
 	})
@@ -130,6 +141,10 @@ func FuzzDecodeDomainInfo(f *testing.F) {
 		`{"DomainName":"b.com","ExpirationDate":"Jan 2, 2006 15:04:05","DomainStatus":"9"}`,
 		`<R><DomainName>a.com</DomainName><DnsList><Dns>a,b</Dns><Dns></Dns></DnsList><Tag><Tag><Key>k</Key><Value>v</Value></Tag></Tag></R>`,
 		`<R><DomainName>a.com</DomainName><ExpirationDateLong>x</ExpirationDateLong></R>`,
+		`{"DomainName":"a.com","ExpirationDateLong":-1}`,
+		`{"DomainName":"a.com","ExpirationDateLong":"0","ExpirationDate":"1999-12-31 23:59:59","RegistrationDateLong":1}`,
+		`{"RequestId":"R","Success":false,"ErrorCode":"DomainNotFound","ErrorMsg":"m","DomainName":"a.com","ExpirationDateLong":1828170133123}`,
+		`{"Success":false,"DomainName":"a.com","ExpirationDateLong":1828170133123}`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -147,6 +162,9 @@ func FuzzDecodeDomainInfo(f *testing.F) {
 		}
 		checkUTC(t, "ExpirationDate", d.ExpirationDate)
 		checkUTC(t, "RegistrationDate", d.RegistrationDate)
+		if d.ExpirationDate.Before(minExpirationDate) {
+			t.Fatalf("accepted ExpirationDate %v", d.ExpirationDate)
+		}
 		if ms := int64(r.ExpirationDateLong); ms != 0 && d.ExpirationDate.UnixMilli() != ms {
 			t.Fatalf("ExpirationDateLong %d gave %v", ms, d.ExpirationDate)
 		}
@@ -242,6 +260,43 @@ func FuzzPriceItemParam(f *testing.F) {
 		}
 		if strings.ContainsAny(raw, "\n ") && !strings.ContainsAny(action+name+suffix, "\n ") {
 			t.Fatalf("space or newline in %q", raw)
+		}
+	})
+}
+
+// FuzzEnvelope: whatever the business envelope of a 200 holds, an answer
+// that says Success false, or carries an ErrorCode, is never taken as a
+// result: it is an error answer with a code and a real HTTP status, or a
+// failure without one.
+func FuzzEnvelope(f *testing.F) {
+	for _, s := range []string{
+		`{"RequestId":"R","Success":false,"HttpStatusCode":404,"ErrorCode":"DomainNotFound","ErrorMsg":"m"}`,
+		`{"Success":"false","DynamicCode":"4000","DynamicMessage":"x","HttpStatusCode":"70000"}`,
+		`{"Success":0}`,
+		`{"Success":true,"ErrorCode":"3002"}`,
+		`{"Success":null,"ErrorCode":12,"ErrorMessage":"n"}`,
+		`{"Code":"Throttling.User","Success":false,"ErrorCode":"E"}`,
+		`<R><Success>false</Success><ErrorCode></ErrorCode><DynamicCode>D</DynamicCode></R>`,
+		`<R><Success>1</Success></R>`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		var m wireMeta
+		if sniffDecode(body, &m) != nil {
+			return
+		}
+		env := m.envelope()
+		unsuccessful := m.Success != nil && !bool(*m.Success)
+		switch {
+		case env.Code == "" && env.failed == "" && (unsuccessful || m.ErrorCode != ""):
+			t.Fatalf("taken as a result: Success %v, ErrorCode %q", m.Success, m.ErrorCode)
+		case env.Code != "" && env.failed != "":
+			t.Fatalf("both an error answer (%q) and a failure (%q)", env.Code, env.failed)
+		case env.Code != "" && m.Code == "" && (env.status < 100 || env.status > 599):
+			t.Fatalf("error answer with HTTP status %d", env.status)
+		case m.Code != "" && env.Code != m.Code:
+			t.Fatalf("the gateway's Code %q became %q", m.Code, env.Code)
 		}
 	})
 }

@@ -20,6 +20,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -474,11 +475,119 @@ func TestSendCounterReplayed(t *testing.T) {
 		assert.Equal(t, want, count(events).replayed(), "events %q", events)
 	}
 
+	// With stop set, a re-send is stopped where it starts: at the
+	// connection got after the write.
+	for events, want := range map[string]int{"cw": 0, "ccw": 0, "cwc": 1, "cww": 1} {
+		stops := 0
+		c := &sendCounter{stop: func() { stops++ }}
+		c.hook(&trace)
+		for _, e := range events {
+			if e == 'c' {
+				trace.GotConn(httptrace.GotConnInfo{})
+			} else {
+				c.wrote()
+			}
+		}
+		assert.Equal(t, want, stops, "events %q", events)
+	}
+
 	a := replayedAttempt(actionBatch, nil, count("cwcw"))
 	got, _ := classify(false, a.written, a.kind, a.status, a.code)
 	assert.Equal(t, decideUnknown, got)
 	assert.Contains(t, a.err.Error(), "more than once")
 	assert.Contains(t, a.err.Error(), "2 writes, 2 connections")
+}
+
+// bufferingMiddleware is a user's RoundTripper (logging, metrics) in front
+// of a transport: it reads the request's body into memory and sets GetBody,
+// as such middleware does to log or re-read the body, which lets the
+// transport behind it replay the request.
+type bufferingMiddleware struct {
+	next  http.RoundTripper
+	calls atomic.Int32
+}
+
+func (m *bufferingMiddleware) RoundTrip(req *http.Request) (*http.Response, error) {
+	m.calls.Add(1)
+	r := req.Clone(req.Context())
+	if req.Body != nil && req.Body != http.NoBody {
+		b, err := io.ReadAll(req.Body)
+		req.Body.Close()
+		if err != nil {
+			return nil, err
+		}
+		r.Body = io.NopCloser(bytes.NewReader(b))
+		r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
+		r.ContentLength = int64(len(b))
+	}
+	return m.next.RoundTrip(r)
+}
+
+// middlewareClients are users' clients whose Transport is a buffering
+// middleware in front of an HTTP/2 transport: x/net's, and net/http's with
+// HTTP/2 enabled.
+func middlewareClients(pool *x509.CertPool) []struct {
+	name string
+	hc   *http.Client
+	mw   *bufferingMiddleware
+} {
+	xnet := &bufferingMiddleware{next: &http2.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
+	std := &bufferingMiddleware{next: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}, ForceAttemptHTTP2: true}}
+	return []struct {
+		name string
+		hc   *http.Client
+		mw   *bufferingMiddleware
+	}{
+		{"middleware over x/net http2.Transport", &http.Client{Timeout: 20 * time.Second, Transport: xnet}, xnet},
+		{"middleware over http.Transport with HTTP/2", &http.Client{Timeout: 20 * time.Second, Transport: std}, std},
+	}
+}
+
+// A paid order through a user's middleware that re-buffers the body and
+// sets GetBody, in front of an HTTP/2 transport, is one order whatever the
+// trigger, and its outcome is unknown: the transport's re-send is stopped
+// before it is written, and the attempt is never reported as a success
+// (issue 17). The control shows that the same client replays a request of
+// its own three times.
+func TestHTTP2PaidOrderIsNotReplayedThroughMiddleware(t *testing.T) {
+	for _, tr := range h2Triggers {
+		for i := range middlewareClients(nil) {
+			for _, params := range []ParamPlacement{ParamsQuery, ParamsBody} {
+				t.Run(tr.name+"/"+middlewareClients(nil)[i].name+"/"+string(params), func(t *testing.T) {
+					s := newH2Server(t, tr.trig, 2)
+					mc := middlewareClients(s.pool)[i]
+					c, err := New(Options{
+						Endpoint: s.url(), Credentials: StaticCredentials(testKeyID, testSecret), HTTPClient: mc.hc, Params: params,
+						Retry: RetryPolicy{MaxAttempts: 3, BaseDelay: time.Millisecond, MaxDelay: 2 * time.Millisecond},
+					})
+					require.NoError(t, err)
+					ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+					defer cancel()
+					res, err := c.Redeem.SubmitBatch(ctx, twoDomains())
+					orders := s.requests(actionBatch)
+					require.Len(t, orders, 1, "one SubmitBatch call placed %d orders (result %+v, err %v)", len(orders), res, err)
+					assert.Equal(t, "h2", orders[0].proto)
+					require.ErrorIs(t, err, ErrOutcomeUnknown, "the order reached the server and no answer came: unknown, not a success")
+					assert.Contains(t, err.Error(), "cancelled the second send")
+					assert.EqualValues(t, 1, mc.mw.calls.Load(), "one attempt through the middleware")
+
+					// Control: the same client replays a request of its own
+					// (one trigger more: Go's HTTP/2 client waits before a
+					// second replay).
+					req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.url()+"?Action=Control", strings.NewReader("x=1"))
+					require.NoError(t, err)
+					req.GetBody = nil // the middleware sets it again
+					s.mu.Lock()
+					s.h2fails = s.fail - 1
+					s.mu.Unlock()
+					resp, err := mc.hc.Do(req)
+					require.NoError(t, err)
+					resp.Body.Close()
+					assert.Len(t, s.requests("Control"), 2, "a trigger replayed by the transport, then the answer")
+				})
+			}
+		}
+	}
 }
 
 // HTTP2Front is, for the fault matrix (an external test of this package), a
@@ -492,7 +601,11 @@ type HTTP2Front struct {
 	SDKClient *http.Client
 	// UserClient is a user's client with HTTP/2 enabled, trusting the front.
 	UserClient *http.Client
-	s          *h2Server
+	// MiddlewareClient is a user's client whose Transport is a middleware
+	// that buffers the body and sets GetBody, in front of x/net's HTTP/2
+	// transport, trusting the front.
+	MiddlewareClient *http.Client
+	s                *h2Server
 }
 
 // NewHTTP2Front starts a front whose first `fail` complete HTTP/2 requests
@@ -502,7 +615,7 @@ func NewHTTP2Front(t *testing.T, trigger, fail int, upstream string) *HTTP2Front
 	s := newH2Server(t, h2Trigger(trigger), fail)
 	s.upstream = upstream
 	cs := h2Clients(s.pool)
-	return &HTTP2Front{URL: s.url(), SDKClient: cs[0].hc, UserClient: cs[1].hc, s: s}
+	return &HTTP2Front{URL: s.url(), SDKClient: cs[0].hc, UserClient: cs[1].hc, MiddlewareClient: middlewareClients(s.pool)[0].hc, s: s}
 }
 
 // Requests returns how many complete requests for action the front took,

@@ -156,6 +156,7 @@ func (c *Client) invoke(ctx context.Context, cl *call, out target, optFns []func
 		}
 		switch dec {
 		case decideUnknown:
+			meta.RequestID = a.requestID // what is known of an order that may exist
 			return meta, &OutcomeUnknownError{Action: cl.action, SentAt: start, Err: &attemptsError{n: meta.Attempts, err: a.err}}
 		case decideDone:
 			meta.RequestID = a.requestID
@@ -225,17 +226,33 @@ type attemptTrace struct {
 func (c *Client) send(ctx context.Context, o *Options, d *derived, in *signInput, idempotent bool, out target) attempt {
 	var a attempt
 	sa := d.sign(*in)
+	doer, replayable := o.HTTPClient, false
+	if !idempotent {
+		var safe bool
+		doer, safe = paidDoer(doer) // transport.go: no replay by HTTP/2
+		replayable = !safe
+	}
 	rctx := ctx
 	var tr *attemptTrace
-	if d.traced {
+	// A paid order is traced whatever the transport: the trace rides on the
+	// request's context into every RoundTripper a user wraps around another.
+	if d.traced || replayable {
 		tr = new(attemptTrace)
-		tr.trace = httptrace.ClientTrace{
-			GetConn:      func(string) { tr.gotConn.Store(true) },
-			WroteHeaders: func() { tr.wrote.Store(true); tr.sends.wrote() },
-			WroteRequest: func(httptrace.WroteRequestInfo) { tr.wrote.Store(true) },
+		tr.trace.WroteHeaders = func() { tr.wrote.Store(true); tr.sends.wrote() }
+		if d.traced {
+			// The write proof (a.written) is taken from an http.Transport only.
+			tr.trace.GetConn = func(string) { tr.gotConn.Store(true) }
+			tr.trace.WroteRequest = func(httptrace.WroteRequestInfo) { tr.wrote.Store(true) }
+		}
+		if replayable {
+			// The transport's own re-send is stopped before it is written.
+			var cancel context.CancelFunc
+			rctx, cancel = context.WithCancel(ctx)
+			defer cancel()
+			tr.sends.stop = cancel
 		}
 		tr.sends.hook(&tr.trace)
-		rctx = httptrace.WithClientTrace(ctx, &tr.trace)
+		rctx = httptrace.WithClientTrace(rctx, &tr.trace)
 	}
 	var body io.Reader
 	if sa.body != nil {
@@ -258,19 +275,19 @@ func (c *Client) send(ctx context.Context, o *Options, d *derived, in *signInput
 		req.Header[k] = vs
 	}
 
-	doer := o.HTTPClient
-	if !idempotent {
-		doer = preparePaid(doer, req) // transport.go: no replay by HTTP/2
+	if replayable {
+		unreplayable(req) // transport.go
 	}
 	resp, err := doer.Do(req)
 	if tr != nil && !idempotent && tr.sends.replayed() {
 		return replayedAttempt(in.action, resp, &tr.sends) // transport.go
 	}
 	// Only an http.Transport that reported the start of the attempt but no
-	// write proves that nothing reached the server. It reports the write once
-	// the request is buffered, so a flush that then fails counts as written:
-	// the safe side (its own replay of stale idle connections is safe).
-	a.written = tr == nil || tr.wrote.Load() || !tr.gotConn.Load()
+	// write proves that nothing reached the server; another RoundTripper's
+	// silence proves nothing. It reports the write once the request is
+	// buffered, so a flush that then fails counts as written: the safe side
+	// (its own replay of stale idle connections is safe).
+	a.written = !d.traced || tr == nil || tr.wrote.Load() || !tr.gotConn.Load()
 	if err != nil {
 		a.kind, a.err = failTransport, transportError(ctx, d.endpoint, in.action, err, attemptScrubber(in, &sa))
 		if ctx.Err() != nil {
@@ -305,6 +322,7 @@ func (c *Client) send(ctx context.Context, o *Options, d *derived, in *signInput
 	}
 	out.reset()
 	if err := out.decode(body2, xmlOK); err != nil {
+		a.requestID = oneLine(boundField(out.envelope().RequestID)) // if the envelope decoded
 		a.kind = failDecode
 		a.err = fmt.Errorf("alidomain: %s: decoding the response (HTTP %d, %d bytes): %w", in.action, resp.StatusCode, len(body2), scrubError(err, attemptScrubber(in, &sa)))
 		return a
@@ -323,6 +341,11 @@ func (c *Client) send(ctx context.Context, o *Options, d *derived, in *signInput
 		if a.kind == failThrottled {
 			a.hint, a.hinted = throttleHint(resp.Header)
 		}
+		return a
+	}
+	if env.failed != "" {
+		a.kind = failDecode
+		a.err = fmt.Errorf("alidomain: %s: unusable response (HTTP %d, RequestId %s): %s", in.action, resp.StatusCode, a.requestID, env.failed)
 		return a
 	}
 	if err := out.check(); err != nil {

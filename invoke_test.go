@@ -53,7 +53,8 @@ func TestUncheckableListAnswersAreErrors(t *testing.T) {
 		"empty object":     `{}`,
 		"no paging fields": `{"RequestId":"R","TotalItemNum":250,"Data":{"TaskInfo":[]}}`,
 		"no page size":     `{"RequestId":"R","TotalItemNum":0,"CurrentPageNum":1,"TotalPageNum":0,"Data":{"TaskInfo":[]}}`,
-		"no data":          `{"RequestId":"R","TotalItemNum":0,"CurrentPageNum":1,"TotalPageNum":0,"PageSize":20}`,
+		"no data":          `{"RequestId":"R","TotalItemNum":3,"CurrentPageNum":1,"TotalPageNum":1,"PageSize":20}`,
+		"no items":         `{"RequestId":"R","TotalItemNum":3,"CurrentPageNum":1,"TotalPageNum":1,"PageSize":20,"Data":{"TaskInfo":[]}}`,
 	} {
 		c, ts := setup(t)
 		ts.reply("QueryTaskList", 200, body)

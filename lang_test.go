@@ -17,7 +17,7 @@ func TestOptionsLangOnlyWhereTheAPIHasLang(t *testing.T) {
 	ctx := context.Background()
 	renew := RenewDomain{DomainName: "a.com", CurrentExpirationDate: exp1}
 	transfer := TransferDomain{DomainName: "a.com", AuthorizationCode: "code", RegistrantProfileID: 1}
-	register := RegisterDomain{DomainName: "a.com", RegistrantProfileID: 1, AliyunDNS: true}
+	register := RegisterDomain{DomainName: "a.com", RegistrantProfileID: 1}
 	calls := map[string]func() error{
 		"SaveBatchTaskForCreatingOrderRedeem": func() error { _, err := c.Redeem.SubmitBatch(ctx, twoDomains()); return err },
 		"SaveSingleTaskForCreatingOrderRedeem": func() error {

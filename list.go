@@ -3,7 +3,6 @@ package alidomain
 import (
 	"context"
 	"encoding/xml"
-	"errors"
 	"fmt"
 	"iter"
 	"slices"
@@ -48,22 +47,39 @@ type listResponse[W listItem[T], T any] struct {
 	items []T // set by convert
 }
 
-// convert refuses an answer without Data or a paging field (an answer that
-// cannot be checked is never an empty page), and converts the items.
+// convert refuses an answer that cannot be checked (a paging field
+// missing) or whose items contradict its total, and converts the items. A
+// page without Data is an empty page only when TotalItemNum says there is
+// nothing to list (an account without matching domains is answered so);
+// with a non-zero total, a page within the list that holds no items is an
+// error, never an empty page.
 func (r *listResponse[W, T]) convert() error {
-	if r.Data == nil {
-		return errors.New("the response has no Data")
+	missing := r.wirePage.missing()
+	if r.Data == nil && missing != "" {
+		return fmt.Errorf("the response has no Data and no %s", missing)
 	}
-	r.items = make([]T, len(r.Data.items))
-	for i := range r.Data.items {
-		it, err := r.Data.items[i].item()
+	var wire []W
+	if r.Data != nil {
+		wire = r.Data.items
+	}
+	r.items = make([]T, len(wire))
+	for i := range wire {
+		it, err := wire[i].item()
 		if err != nil {
 			return fmt.Errorf("item %d of the page: %w", i+1, err)
 		}
 		r.items[i] = it
 	}
-	if f := r.wirePage.missing(); f != "" {
-		return fmt.Errorf("the response has no %s", f)
+	if missing != "" {
+		return fmt.Errorf("the response has no %s", missing)
+	}
+	if total := r.TotalItemNum.v; len(wire) == 0 && total != 0 {
+		if r.Data == nil {
+			return fmt.Errorf("the response has no Data, and TotalItemNum is %d", total)
+		}
+		if r.withinList() {
+			return fmt.Errorf("page %d lists no items, and TotalItemNum is %d", r.CurrentPageNum.v, total)
+		}
 	}
 	return nil
 }
@@ -131,6 +147,17 @@ func (w *wirePage) missing() string {
 		return "PageSize"
 	}
 	return ""
+}
+
+// withinList reports whether the page is one that must hold items: its
+// number is at most the number of pages, as TotalPageNum or TotalItemNum
+// and PageSize say (a page asked for beyond the end is empty).
+func (w *wirePage) withinList() bool {
+	last := w.TotalPageNum.v
+	if size := w.PageSize.v; size > 0 {
+		last = max(last, (w.TotalItemNum.v+size-1)/size)
+	}
+	return w.CurrentPageNum.v <= last
 }
 
 // page converts the paging fields. When NextPage is absent, a next page

@@ -248,7 +248,7 @@ func TestLoad(t *testing.T) {
 					d := fmt.Sprintf("load-%s-%06d.com", k, domainSeq.Add(1))
 					switch k {
 					case alidomaintest.KindRedeem:
-						srv.AddDomain(d, expires)
+						srv.AddDomain(d, expires, alidomaintest.NeedsRedemption())
 					case alidomaintest.KindRenew:
 						srv.AddDomain(d, expires, alidomaintest.Normal())
 					case alidomaintest.KindTransfer:
@@ -299,12 +299,12 @@ func TestLoad(t *testing.T) {
 					op, action = "Register.SubmitBatch", alidomaintest.ActionSaveBatchTaskForCreatingOrderActivate
 					req := &alidomain.BatchRegisterRequest{}
 					for range batch {
-						req.Domains = append(req.Domains, alidomain.RegisterDomain{DomainName: domain(alidomaintest.KindRegister), Years: 1, RegistrantProfileID: loadProfile, AliyunDNS: true})
+						req.Domains = append(req.Domains, alidomain.RegisterDomain{DomainName: domain(alidomaintest.KindRegister), Years: 1, RegistrantProfileID: loadProfile})
 					}
 					call = func() error { _, err := client.Register.SubmitBatch(callCtx, req, opts...); return err }
 				case k < 40:
 					op, action = "Register.Submit", alidomaintest.ActionSaveSingleTaskForCreatingOrderActivate
-					req := &alidomain.RegisterRequest{RegisterDomain: alidomain.RegisterDomain{DomainName: domain(alidomaintest.KindRegister), Years: 1, RegistrantProfileID: loadProfile, AliyunDNS: true}}
+					req := &alidomain.RegisterRequest{RegisterDomain: alidomain.RegisterDomain{DomainName: domain(alidomaintest.KindRegister), Years: 1, RegistrantProfileID: loadProfile}}
 					call = func() error { _, err := client.Register.Submit(callCtx, req, opts...); return err }
 				case k < 65:
 					op, action = "Tasks.ListDetails", alidomaintest.ActionQueryTaskDetailList

@@ -252,7 +252,8 @@ type DomainDetail struct {
 	RegistrationDate time.Time
 	// ExpirationDate is when the domain expires, in UTC, exact to the
 	// millisecond (from ExpirationDateLong): what a renewal or redemption
-	// order quotes as its CurrentExpirationDate.
+	// order quotes as its CurrentExpirationDate. It is never zero: an answer
+	// without it, or with a date before 2000, is an error.
 	ExpirationDate time.Time
 	// ExpirationDateStatus is "1" (not expired) or "2" (expired).
 	ExpirationDateStatus string
@@ -368,17 +369,19 @@ func (w wireTag) item() (Tag, error) {
 	return Tag{Key: string(w.Key), Value: string(v)}, nil
 }
 
-// check converts the answer, and refuses one without a name or with an
-// unreadable date: an order quotes the expiration date exactly.
+// check converts the answer, and refuses one without a name, without an
+// expiration date or with an unreadable or implausible date (before 2000,
+// such as ExpirationDateLong -1): an order quotes the expiration date
+// exactly.
 func (r *domainInfoResponse) check() error {
 	if r.DomainName == "" {
 		return errors.New("the response has no DomainName")
 	}
-	exp, err := serviceDate(int64(r.ExpirationDateLong), string(r.ExpirationDate))
+	exp, err := expirationDate(int64(r.ExpirationDateLong), string(r.ExpirationDate))
 	if err != nil {
 		return fmt.Errorf("ExpirationDate: %w", err)
 	}
-	reg, err := serviceDate(int64(r.RegistrationDateLong), string(r.RegistrationDate))
+	reg, err := registrationDate(int64(r.RegistrationDateLong), string(r.RegistrationDate))
 	if err != nil {
 		return fmt.Errorf("RegistrationDate: %w", err)
 	}
@@ -455,7 +458,8 @@ var opQueryDomainByDomainName = &operation[GetDomainRequest, domainInfoResponse,
 }
 
 // Get returns one domain of the account in full (QueryDomainByDomainName).
-// An answer about another domain than the one asked for is an error.
+// An answer about another domain than the one asked for, or without a
+// plausible expiration date, is an error.
 func (s *DomainService) Get(ctx context.Context, req *GetDomainRequest, optFns ...func(*Options)) (*DomainDetail, error) {
 	return opQueryDomainByDomainName.call(ctx, (*service)(s), req, optFns)
 }

@@ -142,7 +142,7 @@ func TestCheckDomainOnSimulator(t *testing.T) {
 
 func TestGetDomainParams(t *testing.T) {
 	c, ts := setup(t, func(o *Options) { o.Lang = "en" })
-	ts.reply("QueryDomainByDomainName", 200, `{"RequestId":"R","DomainName":"例子.cn"}`)
+	ts.reply("QueryDomainByDomainName", 200, `{"RequestId":"R","DomainName":"例子.cn","ExpirationDateLong":1828170133123}`)
 	_, err := c.Domains.Get(context.Background(), &GetDomainRequest{DomainName: "例子.cn", UserClientIP: "192.0.2.1", Lang: "zh"})
 	require.NoError(t, err)
 	_, err = c.Domains.Get(context.Background(), &GetDomainRequest{DomainName: "例子.cn"})
@@ -219,7 +219,7 @@ func TestGetDomainDecode(t *testing.T) {
 // are an error: an order built from them would quote the wrong date.
 func TestGetDomainRefusesUnusableAnswers(t *testing.T) {
 	for _, tc := range []struct{ body, want string }{
-		{`{"RequestId":"R","DomainName":"other.com","ExpirationDateLong":1}`, `asked for "example.com", the response is about "other.com"`},
+		{`{"RequestId":"R","DomainName":"other.com","ExpirationDateLong":1828170133123}`, `asked for "example.com", the response is about "other.com"`},
 		{`{"RequestId":"R"}`, "no DomainName"},
 		{`{"RequestId":"R","DomainName":"example.com","ExpirationDate":"soon"}`, "ExpirationDate"},
 		{`{"RequestId":"R","DomainName":"example.com","RegistrationDateLong":"x"}`, "not an integer"},
@@ -233,7 +233,7 @@ func TestGetDomainRefusesUnusableAnswers(t *testing.T) {
 	}
 	// Either form of an IDN answers the other; empty lists are empty.
 	c, ts := setup(t)
-	ts.reply("QueryDomainByDomainName", 200, `{"RequestId":"R","DomainName":"xn--fsqu00a.cn","DnsList":{},"Tag":{"Tag":[]}}`)
+	ts.reply("QueryDomainByDomainName", 200, `{"RequestId":"R","DomainName":"xn--fsqu00a.cn","ExpirationDate":"2027-12-07 17:02:13","DnsList":{},"Tag":{"Tag":[]}}`)
 	d, err := c.Domains.Get(context.Background(), &GetDomainRequest{DomainName: "例子.cn"})
 	require.NoError(t, err)
 	require.Equal(t, "xn--fsqu00a.cn", d.DomainName)

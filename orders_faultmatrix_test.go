@@ -61,7 +61,7 @@ var orderColumns = []orderColumn{
 
 var (
 	matrixTransfer = alidomain.TransferDomain{DomainName: matrixDomain, AuthorizationCode: "Matrix#Code+1 x", RegistrantProfileID: matrixProfile}
-	matrixRegister = alidomain.RegisterDomain{DomainName: matrixDomain, Years: 1, RegistrantProfileID: matrixProfile, AliyunDNS: true}
+	matrixRegister = alidomain.RegisterDomain{DomainName: matrixDomain, Years: 1, RegistrantProfileID: matrixProfile}
 )
 
 func prepareRenew(s *alidomaintest.Server) {

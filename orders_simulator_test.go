@@ -77,7 +77,8 @@ func TestSimulatorRenew(t *testing.T) {
 }
 
 // Transfer end to end: the code given to the simulator brings the domain
-// into the account; a wrong code or an unknown profile fails; Reconcile
+// into the account; a wrong code fails; an unknown profile refuses the
+// order (the gateway's InvalidParameter, nothing submitted); Reconcile
 // finds the task whatever type the simulator gives it.
 func TestSimulatorTransfer(t *testing.T) {
 	for _, typ := range []string{"", "SOME_UNDOCUMENTED_TYPE"} {
@@ -92,14 +93,19 @@ func TestSimulatorTransfer(t *testing.T) {
 			res, err := c.Transfer.SubmitBatch(ctx, &BatchTransferRequest{Domains: []TransferDomain{
 				{DomainName: "moving.com", AuthorizationCode: testAuthCode, RegistrantProfileID: 77},
 				{DomainName: "wrongcode.com", AuthorizationCode: testAuthCode, RegistrantProfileID: 77},
-				{DomainName: "noprofile.com", AuthorizationCode: testAuthCode, RegistrantProfileID: 78},
 			}})
 			require.NoError(t, err)
+			_, err = c.Transfer.SubmitBatch(ctx, &BatchTransferRequest{Domains: []TransferDomain{
+				{DomainName: "noprofile.com", AuthorizationCode: testAuthCode, RegistrantProfileID: 78},
+			}})
+			var apiErr *APIError
+			require.ErrorAs(t, err, &apiErr)
+			assert.Equal(t, "InvalidParameter", apiErr.Code)
+			assert.Equal(t, 0, sim.Submissions("noprofile.com"))
 			details := waitTask(t, c, res.TaskNo)
 			assert.Equal(t, TaskSucceeded, details["moving.com"].Status)
 			assert.Equal(t, TaskFailed, details["wrongcode.com"].Status)
 			assert.Equal(t, alidomaintest.MsgAuthCodeMismatch, details["wrongcode.com"].ErrorMsg)
-			assert.Equal(t, alidomaintest.MsgProfileNotFound, details["noprofile.com"].ErrorMsg)
 			_, held := sim.Domain("moving.com")
 			assert.True(t, held, "the transfer brought the domain into the account")
 			_, held = sim.Domain("wrongcode.com")
@@ -116,7 +122,7 @@ func TestSimulatorTransfer(t *testing.T) {
 }
 
 // Registration end to end: an available name and a known profile register;
-// a taken name or an unknown profile fail.
+// a taken name fails; an unknown profile refuses the order.
 func TestSimulatorRegister(t *testing.T) {
 	c, sim := simClient(t, nil)
 	ctx := context.Background()
@@ -125,16 +131,21 @@ func TestSimulatorRegister(t *testing.T) {
 	sim.AddDomain("taken.com", simExpiry, alidomaintest.Normal())
 	sim.AddRegistrantProfile(5)
 	res, err := c.Register.SubmitBatch(ctx, &BatchRegisterRequest{Domains: []RegisterDomain{
-		{DomainName: "fresh.com", Years: 3, RegistrantProfileID: 5, AliyunDNS: true, EnableDomainProxy: true},
-		{DomainName: "taken.com", RegistrantProfileID: 5, AliyunDNS: false, DNS1: "ns1.example.org", DNS2: "ns2.example.org"},
-		{DomainName: "noprofile.com", RegistrantProfileID: 6, AliyunDNS: true},
+		{DomainName: "fresh.com", Years: 3, RegistrantProfileID: 5, EnableDomainProxy: Ptr(true)},
+		{DomainName: "taken.com", RegistrantProfileID: 5, AliyunDNS: Ptr(false), DNS1: "ns1.example.org", DNS2: "ns2.example.org"},
 	}})
 	require.NoError(t, err)
+	_, err = c.Register.SubmitBatch(ctx, &BatchRegisterRequest{Domains: []RegisterDomain{
+		{DomainName: "noprofile.com", RegistrantProfileID: 6},
+	}})
+	var apiErr *APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, "InvalidParameter", apiErr.Code)
+	assert.Equal(t, 0, sim.Submissions("noprofile.com"))
 	details := waitTask(t, c, res.TaskNo)
 	assert.Equal(t, TaskSucceeded, details["fresh.com"].Status)
 	assert.Equal(t, "ORDER_ACTIVATE", details["fresh.com"].TaskType)
 	assert.Equal(t, alidomaintest.MsgAlreadyInAccount, details["taken.com"].ErrorMsg)
-	assert.Equal(t, alidomaintest.MsgProfileNotFound, details["noprofile.com"].ErrorMsg)
 	info, held := sim.Domain("fresh.com")
 	require.True(t, held)
 	assert.True(t, info.Expires.Equal(info.Registered.AddDate(3, 0, 0)), "registered %v expires %v", info.Registered, info.Expires)
@@ -166,7 +177,7 @@ func TestSimulatorReconcileAfterDrop(t *testing.T) {
 			return err
 		}, c.Transfer.Reconcile, "t.com"},
 		{"SaveSingleTaskForCreatingOrderActivate", func() error {
-			_, err := c.Register.Submit(ctx, &RegisterRequest{RegisterDomain: RegisterDomain{DomainName: "g.com", RegistrantProfileID: 1, AliyunDNS: true}})
+			_, err := c.Register.Submit(ctx, &RegisterRequest{RegisterDomain: RegisterDomain{DomainName: "g.com", RegistrantProfileID: 1}})
 			return err
 		}, c.Register.Reconcile, "g.com"},
 	}

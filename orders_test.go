@@ -25,7 +25,7 @@ type orderCase struct {
 func orderCases() []orderCase {
 	ctx := context.Background()
 	td := TransferDomain{DomainName: "t.example", AuthorizationCode: testAuthCode, RegistrantProfileID: 7}
-	rd := RegisterDomain{DomainName: "r.example", RegistrantProfileID: 7, AliyunDNS: true}
+	rd := RegisterDomain{DomainName: "r.example", RegistrantProfileID: 7}
 	return []orderCase{
 		{actionBatchRenew, func(c *Client, o ...func(*Options)) (*SubmitResult, error) {
 			return c.Renew.SubmitBatch(ctx, &BatchRenewRequest{Domains: []RenewDomain{{DomainName: "a.example", CurrentExpirationDate: exp1}}}, o...)

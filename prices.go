@@ -140,12 +140,45 @@ type DomainPrice struct {
 	Price float64
 	// Premium reports a premium name.
 	Premium bool
-	// Avail is whether the order can be placed; the service does not
-	// document this action's codes, and answers 1 with a price and another
-	// code with a Reason (such as "cannot be renewed").
-	Avail Availability
+	// Avail says whether the order priced can be placed: AvailOrderable
+	// with a price, another code with a Reason (such as "cannot be
+	// renewed"). It is not CheckDomain's Availability: a renewal quote
+	// answers whether the renewal can be ordered, not whether the name can
+	// be registered.
+	Avail OrderAvailability
 	// Reason says why the order cannot be placed.
 	Reason string
+	// Err, when not nil, says that the answer gives no usable price for
+	// this item (the price missing, null, empty or negative): Price is
+	// then 0 and Avail is not AvailRegistrable, and the item must be
+	// neither added to a total nor ordered.
+	Err error `json:"-"`
+}
+
+// OrderAvailability is whether a quoted order can be placed
+// (QueryDomainRealTimePrice's Avail). The service documents only that 1
+// comes with a price; other codes come with a Reason and no price.
+type OrderAvailability int
+
+const (
+	// AvailNotOrderable is a quote for an order that cannot be placed
+	// (code 0; see DomainPrice.Reason).
+	AvailNotOrderable OrderAvailability = 0
+	// AvailOrderable is a quote for an order that can be placed, at
+	// DomainPrice.Price.
+	AvailOrderable OrderAvailability = 1
+)
+
+// String returns "orderable" for AvailOrderable and "not orderable" for
+// any other code, with the code when it is not 0.
+func (a OrderAvailability) String() string {
+	switch a {
+	case AvailOrderable:
+		return "orderable"
+	case AvailNotOrderable:
+		return "not orderable"
+	}
+	return fmt.Sprintf("not orderable (code %d)", int(a))
 }
 
 // PriceResult is the answer of QueryDomainRealTimePrice.
@@ -155,102 +188,82 @@ type PriceResult struct {
 	Prices []DomainPrice
 }
 
-// priceResponse is QueryDomainRealTimePrice's answer. Unlike the other
-// actions it can report a business failure inside HTTP 200, with Success
-// false and ErrorCode, ErrorMsg and HttpStatusCode in the body.
+// priceResponse is QueryDomainRealTimePrice's answer. It can report a
+// business failure inside HTTP 200 (Success false, ErrorCode, ErrorMsg and
+// HttpStatusCode in the body): wireMeta's envelope makes it an error answer.
 type priceResponse struct {
 	wireMeta
-	Success        *flexBool                         `json:"Success" xml:"Success"`
-	HTTPStatusCode flexInt                           `json:"HttpStatusCode" xml:"HttpStatusCode"`
-	ErrorCode      flexString                        `json:"ErrorCode" xml:"ErrorCode"`
-	ErrorMsg       flexString                        `json:"ErrorMsg" xml:"ErrorMsg"`
-	DynamicCode    flexString                        `json:"DynamicCode" xml:"DynamicCode"`
-	DynamicMessage flexString                        `json:"DynamicMessage" xml:"DynamicMessage"`
-	Module         *listData[wirePrice, DomainPrice] `json:"Module" xml:"Module"`
+	Module *listData[wirePrice, DomainPrice] `json:"Module" xml:"Module"`
 
 	prices []DomainPrice // set by answersPrices, in the request's order
 }
 
-// envelope turns an in-body business failure into an error answer: its
-// ErrorCode (or DynamicCode) and message, with the body's HttpStatusCode.
-func (r priceResponse) envelope() wireMeta {
-	m := r.wireMeta
-	if m.Code != "" {
-		return m
-	}
-	code, msg := string(r.ErrorCode), string(r.ErrorMsg)
-	if code == "" && r.Success != nil && !bool(*r.Success) {
-		code = string(r.DynamicCode)
-	}
-	if msg == "" {
-		msg = string(r.DynamicMessage)
-	}
-	if code != "" {
-		m.Code, m.Message = code, msg
-		m.status = inBodyStatus(int(r.HTTPStatusCode))
-	}
-	return m
-}
-
-// inBodyStatus returns an in-body HTTP status, or 200 (the status the
-// answer came with) when it is not one.
-func inBodyStatus(s int) int {
-	if s < 100 || s > 599 {
-		return 200
-	}
-	return s
-}
-
-// check refuses Success false without a code (never a price) and an answer
-// without Module.
+// check refuses an answer without Module.
 func (r *priceResponse) check() error {
-	if r.Success != nil && !bool(*r.Success) {
-		return errors.New("the response says Success false (with no ErrorCode)")
-	}
 	if r.Module == nil {
 		return errors.New("the response has no Module")
 	}
 	return nil
 }
 
-// wirePrice is one entry of Module.DomainPrices.
+// wirePrice is one entry of Module.DomainPrices. Price and Period remember
+// whether they were sent: a missing price is not a price of 0, and a
+// missing period is not the period asked for.
 type wirePrice struct {
-	DomainName flexString `json:"DomainName" xml:"DomainName"`
-	Action     flexString `json:"Action" xml:"Action"`
-	Period     flexInt    `json:"Period" xml:"Period"`
-	Currency   flexString `json:"Currency" xml:"Currency"`
-	Price      flexFloat  `json:"Price" xml:"Price"`
-	Premium    flexBool   `json:"Premium" xml:"Premium"`
-	Avail      flexInt    `json:"Avail" xml:"Avail"`
-	Reason     flexString `json:"Reason" xml:"Reason"`
+	DomainName flexString    `json:"DomainName" xml:"DomainName"`
+	Action     flexString    `json:"Action" xml:"Action"`
+	Period     optionalInt   `json:"Period" xml:"Period"`
+	Currency   flexString    `json:"Currency" xml:"Currency"`
+	Price      optionalFloat `json:"Price" xml:"Price"`
+	Premium    flexBool      `json:"Premium" xml:"Premium"`
+	Avail      flexInt       `json:"Avail" xml:"Avail"`
+	Reason     flexString    `json:"Reason" xml:"Reason"`
 }
 
 func (wirePrice) listKey() string { return "DomainPrices" }
 
+// item converts the price. A price that is missing, null, empty or
+// negative is no price: the DomainPrice carries Err, a Price of 0 and an
+// Avail that is never AvailRegistrable, so that it is neither added up nor
+// ordered.
 func (w wirePrice) item() (DomainPrice, error) {
 	if w.DomainName == "" {
 		return DomainPrice{}, errors.New("a price has no DomainName")
 	}
-	if w.Price < 0 {
-		return DomainPrice{}, fmt.Errorf("the price of %s is negative (%v)", string(w.DomainName), float64(w.Price))
-	}
-	return DomainPrice{
+	p := DomainPrice{
 		DomainName: string(w.DomainName),
 		Action:     PriceAction(w.Action),
-		Years:      int(w.Period),
+		Years:      int(w.Period.v),
 		Currency:   string(w.Currency),
-		Price:      float64(w.Price),
 		Premium:    bool(w.Premium),
-		Avail:      Availability(w.Avail),
+		Avail:      OrderAvailability(w.Avail),
 		Reason:     string(w.Reason),
-	}, nil
+	}
+	switch {
+	case !w.Price.ok:
+		p.Err = fmt.Errorf("alidomain: the service quoted no price for %s (Price missing, null or empty)", p.DomainName)
+	case w.Price.v < 0:
+		p.Err = fmt.Errorf("alidomain: the service quoted a negative price for %s (%v)", p.DomainName, w.Price.v)
+	default:
+		p.Price = w.Price.v
+	}
+	if p.Err != nil {
+		if p.Avail == AvailOrderable {
+			p.Avail = AvailNotOrderable
+		}
+		if p.Reason == "" {
+			p.Reason = p.Err.Error()
+		}
+	}
+	return p, nil
 }
 
 // answersPrices pairs each item asked for with one price of the answer, in
 // the request's order: a price for the same domain (in any form), the same
-// action (when echoed) and the same years (when both are given), in the
-// currency asked. An item without a price, or a price nobody asked for, is
-// an error: the list does not answer the request.
+// action (when echoed) and a Period that is the years asked for (any
+// Period when the item leaves Years 0; a price without a Period answers no
+// item), in the currency asked. An item without a price, or a price nobody
+// asked for, is an error: the list does not answer the request.
 func answersPrices(req *PriceRequest, r *priceResponse) error {
 	got := make([]DomainPrice, len(r.Module.items))
 	for i, w := range r.Module.items {
@@ -266,18 +279,28 @@ func answersPrices(req *PriceRequest, r *priceResponse) error {
 	used := make([]bool, len(got))
 	r.prices = make([]DomainPrice, len(req.Items))
 	for i, it := range req.Items {
-		match := -1
+		match, near := -1, -1
 		for j, p := range got {
 			if used[j] || !sameDomainName(it.DomainName, p.DomainName) ||
-				p.Action != "" && !strings.EqualFold(string(p.Action), string(it.Action)) ||
-				it.Years != 0 && p.Years != 0 && p.Years != it.Years {
+				p.Action != "" && !strings.EqualFold(string(p.Action), string(it.Action)) {
+				continue
+			}
+			if !r.Module.items[j].Period.ok || it.Years != 0 && p.Years != it.Years {
+				near = j
 				continue
 			}
 			match = j
 			break
 		}
 		if match < 0 {
-			return fmt.Errorf("no price for %s (%s, %d years) in the response", it.DomainName, it.Action, it.Years)
+			msg := fmt.Sprintf("no price for %s (%s, %d years) in the response", it.DomainName, it.Action, it.Years)
+			switch {
+			case near >= 0 && !r.Module.items[near].Period.ok:
+				msg += ": its price has no Period, so the years it is for are unknown"
+			case near >= 0:
+				msg += fmt.Sprintf(": its price is for %d years", got[near].Years)
+			}
+			return errors.New(msg)
 		}
 		used[match] = true
 		p := got[match]
@@ -314,8 +337,10 @@ var opQueryDomainRealTimePrice = &operation[PriceRequest, priceResponse, PriceRe
 // failure that the service reports inside an HTTP 200 answer (Success
 // false, ErrorCode) is an *APIError with that code, message and the body's
 // HttpStatusCode, never a price. An answer whose prices do not match the
-// items asked for (one missing, one not asked for, another currency) is an
-// error too.
+// items asked for (one missing, one for other years or without a Period,
+// one not asked for, another currency) is an error too. An item whose
+// price is missing, null, empty or negative has DomainPrice.Err set: it is
+// never a price of 0, and never orderable.
 func (s *DomainService) Price(ctx context.Context, req *PriceRequest, optFns ...func(*Options)) (*PriceResult, error) {
 	return opQueryDomainRealTimePrice.call(ctx, (*service)(s), req, optFns)
 }

@@ -30,9 +30,9 @@ func priceRequest() *PriceRequest {
 }
 
 var wantPrices = []DomainPrice{
-	{DomainName: "gone.net", Action: PriceRenew, Years: 1, Currency: "USD", Avail: AvailNotRegistrable, Reason: "不可续费"},
-	{DomainName: "example.com", Action: PriceRenew, Years: 1, Currency: "USD", Price: 16.22, Avail: AvailRegistrable},
-	{DomainName: "xn--fiq228c.com", Action: PriceRenew, Years: 2, Currency: "USD", Price: 30.5, Premium: true, Avail: AvailRegistrable},
+	{DomainName: "gone.net", Action: PriceRenew, Years: 1, Currency: "USD", Avail: AvailNotOrderable, Reason: "不可续费"},
+	{DomainName: "example.com", Action: PriceRenew, Years: 1, Currency: "USD", Price: 16.22, Avail: AvailOrderable},
+	{DomainName: "xn--fiq228c.com", Action: PriceRenew, Years: 2, Currency: "USD", Price: 30.5, Premium: true, Avail: AvailOrderable},
 }
 
 // The list goes as ONE parameter DomainItem holding a JSON array with the
@@ -156,7 +156,7 @@ func TestPriceErrorInsideHTTP200(t *testing.T) {
 	// A throttling code inside the body is retried as any throttled read.
 	ts.script("QueryDomainRealTimePrice",
 		[2]any{200, `{"RequestId":"R1","Success":false,"HttpStatusCode":400,"ErrorCode":"Throttling.User","ErrorMsg":"slow down"}`},
-		[2]any{200, `{"RequestId":"R2","Success":true,"Module":{"DomainPrices":[{"DomainName":"example.com","Action":"renew","Currency":"USD","Price":9.5,"Avail":1}]}}`})
+		[2]any{200, `{"RequestId":"R2","Success":true,"Module":{"DomainPrices":[{"DomainName":"example.com","Action":"renew","Period":1,"Currency":"USD","Price":9.5,"Avail":1}]}}`})
 	res, err = c.Domains.Price(context.Background(), &PriceRequest{Currency: "USD", Items: []PriceItem{{Action: PriceRenew, DomainName: "example.com"}}})
 	require.NoError(t, err)
 	require.Equal(t, 2, res.Attempts)
@@ -184,7 +184,7 @@ func TestPriceListMustMatchRequest(t *testing.T) {
 		{"one not asked for", item("a.com", "renew", 1, "USD") + "," + item("b.com", "renew", 2, "USD") + "," + item("c.com", "renew", 1, "USD"), "c.com (renew), which was not asked for"},
 		{"twice", item("a.com", "renew", 1, "USD") + "," + item("b.com", "renew", 2, "USD") + "," + item("b.com", "renew", 2, "USD"), "b.com (renew), which was not asked for"},
 		{"no name", item("a.com", "renew", 1, "USD") + `,{"Action":"renew","Price":1}`, "no DomainName"},
-		{"negative", item("a.com", "renew", 1, "USD") + `,{"DomainName":"b.com","Action":"renew","Period":2,"Price":-1}`, "negative"},
+		{"no period", item("a.com", "renew", 1, "USD") + `,{"DomainName":"b.com","Action":"renew","Price":1}`, "no price for b.com (renew, 2 years) in the response: its price has no Period"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c, ts := setup(t)
@@ -204,9 +204,9 @@ func TestPriceListMustMatchRequest(t *testing.T) {
 	}
 
 	// Matching is by domain in any form and case; an answer without
-	// Action, Period or Currency takes the request's.
+	// Action or Currency takes the request's.
 	c, ts := setup(t)
-	ts.reply("QueryDomainRealTimePrice", 200, `{"RequestId":"R","Module":{"DomainPrices":[{"DomainName":"B.COM","Price":3},{"DomainName":"xn--fsqu00a.cn","Action":"renew","Period":1,"Price":"4.25"}]}}`)
+	ts.reply("QueryDomainRealTimePrice", 200, `{"RequestId":"R","Module":{"DomainPrices":[{"DomainName":"B.COM","Period":2,"Price":3},{"DomainName":"xn--fsqu00a.cn","Action":"renew","Period":1,"Price":"4.25"}]}}`)
 	res, err := c.Domains.Price(context.Background(), &PriceRequest{Currency: "USD", Items: []PriceItem{
 		{Action: PriceRenew, DomainName: "例子.cn"},
 		{Action: PriceRestore, DomainName: "b.com", Years: 2},
@@ -214,7 +214,7 @@ func TestPriceListMustMatchRequest(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, []DomainPrice{
 		{DomainName: "xn--fsqu00a.cn", Action: PriceRenew, Years: 1, Currency: "USD", Price: 4.25},
-		{DomainName: "B.COM", Action: PriceRestore, Currency: "USD", Price: 3},
+		{DomainName: "B.COM", Action: PriceRestore, Years: 2, Currency: "USD", Price: 3},
 	}, res.Prices)
 }
 
@@ -273,9 +273,9 @@ func TestPriceOnSimulator(t *testing.T) {
 			require.Len(t, res.Prices, 3)
 			require.Equal(t, 37.5, res.Prices[0].Price)
 			require.Equal(t, 3, res.Prices[0].Years)
-			require.Equal(t, AvailRegistrable, res.Prices[0].Avail)
+			require.Equal(t, AvailOrderable, res.Prices[0].Avail)
 			require.Equal(t, 7.0, res.Prices[1].Price)
-			require.Equal(t, AvailNotRegistrable, res.Prices[2].Avail)
+			require.Equal(t, AvailNotOrderable, res.Prices[2].Avail)
 			require.NotEmpty(t, res.Prices[2].Reason)
 
 			// The simulator's scripted business error arrives inside 200.
@@ -300,4 +300,17 @@ func TestPriceParamIsOneKey(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, `[{"Action":"renew","DomainName":"a b.com"}]`, v)
 	require.Contains(t, ps[1].value, "%20", "RFC 3986: a space is %20")
+}
+
+// A renewal quote says whether the renewal can be ordered, in those words:
+// never "registrable", which is CheckDomain's question.
+func TestOrderAvailabilityString(t *testing.T) {
+	for a, want := range map[OrderAvailability]string{
+		AvailOrderable:    "orderable",
+		AvailNotOrderable: "not orderable",
+		-1:                "not orderable (code -1)",
+		3:                 "not orderable (code 3)",
+	} {
+		require.Equal(t, want, a.String())
+	}
 }

@@ -20,20 +20,32 @@ import (
 // included, takes a token. Waiting for one honours the call's context.
 type RateLimit struct {
 	// PerSecond is the sustained rate for the whole Client; zero means no
-	// pacing.
+	// pacing. Otherwise it must be finite and at least one call a day
+	// (1/86400); New refuses anything else with a *ValidationError.
 	PerSecond float64
 	// Burst is how many requests may go at once after a quiet period;
-	// zero means 1.
+	// zero means 1, and at most 1,000,000.
 	Burst int
 }
 
-// validate reports a rate that cannot pace anything.
+// Bounds of a RateLimit: below one call a day a rate is a mistake (and
+// 1/rate overflows a Duration), and above a million the burst's token count
+// would lose its unit precision in float64 long before it mattered.
+const (
+	minRatePerSecond = 1.0 / 86400
+	maxBurst         = 1_000_000
+)
+
+// validate reports a rate that cannot pace anything, as a *ValidationError.
 func (rl RateLimit) validate() error {
-	if math.IsNaN(rl.PerSecond) || math.IsInf(rl.PerSecond, 0) || rl.PerSecond < 0 {
-		return fmt.Errorf("alidomain: Options.RateLimit.PerSecond %v is not a finite rate >= 0", rl.PerSecond)
+	switch r := rl.PerSecond; {
+	case math.IsNaN(r) || math.IsInf(r, 0) || r < 0:
+		return &ValidationError{Field: "Options.RateLimit.PerSecond", Reason: fmt.Sprintf("%v is not a finite rate >= 0 (zero means no pacing)", r)}
+	case r > 0 && r < minRatePerSecond:
+		return &ValidationError{Field: "Options.RateLimit.PerSecond", Reason: fmt.Sprintf("%v is below the minimum of one call a day (1/86400 = %.4g); zero means no pacing", r, minRatePerSecond)}
 	}
-	if rl.Burst < 0 {
-		return fmt.Errorf("alidomain: Options.RateLimit.Burst %d is negative", rl.Burst)
+	if rl.Burst < 0 || rl.Burst > maxBurst {
+		return &ValidationError{Field: "Options.RateLimit.Burst", Reason: fmt.Sprintf("%d is not between 0 and %d (zero means 1)", rl.Burst, maxBurst)}
 	}
 	return nil
 }
@@ -89,7 +101,7 @@ func (l *limiter) wait(ctx context.Context) error {
 	l.tokens--
 	var d time.Duration
 	if l.tokens < 0 {
-		d = time.Duration(math.Ceil(-l.tokens / l.rate * float64(time.Second)))
+		d = debtDelay(-l.tokens, l.rate)
 	}
 	if dl, ok := ctx.Deadline(); ok && d > 0 && now.Add(d).After(dl) {
 		l.tokens++
@@ -108,6 +120,17 @@ func (l *limiter) wait(ctx context.Context) error {
 		return err
 	}
 	return nil
+}
+
+// debtDelay is how long repaying debt tokens takes at rate, capped at the
+// longest Duration: converting a larger float to a Duration would wrap
+// around to a negative wait, that is to no pacing at all.
+func debtDelay(debt, rate float64) time.Duration {
+	ns := math.Ceil(debt / rate * float64(time.Second))
+	if !(ns < math.MaxInt64) { // NaN included
+		return math.MaxInt64
+	}
+	return time.Duration(ns)
 }
 
 // refill adds the tokens earned since the last call, up to burst.

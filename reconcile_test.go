@@ -147,7 +147,7 @@ func TestReconcileCoversClockSkew(t *testing.T) {
 	for _, skew := range []time.Duration{6 * time.Minute, 10 * time.Minute, 14 * time.Minute} {
 		t.Run(skew.String(), func(t *testing.T) {
 			c, sim := simClient(t, []alidomaintest.Option{alidomaintest.WithClock(func() time.Time { return time.Now().Add(-skew) })})
-			sim.AddDomain("skewed.com", simExpiry)
+			sim.AddDomain("skewed.com", simExpiry, alidomaintest.NeedsRedemption())
 			sim.Inject(alidomaintest.ActionSaveBatchTaskForCreatingOrderRedeem, alidomaintest.CommitThenDrop())
 			_, err := c.Redeem.SubmitBatch(context.Background(), &BatchRedeemRequest{Domains: []RedeemDomain{{DomainName: "skewed.com", CurrentExpirationDate: simExpiry}}})
 			var unknown *OutcomeUnknownError

@@ -30,7 +30,8 @@ type RedeemDomain struct {
 // BatchRedeemRequest is the input of SubmitBatch
 // (SaveBatchTaskForCreatingOrderRedeem).
 type BatchRedeemRequest struct {
-	// Domains are the domains to redeem, sent as OrderRedeemParam.N.*.
+	// Domains are the domains to redeem, sent as OrderRedeemParam.N.*: at
+	// most 1000 (the API's maxItems for OrderRedeemParam).
 	Domains []RedeemDomain `url:"OrderRedeemParam"`
 	// UseCoupon asks the service to apply a coupon. It is always sent, so
 	// that a paid order states exactly what it asks for.
@@ -70,8 +71,10 @@ type RedeemRequest struct {
 	Lang string `url:"Lang,omitempty"`
 }
 
-// SubmitResult is the answer to a redemption order: the task that carries
-// it out. Follow it with TaskService.Wait.
+// SubmitResult is the answer to a paid order of any kind (redemption,
+// renewal, transfer in, registration; batch or single): the task that
+// carries it out, one detail per domain. Follow it with TaskService.Wait;
+// each domain's outcome is in the task's details, never in this answer.
 type SubmitResult struct {
 	Meta
 	// TaskNo identifies the task created for the order.
@@ -219,7 +222,9 @@ func (r *submitResponse) result(m Meta) *SubmitResult {
 }
 
 // orderOperation declares a paid order: not idempotent, answered by a
-// TaskNo, creating a task of taskType ("" where it is undocumented).
+// TaskNo, creating a task of taskType ("" where it is undocumented). The
+// catalog's table (api_tables.go) holds the action as a paid order, which
+// Client.Call keeps to the same rule.
 func orderOperation[Req any](action, taskType string, validate func(*Req) error) *operation[Req, submitResponse, SubmitResult] {
 	return &operation[Req, submitResponse, SubmitResult]{
 		action:   action,

@@ -15,10 +15,15 @@ import (
 type RegisterService service
 
 // RegisterDomain is one domain to register: every field of
-// OrderActivateParam (wire.md §4.1). Since 2022-03-01 the service registers
-// only with a real-name-verified registrant profile (RegistrantProfileID);
-// the inline registrant fields (RegistrantType to ZhAddress) still exist on
-// the wire and are sent when set.
+// OrderActivateParam. Since 2022-03-01 the service registers only with a
+// real-name-verified registrant profile (RegistrantProfileID); the inline
+// registrant fields (RegistrantType to ZhAddress) still exist on the wire
+// and are sent when set.
+//
+// Its zero fields are the API's defaults and are not sent. The two whose
+// default is true, AliyunDNS and EnableDomainProxy, are pointers: nil keeps
+// Alibaba Cloud DNS and WHOIS privacy on, alidomain.Ptr(false) turns them
+// off.
 type RegisterDomain struct {
 	// DomainName is the name to register, in ASCII (punycode) or Unicode.
 	DomainName string `url:"DomainName"`
@@ -28,16 +33,18 @@ type RegisterDomain struct {
 	// RegistrantProfileID is the real-name-verified registrant profile
 	// (RegistrantProfileId); required.
 	RegistrantProfileID int64 `url:"RegistrantProfileId"`
-	// AliyunDNS uses Alibaba Cloud DNS (AliyunDns). It is always sent: false
-	// requires DNS1 and DNS2, although the service's default is true.
-	AliyunDNS bool `url:"AliyunDns"`
+	// AliyunDNS chooses Alibaba Cloud DNS (AliyunDns). nil is not sent: the
+	// API's default, Alibaba Cloud DNS, applies. Ptr(false) asks for the
+	// name servers DNS1 and DNS2, which are then required.
+	AliyunDNS *bool `url:"AliyunDns"`
 	// DNS1 and DNS2 are the name servers (Dns1, Dns2) when AliyunDNS is
-	// false; the service ignores them otherwise.
+	// Ptr(false); the service ignores them otherwise.
 	DNS1 string `url:"Dns1,omitempty"`
 	DNS2 string `url:"Dns2,omitempty"`
-	// EnableDomainProxy turns on WHOIS privacy protection. It is always
-	// sent: false turns it off, although the service's default is on.
-	EnableDomainProxy bool `url:"EnableDomainProxy"`
+	// EnableDomainProxy is WHOIS privacy protection. nil is not sent: the
+	// API's default, protection on, applies. Ptr(false) turns it off and
+	// publishes the registrant's details in WHOIS.
+	EnableDomainProxy *bool `url:"EnableDomainProxy"`
 	// PermitPremium allows registering a premium name at its premium price
 	// (PermitPremiumActivation); false is not sent (the default).
 	PermitPremium bool `url:"PermitPremiumActivation,omitempty"`
@@ -88,7 +95,8 @@ type RegisterDomain struct {
 // BatchRegisterRequest is the input of RegisterService.SubmitBatch
 // (SaveBatchTaskForCreatingOrderActivate).
 type BatchRegisterRequest struct {
-	// Domains are the domains to register, sent as OrderActivateParam.N.*.
+	// Domains are the domains to register, sent as OrderActivateParam.N.*: at
+	// most 1000 (the API's maxItems for OrderActivateParam).
 	Domains []RegisterDomain `url:"OrderActivateParam"`
 	// UseCoupon asks the service to apply a coupon; always sent.
 	UseCoupon bool `url:"UseCoupon"`
@@ -125,10 +133,11 @@ type RegisterRequest struct {
 
 // Validate checks the request without sending anything: at least one
 // domain, each a well-formed name with 0 to 10 years, a registrant profile
-// ID (> 0), DNS1 and DNS2 (well-formed, different) unless AliyunDNS, a
-// RegistrantType of 1 or 2 if any; no domain twice; a coupon or promotion
-// number only with its Use flag, a valid client IP and language. It returns
-// a *ValidationError naming the field, such as Domains[3].DNS2.
+// ID (> 0), DNS1 and DNS2 (well-formed, different) only when AliyunDNS is
+// Ptr(false), a RegistrantType of 1 or 2 if any; no domain twice; a coupon
+// or promotion number only with its Use flag, a valid client IP and
+// language. It returns a *ValidationError naming the field, such as
+// Domains[3].DNS2.
 func (r *BatchRegisterRequest) Validate() error {
 	if r == nil {
 		return &ValidationError{Field: "BatchRegisterRequest", Reason: "is nil"}
@@ -164,10 +173,10 @@ func (d *RegisterDomain) check() (field, reason string) {
 		return "RegistrantProfileID", "is " + strconv.FormatInt(d.RegistrantProfileID, 10) +
 			": give the ID of a real-name-verified registrant profile (the service no longer registers with inline registrant details)"
 	}
-	if !d.AliyunDNS {
+	if d.AliyunDNS != nil && !*d.AliyunDNS {
 		for _, ns := range [...]struct{ field, name string }{{"DNS1", d.DNS1}, {"DNS2", d.DNS2}} {
 			if strings.TrimSpace(ns.name) == "" {
-				return ns.field, "is empty, and AliyunDNS is false: set AliyunDNS, or give DNS1 and DNS2"
+				return ns.field, "is empty, and AliyunDNS is false: leave AliyunDNS nil (Alibaba Cloud DNS), or give DNS1 and DNS2"
 			}
 			if reason := checkDomainName(ns.name); reason != "" {
 				return ns.field, reason

@@ -18,8 +18,8 @@ const (
 // value, and returns the wire parameters it must produce under prefix.
 func fullRegisterDomain(name, prefix string) (RegisterDomain, map[string]string) {
 	d := RegisterDomain{
-		DomainName: name, Years: 7, RegistrantProfileID: 8123456789, AliyunDNS: false,
-		DNS1: "ns1.example.org", DNS2: "ns2.example.org", EnableDomainProxy: true, PermitPremium: true,
+		DomainName: name, Years: 7, RegistrantProfileID: 8123456789, AliyunDNS: Ptr(false),
+		DNS1: "ns1.example.org", DNS2: "ns2.example.org", EnableDomainProxy: Ptr(true), PermitPremium: true,
 		TrademarkDomainActivation: true, ResourceGroupID: "rg-XX",
 		RegistrantType: "2", RegistrantOrganization: "Org Ltd", RegistrantName: "zhang san", Country: "CN",
 		Province: "bei jing", City: "bei jing shi", Address: "chao yang qu 1#", PostalCode: "102629",
@@ -59,12 +59,15 @@ func TestRegisterBatchSendsExactParameters(t *testing.T) {
 				want[k] = v
 			}
 			continue
-		case 2: // defaults: AliyunDns and EnableDomainProxy always sent, 0 years sent as 1
-			req.Domains = append(req.Domains, RegisterDomain{DomainName: name, RegistrantProfileID: 5, AliyunDNS: true})
-			want[p+"AliyunDns"], want[p+"EnableDomainProxy"] = "true", "false"
+		case 2: // defaults: AliyunDns and EnableDomainProxy not sent (the API's true), 0 years sent as 1
+			req.Domains = append(req.Domains, RegisterDomain{DomainName: name, RegistrantProfileID: 5})
 			want[p+"SubscriptionDuration"] = "1"
+		case 3: // privacy off, asked for explicitly
+			req.Domains = append(req.Domains, RegisterDomain{DomainName: name, Years: i, RegistrantProfileID: 5, EnableDomainProxy: Ptr(false)})
+			want[p+"EnableDomainProxy"] = "false"
+			want[p+"SubscriptionDuration"] = fmt.Sprint(i)
 		default:
-			req.Domains = append(req.Domains, RegisterDomain{DomainName: name, Years: i, RegistrantProfileID: 5, AliyunDNS: true, EnableDomainProxy: true})
+			req.Domains = append(req.Domains, RegisterDomain{DomainName: name, Years: i, RegistrantProfileID: 5, AliyunDNS: Ptr(true), EnableDomainProxy: Ptr(true)})
 			want[p+"AliyunDns"], want[p+"EnableDomainProxy"] = "true", "true"
 			want[p+"SubscriptionDuration"] = fmt.Sprint(i)
 		}
@@ -90,7 +93,7 @@ func TestRegisterSingleSendsExactParameters(t *testing.T) {
 
 func TestRegisterValidation(t *testing.T) {
 	ok := func(name string) RegisterDomain {
-		return RegisterDomain{DomainName: name, RegistrantProfileID: 1, AliyunDNS: true}
+		return RegisterDomain{DomainName: name, RegistrantProfileID: 1}
 	}
 	with := func(f func(*RegisterDomain)) RegisterDomain { d := ok("w.com"); f(&d); return d }
 	tests := []struct {
@@ -101,10 +104,10 @@ func TestRegisterValidation(t *testing.T) {
 		{"bad name", ok("a..com"), "DomainName"},
 		{"11 years", with(func(d *RegisterDomain) { d.Years = 11 }), "Years"},
 		{"no profile", with(func(d *RegisterDomain) { d.RegistrantProfileID = 0 }), "RegistrantProfileID"},
-		{"own DNS without Dns1", with(func(d *RegisterDomain) { d.AliyunDNS = false; d.DNS2 = "ns2.x.org" }), "DNS1"},
-		{"own DNS without Dns2", with(func(d *RegisterDomain) { d.AliyunDNS = false; d.DNS1 = "ns1.x.org" }), "DNS2"},
-		{"bad Dns1", with(func(d *RegisterDomain) { d.AliyunDNS = false; d.DNS1, d.DNS2 = "ns 1.x.org", "ns2.x.org" }), "DNS1"},
-		{"same DNS twice", with(func(d *RegisterDomain) { d.AliyunDNS = false; d.DNS1, d.DNS2 = "ns1.x.org", "NS1.x.org" }), "DNS2"},
+		{"own DNS without Dns1", with(func(d *RegisterDomain) { d.AliyunDNS = Ptr(false); d.DNS2 = "ns2.x.org" }), "DNS1"},
+		{"own DNS without Dns2", with(func(d *RegisterDomain) { d.AliyunDNS = Ptr(false); d.DNS1 = "ns1.x.org" }), "DNS2"},
+		{"bad Dns1", with(func(d *RegisterDomain) { d.AliyunDNS = Ptr(false); d.DNS1, d.DNS2 = "ns 1.x.org", "ns2.x.org" }), "DNS1"},
+		{"same DNS twice", with(func(d *RegisterDomain) { d.AliyunDNS = Ptr(false); d.DNS1, d.DNS2 = "ns1.x.org", "NS1.x.org" }), "DNS2"},
 		{"registrant type", with(func(d *RegisterDomain) { d.RegistrantType = "3" }), "RegistrantType"},
 	}
 	for _, tt := range tests {
@@ -128,7 +131,7 @@ func TestRegisterValidation(t *testing.T) {
 	requireValidationField(t, (&BatchRegisterRequest{}).Validate(), "Domains")
 	requireValidationField(t, (&BatchRegisterRequest{Domains: []RegisterDomain{ok("a.com"), ok("b.com"), ok("A.COM")}}).Validate(), "Domains[2].DomainName")
 	requireValidationField(t, (&RegisterRequest{RegisterDomain: ok("a.com"), Lang: "jp"}).Validate(), "Lang")
-	// Own name servers, given: valid; AliyunDNS ignores them.
-	assert.NoError(t, (&RegisterRequest{RegisterDomain: with(func(d *RegisterDomain) { d.AliyunDNS = false; d.DNS1, d.DNS2 = "ns1.x.org", "ns2.x.org" })}).Validate())
+	// Own name servers, given: valid; with AliyunDNS nil the service ignores them.
+	assert.NoError(t, (&RegisterRequest{RegisterDomain: with(func(d *RegisterDomain) { d.AliyunDNS = Ptr(false); d.DNS1, d.DNS2 = "ns1.x.org", "ns2.x.org" })}).Validate())
 	assert.NoError(t, (&RegisterRequest{RegisterDomain: with(func(d *RegisterDomain) { d.DNS1 = "not a name" })}).Validate())
 }

@@ -37,7 +37,8 @@ func (d Domain) RenewDomain(years int) RenewDomain {
 // BatchRenewRequest is the input of RenewService.SubmitBatch
 // (SaveBatchTaskForCreatingOrderRenew).
 type BatchRenewRequest struct {
-	// Domains are the domains to renew, sent as OrderRenewParam.N.*.
+	// Domains are the domains to renew, sent as OrderRenewParam.N.*: at
+	// most 1000 (the API's maxItems for OrderRenewParam).
 	Domains []RenewDomain `url:"OrderRenewParam"`
 	// UseCoupon asks the service to apply a coupon. It is always sent, so
 	// that a paid order states exactly what it asks for.

@@ -120,6 +120,10 @@ func classify(idempotent, written bool, kind failureKind, status int, code strin
 			return d, reason
 		}
 	}
+	if idempotent && secondDelivery(code) {
+		// The answer to the first delivery was lost; a fresh nonce makes a new request.
+		return decideRetry, code + ": the request reached the service twice (a proxy re-sent it); a read is safe to repeat"
+	}
 	switch kind {
 	case failReplayed:
 		if !idempotent {
@@ -156,6 +160,9 @@ func classify(idempotent, written bool, kind failureKind, status int, code strin
 // says the request was not processed, and a server-side failure code (or 408)
 // is an unknown outcome whatever the status. ok is false for other answers.
 func classifyPaidAnswer(kind failureKind, status int, code string) (d decision, reason string, ok bool) {
+	if secondDelivery(code) {
+		return decideUnknown, code + " on a paid request: it reached the service more than once (a proxy re-sent it), and the first delivery may have been performed", true
+	}
 	switch kind {
 	case failThrottled:
 		if throttleNotProcessed(status) {
@@ -172,6 +179,17 @@ func classifyPaidAnswer(kind failureKind, status int, code string) (d decision, 
 	}
 	return 0, "", false
 }
+
+// secondDeliveryCodes are the codes (or prefixes, ending in '.') by which
+// the gateway refuses a request it has already received: the same nonce
+// signed under V2 (SignatureNonce) and V3 (x-acs-signature-nonce). Such an
+// answer is to a second delivery of one attempt (the SDK signs every
+// attempt with a fresh nonce), so it says nothing of the first.
+var secondDeliveryCodes = []string{"SignatureNonceUsed", "SignatureNonceUsed."}
+
+// secondDelivery reports whether code proves that the attempt reached the
+// service more than once.
+func secondDelivery(code string) bool { return matchCode(code, secondDeliveryCodes) }
 
 // throttleNotProcessed reports whether a throttling answer with status says
 // the request was refused before it was processed.
@@ -192,8 +210,12 @@ var serverFailureCodes = []string{
 }
 
 // isServerFailureCode reports whether code is a server-side failure code.
-func isServerFailureCode(code string) bool {
-	for _, c := range serverFailureCodes {
+func isServerFailureCode(code string) bool { return matchCode(code, serverFailureCodes) }
+
+// matchCode reports whether code is one of codes, in any case, or starts
+// with one of those ending in '.'.
+func matchCode(code string, codes []string) bool {
+	for _, c := range codes {
 		if strings.EqualFold(code, c) || strings.HasSuffix(c, ".") && len(code) > len(c) && strings.EqualFold(code[:len(c)], c) {
 			return true
 		}

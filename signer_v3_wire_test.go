@@ -599,7 +599,7 @@ func TestTenThousandDomainBatchThroughSimulator(t *testing.T) {
 	req := &BatchRedeemRequest{}
 	for i := range 10000 {
 		name := fmt.Sprintf("batch-%05d.com", i)
-		sim.AddDomain(name, simExpiry)
+		sim.AddDomain(name, simExpiry, alidomaintest.NeedsRedemption())
 		req.Domains = append(req.Domains, RedeemDomain{DomainName: name, CurrentExpirationDate: simExpiry})
 	}
 	res, err := c.Redeem.SubmitBatch(context.Background(), req)
@@ -666,8 +666,8 @@ func TestVersionsAndPlacementsThroughSimulator(t *testing.T) {
 					}
 					c, err := New(opts)
 					require.NoError(t, err)
-					sim.AddDomain("example.com", simExpiry)
-					sim.AddDomain("例子.中国", simExpiry)
+					sim.AddDomain("example.com", simExpiry, alidomaintest.NeedsRedemption())
+					sim.AddDomain("例子.中国", simExpiry, alidomaintest.NeedsRedemption())
 					res, err := c.Redeem.SubmitBatch(context.Background(), &BatchRedeemRequest{Domains: []RedeemDomain{
 						{DomainName: "example.com", CurrentExpirationDate: simExpiry},
 						{DomainName: "例子.中国", CurrentExpirationDate: simExpiry},
@@ -758,7 +758,7 @@ func TestSecretsStayOutOfErrorsAndLogs(t *testing.T) {
 			t.Run(string(version)+"/"+string(placement), func(t *testing.T) {
 				sim := alidomaintest.NewServer(alidomaintest.WithCredentials("audit-id", secret), alidomaintest.WithSecurityToken(token))
 				t.Cleanup(sim.Close)
-				sim.AddDomain("example.com", simExpiry)
+				sim.AddDomain("example.com", simExpiry, alidomaintest.NeedsRedemption())
 				rt := &recordingTransport{}
 				logs := &lockedWriter{}
 				opts := Options{

@@ -49,8 +49,8 @@ func TestSimulatorWorkflow(t *testing.T) {
 					o.Credentials = StaticSTSCredentials(sim.AccessKeyID, sim.AccessKeySecret, tc.token)
 				})
 			}
-			sim.AddDomain("example.com", simExpiry)
-			sim.AddDomain("例子.中国", simExpiry.AddDate(0, 0, 1))
+			sim.AddDomain("example.com", simExpiry, alidomaintest.NeedsRedemption())
+			sim.AddDomain("例子.中国", simExpiry.AddDate(0, 0, 1), alidomaintest.NeedsRedemption())
 			sim.AddDomain("fine.net", simExpiry.AddDate(1, 0, 0), alidomaintest.Normal())
 			ctx := context.Background()
 
@@ -81,7 +81,7 @@ func TestSimulatorWorkflow(t *testing.T) {
 
 func TestSimulatorRejectsWrongSignature(t *testing.T) {
 	c, sim := simClient(t, nil)
-	sim.AddDomain("example.com", simExpiry)
+	sim.AddDomain("example.com", simExpiry, alidomaintest.NeedsRedemption())
 	_, err := c.Domains.List(context.Background(), nil, func(o *Options) {
 		o.Credentials = StaticCredentials(sim.AccessKeyID, "not-the-secret")
 	})
@@ -128,8 +128,8 @@ func TestSimulatorRejectsReplayedNonce(t *testing.T) {
 // an unknown outcome, never re-sent, and Reconcile finds the order.
 func TestSimulatorCommitThenDropIsReconciled(t *testing.T) {
 	c, sim := simClient(t, nil)
-	sim.AddDomain("example.com", simExpiry)
-	sim.AddDomain("example.net", simExpiry)
+	sim.AddDomain("example.com", simExpiry, alidomaintest.NeedsRedemption())
+	sim.AddDomain("example.net", simExpiry, alidomaintest.NeedsRedemption())
 	sim.Inject(alidomaintest.ActionSaveBatchTaskForCreatingOrderRedeem, alidomaintest.CommitThenDrop())
 	ctx := context.Background()
 
@@ -153,7 +153,7 @@ func TestSimulatorCommitThenDropIsReconciled(t *testing.T) {
 // A failed redemption reports the service's reason.
 func TestSimulatorFailedDetail(t *testing.T) {
 	c, sim := simClient(t, nil)
-	sim.AddDomain("example.com", simExpiry)
+	sim.AddDomain("example.com", simExpiry, alidomaintest.NeedsRedemption())
 	ctx := context.Background()
 	res, err := c.Redeem.Submit(ctx, &RedeemRequest{DomainName: "example.com", CurrentExpirationDate: simExpiry.Add(time.Millisecond)})
 	require.NoError(t, err)

@@ -63,9 +63,9 @@ type ListTaskDetailsRequest struct {
 	// Status keeps the details in this state (sent as TaskStatus, a
 	// number); nil keeps all.
 	Status *TaskStatus `url:"TaskStatus"`
-	// PageNum (from 1) and PageSize (up to 1000) select a page; zero means
-	// the service's default. ListDetailsIter starts at PageNum and advances
-	// it itself.
+	// PageNum (from 1) and PageSize (up to 1000) select a page; a zero
+	// PageNum is the first page, a zero PageSize sends 20. ListDetailsIter
+	// starts at PageNum and advances it itself.
 	PageNum  int `url:"PageNum"`
 	PageSize int `url:"PageSize"`
 }
@@ -198,7 +198,8 @@ func (s *TaskService) ListDetails(ctx context.Context, req *ListTaskDetailsReque
 }
 
 // ListDetailsIter returns an iterator over every detail that req selects,
-// page after page, starting at req.PageNum (or 1). It sends nothing until
+// page after page, starting at req.PageNum (or 1), req.PageSize details a
+// page (20 when zero; up to 1000). It sends nothing until
 // the loop starts and no further request once the loop breaks; req is
 // copied when ListDetailsIter is called and never modified. On a failure,
 // a *ValidationError included, the iterator yields the error once and stops.
@@ -214,8 +215,9 @@ type ListTasksRequest struct {
 	// service may apply them to whole days only.
 	BeginCreateTime time.Time `url:"BeginCreateTime,omitempty,unixmilli"`
 	EndCreateTime   time.Time `url:"EndCreateTime,omitempty,unixmilli"`
-	// PageNum (from 1) and PageSize select a page; zero means the service's
-	// default. ListIter starts at PageNum and advances it itself.
+	// PageNum (from 1) and PageSize select a page; a zero PageNum is the
+	// first page, a zero PageSize sends 20 (the service documents no
+	// maximum). ListIter starts at PageNum and advances it itself.
 	PageNum  int `url:"PageNum"`
 	PageSize int `url:"PageSize"`
 }
@@ -314,7 +316,8 @@ func (s *TaskService) List(ctx context.Context, req *ListTasksRequest, optFns ..
 }
 
 // ListIter returns an iterator over every task that req selects, page
-// after page, starting at req.PageNum (or 1). It sends nothing until the
+// after page, starting at req.PageNum (or 1), req.PageSize tasks a page (20
+// when zero). It sends nothing until the
 // loop starts and no further request once the loop breaks; req is copied
 // when ListIter is called and never modified. On a failure the iterator
 // yields the error once and stops.

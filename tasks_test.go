@@ -123,14 +123,16 @@ func TestTaskListDetailsXML(t *testing.T) {
 }
 
 func TestTaskListDetailsTolerant(t *testing.T) {
-	// An answer without Data cannot be checked: an error, never an empty page.
+	// Without Data and with a non-zero total: an error, never an empty page.
 	for _, data := range []string{``, `,"Data":null`} {
 		c, ts := setup(t)
-		ts.reply("QueryTaskDetailList", 200, `{"RequestId":"R","TotalItemNum":"0","CurrentPageNum":"1","TotalPageNum":"0","PageSize":"1000"`+data+`}`)
+		ts.reply("QueryTaskDetailList", 200, `{"RequestId":"R","TotalItemNum":"2","CurrentPageNum":"1","TotalPageNum":"1","PageSize":"1000"`+data+`}`)
 		_, err := c.Tasks.ListDetails(context.Background(), &ListTaskDetailsRequest{TaskNo: "T1"})
 		require.ErrorContains(t, err, "no Data", data)
 	}
 	for _, data := range []string{
+		``,
+		`,"Data":null`,
 		`,"Data":""`,
 		`,"Data":{}`,
 		`,"Data":{"TaskDetail":{}}`,
@@ -289,11 +291,11 @@ func TestTaskListXML(t *testing.T) {
 func TestTaskListTolerantAndStrict(t *testing.T) {
 	for _, data := range []string{``, `,"Data":null`} {
 		c, ts := setup(t)
-		ts.reply("QueryTaskList", 200, `{"RequestId":"R","TotalItemNum":0,"CurrentPageNum":"1","TotalPageNum":0,"PageSize":20`+data+`}`)
+		ts.reply("QueryTaskList", 200, `{"RequestId":"R","TotalItemNum":7,"CurrentPageNum":"1","TotalPageNum":1,"PageSize":20`+data+`}`)
 		_, err := c.Tasks.List(context.Background(), nil)
 		require.ErrorContains(t, err, "no Data", data)
 	}
-	for _, data := range []string{`,"Data":{}`, `,"Data":{"TaskInfo":{}}`, `,"Data":{"TaskInfo":""}`, `,"Data":[]`} {
+	for _, data := range []string{``, `,"Data":null`, `,"Data":{}`, `,"Data":{"TaskInfo":{}}`, `,"Data":{"TaskInfo":""}`, `,"Data":[]`} {
 		c, ts := setup(t)
 		ts.reply("QueryTaskList", 200, `{"RequestId":"R","TotalItemNum":0,"CurrentPageNum":"1","TotalPageNum":0,"PageSize":20`+data+`}`)
 		p, err := c.Tasks.List(context.Background(), nil)

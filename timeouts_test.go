@@ -62,7 +62,7 @@ func timeoutFixture(t *testing.T, attempt, dial time.Duration) (*Client, *alidom
 	t.Helper()
 	srv := alidomaintest.NewServer()
 	t.Cleanup(srv.Close)
-	srv.AddDomain(timeoutDomain, timeoutExpires)
+	srv.AddDomain(timeoutDomain, timeoutExpires, alidomaintest.NeedsRedemption())
 	hc := newHTTPClient(attempt, dial)
 	tr := hc.Transport.(*http.Transport)
 	t.Cleanup(tr.CloseIdleConnections)

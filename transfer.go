@@ -41,7 +41,8 @@ type TransferDomain struct {
 // BatchTransferRequest is the input of TransferService.SubmitBatch
 // (SaveBatchTaskForCreatingOrderTransfer).
 type BatchTransferRequest struct {
-	// Domains are the domains to transfer in, sent as OrderTransferParam.N.*.
+	// Domains are the domains to transfer in, sent as OrderTransferParam.N.*: at
+	// most 1000 (the API's maxItems for OrderTransferParam).
 	Domains []TransferDomain `url:"OrderTransferParam"`
 	// UseCoupon asks the service to apply a coupon; always sent.
 	UseCoupon bool `url:"UseCoupon"`

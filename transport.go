@@ -24,9 +24,15 @@ import (
 //   - through any other HTTPDoer a paid order carries a non-nil, empty body
 //     without GetBody, which HTTP/2 refuses to replay once the request has
 //     started (over HTTP/1 that body is sent chunked, as "0\r\n\r\n");
-//   - in defence, the attempt's trace counts connections and writes: a
-//     second write, or a connection got after a write, makes the attempt's
-//     outcome unknown, whatever the answer, and it is never retried.
+//   - a RoundTripper the user puts in front (logging, metrics) may buffer
+//     the body and set GetBody again, so every paid attempt is traced,
+//     through the request's context, whatever the doer: a connection got
+//     after a write is a re-send starting, and its context is cancelled
+//     before the headers go out again;
+//   - the trace counts connections and writes: a second write, or a
+//     connection got after a write, makes the attempt's outcome unknown,
+//     whatever the answer, and it is never retried. No events is no proof
+//     that nothing was sent.
 
 // h1Twins maps each transport the SDK made to its HTTP/1.1-only twin.
 var h1Twins sync.Map // *http.Transport -> *http.Transport
@@ -93,20 +99,17 @@ func paidDoer(doer HTTPDoer) (HTTPDoer, bool) {
 	return &cp, true
 }
 
-// preparePaid makes req, a paid order, safe from the transport's own
-// replays: it returns the doer to send it with, and gives req an empty body
-// without GetBody unless that doer is known not to replay.
-func preparePaid(doer HTTPDoer, req *http.Request) HTTPDoer {
-	doer, safe := paidDoer(doer)
-	if safe {
-		return doer
-	}
+// unreplayable makes req, a paid order sent through a doer that may replay
+// it, un-replayable by the transport: an empty body without GetBody where
+// there is none, and no GetBody for its own. A RoundTripper in between may
+// still buffer the body and set GetBody; the attempt's trace stops that
+// re-send (sendCounter).
+func unreplayable(req *http.Request) {
 	if req.Body == nil || req.Body == http.NoBody {
 		req.Body, req.ContentLength = emptyBody{}, 0
 	}
 	// Without GetBody, net/http cannot rewind the body to send it again.
 	req.GetBody = nil
-	return doer
 }
 
 // emptyBody is an empty request body that net/http cannot rewind: it is
@@ -118,17 +121,21 @@ func (emptyBody) Close() error             { return nil }
 
 // sendCounter counts, within one attempt, the connections the transport got
 // and the times it wrote the request's headers, and notes a replay: a
-// second write, or a connection got after a write.
+// second write, or a connection got after a write. A connection got after
+// a write is the start of a re-send (Go's HTTP/2 client gets one before
+// each try); stop, when set, cancels the request's context there, and the
+// HTTP/2 client checks that context before it writes the headers again.
 type sendCounter struct {
 	conns, writes atomic.Int32
 	again         atomic.Bool
+	stop          func() // nil: a re-send is only noted
 }
 
 // hook adds the counter's GotConn hook to trace.
 func (c *sendCounter) hook(trace *httptrace.ClientTrace) {
 	trace.GotConn = func(httptrace.GotConnInfo) {
 		if c.writes.Load() > 0 {
-			c.again.Store(true)
+			c.replay()
 		}
 		c.conns.Add(1)
 	}
@@ -137,7 +144,15 @@ func (c *sendCounter) hook(trace *httptrace.ClientTrace) {
 // wrote records one write of the headers.
 func (c *sendCounter) wrote() {
 	if c.writes.Add(1) > 1 {
-		c.again.Store(true)
+		c.replay()
+	}
+}
+
+// replay notes a re-send, and stops it if it can.
+func (c *sendCounter) replay() {
+	c.again.Store(true)
+	if c.stop != nil {
+		c.stop()
 	}
 }
 
@@ -157,7 +172,11 @@ func replayedAttempt(action string, resp *http.Response, c *sendCounter) attempt
 		status = "HTTP " + statusText(resp.StatusCode)
 		resp.Body.Close()
 	}
-	a.err = fmt.Errorf("alidomain: %s: the HTTP transport may have sent the request more than once in one attempt (%d writes, %d connections; last: %s)",
-		action, c.writes.Load(), c.conns.Load(), status)
+	what := "may have sent the request more than once in one attempt"
+	if c.stop != nil && c.writes.Load() <= 1 {
+		what = "began to send the request again in one attempt, after writing it once (the SDK cancelled the second send)"
+	}
+	a.err = fmt.Errorf("alidomain: %s: the HTTP transport %s (%d writes, %d connections; last: %s)",
+		action, what, c.writes.Load(), c.conns.Load(), status)
 	return a
 }

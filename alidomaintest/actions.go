@@ -240,8 +240,8 @@ func (s *Server) queryDomainList(c *actionCall) (any, *gatewayError) {
 	groupID := p["DomainGroupId"]
 	autoRenew, hasAutoRenew := false, p["AutoRenewEnabled"] != ""
 	if hasAutoRenew {
-		b, e := strconv.ParseBool(p["AutoRenewEnabled"])
-		if e != nil {
+		b, ok := wireBool(p["AutoRenewEnabled"])
+		if !ok {
 			return nil, errInvalid("AutoRenewEnabled")
 		}
 		autoRenew = b

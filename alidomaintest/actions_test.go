@@ -50,7 +50,7 @@ func TestRedeemBatchOutcomes(t *testing.T) {
 	srv.AddDomain("d.com", exp)
 	srv.AddDomain("e.com", exp, Normal())
 
-	names := []string{"a.com", "b.net", "c.org", "d.com", "zzz.com", "A.COM", "e.com"}
+	names := []string{"a.com", "b.net", "c.org", "d.com", "zzz.com", "e.com"}
 	p := map[string]string{"UseCoupon": "false", "Lang": "en", "UserClientIp": "10.1.2.3"}
 	for i, n := range names {
 		p[fmt.Sprintf("OrderRedeemParam.%d.DomainName", i+1)] = n
@@ -78,7 +78,6 @@ func TestRedeemBatchOutcomes(t *testing.T) {
 		"c.org":   {3, "registry refused"},
 		"d.com":   {3, MsgExpirationMismatch},
 		"zzz.com": {3, MsgDomainNotFound},
-		"A.COM":   {3, MsgNotInRedemption}, // a.com was already redeemed
 		"e.com":   {3, MsgNotInRedemption},
 	}
 	got := detailsOf(t, c, taskNo)
@@ -96,8 +95,8 @@ func TestRedeemBatchOutcomes(t *testing.T) {
 		}
 	}
 
-	// Only a.com's first detail took effect; every detail was a submission.
-	for name, n := range map[string][2]int{"a.com": {1, 2}, "A.com": {1, 2}, "b.net": {0, 1}, "zzz.com": {0, 1}, "nothere.com": {0, 0}} {
+	// a.com's detail took effect; every detail was a submission.
+	for name, n := range map[string][2]int{"a.com": {1, 1}, "A.com": {1, 1}, "b.net": {0, 1}, "zzz.com": {0, 1}, "nothere.com": {0, 0}} {
 		if got := srv.Orders(name); got != n[0] {
 			t.Errorf("Orders(%s) = %d, want %d", name, got, n[0])
 		}
@@ -124,6 +123,13 @@ func TestRedeemBatchOutcomes(t *testing.T) {
 	if len(tl) != 1 || tl[0]["TaskNo"] != taskNo || num(t, tl[0]["TaskNum"]) != int64(len(names)) ||
 		tl[0]["Clientip"] != "10.1.2.3" || tl[0]["TaskStatus"] != "COMPLETE" || tl[0]["TaskType"] != "ORDER_REDEEM" {
 		t.Errorf("task list: %v", tl)
+	}
+
+	// a.com again, spelled A.COM, in a later batch: it was already redeemed.
+	again := c.ok(batch, map[string]string{"OrderRedeemParam.1.DomainName": "A.COM", "OrderRedeemParam.1.CurrentExpirationDate": ms(exp)})
+	wantDetail(t, onlyDetail(t, c, again["TaskNo"].(string), "A.COM"), 3, MsgNotInRedemption, "ORDER_REDEEM")
+	if srv.Orders("a.com") != 1 || srv.Submissions("A.com") != 2 {
+		t.Errorf("a.com: Orders %d Submissions %d, want 1 and 2", srv.Orders("a.com"), srv.Submissions("A.com"))
 	}
 }
 
@@ -176,12 +182,12 @@ func TestRedeemValidation(t *testing.T) {
 		{"bad date", batch, map[string]string{"OrderRedeemParam.1.DomainName": "a.com", "OrderRedeemParam.1.CurrentExpirationDate": "2024-01-01"}, "InvalidParameter", "OrderRedeemParam.1.CurrentExpirationDate"},
 		{"no date", batch, map[string]string{"OrderRedeemParam.1.DomainName": "a.com"}, "MissingParameter", "OrderRedeemParam.1.CurrentExpirationDate"},
 		{"gap", batch, map[string]string{
-			"OrderRedeemParam.1.DomainName": "a.com", "OrderRedeemParam.1.CurrentExpirationDate": "1",
-			"OrderRedeemParam.3.DomainName": "a.com", "OrderRedeemParam.3.CurrentExpirationDate": "1",
+			"OrderRedeemParam.1.DomainName": "a.com", "OrderRedeemParam.1.CurrentExpirationDate": "1700000000000",
+			"OrderRedeemParam.3.DomainName": "a.com", "OrderRedeemParam.3.CurrentExpirationDate": "1700000000000",
 		}, "MissingParameter", "OrderRedeemParam.2.DomainName"},
 		{"zero index", batch, map[string]string{"OrderRedeemParam.0.DomainName": "a.com"}, "InvalidParameter", "OrderRedeemParam.0.DomainName"},
-		{"bad coupon flag", batch, map[string]string{"OrderRedeemParam.1.DomainName": "a.com", "OrderRedeemParam.1.CurrentExpirationDate": "1", "UseCoupon": "maybe"}, "InvalidParameter", "UseCoupon"},
-		{"single no name", single, map[string]string{"CurrentExpirationDate": "1"}, "MissingParameter", "DomainName"},
+		{"bad coupon flag", batch, map[string]string{"OrderRedeemParam.1.DomainName": "a.com", "OrderRedeemParam.1.CurrentExpirationDate": "1700000000000", "UseCoupon": "maybe"}, "InvalidParameter", "UseCoupon"},
+		{"single no name", single, map[string]string{"CurrentExpirationDate": "1700000000000"}, "MissingParameter", "DomainName"},
 		{"single no date", single, map[string]string{"DomainName": "a.com"}, "MissingParameter", "CurrentExpirationDate"},
 		{"single bad date", single, map[string]string{"DomainName": "a.com", "CurrentExpirationDate": "x"}, "InvalidParameter", "CurrentExpirationDate"},
 	}
@@ -208,7 +214,7 @@ func TestQueryDomainListShape(t *testing.T) {
 	c := newCaller(t, srv)
 	exp := time.Date(2024, 3, 1, 17, 0, 0, 0, time.UTC) // 2024-03-02 01:00 CST
 	reg := time.Date(2020, 3, 1, 17, 0, 0, 0, time.UTC)
-	srv.AddDomain("example.com", exp, RegisteredAt(reg), InstanceID("S2020TEST"), Premium(), Remark("mine"), Group("7", "shop"))
+	srv.AddDomain("example.com", exp, NeedsRedemption(), RegisteredAt(reg), InstanceID("S2020TEST"), Premium(), Remark("mine"), Group("7", "shop"))
 	m := c.ok(listDomains, nil)
 	if keys(m) != "CurrentPageNum,Data,NextPage,PageSize,PrePage,RequestId,TotalItemNum,TotalPageNum" {
 		t.Errorf("keys %s", keys(m))
@@ -294,7 +300,7 @@ func TestQueryDomainListPagingAndFilters(t *testing.T) {
 	c := newCaller(t, srv)
 	base := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 	for i := range 45 {
-		var opts []DomainOption
+		opts := []DomainOption{NeedsRedemption()}
 		if i%3 == 0 {
 			opts = append(opts, NeedsRenewal())
 		}
@@ -394,7 +400,7 @@ func TestQueryTaskList(t *testing.T) {
 	var times []time.Time
 	for i := range 3 {
 		times = append(times, clock.Now())
-		m := c.ok(single, map[string]string{"DomainName": fmt.Sprintf("x%d.com", i), "CurrentExpirationDate": "1"})
+		m := c.ok(single, map[string]string{"DomainName": fmt.Sprintf("x%d.com", i), "CurrentExpirationDate": "1700000000000"})
 		nos = append(nos, m["TaskNo"].(string))
 		clock.Advance(time.Hour)
 	}

@@ -15,6 +15,14 @@
 //     ORDER_RENEW, ORDER_ACTIVATE; transfer-in's is an assumption, see
 //     DefaultTransferTaskType) with one detail per domain, and book it: see
 //     Server.Orders (orders that took effect) and Server.Submissions;
+//   - an order the gateway would refuse (a domain twice in one batch, a
+//     date in seconds, a boolean other than true/false, a negative or
+//     unknown registrant profile, a malformed name, years outside 1..10) is
+//     refused as a whole, HTTP 400 MissingParameter or InvalidParameter
+//     naming the parameter, with no task and nothing booked;
+//   - a domain's status (Server.AddDomain derives it from the expiration
+//     date: needs redemption, needs renewal or normal) decides which orders
+//     it takes: redemption only in redemption, renewal otherwise;
 //   - renewals need the domain's current expiration date and move it by the
 //     years ordered; transfers need a domain and code given to
 //     Server.AddTransferable; registrations need a name given to
@@ -47,7 +55,7 @@
 //
 //	srv := alidomaintest.NewServer()
 //	defer srv.Close()
-//	srv.AddDomain("example.com", expires) // in redemption by default
+//	srv.AddDomain("example.com", expires, alidomaintest.NeedsRedemption())
 //	client, err := alidomain.New(alidomain.Options{
 //		Endpoint:    srv.URL,
 //		Credentials: alidomain.StaticCredentials(srv.AccessKeyID, srv.AccessKeySecret),

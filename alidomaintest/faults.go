@@ -23,6 +23,7 @@ const (
 	faultWrongContentType
 	faultSlowBody
 	faultInBodyError
+	faultNonceUsedAfterCommit
 )
 
 // forever is the span of a Fault that never runs out.
@@ -81,6 +82,14 @@ func CommitThenDrop() Fault { return Fault{kind: faultCommitThenDrop, span: 1} }
 // ServerErrorAfterCommit returns a Fault that performs the action of one
 // request, then answers HTTP 500 InternalError.
 func ServerErrorAfterCommit() Fault { return Fault{kind: faultServerErrorAfterCommit, span: 1} }
+
+// NonceUsedAfterCommit returns a Fault that performs the action of one
+// request, then answers HTTP 400 SignatureNonceUsed. It models a proxy that
+// re-sent the request after a reset (Envoy's retry_on: reset, nginx's
+// proxy_next_upstream non_idempotent): the first delivery took effect, and
+// the client gets the gateway's answer to the second, which refuses a nonce
+// it has already seen.
+func NonceUsedAfterCommit() Fault { return Fault{kind: faultNonceUsedAfterCommit, span: 1} }
 
 // Delay returns a Fault that holds one request for d before performing it and
 // answering normally. If the client goes away (its request context ends) or

@@ -127,6 +127,19 @@ func TestFaultServerErrorAfterCommit(t *testing.T) {
 	committed(t, srv, 1)
 }
 
+func TestFaultNonceUsedAfterCommit(t *testing.T) {
+	srv, c, cl := redeemSetup(t)
+	srv.Inject(single, NonceUsedAfterCommit())
+	m := c.apiErr(single, cl, 400, "SignatureNonceUsed")
+	if m["Message"] != "Specified signature nonce was used already." {
+		t.Errorf("Message %v", m["Message"])
+	}
+	committed(t, srv, 1)
+	if srv.Requests(single) != 1 {
+		t.Errorf("Requests = %d", srv.Requests(single))
+	}
+}
+
 func TestFaultDelay(t *testing.T) {
 	srv, c, cl := redeemSetup(t)
 	srv.Inject(listDomains, Delay(30*time.Millisecond))

@@ -45,7 +45,7 @@ func (s *Server) newDomain(name string, expires time.Time, opts []DomainOption) 
 		key:        canonicalName(name),
 		instanceID: fmt.Sprintf("S%s%08dTEST", expires.UTC().Format("200601"), s.seq),
 		expires:    truncMS(expires),
-		status:     StatusNeedsRedemption,
+		status:     statusAt(expires, s.now()),
 	}
 	d.registered = d.expires.AddDate(-1, 0, 0)
 	for _, o := range opts {
@@ -170,12 +170,12 @@ type tagList struct {
 }
 
 // errDomainNotInAccount answers a lookup of a domain the account does not
-// hold. The real code is undocumented (wire.md §7.1 says only that the
+// hold. The real code is undocumented (the documentation says only that the
 // domain must be in the account); the gateway's generic InvalidParameter
 // stands in for it.
 var errDomainNotInAccount = errInvalid("DomainName")
 
-// queryDomainByDomainName answers the wire.md §7.1 fields. Like the real
+// queryDomainByDomainName answers the documented fields. Like the real
 // answer it carries no AutoRenewEnabled (QueryDomainList items do).
 func (s *Server) queryDomainByDomainName(c *actionCall) (any, *gatewayError) {
 	name := c.p["DomainName"]
@@ -243,7 +243,7 @@ type autoRenewResponse struct {
 }
 
 // setupDomainAutoRenew sets or cancels auto-renewal of the domain with
-// InstanceId (wire.md §5). An unknown InstanceId is answered with the
+// InstanceId. An unknown InstanceId is answered with the
 // gateway's InvalidParameter (the real code is undocumented).
 func (s *Server) setupDomainAutoRenew(c *actionCall) (any, *gatewayError) {
 	id, op := c.p["InstanceId"], c.p["Operation"]
@@ -289,7 +289,7 @@ type staticPrice struct {
 	Period int64   `json:"period" xml:"period"`
 }
 
-// checkDomain answers wire.md §7.2: Avail "1" for a name added with
+// checkDomain answers CheckDomain: Avail "1" for a name added with
 // AddAvailable that the account does not hold, "0" otherwise; the price
 // table from SetPrice (for FeeCommand only, when given), in FeeCurrency
 // (default USD) for FeePeriod years (default 1).
@@ -390,7 +390,7 @@ type priceRequestItem struct {
 }
 
 // Business errors of QueryDomainRealTimePrice, answered inside HTTP 200
-// (wire.md §6.2: 3002 is the model's example, "illegal parameter").
+// (3002 is the v2 model's example, "illegal parameter": docs/wire-orders.md).
 const (
 	priceErrCode = "3002"
 	priceErrMsg  = "非法参数"
@@ -401,8 +401,27 @@ func priceBusinessError(reqID string) realTimePriceResponse {
 		ErrorCode: priceErrCode, ErrorMsg: priceErrMsg, DynamicCode: priceErrCode, DynamicMessage: priceErrMsg}
 }
 
-// queryDomainRealTimePrice answers wire.md §6: DomainItem is one JSON array;
-// each item is quoted from SetPrice (Avail 1) or, without a price, answered
+// notOrderable returns why an order of action cannot be placed for the
+// account's domain key as it stands, as the orders would decide it: a
+// renewal of a domain in its redemption period (MsgNotRenewable), a
+// redemption of one that is not (MsgNotInRedemption); "" otherwise. s.mu is
+// held.
+func (s *Server) notOrderable(action, key string) string {
+	d, ok := s.domains[key]
+	switch {
+	case !ok:
+	case action == PriceRenew && d.status == StatusNeedsRedemption:
+		return MsgNotRenewable
+	case action == PriceRestore && d.status != StatusNeedsRedemption:
+		return MsgNotInRedemption
+	}
+	return ""
+}
+
+// queryDomainRealTimePrice answers QueryDomainRealTimePrice (see
+// docs/wire-orders.md): DomainItem is one JSON array;
+// each item is quoted from SetPrice (Avail 1) or, without a price or when
+// the account's domain cannot take that order (see notOrderable), answered
 // with Avail 0 and a Reason. A DomainItem that is not a JSON array of items
 // with Action and DomainName, an unknown Action or a Period outside 1..10 is
 // a business error inside HTTP 200 (Success false, ErrorCode 3002); a
@@ -430,6 +449,7 @@ func (s *Server) queryDomainRealTimePrice(c *actionCall) (any, *gatewayError) {
 	cur := strings.ToUpper(currency)
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.settle(c.now)
 	for _, it := range items {
 		period := 1
 		if it.Period != nil {
@@ -438,7 +458,9 @@ func (s *Server) queryDomainRealTimePrice(c *actionCall) (any, *gatewayError) {
 		key := canonicalName(it.DomainName)
 		dp := domainPrice{DomainName: it.DomainName, Action: it.Action, Period: period,
 			Currency: currency, Premium: s.premiumOf(key)}
-		if p, ok := s.prices[priceKey{key, it.Action, cur}]; ok {
+		if reason := s.notOrderable(it.Action, key); reason != "" {
+			dp.Reason = reason
+		} else if p, ok := s.prices[priceKey{key, it.Action, cur}]; ok {
 			dp.Price, dp.Avail = p*float64(period), 1
 		} else {
 			dp.Reason = "no price for this action"

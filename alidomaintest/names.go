@@ -38,3 +38,35 @@ func nameMatcher(filter string) func(key string) bool {
 		return strings.Contains(key, ascii) || strings.Contains(unicodeName(key), lower)
 	}
 }
+
+// wellFormedName reports whether name is a domain name an order may carry:
+// no surrounding space, and an IDNA form of at least two labels, each of
+// 1 to 63 letters, digits and inner hyphens, 253 bytes at most, under a
+// top-level domain that is not all digits. The service documents no exact
+// rule; this one refuses what is certainly not a name ("not a name!",
+// "a..com", "com", "1.2.3.4").
+func wellFormedName(name string) bool {
+	if name == "" || strings.TrimSpace(name) != name {
+		return false
+	}
+	a, err := idna.Lookup.ToASCII(strings.TrimSuffix(name, "."))
+	if err != nil || len(a) > 253 {
+		return false
+	}
+	labels := strings.Split(a, ".")
+	if len(labels) < 2 {
+		return false
+	}
+	for _, l := range labels {
+		if len(l) == 0 || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
+			return false
+		}
+		for i := 0; i < len(l); i++ {
+			c := l[i] | 0x20
+			if !('a' <= c && c <= 'z' || '0' <= l[i] && l[i] <= '9' || l[i] == '-') {
+				return false
+			}
+		}
+	}
+	return strings.Trim(labels[len(labels)-1], "0123456789") != ""
+}

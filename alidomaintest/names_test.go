@@ -40,19 +40,26 @@ func TestIDNFormsAreOneDomain(t *testing.T) {
 		}
 	}
 
-	// One batch naming the domain in both forms: one order, the other detail
-	// fails as a duplicate.
-	m := c.ok(batch, map[string]string{
+	// One batch naming the domain in both forms is refused: nothing ordered.
+	both := map[string]string{
 		"OrderRedeemParam.1.DomainName": "xn--fsqu00a.cn", "OrderRedeemParam.1.CurrentExpirationDate": ms(exp),
 		"OrderRedeemParam.2.DomainName": "例子.cn", "OrderRedeemParam.2.CurrentExpirationDate": ms(exp),
-	})
-	taskNo := m["TaskNo"].(string)
-	got := detailsOf(t, c, taskNo)
-	if len(got["xn--fsqu00a.cn"]) != 1 || num(t, got["xn--fsqu00a.cn"][0]["TaskStatusCode"]) != 2 {
-		t.Errorf("xn-- detail: %v", got["xn--fsqu00a.cn"])
 	}
-	if len(got["例子.cn"]) != 1 || num(t, got["例子.cn"][0]["TaskStatusCode"]) != 3 {
-		t.Errorf("unicode detail: %v", got["例子.cn"])
+	c.apiErr(batch, call{params: both}, 400, "InvalidParameter")
+	if srv.Orders("例子.cn") != 0 || srv.Submissions("xn--fsqu00a.cn") != 0 {
+		t.Fatalf("a refused batch was booked: Orders %d Submissions %d", srv.Orders("例子.cn"), srv.Submissions("xn--fsqu00a.cn"))
+	}
+
+	// One form per batch: one order, the other detail fails.
+	first := c.ok(batch, map[string]string{
+		"OrderRedeemParam.1.DomainName": "xn--fsqu00a.cn", "OrderRedeemParam.1.CurrentExpirationDate": ms(exp)})["TaskNo"].(string)
+	second := c.ok(batch, map[string]string{
+		"OrderRedeemParam.1.DomainName": "例子.cn", "OrderRedeemParam.1.CurrentExpirationDate": ms(exp)})["TaskNo"].(string)
+	if got := detailsOf(t, c, first)["xn--fsqu00a.cn"]; len(got) != 1 || num(t, got[0]["TaskStatusCode"]) != 2 {
+		t.Errorf("xn-- detail: %v", got)
+	}
+	if got := detailsOf(t, c, second)["例子.cn"]; len(got) != 1 || num(t, got[0]["TaskStatusCode"]) != 3 {
+		t.Errorf("unicode detail: %v", got)
 	}
 	for _, name := range []string{"例子.cn", "xn--fsqu00a.cn", "XN--FSQU00A.CN."} {
 		if srv.Orders(name) != 1 || srv.Submissions(name) != 2 {
@@ -62,10 +69,12 @@ func TestIDNFormsAreOneDomain(t *testing.T) {
 	if info, _ := srv.Domain("例子.cn"); info.Status != StatusNormal {
 		t.Errorf("status %d after the redeem", info.Status)
 	}
-	for _, filter := range []string{"例子.cn", "xn--fsqu00a.cn"} {
-		d := items(t, c.ok(details, map[string]string{"TaskNo": taskNo, "DomainName": filter}), "TaskDetail")
-		if len(d) != 2 {
-			t.Errorf("QueryTaskDetailList DomainName=%s: %d details, want 2", filter, len(d))
+	for _, taskNo := range []string{first, second} {
+		for _, filter := range []string{"例子.cn", "xn--fsqu00a.cn"} {
+			d := items(t, c.ok(details, map[string]string{"TaskNo": taskNo, "DomainName": filter}), "TaskDetail")
+			if len(d) != 1 {
+				t.Errorf("QueryTaskDetailList TaskNo=%s DomainName=%s: %d details, want 1", taskNo, filter, len(d))
+			}
 		}
 	}
 

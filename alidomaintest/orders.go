@@ -3,6 +3,7 @@ package alidomaintest
 import (
 	"crypto/subtle"
 	"fmt"
+	"net/http"
 	"strconv"
 	"strings"
 	"time"
@@ -26,7 +27,8 @@ const (
 )
 
 // DefaultTransferTaskType is the TaskType the Server gives transfer-in tasks.
-// It is an assumption: the real type is documented nowhere (wire.md §8), so a
+// It is an assumption: the real type is documented nowhere (see
+// docs/wire-orders.md), so a
 // client must not depend on it; WithTransferTaskType changes it.
 const DefaultTransferTaskType = "ORDER_TRANSFER"
 
@@ -67,9 +69,12 @@ const (
 	// MsgNotAvailable is the ErrorMsg of a registration detail naming a
 	// domain that is not available (see AddAvailable).
 	MsgNotAvailable = "the domain is not available for registration"
-	// MsgProfileNotFound is the ErrorMsg of a transfer or registration
-	// detail whose RegistrantProfileId the Server does not know (see
-	// AddRegistrantProfile).
+	// MsgProfileNotFound was the ErrorMsg of a transfer or registration
+	// detail whose RegistrantProfileId the Server did not know.
+	//
+	// Deprecated: such an order is now refused as a whole, HTTP 400
+	// InvalidParameter naming RegistrantProfileId, and no detail carries
+	// this message.
 	MsgProfileNotFound = "the registrant profile does not exist"
 )
 
@@ -90,8 +95,8 @@ type orderSpec struct {
 	taskType string // "" for transfer: the Server's configured type
 	en, zh   string // TaskTypeDescription
 	// read reads one item; f names the batch item's or single request's
-	// fields. single says which one (some fields are only required there).
-	read func(f fields, single bool) (orderItem, *gatewayError)
+	// fields. An error refuses the whole request.
+	read func(f fields) (orderItem, *gatewayError)
 	// incoming orders bring a domain into the account from source; the
 	// others act on a domain of the account.
 	incoming bool
@@ -109,13 +114,13 @@ type orderSpec struct {
 var orderSpecs = map[OrderKind]*orderSpec{
 	KindRedeem: {
 		list: "OrderRedeemParam", taskType: "ORDER_REDEEM", en: "Redeem", zh: "赎回",
-		read: func(f fields, single bool) (orderItem, *gatewayError) {
+		read: func(f fields) (orderItem, *gatewayError) {
 			var it orderItem
 			var err *gatewayError
 			if it.name, err = f.name(); err != nil {
 				return it, err
 			}
-			it.expires, _, err = f.ms("CurrentExpirationDate", true)
+			it.expires, err = f.expiration()
 			return it, err
 		},
 		missing: MsgDomainNotFound,
@@ -133,16 +138,16 @@ var orderSpecs = map[OrderKind]*orderSpec{
 	},
 	KindRenew: {
 		list: "OrderRenewParam", taskType: "ORDER_RENEW", en: "Renew", zh: "续费",
-		read: func(f fields, single bool) (orderItem, *gatewayError) {
+		read: func(f fields) (orderItem, *gatewayError) {
 			var it orderItem
 			var err *gatewayError
 			if it.name, err = f.name(); err != nil {
 				return it, err
 			}
-			if it.expires, _, err = f.ms("CurrentExpirationDate", true); err != nil {
+			if it.expires, err = f.expiration(); err != nil {
 				return it, err
 			}
-			if it.years, err = f.years(single); err != nil {
+			if it.years, err = f.years(true); err != nil {
 				return it, err
 			}
 			it.permitPremium, err = f.boolean("PermitPremiumRenew", false)
@@ -164,7 +169,7 @@ var orderSpecs = map[OrderKind]*orderSpec{
 	},
 	KindTransfer: {
 		list: "OrderTransferParam", en: "Transfer in", zh: "转入",
-		read: func(f fields, single bool) (orderItem, *gatewayError) {
+		read: func(f fields) (orderItem, *gatewayError) {
 			var it orderItem
 			var err *gatewayError
 			if it.name, err = f.name(); err != nil {
@@ -173,7 +178,7 @@ var orderSpecs = map[OrderKind]*orderSpec{
 			if it.authCode = f.get("AuthorizationCode"); it.authCode == "" {
 				return it, errMissing(f.key("AuthorizationCode"))
 			}
-			if it.profile, err = f.int64("RegistrantProfileId"); err != nil {
+			if it.profile, err = f.profile(); err != nil {
 				return it, err
 			}
 			it.permitPremium, err = f.boolean("PermitPremiumTransfer", false)
@@ -192,7 +197,7 @@ var orderSpecs = map[OrderKind]*orderSpec{
 			if subtle.ConstantTimeCompare([]byte(it.authCode), []byte(s.transferable[dom.key].authCode)) != 1 {
 				return MsgAuthCodeMismatch
 			}
-			return profileUnknown(s, it)
+			return ""
 		},
 		premium: true,
 		apply: func(dom *domain, d *detail) {
@@ -202,13 +207,13 @@ var orderSpecs = map[OrderKind]*orderSpec{
 	},
 	KindRegister: {
 		list: "OrderActivateParam", taskType: "ORDER_ACTIVATE", en: "Register", zh: "注册",
-		read: func(f fields, single bool) (orderItem, *gatewayError) {
+		read: func(f fields) (orderItem, *gatewayError) {
 			var it orderItem
 			var err *gatewayError
 			if it.name, err = f.name(); err != nil {
 				return it, err
 			}
-			if it.profile, err = f.int64("RegistrantProfileId"); err != nil {
+			if it.profile, err = f.profile(); err != nil {
 				return it, err
 			}
 			if it.years, err = f.years(false); err != nil {
@@ -240,7 +245,7 @@ var orderSpecs = map[OrderKind]*orderSpec{
 		source:   func(s *Server, key string) *domain { return s.available[key] },
 		missing:  MsgNotAvailable,
 		pending:  MsgOrderInProgress,
-		check:    func(s *Server, it *orderItem, _ *domain) string { return profileUnknown(s, it) },
+		check:    func(*Server, *orderItem, *domain) string { return "" },
 		premium:  true,
 		apply: func(dom *domain, d *detail) {
 			dom.status = StatusNormal
@@ -257,11 +262,19 @@ func expirationMismatch(it *orderItem, dom *domain) string {
 	return ""
 }
 
-func profileUnknown(s *Server, it *orderItem) string {
-	if !s.profiles[it.profile] {
-		return MsgProfileNotFound
-	}
-	return ""
+// errProfileNotFound refuses an order naming a RegistrantProfileId the
+// account does not have. The service's code for it is undocumented; the
+// gateway's InvalidParameter stands in for it, with its own message.
+func errProfileNotFound(name string) *gatewayError {
+	return &gatewayError{http.StatusBadRequest, "InvalidParameter",
+		fmt.Sprintf("The specified parameter %q is not valid: the registrant profile does not exist.", name)}
+}
+
+// errDuplicateDomain refuses a batch naming one domain twice (in any
+// spelling of its canonical form): the second item's DomainName.
+func errDuplicateDomain(name string) *gatewayError {
+	return &gatewayError{http.StatusBadRequest, "InvalidParameter",
+		fmt.Sprintf("The specified parameter %q is not valid: the domain is already in this batch.", name)}
 }
 
 // target returns the domain an order of spec's kind acts on: the account's,
@@ -335,6 +348,7 @@ func (s *Server) typeDescription(typ, lang string) string {
 // fields reads the fields of one order item: base is "" for a single
 // request, "OrderRenewParam.3." for the third item of a batch.
 type fields struct {
+	s    *Server
 	p    params
 	base string
 }
@@ -342,19 +356,39 @@ type fields struct {
 func (f fields) key(name string) string { return f.base + name }
 func (f fields) get(name string) string { return f.p[f.base+name] }
 
+// name reads DomainName: required, and a well-formed name (see
+// wellFormedName), else the request is refused.
 func (f fields) name() (string, *gatewayError) {
 	v := f.get("DomainName")
 	if strings.TrimSpace(v) == "" {
 		return "", errMissing(f.key("DomainName"))
 	}
+	if !wellFormedName(v) {
+		return "", errInvalid(f.key("DomainName"))
+	}
 	return v, nil
 }
 
-func (f fields) ms(name string, required bool) (int64, bool, *gatewayError) {
-	return parseMS(f.p, f.key(name), required)
+// minExpirationMS is the smallest CurrentExpirationDate an order accepts:
+// 1e11 ms is March 1973, while 1e11 seconds is far in the future, so a
+// smaller value is a date in seconds (or no date at all).
+const minExpirationMS = 1e11
+
+// expiration reads a required CurrentExpirationDate in Unix milliseconds.
+func (f fields) expiration() (int64, *gatewayError) {
+	v := f.get("CurrentExpirationDate")
+	if v == "" {
+		return 0, errMissing(f.key("CurrentExpirationDate"))
+	}
+	n, ok := wireInt(v)
+	if !ok || n < minExpirationMS {
+		return 0, errInvalid(f.key("CurrentExpirationDate"))
+	}
+	return n, nil
 }
 
-// years reads SubscriptionDuration: 1 to 10, 1 when absent unless required.
+// years reads SubscriptionDuration: 1 to 10 in plain decimal, 1 when
+// absent unless required.
 func (f fields) years(required bool) (int, *gatewayError) {
 	v := f.get("SubscriptionDuration")
 	if v == "" {
@@ -363,11 +397,11 @@ func (f fields) years(required bool) (int, *gatewayError) {
 		}
 		return 1, nil
 	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < 1 || n > 10 {
+	n, ok := wireInt(v)
+	if !ok || n < 1 || n > 10 {
 		return 0, errInvalid(f.key("SubscriptionDuration"))
 	}
-	return n, nil
+	return int(n), nil
 }
 
 func (f fields) boolean(name string, def bool) (bool, *gatewayError) {
@@ -375,24 +409,61 @@ func (f fields) boolean(name string, def bool) (bool, *gatewayError) {
 	if v == "" {
 		return def, nil
 	}
-	b, err := strconv.ParseBool(v)
-	if err != nil {
+	b, ok := wireBool(v)
+	if !ok {
 		return false, errInvalid(f.key(name))
 	}
 	return b, nil
 }
 
-// int64 reads a required integer field (a RegistrantProfileId).
-func (f fields) int64(name string) (int64, *gatewayError) {
+// profile reads a required RegistrantProfileId: a positive integer naming a
+// profile given to AddRegistrantProfile. f.s.mu is not held.
+func (f fields) profile() (int64, *gatewayError) {
+	const name = "RegistrantProfileId"
 	v := f.get(name)
 	if v == "" {
 		return 0, errMissing(f.key(name))
 	}
-	n, err := strconv.ParseInt(v, 10, 64)
-	if err != nil {
+	n, ok := wireInt(v)
+	if !ok || n <= 0 {
 		return 0, errInvalid(f.key(name))
 	}
+	f.s.mu.Lock()
+	known := f.s.profiles[n]
+	f.s.mu.Unlock()
+	if !known {
+		return 0, errProfileNotFound(f.key(name))
+	}
 	return n, nil
+}
+
+// wireBool parses a boolean as the SDKs write it: exactly "true" or
+// "false". The Server refuses other spellings (True, T, 1) so that a client
+// that sends them is caught in tests.
+func wireBool(v string) (b, ok bool) {
+	switch v {
+	case "true":
+		return true, true
+	case "false":
+		return false, true
+	}
+	return false, false
+}
+
+// wireInt parses an integer as the SDKs write it: plain decimal, an
+// optional minus sign, no plus sign, no leading zero, no space.
+func wireInt(v string) (int64, bool) {
+	d := strings.TrimPrefix(v, "-")
+	if d == "" || (d[0] == '0' && len(d) > 1) || (d == "0" && d != v) {
+		return 0, false
+	}
+	for i := 0; i < len(d); i++ {
+		if d[i] < '0' || d[i] > '9' {
+			return 0, false
+		}
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	return n, err == nil
 }
 
 // checkOrderOptions validates the parameters common to every order action.
@@ -432,15 +503,21 @@ func batchOrder(kind OrderKind) func(*Server, *actionCall) (any, *gatewayError) 
 			return nil, errMissing(spec.list)
 		}
 		items := make([]orderItem, 0, maxN)
+		names := make(map[string]bool, maxN)
 		for n := 1; n <= maxN; n++ {
-			f := fields{p: c.p, base: prefix + strconv.Itoa(n) + "."}
+			f := fields{s: s, p: c.p, base: prefix + strconv.Itoa(n) + "."}
 			if !seen[n] {
 				return nil, errMissing(f.key("DomainName"))
 			}
-			it, err := spec.read(f, false)
+			it, err := spec.read(f)
 			if err != nil {
 				return nil, err
 			}
+			key := canonicalName(it.name)
+			if names[key] {
+				return nil, errDuplicateDomain(f.key("DomainName"))
+			}
+			names[key] = true
 			items = append(items, it)
 		}
 		if err := checkOrderOptions(c.p); err != nil {
@@ -454,7 +531,7 @@ func batchOrder(kind OrderKind) func(*Server, *actionCall) (any, *gatewayError) 
 // singleOrder returns the handler of SaveSingleTaskForCreatingOrder<kind>.
 func singleOrder(kind OrderKind) func(*Server, *actionCall) (any, *gatewayError) {
 	return func(s *Server, c *actionCall) (any, *gatewayError) {
-		it, err := orderSpecs[kind].read(fields{p: c.p}, true)
+		it, err := orderSpecs[kind].read(fields{s: s, p: c.p})
 		if err != nil {
 			return nil, err
 		}

@@ -3,6 +3,7 @@ package alidomaintest
 import (
 	"encoding/json"
 	"encoding/xml"
+	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
@@ -41,7 +42,7 @@ func TestRenewOrders(t *testing.T) {
 	for i, it := range []struct{ name, date, years, permit string }{
 		{"ok.com", ms(exp), "2", ""},
 		{"stale.com", ms(exp.Add(-time.Hour)), "1", ""},
-		{"redeem-me.com", ms(exp), "", ""},
+		{"redeem-me.com", ms(exp), "1", ""},
 		{"refused.com", ms(exp), "1", ""},
 		{"premium.com", ms(exp), "1", "false"},
 		{"nothere.com", ms(exp), "1", ""},
@@ -138,8 +139,15 @@ func TestTransferOrders(t *testing.T) {
 	}
 	wrong := single("in.com", "Ab1#x y+z&q=2", "123456")
 	wantDetail(t, onlyDetail(t, c, wrong, "in.com"), 3, MsgAuthCodeMismatch, typ)
-	noProfile := single("in.com", transferCode, "999")
-	wantDetail(t, onlyDetail(t, c, noProfile, "in.com"), 3, MsgProfileNotFound, typ)
+	// An unknown or negative profile refuses the request: nothing submitted.
+	for _, profile := range []string{"999", "-123456"} {
+		m := c.apiErr(ActionSaveSingleTaskForCreatingOrderTransfer, call{params: map[string]string{
+			"DomainName": "in.com", "AuthorizationCode": transferCode, "RegistrantProfileId": profile}}, 400, "InvalidParameter")
+		bodies = append(bodies, fmt.Sprint(m))
+		if !strings.Contains(m["Message"].(string), `"RegistrantProfileId"`) {
+			t.Errorf("profile %s: Message %v", profile, m["Message"])
+		}
+	}
 	if _, held := srv.Domain("in.com"); held {
 		t.Fatal("a failed transfer brought the domain in")
 	}
@@ -167,14 +175,14 @@ func TestTransferOrders(t *testing.T) {
 			t.Errorf("task type %v", task["TaskType"])
 		}
 	}
-	for _, no := range []string{wrong, noProfile, good, again, batch} {
+	for _, no := range []string{wrong, good, again, batch} {
 		resp, body := c.do(ActionQueryTaskDetailList, call{params: map[string]string{"TaskNo": no, "Format": "XML"}})
 		if resp.StatusCode != 200 {
 			t.Errorf("details XML: %d", resp.StatusCode)
 		}
 		bodies = append(bodies, string(body))
 	}
-	if srv.OrdersOf(KindTransfer, "in.com") != 1 || srv.SubmissionsOf(KindTransfer, "in.com") != 4 || srv.SubmissionsOf(KindTransfer, "例子.cn") != 1 {
+	if srv.OrdersOf(KindTransfer, "in.com") != 1 || srv.SubmissionsOf(KindTransfer, "in.com") != 3 || srv.SubmissionsOf(KindTransfer, "例子.cn") != 1 {
 		t.Errorf("books: %d %d %d", srv.OrdersOf(KindTransfer, "in.com"), srv.SubmissionsOf(KindTransfer, "in.com"), srv.SubmissionsOf(KindTransfer, "例子.cn"))
 	}
 
@@ -244,11 +252,10 @@ func TestRegisterOrders(t *testing.T) {
 		t.Error("books wrong")
 	}
 
-	// Single registration: unknown profile fails the detail; a missing one,
-	// or AliyunDns=false without Dns2, refuses the request.
+	// Single registration: an unknown or missing profile, or AliyunDns=false
+	// without Dns2, refuses the request.
 	srv.AddAvailable("second.com")
-	no := c.ok(ActionSaveSingleTaskForCreatingOrderActivate, map[string]string{"DomainName": "second.com", "RegistrantProfileId": "8"})["TaskNo"].(string)
-	wantDetail(t, onlyDetail(t, c, no, "second.com"), 3, MsgProfileNotFound, "ORDER_ACTIVATE")
+	c.apiErr(ActionSaveSingleTaskForCreatingOrderActivate, call{params: map[string]string{"DomainName": "second.com", "RegistrantProfileId": "8"}}, 400, "InvalidParameter")
 	c.apiErr(ActionSaveSingleTaskForCreatingOrderActivate, call{params: map[string]string{"DomainName": "second.com"}}, 400, "MissingParameter")
 	m := c.apiErr(ActionSaveSingleTaskForCreatingOrderActivate, call{params: map[string]string{"DomainName": "second.com",
 		"RegistrantProfileId": "7", "AliyunDns": "false", "Dns1": "ns1.example.org"}}, 400, "MissingParameter")
@@ -257,6 +264,9 @@ func TestRegisterOrders(t *testing.T) {
 	}
 	c.apiErr(ActionSaveSingleTaskForCreatingOrderActivate, call{params: map[string]string{"DomainName": "second.com",
 		"RegistrantProfileId": "7", "SubscriptionDuration": "0"}}, 400, "InvalidParameter")
+	if srv.SubmissionsOf(KindRegister, "second.com") != 0 {
+		t.Errorf("refused registrations were booked: %d", srv.SubmissionsOf(KindRegister, "second.com"))
+	}
 }
 
 func TestPrices(t *testing.T) {
@@ -476,7 +486,7 @@ func TestNewActionsInXML(t *testing.T) {
 	srv.AddRegistrantProfile(1)
 	srv.SetPrice("a.com", PriceRenew, 10, "USD")
 	for action, p := range map[string]map[string]string{
-		ActionSaveBatchTaskForCreatingOrderRenew:     {"OrderRenewParam.1.DomainName": "a.com", "OrderRenewParam.1.CurrentExpirationDate": ms(exp)},
+		ActionSaveBatchTaskForCreatingOrderRenew:     {"OrderRenewParam.1.DomainName": "a.com", "OrderRenewParam.1.CurrentExpirationDate": ms(exp), "OrderRenewParam.1.SubscriptionDuration": "1"},
 		ActionSaveSingleTaskForCreatingOrderTransfer: {"DomainName": "t.com", "AuthorizationCode": "code", "RegistrantProfileId": "1"},
 		ActionSaveBatchTaskForCreatingOrderTransfer:  {"OrderTransferParam.1.DomainName": "x.com", "OrderTransferParam.1.AuthorizationCode": "c", "OrderTransferParam.1.RegistrantProfileId": "1"},
 		ActionSaveSingleTaskForCreatingOrderActivate: {"DomainName": "n.com", "RegistrantProfileId": "1"},

@@ -489,6 +489,8 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		dropConnection(w, false)
 	case faultServerErrorAfterCommit:
 		writeResult(w, reqID, format, action, errInternal.result(reqID))
+	case faultNonceUsedAfterCommit:
+		writeResult(w, reqID, format, action, errNonceUsed.result(reqID))
 	case faultDelayAfterCommit:
 		if !s.wait(r, f.d) {
 			abort()
@@ -572,6 +574,8 @@ var (
 		"The request has failed due to a temporary failure of the server."}
 	errInternal = &gatewayError{http.StatusInternalServerError, "InternalError",
 		"The request processing has failed due to some unknown error, exception or failure."}
+	errNonceUsed = &gatewayError{http.StatusBadRequest, "SignatureNonceUsed",
+		"Specified signature nonce was used already."}
 )
 
 func errMissing(name string) *gatewayError {
@@ -764,8 +768,7 @@ func (s *Server) checkSigned(sr *signedRequest) *gatewayError {
 	fresh := s.nonces.use(sr.nonce, ts, now)
 	s.mu.Unlock()
 	if !fresh {
-		return &gatewayError{http.StatusBadRequest, "SignatureNonceUsed",
-			"Specified signature nonce was used already."}
+		return errNonceUsed
 	}
 	if _, ok := actions[sr.action]; !ok {
 		return &gatewayError{http.StatusNotFound, "InvalidAction.NotFound",

@@ -63,14 +63,40 @@ type domain struct {
 // DomainOption configures a domain added with Server.AddDomain.
 type DomainOption func(*domain)
 
-// NeedsRenewal gives the domain status 1 (needs renewal); it cannot be
-// redeemed.
+// The windows from which AddDomain derives a domain's default status.
+const (
+	// RenewalGracePeriod is how long after its expiration a domain can
+	// still be renewed (Alibaba Cloud's grace period for most suffixes is 30
+	// days); once it is over, the domain is in its redemption period.
+	RenewalGracePeriod = 30 * 24 * time.Hour
+	// RenewalNotice is how long before its expiration a domain is reported
+	// as needing renewal. The service does not document when its status 1
+	// begins; this is the Server's choice.
+	RenewalNotice = 30 * 24 * time.Hour
+)
+
+// statusAt is the default status of a domain expiring at expires, seen at
+// now (see AddDomain).
+func statusAt(expires, now time.Time) int {
+	switch {
+	case now.Sub(expires) > RenewalGracePeriod:
+		return StatusNeedsRedemption
+	case expires.Sub(now) <= RenewalNotice:
+		return StatusNeedsRenewal
+	}
+	return StatusNormal
+}
+
+// NeedsRenewal gives the domain status 1 (needs renewal) whatever its
+// expiration date; it can be renewed, not redeemed.
 func NeedsRenewal() DomainOption { return func(d *domain) { d.status = StatusNeedsRenewal } }
 
-// NeedsRedemption gives the domain status 2 (needs redemption), the default.
+// NeedsRedemption gives the domain status 2 (needs redemption) whatever its
+// expiration date; it can be redeemed, not renewed.
 func NeedsRedemption() DomainOption { return func(d *domain) { d.status = StatusNeedsRedemption } }
 
-// Normal gives the domain status 3 (normal); it cannot be redeemed.
+// Normal gives the domain status 3 (normal) whatever its expiration date; it
+// can be renewed, not redeemed.
 func Normal() DomainOption { return func(d *domain) { d.status = StatusNormal } }
 
 // RegisteredAt sets the domain's registration date (default: one year before
@@ -137,8 +163,18 @@ func failOrders(kind OrderKind, msg, generic string) DomainOption {
 func AutoRenew() DomainOption { return func(d *domain) { d.autoRenew = true } }
 
 // AddDomain adds the domain name to the account, expiring at expires
-// (truncated to the millisecond), in redemption unless an option says
-// otherwise. Adding a name that is already there (compared in canonical
+// (truncated to the millisecond). Its status follows from that date on the
+// Server's clock (see WithClock), as the service's lifecycle would have it:
+//
+//   - expired more than RenewalGracePeriod (30 days) ago: StatusNeedsRedemption
+//     (it can be redeemed, not renewed);
+//   - expired less than that ago, or expiring within RenewalNotice (30
+//     days): StatusNeedsRenewal;
+//   - expiring later: StatusNormal.
+//
+// NeedsRenewal, NeedsRedemption and Normal force a status whatever the
+// date. The status does not change as the clock moves on; only orders
+// change it. Adding a name that is already there (compared in canonical
 // form: case-insensitively, and an IDN in Unicode or xn-- form is one name)
 // replaces it. AddDomain panics on an empty name.
 func (s *Server) AddDomain(name string, expires time.Time, opts ...DomainOption) {

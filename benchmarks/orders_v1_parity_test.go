@@ -225,8 +225,8 @@ func TestOrdersSendWhatV1Sends(t *testing.T) {
 	})
 
 	full := alidomain.RegisterDomain{
-		Years: 2, RegistrantProfileID: 8123456789, AliyunDNS: false, DNS1: "ns1.example.org", DNS2: "ns2.example.org",
-		EnableDomainProxy: true, PermitPremium: true, TrademarkDomainActivation: true, ResourceGroupID: "rg-XX",
+		Years: 2, RegistrantProfileID: 8123456789, AliyunDNS: alidomain.Ptr(false), DNS1: "ns1.example.org", DNS2: "ns2.example.org",
+		EnableDomainProxy: alidomain.Ptr(true), PermitPremium: true, TrademarkDomainActivation: true, ResourceGroupID: "rg-XX",
 		RegistrantType: "2", RegistrantOrganization: "Org Ltd", RegistrantName: "zhang san", Country: "CN",
 		Province: "bei jing", City: "bei jing shi", Address: "chao yang qu 1#", PostalCode: "102629",
 		Email: "u+1@example.com", TelArea: "86", Telephone: "18200000000", TelExt: "1234",
@@ -255,8 +255,9 @@ func TestOrdersSendWhatV1Sends(t *testing.T) {
 				items = append(items, v1Full(n))
 				continue
 			}
-			req.Domains = append(req.Domains, alidomain.RegisterDomain{DomainName: n, Years: 1, RegistrantProfileID: 5, AliyunDNS: true})
-			items = append(items, domain.SaveBatchTaskForCreatingOrderActivateOrderActivateParam{DomainName: n, SubscriptionDuration: "1", RegistrantProfileId: "5", AliyunDns: "true", EnableDomainProxy: "false"})
+			// The zero value sends what v1 sends unasked: neither AliyunDns nor EnableDomainProxy.
+			req.Domains = append(req.Domains, alidomain.RegisterDomain{DomainName: n, Years: 1, RegistrantProfileID: 5})
+			items = append(items, domain.SaveBatchTaskForCreatingOrderActivateOrderActivateParam{DomainName: n, SubscriptionDuration: "1", RegistrantProfileId: "5"})
 		}
 		if _, err := c.Register.SubmitBatch(ctx, req); err != nil {
 			t.Fatal(err)

@@ -1,5 +1,7 @@
 // Command renew renews, in one batch, every domain of the account that
-// expires within the next N days, with the alidomain SDK: it lists them
+// expires within the next N days, or has already expired and can still be
+// renewed (the service's grace period after expiration; the quote marks
+// them), with the alidomain SDK: it lists them
 // (QueryDomainList with an expiration window), quotes each one's price and
 // the total (QueryDomainRealTimePrice), submits one
 // SaveBatchTaskForCreatingOrderRenew task, follows it with live progress
@@ -80,7 +82,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	var cfg config
 	fs.BoolVar(&cfg.live, "live", false, demo.LiveHelp)
 	fs.BoolVar(&cfg.yes, "yes", false, "with -live: really place the paid order (without it, -live only quotes)")
-	fs.IntVar(&cfg.days, "days", 30, "renew the domains that expire within this many days")
+	fs.IntVar(&cfg.days, "days", 30, "renew the domains that expire within this many days (and those already expired that can still be renewed)")
 	fs.IntVar(&cfg.years, "years", 1, "years to renew each domain for (1-10)")
 	fs.StringVar(&cfg.currency, "currency", "USD", "currency of the quote")
 	fs.BoolVar(&cfg.premium, "premium", false, "also renew premium names, at their premium price")
@@ -120,6 +122,10 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	return &cfg, nil
 }
 
+// newClient makes the client: the simulator's or, with -live, the real
+// API's (a variable, so that a test can put a proxy in front).
+var newClient = demo.Client
+
 // errReported is an error already shown to the user.
 type errReported struct{ error }
 
@@ -145,9 +151,13 @@ type result struct {
 	ExpirationDate time.Time  `json:"expirationDate"`
 	NewExpiration  *time.Time `json:"newExpirationDate,omitempty"`
 	Years          int        `json:"years"`
-	Price          float64    `json:"price"`
-	Status         string     `json:"status"`
-	Reason         string     `json:"reason,omitempty"`
+	// Expired marks a domain that has already expired and is still
+	// renewable: the window reaches back to every such domain, not only
+	// -days.
+	Expired bool    `json:"expired,omitempty"`
+	Price   float64 `json:"price"`
+	Status  string  `json:"status"`
+	Reason  string  `json:"reason,omitempty"`
 }
 
 // report is what -json prints.
@@ -184,7 +194,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, seed func
 		}
 		return exitUsage
 	}
-	client, mode, stop, err := demo.Client(demo.Setup{Prog: "renew", Live: cfg.live, SimDelay: cfg.simDelay, Seed: seed}, stderr)
+	client, mode, stop, err := newClient(demo.Setup{Prog: "renew", Live: cfg.live, SimDelay: cfg.simDelay, Seed: seed}, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "renew:", err)
 		return exitUsage
@@ -216,11 +226,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, seed func
 	}
 	var order []alidomain.RenewDomain
 	var cents int64 // the total in minor units: float prices do not add up exactly
+	now := time.Now()
 	for i, d := range domains {
 		p := prices[i]
-		r := result{Domain: d.DomainName, ExpirationDate: d.ExpirationDate, Years: cfg.years, Price: p.Price, Status: statusWouldRenew}
+		r := result{Domain: d.DomainName, ExpirationDate: d.ExpirationDate, Years: cfg.years, Price: p.Price, Status: statusWouldRenew,
+			Expired: d.ExpirationDate.Before(now)}
 		switch {
-		case p.Avail != alidomain.AvailRegistrable:
+		case p.Err != nil:
+			// No usable price (missing, null or negative): neither totalled nor ordered.
+			r.Price = 0
+			r.Status, r.Reason = statusSkipped, demo.FirstNonEmpty(p.Reason, p.Err.Error())
+		case p.Avail != alidomain.AvailOrderable:
 			r.Status, r.Reason = statusSkipped, demo.FirstNonEmpty(p.Reason, "the service quotes no renewal ("+p.Avail.String()+")")
 		case (p.Premium || d.Premium) && !cfg.premium:
 			r.Status, r.Reason = statusSkipped, "premium name: add -premium to renew it at its premium price"
@@ -233,7 +249,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, seed func
 		rep.Results = append(rep.Results, r)
 	}
 	rep.Total = float64(cents) / 100
-	printQuote(stderr, &rep)
+	printQuote(stderr, &rep, now)
 	if len(order) == 0 {
 		fmt.Fprintln(stderr, "renew: nothing can be renewed")
 		printReport(stdout, cfg.asJSON, &rep)
@@ -313,8 +329,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, seed func
 	return exitFailed
 }
 
-// expiring returns the domains that expire within cfg.days, soonest first.
-// Domains in their redemption period can only be redeemed, and those whose
+// expiring returns the domains that expire within cfg.days, soonest first,
+// and so also every domain that has already expired: those still in the
+// service's grace period can be renewed, and the quote marks them as
+// expired. Domains in their redemption period can only be redeemed, and those whose
 // auto-renewal is on renew themselves (unless -with-auto-renew): they are
 // named on stderr and left out.
 func expiring(ctx context.Context, c *alidomain.Client, cfg *config, stderr io.Writer) ([]alidomain.Domain, error) {
@@ -361,12 +379,27 @@ func quote(ctx context.Context, c *alidomain.Client, domains []alidomain.Domain,
 }
 
 // printQuote shows each domain's price and the total on stderr, before
-// anything is ordered.
-func printQuote(w io.Writer, rep *report) {
-	fmt.Fprintf(w, "renew: quote for the domains that expire within %d days:\n", rep.Days)
+// anything is ordered. The domains that have already expired (still
+// renewable) are marked, and counted apart from those that expire within
+// the window.
+func printQuote(w io.Writer, rep *report, now time.Time) {
+	expired := 0
+	for _, r := range rep.Results {
+		if r.Expired {
+			expired++
+		}
+	}
+	fmt.Fprintf(w, "renew: quote for the domains that expire within %d days", rep.Days)
+	if expired > 0 {
+		fmt.Fprintf(w, ", and %d that already expired but can still be renewed", expired)
+	}
+	fmt.Fprintln(w, ":")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	for _, r := range rep.Results {
 		line := fmt.Sprintf("  %s\t%s\t%d y\t%s", r.Domain, r.ExpirationDate.UTC().Format("2006-01-02"), r.Years, money(r.Price, rep.Currency))
+		if r.Expired {
+			line += "\t" + expiredAgo(now.Sub(r.ExpirationDate))
+		}
 		if r.Status == statusSkipped {
 			line += "\tskipped: " + r.Reason
 		}
@@ -374,6 +407,18 @@ func printQuote(w io.Writer, rep *report) {
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "  total %s\n", money(rep.Total, rep.Currency))
+}
+
+// expiredAgo says how long ago a domain expired, in whole days.
+func expiredAgo(d time.Duration) string {
+	switch days := int(d.Hours() / 24); days {
+	case 0:
+		return "expired today"
+	case 1:
+		return "expired 1 day ago"
+	default:
+		return fmt.Sprintf("expired %d days ago", days)
+	}
 }
 
 // progress returns the Progress callback of Wait: on a terminal, one line

@@ -96,6 +96,14 @@ func TestDemoRenewsWithQuoteAndProgress(t *testing.T) {
 		assert.Regexp(t, regexp.QuoteMeta(d)+`\s+\d{4}-\d\d-\d\d\s+1 y\s+`+regexp.QuoteMeta(p), errOut[:submit])
 	}
 	assert.Contains(t, errOut, "acme-old.org is in its redemption period")
+
+	// 例子-acme.cn expired three days ago: it is renewable, and the quote
+	// says it expired instead of counting it as expiring within 30 days.
+	assert.Contains(t, errOut, "expire within 30 days, and 1 that already expired but can still be renewed:")
+	assert.Regexp(t, regexp.QuoteMeta("例子-acme.cn")+`\s+\d{4}-\d\d-\d\d\s+1 y\s+5\.25 USD\s+expired 3 days ago\n`, errOut[:submit])
+	for _, d := range []string{"acme-shop.com", "acme-blog.net"} {
+		assert.Regexp(t, regexp.QuoteMeta(d)+`\s+\d{4}-\d\d-\d\d\s+1 y\s+[0-9.]+ USD\n`, errOut[:submit], "%s has not expired", d)
+	}
 }
 
 func TestJSONOutput(t *testing.T) {
@@ -114,6 +122,7 @@ func TestJSONOutput(t *testing.T) {
 		assert.Equal(t, 2, r.Years)
 		require.NotNil(t, r.NewExpiration, r.Domain)
 		assert.Equal(t, r.ExpirationDate.AddDate(2, 0, 0), *r.NewExpiration, r.Domain)
+		assert.Equal(t, r.Domain == "例子-acme.cn", r.Expired, "%s: expired is set only for the domain that already expired", r.Domain)
 	}
 	assert.Equal(t, 4, rep.Counts.Succeeded)
 }

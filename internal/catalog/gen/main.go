@@ -841,13 +841,21 @@ func (g *gen) iterator() {
 // tables writes the small table Client.Call looks actions up in.
 func tables(c *catalog.Catalog) []byte {
 	type row struct {
-		lower, name, kind string
-		repeatSafe        bool
-		secrets           []string
+		lower, name, kind, result string
+		repeatSafe                bool
+		secrets                   []string
 	}
 	var rows []row
 	for _, a := range c.Actions {
 		r := row{lower: strings.ToLower(a.Name), name: a.Name, kind: kindConst(a.Kind), repeatSafe: a.RepeatSafe}
+		if !a.Kind.IsRead() {
+			switch {
+			case catalog.FindField(a.Answer, "TaskNo") != nil:
+				r.result = "TaskNo"
+			case catalog.FindField(a.Answer, "Module.OrderNo") != nil:
+				r.result = "Module.OrderNo"
+			}
+		}
 		for _, p := range a.Params {
 			if p.Secret {
 				r.secrets = append(r.secrets, p.Wire)
@@ -875,7 +883,7 @@ func tables(c *catalog.Catalog) []byte {
 			}
 			sec = "[]string{" + strings.Join(q, ", ") + "}"
 		}
-		fmt.Fprintf(&b, "{name: %q, kind: %s, repeatSafe: %v, secrets: %s},\n", r.name, r.kind, r.repeatSafe, sec)
+		fmt.Fprintf(&b, "{name: %q, kind: %s, repeatSafe: %v, result: %q, secrets: %s},\n", r.name, r.kind, r.repeatSafe, r.result, sec)
 	}
 	b.WriteString("}\n")
 	return b.Bytes()

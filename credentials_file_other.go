@@ -1,0 +1,6 @@
+//go:build !unix
+
+package alidomain
+
+// openNonblock is zero where opening a file cannot wait for a writer.
+const openNonblock = 0
