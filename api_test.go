@@ -619,3 +619,25 @@ func TestAPIAnswersLenient(t *testing.T) {
 	require.Error(t, err, "text that is no number is still an error")
 	assert.Contains(t, err.Error(), "CurrentPageNum")
 }
+
+// The fixed-price order's Reconcile reads every page of the order list and
+// returns the domain's orders, whatever form the name is given in.
+func TestReconcileIntlFixedPriceDomainOrder(t *testing.T) {
+	c, ts := setup(t)
+	var pages []string
+	ts.handle("QueryIntlFixedPriceOrderList", func(w http.ResponseWriter, r *http.Request) {
+		p := r.URL.Query().Get("CurrentPage")
+		pages = append(pages, p)
+		dom := map[string]string{"1": "other.com", "2": "xn--fsqu00a.xn--fiqs8s"}[p]
+		fmt.Fprintf(w, `{"RequestId":"R","Module":{"CurrentPageNum":%s,"TotalPageNum":2,"TotalItemNum":2,"PageSize":1,"Data":[{"Domain":%q,"Status":1}]}}`, p, dom)
+	})
+	got, err := c.API.ReconcileIntlFixedPriceDomainOrder(context.Background(), "例子.中国")
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	assert.Equal(t, "xn--fsqu00a.xn--fiqs8s", got[0].Domain)
+	assert.Equal(t, []string{"1", "2"}, pages)
+
+	got, err = c.API.ReconcileIntlFixedPriceDomainOrder(context.Background(), "absent.com")
+	require.NoError(t, err)
+	assert.Empty(t, got)
+}
