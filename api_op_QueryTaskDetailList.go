@@ -22,7 +22,7 @@ type QueryTaskDetailListRequest struct {
 	// TaskNo: required.
 	TaskNo string `url:"TaskNo"`
 	// TaskStatus: optional.
-	TaskStatus int32 `url:"TaskStatus,omitempty"`
+	TaskStatus *TaskStatus `url:"TaskStatus"`
 	// UserClientIP (UserClientIp on the wire): optional.
 	UserClientIP string `url:"UserClientIp,omitempty"`
 }

@@ -104,7 +104,7 @@ func TestEncodeScalarsAsGoQuerystring(t *testing.T) {
 	// Where they differ: a named integer with a String method goes as its
 	// number (go-querystring would send "failed"), as the wire wants.
 	st := TaskFailed
-	ps, _, err = encodeRequest(&ListTaskDetailsRequest{TaskNo: "T", Status: &st})
+	ps, _, err = encodeRequest((&ListTaskDetailsRequest{TaskNo: "T", Status: &st}).wire())
 	require.NoError(t, err)
 	require.Equal(t, param{key: "TaskStatus", value: "3"}, ps[len(ps)-1])
 }

@@ -274,6 +274,8 @@ func (g *gen) paramType(p *catalog.Param, inList bool) (typ, tag string) {
 	case p.Time == "unixmilli":
 		g.use("time")
 		return "time.Time", p.Wire + ",unixmilli"
+	case strings.HasPrefix(p.GoType, "*"):
+		return p.GoType, p.Wire // a pointer of the overlay's: nil is not sent
 	case g.isPaging(p):
 		typ = "int"
 	case p.GoType != "":
