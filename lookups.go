@@ -204,11 +204,20 @@ func (s *DomainService) Check(ctx context.Context, req *CheckDomainRequest, optF
 type GetDomainRequest struct {
 	// DomainName is a domain of the account, in ASCII (punycode) or
 	// Unicode form.
-	DomainName string `url:"DomainName"`
+	DomainName string
 	// UserClientIP is the end user's IP address, sent as UserClientIp.
-	UserClientIP string `url:"UserClientIp,omitempty"`
+	UserClientIP string
 	// Lang ("en" or "zh") overrides Options.Lang for this call.
-	Lang string `url:"Lang,omitempty"`
+	Lang string
+}
+
+// wire returns the request as sent: the generated
+// QueryDomainByDomainNameRequest.
+func (r *GetDomainRequest) wire() *QueryDomainByDomainNameRequest {
+	if r == nil {
+		return nil
+	}
+	return &QueryDomainByDomainNameRequest{DomainName: r.DomainName, UserClientIP: r.UserClientIP, Lang: r.Lang}
 }
 
 // Validate checks the request without sending anything: a well-formed
@@ -437,17 +446,19 @@ func (r *domainInfoResponse) check() error {
 
 // answersDomain refuses the details of another domain than the one asked
 // for: an order built from them would quote the wrong expiration date.
-func answersDomain(req *GetDomainRequest, r *domainInfoResponse) error {
+func answersDomain(req *QueryDomainByDomainNameRequest, r *domainInfoResponse) error {
 	if !sameDomainName(req.DomainName, string(r.DomainName)) {
 		return fmt.Errorf("asked for %q, the response is about %q", req.DomainName, string(r.DomainName))
 	}
 	return nil
 }
 
-var opQueryDomainByDomainName = &operation[GetDomainRequest, domainInfoResponse, DomainDetail]{
+// opQueryDomainByDomainName sends the generated request; Get checks the
+// friendly one first.
+var opQueryDomainByDomainName = &operation[QueryDomainByDomainNameRequest, domainInfoResponse, DomainDetail]{
 	action:     "QueryDomainByDomainName",
 	idempotent: true,
-	validate:   (*GetDomainRequest).Validate,
+	validate:   (*QueryDomainByDomainNameRequest).validate,
 	check:      (*domainInfoResponse).check,
 	answers:    answersDomain,
 	result: func(r *domainInfoResponse, m Meta) *DomainDetail {
@@ -461,7 +472,13 @@ var opQueryDomainByDomainName = &operation[GetDomainRequest, domainInfoResponse,
 // An answer about another domain than the one asked for, or without a
 // plausible expiration date, is an error.
 func (s *DomainService) Get(ctx context.Context, req *GetDomainRequest, optFns ...func(*Options)) (*DomainDetail, error) {
-	return opQueryDomainByDomainName.call(ctx, (*service)(s), req, optFns)
+	if _, err := (*service)(s).ready(ctx); err != nil {
+		return nil, err
+	}
+	if err := req.Validate(); err != nil {
+		return nil, err
+	}
+	return opQueryDomainByDomainName.call(ctx, (*service)(s), req.wire(), optFns)
 }
 
 // sameDomainName reports whether a and b name one domain in any mix of
