@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/alidomain/alidomain/internal/wire"
 )
 
 // API has one typed method per action of the Domain API, generated from
@@ -357,7 +359,7 @@ func pageItems[Req, T, Item any](ctx context.Context, s *service, op *operation[
 	}
 	var r Req
 	if req != nil {
-		r = cloneRequest(*req)
+		r = wire.CloneRequest(*req)
 	}
 	optFns = slices.Clone(optFns)
 	start, _ := op.paging(&r)
@@ -386,7 +388,7 @@ func cursorItems[Req, T, Item any](ctx context.Context, s *service, op *operatio
 	}
 	var r0 Req
 	if req != nil {
-		r0 = cloneRequest(*req)
+		r0 = wire.CloneRequest(*req)
 	}
 	optFns = slices.Clone(optFns)
 	return func(yield func(Item, error) bool) {

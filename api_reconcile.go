@@ -2,6 +2,8 @@ package alidomain
 
 import (
 	"context"
+
+	"github.com/alidomain/alidomain/internal/wire"
 )
 
 // ReconcileIntlFixedPriceDomainOrder finds out what became of a
@@ -20,13 +22,13 @@ func (a *API) ReconcileIntlFixedPriceDomainOrder(ctx context.Context, domain str
 	if domain == "" {
 		return nil, &ValidationError{Field: "domain", Reason: "is empty: give the domain the order was for"}
 	}
-	want := canonicalName(domain)
+	want := wire.CanonicalName(domain)
 	var out []QueryIntlFixedPriceOrderListData
 	for o, err := range a.QueryIntlFixedPriceOrderListIter(ctx, &QueryIntlFixedPriceOrderListRequest{PageSize: 100}, optFns...) {
 		if err != nil {
 			return nil, err
 		}
-		if canonicalName(o.Domain) == want {
+		if wire.CanonicalName(o.Domain) == want {
 			out = append(out, o)
 		}
 	}

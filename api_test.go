@@ -16,6 +16,7 @@ import (
 
 	"github.com/alidomain/alidomain/alidomaintest"
 	"github.com/alidomain/alidomain/internal/catalog"
+	"github.com/alidomain/alidomain/internal/wire"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -209,7 +210,7 @@ func TestAPISendsCatalogNames(t *testing.T) {
 		typ, _ := apiRequestType(a.Name)
 		v := reflect.New(typ)
 		fillValue(v.Elem(), 2)
-		ps, _, err := encodeRequest(v.Interface())
+		ps, _, err := wire.EncodeRequest(v.Interface())
 		require.NoError(t, err, a.Name)
 		want := map[string]bool{}
 		for _, p := range a.Params {
@@ -227,7 +228,7 @@ func TestAPISendsCatalogNames(t *testing.T) {
 		}
 		got := map[string]bool{}
 		for _, p := range ps {
-			got[p.sortKey()] = true
+			got[p.SortKey()] = true
 		}
 		assert.Equal(t, want, got, a.Name)
 	}

@@ -9,7 +9,10 @@ import (
 	"fmt"
 	"net/url"
 	"reflect"
-	"strings"
+
+	"github.com/alidomain/alidomain/internal/redact"
+	"github.com/alidomain/alidomain/internal/sign"
+	"github.com/alidomain/alidomain/internal/wire"
 )
 
 // CallRequest is a call of an action the SDK does not type yet, for
@@ -22,8 +25,9 @@ type CallRequest struct {
 	// AccessKeyId, Signature*, Timestamp, Version, Format, SecurityToken)
 	// are the SDK's and may not be given. Lang overrides Options.Lang, and
 	// an empty Lang sends none (for an action whose API has no Lang). The
-	// values of parameters whose name ends in AuthorizationCode are secrets:
-	// errors and logs never quote them.
+	// values of parameters whose name contains AuthorizationCode, Password,
+	// Secret or Token (in any case) are secrets: errors and logs never
+	// quote them, in any encoding.
 	Params url.Values
 	// Idempotent says the action is safe to repeat (a read). False, the
 	// default, gets the rule for paid orders: the request is re-sent only
@@ -34,12 +38,6 @@ type CallRequest struct {
 	// catalog does not mark safe to repeat (every paid order, for
 	// instance), which always gets that rule.
 	Idempotent bool
-}
-
-// reservedParams are the parameters the SDK sets on every request.
-var reservedParams = map[string]bool{
-	"Action": true, "AccessKeyId": true, "Format": true, "SecurityToken": true, "Signature": true,
-	"SignatureMethod": true, "SignatureNonce": true, "SignatureVersion": true, "Timestamp": true, "Version": true,
 }
 
 // Call calls any action, untyped, with the same signing, retries, error
@@ -75,7 +73,7 @@ func (c *Client) Call(ctx context.Context, req *CallRequest, out any, optFns ...
 		}
 	}
 	langs, hasLang := req.Params["Lang"]
-	cr := &call{action: req.Action, idempotent: callIdempotent(req.Action, req.Idempotent), params: encodeValues(params), secrets: secrets}
+	cr := &call{action: req.Action, idempotent: callIdempotent(req.Action, req.Idempotent), params: wire.EncodeValues(params), secrets: secrets}
 	if hasLang {
 		cr.lang = req.Params.Get("Lang")
 		cr.noLang = len(langs) == 0 || langs[0] == ""
@@ -102,12 +100,10 @@ func checkOut(out any) error {
 }
 
 // secretParam reports whether a parameter's value is a secret that errors
-// never quote: a transfer's AuthorizationCode, also inside a flattened list
+// never quote: its name contains AuthorizationCode, Password, Secret or
+// Token in any case, also inside a flattened list
 // (OrderTransferParam.1.AuthorizationCode).
-func secretParam(name string) bool {
-	const suffix = "authorizationcode"
-	return len(name) >= len(suffix) && strings.EqualFold(name[len(name)-len(suffix):], suffix)
-}
+func secretParam(name string) bool { return redact.SecretName(name) }
 
 // validate checks the request without sending anything.
 func (r *CallRequest) validate() error {
@@ -123,7 +119,7 @@ func (r *CallRequest) validate() error {
 		}
 	}
 	for k := range r.Params {
-		if reservedParams[k] {
+		if sign.Reserved(k) {
 			return &ValidationError{Field: "Params", Reason: fmt.Sprintf("%s is set by the SDK", k)}
 		}
 	}

@@ -13,6 +13,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/alidomain/alidomain/internal/wire"
 )
 
 func TestCallSendsParamsAndDecodesStructAndMap(t *testing.T) {
@@ -122,7 +124,7 @@ func TestCallRefusesBeforeSending(t *testing.T) {
 // log; the wire still carries it.
 func TestCallDoesNotShowAuthorizationCode(t *testing.T) {
 	for _, key := range []string{"AuthorizationCode", "OrderTransferParam.1.AuthorizationCode", "OrderTransferParam.12.authorizationcode"} {
-		for _, form := range []string{testAuthCode, escape(testAuthCode), escape(escape(testAuthCode)), strings.ReplaceAll(escape(testAuthCode), "%20", "+")} {
+		for _, form := range []string{testAuthCode, wire.Escape(testAuthCode), wire.Escape(wire.Escape(testAuthCode)), strings.ReplaceAll(wire.Escape(testAuthCode), "%20", "+")} {
 			var logs strings.Builder
 			logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 			c, ts := setup(t, func(o *Options) { o.Logger = logger })

@@ -55,6 +55,8 @@ import (
 	"runtime"
 	"strings"
 	"time"
+
+	"github.com/alidomain/alidomain/internal/sign"
 )
 
 // DefaultEndpoint is the Domain API's public endpoint for China-site
@@ -159,8 +161,8 @@ type derived struct {
 	userAgentHeader []string // {userAgent}, shared by every request
 	format          string
 	retry           RetryPolicy
-	traced          bool   // HTTPClient is known to report httptrace events
-	sign            signer // the signature version's signer
+	traced          bool        // HTTPClient is known to report httptrace events
+	sign            sign.Signer // the signature version's signer
 }
 
 // service is the common part of every service.

@@ -19,6 +19,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/alidomain/alidomain/internal/sign/signtest"
+	"github.com/alidomain/alidomain/internal/wire"
 )
 
 const (
@@ -229,8 +232,8 @@ func TestFixedClockAndNonceGiveReproducibleSignature(t *testing.T) {
 	assert.Equal(t, "edb2b34af0af9a6d14deaf7c1a5315eb", q.Get("SignatureNonce"))
 	// The vector file's derived batch request plus UsePromotion=false, which
 	// the SDK always states; recomputed independently.
-	assert.Equal(t, refSign("POST", testSecret, q), q.Get("Signature"))
-	assert.NotEqual(t, refSign("GET", testSecret, q), q.Get("Signature"), "the method must be part of the signature")
+	assert.Equal(t, signtest.Sign("POST", testSecret, q), q.Get("Signature"))
+	assert.NotEqual(t, signtest.Sign("GET", testSecret, q), q.Get("Signature"), "the method must be part of the signature")
 }
 
 func TestConcurrentUseHasDistinctNonces(t *testing.T) {
@@ -341,7 +344,7 @@ func assertNoSecrets(t *testing.T, s string, secrets ...string) {
 		if sec == "" {
 			continue
 		}
-		for _, form := range []string{sec, escape(sec), escape(escape(sec))} {
+		for _, form := range []string{sec, wire.Escape(sec), wire.Escape(wire.Escape(sec))} {
 			assert.NotContains(t, s, form)
 		}
 	}
@@ -419,7 +422,7 @@ type readResponse struct {
 }
 
 func invokeRead(c *Client, ctx context.Context) (Meta, *readResponse, error) {
-	ps, lang, err := encodeRequest(&readRequest{PageNum: 1})
+	ps, lang, err := wire.EncodeRequest(&readRequest{PageNum: 1})
 	if err != nil {
 		return Meta{}, nil, err
 	}

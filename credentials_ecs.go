@@ -205,16 +205,20 @@ func (m *imds) get(ctx context.Context, path, token string) (int, []byte, error)
 // do sends req; an unreachable service is reported as an absent source.
 func (m *imds) do(req *http.Request) (int, []byte, error) {
 	resp, err := m.opts.HTTPClient.Do(req)
+	// A doer's error may quote the request, the session token included.
+	sc := func() *scrubber {
+		return newScrubber(nil, "", nil, []string{req.Header.Get("X-aliyun-ecs-metadata-token")})
+	}
 	if err != nil {
 		if req.Context().Err() != nil {
 			return 0, nil, req.Context().Err()
 		}
-		return 0, nil, absent(fmt.Sprintf("the metadata service %s is unreachable (not on ECS?): %v", m.base, transportCause(err)))
+		return 0, nil, absent(fmt.Sprintf("the metadata service %s is unreachable (not on ECS?): %v", m.base, transportCause(err, sc())))
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxCredentialBody+1))
 	if err != nil {
-		return 0, nil, fmt.Errorf("%s %s: reading the answer: %v", req.Method, req.URL.Path, transportCause(err))
+		return 0, nil, fmt.Errorf("%s %s: reading the answer: %v", req.Method, req.URL.Path, transportCause(err, sc()))
 	}
 	if len(body) > maxCredentialBody {
 		return 0, nil, fmt.Errorf("%s %s: the answer is larger than %d bytes", req.Method, req.URL.Path, maxCredentialBody)
@@ -223,13 +227,14 @@ func (m *imds) do(req *http.Request) (int, []byte, error) {
 }
 
 // transportCause returns the innermost cause of a transport error, without
-// the URL (which may carry a secret, as a credentials URI's query can).
-func transportCause(err error) string {
+// the URL (which may carry a secret, as a credentials URI's query can),
+// scrubbed by sc (a doer's error may quote the request) before it is cut.
+func transportCause(err error, sc *scrubber) string {
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		err = ue.Err
 	}
-	return bound(err.Error())
+	return bound(sc.scrub(err.Error()))
 }
 
 // absentError is a source that holds no credentials here (not configured,

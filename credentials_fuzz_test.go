@@ -14,7 +14,7 @@ func FuzzDecodeSTSAnswer(f *testing.F) {
 	f.Add(502, []byte(`<html>SECRETVALUE</html>`))
 	f.Add(200, []byte(`{"Credentials":{"AccessKeyId":"a"}}`))
 	f.Fuzz(func(t *testing.T, status int, body []byte) {
-		c, _, err := decodeSTSAnswer("AssumeRole", status, body, []string{"SECRETVALUE"})
+		c, _, err := decodeSTSAnswer("AssumeRole", status, body, stsScrubber(nil, []string{"SECRETVALUE"}))
 		if err != nil {
 			if strings.Contains(err.Error(), "SECRETVALUE") {
 				t.Fatalf("error leaks a secret: %v", err)

@@ -3,8 +3,10 @@ package alidomain
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"net/url"
 	"os"
 	"strings"
@@ -13,11 +15,15 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/alidomain/alidomain/internal/wire"
 )
 
 // The secrets audit, per source: whatever each source returns, prints, logs
 // or fails with (the fakes' failures quote the credentials, the OIDC token
-// and the string to sign) shows no secret, in any encoding.
+// and the string to sign; an echoing STS and a doer quoting the request
+// quote the tokens in lower-case %xx, \u escapes and as 20-byte prefixes)
+// shows no secret, in any encoding, nor a 20-byte prefix of one.
 func TestCredentialSourcesLeakNoSecret(t *testing.T) {
 	w := newWorld(t)
 	t.Setenv(EnvECSMetadataDisabled, "")
@@ -85,6 +91,49 @@ func TestCredentialSourcesLeakNoSecret(t *testing.T) {
 	secrets = append(secrets, "Not/The+Secret=")
 	record(&profileSpec{creds: c}, profileSpec{creds: c})
 
+	// An STS that echoes the source's SecurityToken and the OIDC token in
+	// lower-case %xx, \u escapes and as 20-byte prefixes, in a 400 and in
+	// the Code and HostId of a 200.
+	const echoedOIDC = "eyJ.echoed/oidc+token==0123456789"
+	echoes := func(tok string) string {
+		return echoEncodings["rfc3986-lower"](tok) + " " + echoEncodings["twice-lower"](tok) + " " + echoEncodings["json-u-all"](tok) + " " + tok[:min(20, len(tok))]
+	}
+	for _, status := range []int{400, 200} {
+		echo := fakeSTS(t, func(w http.ResponseWriter, r *http.Request) {
+			_ = r.ParseForm()
+			tok := r.PostForm.Get("SecurityToken") + r.Header.Get("x-acs-security-token") + r.PostForm.Get("OIDCToken")
+			if tok != c.SecurityToken && tok != echoedOIDC {
+				t.Errorf("the echoing STS got no token: %q", tok)
+				tok = "unknown token of twenty bytes"
+			}
+			body, _ := json.Marshal(map[string]string{"Code": "Invalid." + echoes(tok), "HostId": tok[:20],
+				"Message": "got " + echoes(tok), "RequestId": "R-" + tok[:20]})
+			w.WriteHeader(status)
+			_, _ = w.Write(body)
+		})
+		src := StaticSTSCredentials(c.AccessKeyID, c.AccessKeySecret, c.SecurityToken)
+		use(AssumeRoleCredentials(AssumeRoleOptions{Source: src, RoleARN: roleA, Endpoint: echo.URL}))
+		use(AssumeRoleCredentials(AssumeRoleOptions{Source: src, RoleARN: roleA, Endpoint: echo.URL, Signature: SignatureV3}))
+		require.NoError(t, os.WriteFile(w.token, []byte(echoedOIDC), 0o600))
+		use(OIDCCredentials(OIDCOptions{RoleARN: roleA, OIDCProviderARN: oidcP, OIDCTokenFile: w.token, Endpoint: echo.URL}))
+	}
+	secrets = append(secrets, echoedOIDC)
+	// A doer whose error quotes the request: the IMDSv2 token header, the
+	// credentials URI's query.
+	var imdsTokens []string
+	quoting := doerFunc(func(r *http.Request) (*http.Response, error) {
+		if r.Method == http.MethodPut {
+			return http.DefaultClient.Do(r)
+		}
+		tok := r.Header.Get("X-aliyun-ecs-metadata-token") + r.URL.Query().Get("auth")
+		imdsTokens = append(imdsTokens, r.Header.Get("X-aliyun-ecs-metadata-token"))
+		return nil, fmt.Errorf("refused %s: %s", r.URL, echoes(tok))
+	})
+	use(ECSRoleCredentials(ECSRoleOptions{Endpoint: w.md.URL, HTTPClient: quoting}))
+	use(uriCredentials(w.uri.uri(), quoting))
+	require.NotEmpty(t, imdsTokens)
+	secrets = append(secrets, imdsTokens...)
+
 	outs = append(outs, logs.String())
 	require.Greater(t, len(secrets), 15)
 	checked := 0
@@ -93,7 +142,14 @@ func TestCredentialSourcesLeakNoSecret(t *testing.T) {
 			if s == "" {
 				continue
 			}
-			for _, form := range []string{s, escape(s), escape(escape(s)), url.QueryEscape(s), url.QueryEscape(url.QueryEscape(s))} {
+			forms := []string{s, wire.Escape(s), wire.Escape(wire.Escape(s)), url.QueryEscape(s), url.QueryEscape(url.QueryEscape(s))}
+			for _, enc := range echoEncodings {
+				forms = append(forms, enc(s))
+				if len(s) >= 20 {
+					forms = append(forms, enc(s[:20]))
+				}
+			}
+			for _, form := range forms {
 				if strings.Contains(out, form) {
 					t.Errorf("a secret (%d bytes) shows in: %s", len(s), out)
 				}

@@ -14,6 +14,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/alidomain/alidomain/internal/sign"
+	"github.com/alidomain/alidomain/internal/wire"
 )
 
 // Environment variables read by the STS-based providers.
@@ -292,7 +295,7 @@ type stsClient struct {
 	now      func() time.Time
 	// sign signs the requests of signed actions (stsSigner); v2 says it
 	// is SignatureV2.
-	sign signer
+	sign sign.Signer
 	v2   bool
 }
 
@@ -320,6 +323,8 @@ type stsAnswer struct {
 	RequestID   string `json:"RequestId"`
 	Code        string `json:"Code"`
 	Message     string `json:"Message"`
+	HostID      string `json:"HostId"`
+	Recommend   string `json:"Recommend"`
 	Credentials *struct {
 		AccessKeyID     string `json:"AccessKeyId"`
 		AccessKeySecret string `json:"AccessKeySecret"`
@@ -336,7 +341,7 @@ func (s *stsClient) call(ctx context.Context, action string, params url.Values, 
 	if signer != nil {
 		secrets = append(secrets, signer.AccessKeySecret, signer.SecurityToken)
 	}
-	ps := encodeValues(params)
+	ps := wire.EncodeValues(params)
 	for attempt := 1; ; attempt++ {
 		c, retry, err := s.attempt(ctx, action, ps, signer, secrets)
 		if err == nil {
@@ -356,7 +361,7 @@ func (s *stsClient) call(ctx context.Context, action string, params url.Values, 
 
 // stsSigner returns the package's signer of version v for STS requests to
 // endpoint, and whether it is V2; field names v's option in an error.
-func stsSigner(field string, v SignatureVersion, endpoint string) (signer, bool, error) {
+func stsSigner(field string, v SignatureVersion, endpoint string) (sign.Signer, bool, error) {
 	placement := ParamsBody
 	switch v {
 	case "", SignatureV2:
@@ -366,8 +371,8 @@ func stsSigner(field string, v SignatureVersion, endpoint string) (signer, bool,
 	default:
 		return nil, false, &ValidationError{Field: field, Reason: fmt.Sprintf("%q is not %q or %q", v, SignatureV2, SignatureV3)}
 	}
-	sign, err := newSigner(v, placement, endpoint)
-	return sign, v == SignatureV2, err
+	signer, err := newSigner(v, placement, endpoint)
+	return signer, v == SignatureV2, err
 }
 
 // signedForm signs one attempt of action with the client's signer and
@@ -375,31 +380,17 @@ func stsSigner(field string, v SignatureVersion, endpoint string) (signer, bool,
 // hash; V2 signs the union of the URL's and the body's parameters, so its
 // whole signed query, common parameters and Signature included, goes in the
 // body and nothing, token included, in the URL.
-func (s *stsClient) signedForm(action string, ps params, creds *Credentials) ([]byte, http.Header, string) {
-	in := signInput{method: http.MethodPost, action: action, version: stsVersion, format: "JSON", creds: *creds, now: s.now(), nonce: newNonce(), params: ps}
+func (s *stsClient) signedForm(action string, ps wire.Params, creds *Credentials) ([]byte, http.Header, string) {
+	in := sign.Input{Method: http.MethodPost, Action: action, Version: stsVersion, Format: "JSON", Credentials: signCredentials(creds), Now: s.now(), Nonce: newNonce(), Params: ps}
 	sa := s.sign(in)
 	if !s.v2 {
-		return sa.body, sa.header, v3Signature(sa.header)
+		return sa.Body, sa.Header, sa.Signature
 	}
-	sig := sa.query[strings.LastIndex(sa.query, "&Signature=")+len("&Signature="):]
-	return []byte(sa.query), http.Header{"Content-Type": {formContentType}}, sig
-}
-
-// anonymousForm returns the form body of an unsigned request: the
-// parameters with the common ones RPC needs.
-func (s *stsClient) anonymousForm(action string, ps params) []byte {
-	common := params{
-		{key: "Action", value: escape(action)},
-		{key: "Format", value: "JSON"},
-		{key: "Timestamp", value: escape(s.now().UTC().Format(timestampLayout))},
-		{key: "Version", value: stsVersion},
-	}
-	all := mergeParams(ps, common)
-	return appendFormBody(make([]byte, 0, pairsLen(all)), all)
+	return []byte(sa.Query), http.Header{"Content-Type": {wire.FormContentType}}, sa.Signature
 }
 
 // attempt makes one STS request. It reports whether a failure may be retried.
-func (s *stsClient) attempt(ctx context.Context, action string, ps params, signer *Credentials, secrets []string) (Credentials, bool, error) {
+func (s *stsClient) attempt(ctx context.Context, action string, ps wire.Params, signer *Credentials, secrets []string) (Credentials, bool, error) {
 	var body []byte
 	var header http.Header
 	if signer != nil {
@@ -407,7 +398,9 @@ func (s *stsClient) attempt(ctx context.Context, action string, ps params, signe
 		body, header, sig = s.signedForm(action, ps, signer)
 		secrets = append(secrets[:len(secrets):len(secrets)], sig)
 	} else {
-		body, header = s.anonymousForm(action, ps), http.Header{"Content-Type": {formContentType}}
+		// Unsigned: the parameters and the common ones RPC needs, in a form.
+		body = sign.UnsignedForm(&sign.Input{Action: action, Version: stsVersion, Format: "JSON", Now: s.now(), Params: ps})
+		header = http.Header{"Content-Type": {wire.FormContentType}}
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.endpoint, bytes.NewReader(body))
 	if err != nil {
@@ -420,7 +413,7 @@ func (s *stsClient) attempt(ctx context.Context, action string, ps params, signe
 	req.Header.Set("User-Agent", "alidomain-go/"+Version)
 	resp, err := s.http.Do(req)
 	if err != nil {
-		return Credentials{}, ctx.Err() == nil, fmt.Errorf("alidomain: %s at %s: %s", action, s.endpoint, scrubSecrets(err.Error(), secrets))
+		return Credentials{}, ctx.Err() == nil, fmt.Errorf("alidomain: %s at %s: %s", action, s.endpoint, stsScrubber(body, secrets).scrub(err.Error()))
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxCredentialBody+1))
@@ -428,18 +421,24 @@ func (s *stsClient) attempt(ctx context.Context, action string, ps params, signe
 		err = fmt.Errorf("the answer is larger than %d bytes", maxCredentialBody)
 	}
 	if err != nil {
-		return Credentials{}, ctx.Err() == nil, fmt.Errorf("alidomain: %s: reading the answer (HTTP %d): %s", action, resp.StatusCode, scrubSecrets(err.Error(), secrets))
+		return Credentials{}, ctx.Err() == nil, fmt.Errorf("alidomain: %s: reading the answer (HTTP %d): %s", action, resp.StatusCode, stsScrubber(body, secrets).scrub(err.Error()))
 	}
-	return decodeSTSAnswer(action, resp.StatusCode, raw, secrets)
+	return decodeSTSAnswer(action, resp.StatusCode, raw, stsScrubber(body, secrets))
+}
+
+// stsScrubber returns the scrubber of an STS attempt that sent body: the
+// body whole, the secrets (the source's credentials, the signature, the
+// OIDC token) with their prefixes, in every encoding.
+func stsScrubber(body []byte, secrets []string) *scrubber {
+	return newScrubber(nil, "", []string{string(body)}, secrets)
 }
 
 // decodeSTSAnswer turns an STS answer into credentials, or an error (an
-// *APIError for an error document) with no secret in it; it reports whether
-// the failure may be retried.
-func decodeSTSAnswer(action string, status int, raw []byte, secrets []string) (Credentials, bool, error) {
+// *APIError for an error document, every field scrubbed by sc before it is
+// cut) with no secret in it; it reports whether the failure may be retried.
+func decodeSTSAnswer(action string, status int, raw []byte, sc *scrubber) (Credentials, bool, error) {
 	if status < 200 || status > 299 {
-		// Scrubbed before parseAPIError cuts an excerpt, which could cut a secret in two.
-		e := safeAPIError(parseAPIError(action, status, []byte(scrubSecrets(string(raw), secrets))), secrets)
+		e := boundAPIError(parseAPIErrorScrubbed(action, status, raw, sc))
 		return Credentials{}, status >= 500 || e.throttled(), e
 	}
 	var a stsAnswer
@@ -448,26 +447,26 @@ func decodeSTSAnswer(action string, status int, raw []byte, secrets []string) (C
 	}
 	if a.Credentials == nil {
 		if a.Code != "" {
-			e := safeAPIError(&APIError{Action: action, HTTPStatus: status, Code: a.Code, Message: a.Message, RequestID: a.RequestID}, secrets)
+			e := boundAPIError(scrubbedAPIError(action, status, errorBody{Code: a.Code, Message: a.Message, RequestID: a.RequestID, HostID: a.HostID, Recommend: a.Recommend}, sc))
 			return Credentials{}, e.throttled(), e
 		}
-		return Credentials{}, false, fmt.Errorf("alidomain: %s: the answer has no Credentials (RequestId %s)", action, bound(scrubSecrets(a.RequestID, secrets)))
+		return Credentials{}, false, fmt.Errorf("alidomain: %s: the answer has no Credentials (RequestId %s)", action, bound(sc.scrub(a.RequestID)))
 	}
 	ac := a.Credentials
 	if ac.AccessKeyID == "" || ac.AccessKeySecret == "" || ac.SecurityToken == "" {
-		return Credentials{}, false, fmt.Errorf("alidomain: %s: the answer lacks AccessKeyId, AccessKeySecret or SecurityToken (RequestId %s)", action, bound(scrubSecrets(a.RequestID, secrets)))
+		return Credentials{}, false, fmt.Errorf("alidomain: %s: the answer lacks AccessKeyId, AccessKeySecret or SecurityToken (RequestId %s)", action, bound(sc.scrub(a.RequestID)))
 	}
 	exp, err := time.Parse(time.RFC3339, ac.Expiration)
 	if err != nil {
-		return Credentials{}, false, fmt.Errorf("alidomain: %s: the answer's Expiration is not a time (RequestId %s)", action, bound(scrubSecrets(a.RequestID, secrets)))
+		return Credentials{}, false, fmt.Errorf("alidomain: %s: the answer's Expiration is not a time (RequestId %s)", action, bound(sc.scrub(a.RequestID)))
 	}
 	return Credentials{AccessKeyID: ac.AccessKeyID, AccessKeySecret: ac.AccessKeySecret, SecurityToken: ac.SecurityToken, Expiration: exp}, false, nil
 }
 
-// safeAPIError removes secrets from e's texts and bounds their length.
-func safeAPIError(e *APIError, secrets []string) *APIError {
+// boundAPIError cuts e's (already scrubbed) texts to maxCredField bytes.
+func boundAPIError(e *APIError) *APIError {
 	for _, f := range [...]*string{&e.Code, &e.Message, &e.Recommend, &e.RequestID, &e.HostID} {
-		*f = bound(scrubSecrets(*f, secrets))
+		*f = bound(*f)
 	}
 	return e
 }
@@ -485,19 +484,4 @@ func bound(s string) string {
 		n--
 	}
 	return s[:n] + "..."
-}
-
-// scrubSecrets replaces every secret in s, raw or percent-encoded once or
-// twice (by RFC 3986 or as a form), with [REDACTED].
-func scrubSecrets(s string, secrets []string) string {
-	for _, secret := range secrets {
-		if secret == "" {
-			continue
-		}
-		once := escape(secret)
-		for _, form := range [...]string{escape(once), once, url.QueryEscape(url.QueryEscape(secret)), url.QueryEscape(secret), secret} {
-			s = strings.ReplaceAll(s, form, redacted)
-		}
-	}
-	return s
 }

@@ -45,21 +45,22 @@ func uriCredentials(uri string, doer HTTPDoer) CredentialsProvider {
 	if p, ok := u.User.Password(); ok {
 		secrets = append(secrets, p)
 	}
+	sc := newScrubber(nil, "", []string{uri}, secrets)
 	return newCachingProvider("credentials URI "+shown, func(ctx context.Context) (Credentials, error) {
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, uri, nil)
 		if err != nil {
-			return Credentials{}, fmt.Errorf("GET %s: %s", shown, scrubSecrets(transportCause(err), secrets))
+			return Credentials{}, fmt.Errorf("GET %s: %s", shown, transportCause(err, sc))
 		}
 		req.Header.Set("Accept", "application/json")
 		resp, err := doer.Do(req)
 		if err != nil {
-			return Credentials{}, fmt.Errorf("GET %s: %s", shown, scrubSecrets(transportCause(err), secrets))
+			return Credentials{}, fmt.Errorf("GET %s: %s", shown, transportCause(err, sc))
 		}
 		defer resp.Body.Close()
 		body, err := io.ReadAll(io.LimitReader(resp.Body, maxCredentialBody+1))
 		switch {
 		case err != nil:
-			return Credentials{}, fmt.Errorf("GET %s: reading the answer: %s", shown, scrubSecrets(transportCause(err), secrets))
+			return Credentials{}, fmt.Errorf("GET %s: reading the answer: %s", shown, transportCause(err, sc))
 		case len(body) > maxCredentialBody:
 			return Credentials{}, fmt.Errorf("GET %s: the answer is larger than %d bytes", shown, maxCredentialBody)
 		case resp.StatusCode != http.StatusOK:

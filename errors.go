@@ -8,10 +8,11 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"sort"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/alidomain/alidomain/internal/redact"
 )
 
 // ErrThrottled matches, with errors.Is, an *APIError whose code starts with
@@ -176,6 +177,11 @@ type errorBody struct {
 	Recommend string `json:"Recommend" xml:"Recommend"`
 }
 
+// errorBody returns the error fields of a 2xx answer's envelope.
+func (m wireMeta) errorBody() errorBody {
+	return errorBody{RequestID: m.RequestID, HostID: m.HostID, Code: m.Code, Message: m.Message, Recommend: m.Recommend}
+}
+
 // maxExcerpt bounds how much of an unparseable body an error carries.
 const maxExcerpt = 256
 
@@ -201,17 +207,23 @@ func parseAPIErrorScrubbed(action string, status int, body []byte, sc *scrubber)
 	default:
 		err = errors.New("not an error document")
 	}
-	field := func(s string) string { return boundField(sc.scrub(s)) }
 	if err != nil || eb.Code == "" {
 		e.Message = excerpt([]byte(sc.scrub(string(trimmed[:min(len(trimmed), 2*maxScrubbed)]))))
 		if err == nil {
-			e.RequestID = field(eb.RequestID)
+			e.RequestID = boundField(sc.scrub(eb.RequestID))
 		}
 		return e
 	}
-	e.Code, e.Message, e.Recommend = field(eb.Code), field(eb.Message), field(eb.Recommend)
-	e.RequestID, e.HostID = field(eb.RequestID), field(eb.HostID)
-	return e
+	return scrubbedAPIError(action, status, eb, sc)
+}
+
+// scrubbedAPIError returns the *APIError of an error answer's fields (of
+// any status, a 200 that carries a Code included), each scrubbed by sc
+// before it is cut to maxField bytes.
+func scrubbedAPIError(action string, status int, eb errorBody, sc *scrubber) *APIError {
+	field := func(s string) string { return boundField(sc.scrub(s)) }
+	return &APIError{Action: boundField(action), HTTPStatus: status, Code: field(eb.Code), Message: field(eb.Message),
+		Recommend: field(eb.Recommend), RequestID: field(eb.RequestID), HostID: field(eb.HostID)}
 }
 
 // excerpt returns at most maxExcerpt bytes (plus "...") of b, as valid
@@ -261,252 +273,49 @@ func boundField(s string) string {
 	return strings.ToValidUTF8(s[:n], "\uFFFD") + truncatedMark
 }
 
-// secretParams are the parameter names whose values are redacted wherever
-// they appear in an error: a query, a form, JSON, a quoted string to sign.
-var secretParams = []string{"Signature", "SecurityToken", "AccessKeySecret", "AuthorizationCode"}
-
-// scrubber removes one attempt's secrets from text that reaches an error:
-// the signed query, the AccessKeySecret, the SecurityToken and the
-// Signature, in every encoding, and any value of a secret parameter by
+// scrubber removes one attempt's secrets from text that reaches an error,
+// with the one engine of internal/redact: the signed query and the form
+// body whole; the AccessKeySecret, the SecurityToken, the Signature and the
+// request's own secret values (a transfer's AuthorizationCode) with their
+// prefixes; in every encoding; and any value of a secret parameter by
 // name. A nil scrubber still redacts by name.
-type scrubber struct {
-	forms    []string // exact texts to redact, longest first
-	prefixed []string // forms of the secrets (not of the query) whose prefixes are redacted too
-}
+type scrubber struct{ set *redact.Set }
 
 // newScrubber returns the scrubber for an attempt signed with creds whose
 // signed query is query (empty when unknown); bodies are the texts the
 // attempt sent besides (a form body), redacted whole, and secrets the
-// request's own secret values (a transfer's AuthorizationCode), redacted
-// with their prefixes as the credentials are.
+// request's own secret values, redacted with their prefixes as the
+// credentials are.
 func newScrubber(creds *Credentials, query string, bodies, secrets []string) *scrubber {
-	sc := &scrubber{}
-	seen := map[string]bool{}
-	add := func(s string, prefixes bool) {
-		if s == "" {
-			return
-		}
-		once := escape(s)
-		for _, f := range [...]string{s, once, escape(once), url.QueryEscape(s), url.QueryEscape(url.QueryEscape(s)), url.PathEscape(s)} {
-			if f == "" || seen[f] {
-				continue
-			}
-			seen[f] = true
-			sc.forms = append(sc.forms, f)
-			if prefixes && len(f) > minSecretPrefix {
-				sc.prefixed = append(sc.prefixed, f)
-			}
-		}
-	}
+	set := redact.New(secrets...)
 	if query != "" {
-		add(query, false)
+		set.AddWhole(query)
 		if i := strings.LastIndex(query, "&Signature="); i >= 0 {
-			sig := query[i+len("&Signature="):]
-			if j := strings.IndexByte(sig, '&'); j >= 0 {
-				sig = sig[:j]
-			}
-			if raw, err := url.QueryUnescape(sig); err == nil {
-				add(raw, true)
-			}
-			add(sig, true)
+			sig, _, _ := strings.Cut(query[i+len("&Signature="):], "&")
+			set.Add(sig) // its decoding too
 		}
 	}
-	for _, b := range bodies {
-		add(b, false)
-	}
-	for _, v := range secrets {
-		add(v, true)
-	}
+	set.AddWhole(bodies...)
 	if creds != nil {
-		add(creds.SecurityToken, true)
-		add(creds.AccessKeySecret, true)
+		set.Add(creds.SecurityToken, creds.AccessKeySecret)
 	}
-	sort.Slice(sc.forms, func(i, j int) bool { return len(sc.forms[i]) > len(sc.forms[j]) })
-	return sc
+	return &scrubber{set: set}
 }
 
-// minSecretPrefix is the shortest prefix of a secret that is redacted on
-// its own (a service that truncates its message may quote only a prefix).
-const minSecretPrefix = 12
-
 // scrub returns s without the secrets, cut to maxScrubbed bytes after
-// scrubbing.
+// scrubbing (the engine reads at most 2*maxScrubbed).
 func (sc *scrubber) scrub(s string) string {
-	if len(s) > 2*maxScrubbed {
-		s = s[:2*maxScrubbed]
-	}
+	var set *redact.Set
 	if sc != nil {
-		for _, f := range sc.forms {
-			s = replaceFold(s, f)
-		}
-		for _, f := range sc.prefixed {
-			s = redactPrefixes(s, f)
-		}
+		set = sc.set
 	}
-	s = redactParams(s)
+	s = set.Redact(s)
 	if len(s) > maxScrubbed {
 		n := maxScrubbed
 		for n > 0 && !utf8.RuneStart(s[n]) {
 			n--
 		}
 		s = s[:n] + truncatedMark
-	}
-	return s
-}
-
-// replaceFold replaces every occurrence of f in s, matching ASCII letters
-// without regard to case (percent-encoding may use either case of hex).
-func replaceFold(s, f string) string {
-	ls, lf := lowerASCII(s), lowerASCII(f)
-	if !strings.Contains(ls, lf) {
-		return s
-	}
-	var b strings.Builder
-	for {
-		i := strings.Index(ls, lf)
-		if i < 0 {
-			b.WriteString(s)
-			return b.String()
-		}
-		b.WriteString(s[:i])
-		b.WriteString(redacted)
-		s, ls = s[i+len(f):], ls[i+len(f):]
-	}
-}
-
-// redactPrefixes redacts, at each place where s holds at least
-// minSecretPrefix leading bytes of f, as much of f's prefix as s holds.
-func redactPrefixes(s, f string) string {
-	head := f[:minSecretPrefix]
-	if !strings.Contains(s, head) {
-		return s
-	}
-	var b strings.Builder
-	for {
-		i := strings.Index(s, head)
-		if i < 0 {
-			b.WriteString(s)
-			return b.String()
-		}
-		n := minSecretPrefix
-		for n < len(f) && i+n < len(s) && s[i+n] == f[n] {
-			n++
-		}
-		b.WriteString(s[:i])
-		b.WriteString(redacted)
-		s = s[i+n:]
-	}
-}
-
-// redactParams replaces the value of every secret parameter named in s:
-// Name=value, Name%3Dvalue (and twice encoded), "Name":"value", Name: value,
-// up to the next delimiter.
-func redactParams(s string) string {
-	for _, name := range secretParams {
-		s = redactParam(s, lowerASCII(name))
-	}
-	return s
-}
-
-func redactParam(s, name string) string {
-	ls := lowerASCII(s)
-	if !strings.Contains(ls, name) {
-		return s
-	}
-	var b strings.Builder
-	last, from := 0, 0
-	for {
-		i := strings.Index(ls[from:], name)
-		if i < 0 {
-			break
-		}
-		after := from + i + len(name)
-		from = after
-		v := valueStart(ls, after)
-		if v < 0 || strings.HasPrefix(s[v:], redacted) {
-			continue
-		}
-		end := valueEnd(ls, v)
-		if end == v {
-			continue
-		}
-		b.WriteString(s[last:v])
-		b.WriteString(redacted)
-		last, from = end, end
-	}
-	if last == 0 {
-		return s
-	}
-	b.WriteString(s[last:])
-	return b.String()
-}
-
-// valueStart returns where the value after a parameter name at p begins, or
-// -1 when no separator follows the name.
-func valueStart(ls string, p int) int {
-	p = skipQuotes(ls, p)
-	found := false
-	for _, sep := range [...]string{"=", ":", "%3d", "%253d", "%25253d"} {
-		if strings.HasPrefix(ls[p:], sep) {
-			p += len(sep)
-			found = true
-			break
-		}
-	}
-	if !found {
-		return -1
-	}
-	for p < len(ls) && ls[p] == ' ' {
-		p++
-	}
-	return skipQuotes(ls, p)
-}
-
-// skipQuotes skips quotes, escaped or not, at p.
-func skipQuotes(ls string, p int) int {
-	for {
-		switch {
-		case strings.HasPrefix(ls[p:], `\"`):
-			p += 2
-		case strings.HasPrefix(ls[p:], "%22"):
-			p += 3
-		case p < len(ls) && (ls[p] == '"' || ls[p] == '\'' || ls[p] == '\\'):
-			p++
-		default:
-			return p
-		}
-	}
-}
-
-// valueEnd returns where the value that starts at v ends.
-func valueEnd(ls string, v int) int {
-	for p := v; p < len(ls); p++ {
-		switch ls[p] {
-		case '&', ' ', '\t', '\r', '\n', '"', '\'', '<', '>', ',', ';', ')', ']', '}', '\\':
-			return p
-		case '%':
-			for _, d := range [...]string{"%26", "%2526", "%252526", "%20", "%2520", "%22", "%2522"} {
-				if strings.HasPrefix(ls[p:], d) {
-					return p
-				}
-			}
-		}
-	}
-	return len(ls)
-}
-
-// lowerASCII lower-cases the ASCII letters of s, keeping its length.
-func lowerASCII(s string) string {
-	for i := 0; i < len(s); i++ {
-		if 'A' <= s[i] && s[i] <= 'Z' {
-			b := []byte(s)
-			for j := i; j < len(b); j++ {
-				if 'A' <= b[j] && b[j] <= 'Z' {
-					b[j] += 'a' - 'A'
-				}
-			}
-			return string(b)
-		}
 	}
 	return s
 }

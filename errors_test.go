@@ -10,6 +10,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/alidomain/alidomain/internal/wire"
 )
 
 func TestParseAPIErrorJSONAndXML(t *testing.T) {
@@ -96,7 +98,7 @@ func TestSignatureMismatchMessageIsScrubbed(t *testing.T) {
 	const token = "STS/token+=="
 	c, ts := setup(t, func(o *Options) { o.Credentials = StaticSTSCredentials(testKeyID, testSecret, token) })
 	// The real gateway quotes its string to sign, which holds the token.
-	sts := "POST&%2F&AccessKeyId%3Dtestid%26SecurityToken%3D" + escape(escape(token)) + "%26X%3D" + escape(token)
+	sts := "POST&%2F&AccessKeyId%3Dtestid%26SecurityToken%3D" + wire.Escape(wire.Escape(token)) + "%26X%3D" + wire.Escape(token)
 	ts.reply(actionBatch, 400, fmt.Sprintf(`{"Code":"SignatureDoesNotMatch","Message":"Specified signature is not matched with our calculation. server string to sign is:%s raw %s","RequestId":"R"}`, sts, token))
 	_, err := c.Redeem.SubmitBatch(context.Background(), twoDomains())
 	require.ErrorIs(t, err, ErrAuth)

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/alidomain/alidomain/internal/wire"
 )
 
 // Fuzz targets for the decoders of the reads (QueryDomainRealTimePrice,
@@ -232,19 +234,19 @@ func FuzzPriceItemParam(f *testing.F) {
 			return // encoding/json replaces invalid bytes: nothing to compare
 		}
 		items := []PriceItem{{Action: PriceAction(action), DomainName: name, Years: years, Suffix: suffix}, {Action: PriceRenew, DomainName: "b.com"}}
-		ps, _, err := encodeRequest(&PriceRequest{Currency: "USD", Items: items})
+		ps, _, err := wire.EncodeRequest(&PriceRequest{Currency: "USD", Items: items})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(ps) != 2 || ps[1].key != "DomainItem" {
+		if len(ps) != 2 || ps[1].Key != "DomainItem" {
 			t.Fatalf("params %v", ps)
 		}
-		raw, err := url.PathUnescape(ps[1].value)
+		raw, err := url.PathUnescape(ps[1].Value)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if escape(raw) != ps[1].value {
-			t.Fatalf("value %q is not the RFC 3986 escape of %q", ps[1].value, raw)
+		if wire.Escape(raw) != ps[1].Value {
+			t.Fatalf("value %q is not the RFC 3986 escape of %q", ps[1].Value, raw)
 		}
 		var back []PriceItem
 		if err := json.Unmarshal([]byte(raw), &back); err != nil {

@@ -5,51 +5,10 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"errors"
-	"net/url"
 	"strings"
 	"testing"
 	"unicode/utf8"
 )
-
-// FuzzEscape checks the percent-encoder against url.PathUnescape (it must
-// round-trip) and against the independent reference encoder.
-func FuzzEscape(f *testing.F) {
-	for _, s := range []string{"", "a b", "*~/+=&%", "中文", "\xff\x00", "OrderRedeemParam.1.DomainName"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		e := escape(s)
-		back, err := url.PathUnescape(e)
-		if err != nil || back != s {
-			t.Fatalf("escape(%q) = %q does not round-trip: %q, %v", s, e, back, err)
-		}
-		for i := 0; i < len(e); i++ {
-			if c := e[i]; !unreservedSet[c] && c != '%' {
-				t.Fatalf("escape(%q) = %q keeps reserved byte %q", s, e, c)
-			}
-		}
-		if ref := refEscape(s); ref != e {
-			t.Fatalf("escape(%q) = %q, reference gives %q", s, e, ref)
-		}
-	})
-}
-
-// FuzzSign checks the one-pass signer against the independent reference for
-// arbitrary keys and values.
-func FuzzSign(f *testing.F) {
-	f.Add("Action", "X", "Key", "中 *~")
-	f.Add("a", "", "b", "&=%")
-	f.Fuzz(func(t *testing.T, k1, v1, k2, v2 string) {
-		if k1 == "" || k2 == "" || k1 == k2 || k1 == "Signature" || k2 == "Signature" {
-			return
-		}
-		p := map[string]string{k1: v1, k2: v2}
-		vals := url.Values{k1: {v1}, k2: {v2}}
-		if got, want := sign("POST", "sec", p), refSign("POST", "sec", vals); got != want {
-			t.Fatalf("sign(%q) = %s, reference %s", p, got, want)
-		}
-	})
-}
 
 // FuzzParseAPIError feeds arbitrary bodies to the error decoder: it must not
 // panic, must keep the status and must give a bounded one-line message.

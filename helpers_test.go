@@ -1,20 +1,17 @@
 package alidomain
 
 import (
-	"crypto/hmac"
-	"crypto/sha1"
-	"encoding/base64"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"sort"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/alidomain/alidomain/internal/sign/signtest"
 )
 
 const (
@@ -32,7 +29,7 @@ type recorded struct {
 }
 
 // testServer is an httptest server that routes on the Action parameter,
-// records every request and checks every signature with refSign, an
+// records every request and checks every signature with signtest.Sign, an
 // implementation independent of the client's signer.
 type testServer struct {
 	*httptest.Server
@@ -68,7 +65,7 @@ func (ts *testServer) serve(w http.ResponseWriter, r *http.Request) {
 	ts.reqs = append(ts.reqs, rec)
 	h := ts.handlers[rec.Action]
 	ts.mu.Unlock()
-	if want := refSign(r.Method, ts.secret, q); q.Get("Signature") != want {
+	if want := signtest.Sign(r.Method, ts.secret, q); q.Get("Signature") != want {
 		ts.t.Errorf("request %s: Signature %q, independent computation gives %q", rec.Action, q.Get("Signature"), want)
 	}
 	if h == nil {
@@ -153,36 +150,4 @@ func commonParams(action string, extra map[string]string) map[string]string {
 		m[k] = v
 	}
 	return m
-}
-
-// refEscape is the classic percent-encoding of the official SDKs, built on
-// url.QueryEscape: an independent path to the same RFC 3986 result.
-func refEscape(s string) string {
-	return strings.NewReplacer("+", "%20", "*", "%2A", "%7E", "~").Replace(url.QueryEscape(s))
-}
-
-// refSign computes the RPC v1 signature independently of signer_v2.go.
-func refSign(method, secret string, q url.Values) string {
-	return refSignString(secret, refStringToSign(method, q))
-}
-
-func refStringToSign(method string, q url.Values) string {
-	keys := make([]string, 0, len(q))
-	for k := range q {
-		if k != "Signature" {
-			keys = append(keys, k)
-		}
-	}
-	sort.Strings(keys)
-	parts := make([]string, 0, len(keys))
-	for _, k := range keys {
-		parts = append(parts, refEscape(k)+"="+refEscape(q.Get(k)))
-	}
-	return method + "&" + refEscape("/") + "&" + refEscape(strings.Join(parts, "&"))
-}
-
-func refSignString(secret, sts string) string {
-	m := hmac.New(sha1.New, []byte(secret+"&"))
-	m.Write([]byte(sts))
-	return base64.StdEncoding.EncodeToString(m.Sum(nil))
 }

@@ -12,6 +12,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/alidomain/alidomain/internal/wire"
 )
 
 // holeToken is a long STS token with characters that every encoding changes.
@@ -24,7 +26,7 @@ const holeSecret = "hole/Secret+Key=0123456789"
 // and twice (RFC 3986, form-encoded with + and %2B, path-encoded), and
 // with lower-case hex.
 func leakForms(s string) []string {
-	forms := []string{s, escape(s), escape(escape(s)), url.QueryEscape(s), url.QueryEscape(url.QueryEscape(s)), url.PathEscape(s)}
+	forms := []string{s, wire.Escape(s), wire.Escape(wire.Escape(s)), url.QueryEscape(s), url.QueryEscape(url.QueryEscape(s)), url.PathEscape(s)}
 	for _, f := range forms[:] {
 		forms = append(forms, lowerHex(f))
 	}
@@ -143,7 +145,7 @@ func TestTruncatedSignatureMismatchLeaksNoTokenPrefix(t *testing.T) {
 	for _, cut := range []int{14, 30, 60, 100} {
 		t.Run(fmt.Sprint(cut), func(t *testing.T) {
 			c, ts := holeSetup(t)
-			tok := escape(escape(holeToken))
+			tok := wire.Escape(wire.Escape(holeToken))
 			sts := "POST&%2F&AccessKeyId%3Dtestid%26Action%3DSaveBatchTaskForCreatingOrderRedeem%26SecurityToken%3D" + tok[:cut]
 			ts.reply(actionBatch, 400, fmt.Sprintf(`{"Code":"SignatureDoesNotMatch","Message":"Specified signature is not matched with our calculation. server string to sign is:%s","RequestId":"R"}`, sts))
 			_, err := c.Redeem.SubmitBatch(context.Background(), twoDomains())
@@ -165,7 +167,7 @@ func TestTruncatedSignatureMismatchLeaksNoTokenPrefix(t *testing.T) {
 // with +, lower-case hex; and secret parameters by name whatever the value.
 func TestScrubberForms(t *testing.T) {
 	creds := Credentials{AccessKeyID: "id", AccessKeySecret: holeSecret, SecurityToken: holeToken}
-	query := "AccessKeyId=id&Action=X&SecurityToken=" + escape(holeToken) + "&SignatureNonce=n&Signature=abc%2Bdef%2F%3D"
+	query := "AccessKeyId=id&Action=X&SecurityToken=" + wire.Escape(holeToken) + "&SignatureNonce=n&Signature=abc%2Bdef%2F%3D"
 	sc := newScrubber(&creds, query, nil, nil)
 	for _, f := range append(leakForms(holeToken), append(leakForms(holeSecret), leakForms("abc+def/=")...)...) {
 		got := sc.scrub("before " + f + " after")

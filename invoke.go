@@ -13,6 +13,9 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"github.com/alidomain/alidomain/internal/sign"
+	"github.com/alidomain/alidomain/internal/wire"
 )
 
 // maxBodyBytes bounds how much of a response is read; a larger body is an
@@ -22,11 +25,11 @@ const maxBodyBytes = 8 << 20
 // call is one call of an action, encoded: what every attempt sends.
 type call struct {
 	action     string
-	idempotent bool     // reads are; orders that cost money are not
-	params     params   // the request's parameters, sorted and escaped
-	lang       string   // the request's Lang; empty: Options.Lang
-	noLang     bool     // send no Lang at all, not even Options.Lang
-	secrets    []string // request values never shown in an error
+	idempotent bool        // reads are; orders that cost money are not
+	params     wire.Params // the request's parameters, sorted and escaped
+	lang       string      // the request's Lang; empty: Options.Lang
+	noLang     bool        // send no Lang at all, not even Options.Lang
+	secrets    []string    // request values never shown in an error
 }
 
 // target is what a 2xx answer decodes into: reset before each attempt,
@@ -37,47 +40,6 @@ type target interface {
 	envelope() wireMeta
 	check() error
 }
-
-// signInput is what a signer signs for one attempt: the request's sorted,
-// escaped parameters and what the common parameters are made of.
-type signInput struct {
-	method string
-	action string
-	// version is the API version; empty: APIVersion (STS sends its own).
-	version string
-	format  string
-	lang    string
-	creds   Credentials
-	now     time.Time
-	nonce   string
-	params  params
-	// secrets are the request's secret values, scrubbed from errors as the
-	// credentials are.
-	secrets []string
-}
-
-// apiVersion returns the API version the attempt is signed for.
-func (in *signInput) apiVersion() string {
-	if in.version == "" {
-		return APIVersion
-	}
-	return in.version
-}
-
-// timestampLayout is how the RPC style writes an attempt's time (UTC).
-const timestampLayout = "2006-01-02T15:04:05Z"
-
-// signedAttempt is a signer's output: the URL query, and for signature
-// versions or placements that use them, a form body and extra headers.
-type signedAttempt struct {
-	query  string
-	body   []byte      // nil: no body; else header carries its Content-Type
-	header http.Header // nil: none beyond the client's own
-}
-
-// signer signs one attempt; one per signature version (signer_v2.go). The
-// input is passed by value: it stays on the caller's stack.
-type signer func(signInput) signedAttempt
 
 // attempt is what one send produced.
 type attempt struct {
@@ -113,7 +75,7 @@ func (c *Client) invoke(ctx context.Context, cl *call, out target, optFns []func
 	if lang == "" && !cl.noLang {
 		lang = o.Lang
 	}
-	in := signInput{method: http.MethodPost, action: cl.action, format: d.format, lang: lang, creds: creds, params: cl.params, secrets: cl.secrets}
+	in := sign.Input{Method: http.MethodPost, Action: cl.action, Version: APIVersion, Format: d.format, Lang: lang, Credentials: signCredentials(&creds), Params: cl.params}
 	logger := o.Logger
 	if logger != nil && !logger.Enabled(ctx, slog.LevelDebug) {
 		logger = nil
@@ -124,8 +86,8 @@ func (c *Client) invoke(ctx context.Context, cl *call, out target, optFns []func
 	for {
 		meta.Attempts++
 		start := time.Now()
-		in.now, in.nonce = c.now(), c.nonce()
-		a := c.send(ctx, o, d, &in, cl.idempotent, out)
+		in.Now, in.Nonce = c.now(), c.nonce()
+		a := c.send(ctx, o, d, &in, cl.secrets, cl.idempotent, out)
 		dec, reason := classify(cl.idempotent, a.written, a.kind, a.status, a.code)
 		last := meta.Attempts >= d.retry.MaxAttempts
 		if dec == decideRetry && last {
@@ -222,8 +184,9 @@ type attemptTrace struct {
 	trace          httptrace.ClientTrace
 }
 
-// send makes one attempt: sign, POST, read and decode.
-func (c *Client) send(ctx context.Context, o *Options, d *derived, in *signInput, idempotent bool, out target) attempt {
+// send makes one attempt: sign, POST, read and decode. secrets are the
+// request's secret values, scrubbed from errors as the credentials are.
+func (c *Client) send(ctx context.Context, o *Options, d *derived, in *sign.Input, secrets []string, idempotent bool, out target) attempt {
 	var a attempt
 	sa := d.sign(*in)
 	doer, replayable := o.HTTPClient, false
@@ -255,23 +218,23 @@ func (c *Client) send(ctx context.Context, o *Options, d *derived, in *signInput
 		rctx = httptrace.WithClientTrace(rctx, &tr.trace)
 	}
 	var body io.Reader
-	if sa.body != nil {
-		body = bytes.NewReader(sa.body)
+	if sa.Body != nil {
+		body = bytes.NewReader(sa.Body)
 	}
 	// The endpoint parsed once, not per attempt (BenchmarkInProcess/impl=alidomain/N=1).
 	req, err := http.NewRequestWithContext(rctx, http.MethodPost, "/", body)
 	if err != nil {
-		a.kind, a.err = failTransport, fmt.Errorf("alidomain: %s: %w", in.action, err)
+		a.kind, a.err = failTransport, fmt.Errorf("alidomain: %s: %w", in.Action, err)
 		return a
 	}
 	*req.URL = *d.endpointURL
-	req.URL.RawQuery = sa.query
+	req.URL.RawQuery = sa.Query
 	req.Host = d.endpointHost
 	// Shared value slices (len == cap, so an Add by a middleware copies):
 	// two allocations fewer per attempt (BenchmarkSubmitBatch).
 	req.Header["User-Agent"] = d.userAgentHeader
 	req.Header["Accept"] = acceptHeader
-	for k, vs := range sa.header {
+	for k, vs := range sa.Header {
 		req.Header[k] = vs
 	}
 
@@ -280,7 +243,7 @@ func (c *Client) send(ctx context.Context, o *Options, d *derived, in *signInput
 	}
 	resp, err := doer.Do(req)
 	if tr != nil && !idempotent && tr.sends.replayed() {
-		return replayedAttempt(in.action, resp, &tr.sends) // transport.go
+		return replayedAttempt(in.Action, resp, &tr.sends) // transport.go
 	}
 	// Only an http.Transport that reported the start of the attempt but no
 	// write proves that nothing reached the server; another RoundTripper's
@@ -289,7 +252,7 @@ func (c *Client) send(ctx context.Context, o *Options, d *derived, in *signInput
 	// (its own replay of stale idle connections is safe).
 	a.written = !d.traced || tr == nil || tr.wrote.Load() || !tr.gotConn.Load()
 	if err != nil {
-		a.kind, a.err = failTransport, transportError(ctx, d.endpoint, in.action, err, attemptScrubber(in, &sa))
+		a.kind, a.err = failTransport, transportError(ctx, d.endpoint, in.Action, err, attemptScrubber(in, &sa, secrets))
 		if ctx.Err() != nil {
 			a.kind = failCanceled
 		}
@@ -300,7 +263,7 @@ func (c *Client) send(ctx context.Context, o *Options, d *derived, in *signInput
 	defer resp.Body.Close()
 	body2, err := readBody(resp)
 	if err != nil {
-		a.kind, a.err = failTransport, fmt.Errorf("alidomain: %s: reading response (HTTP %d): %w", in.action, resp.StatusCode, transportError(ctx, d.endpoint, in.action, err, attemptScrubber(in, &sa)))
+		a.kind, a.err = failTransport, fmt.Errorf("alidomain: %s: reading response (HTTP %d): %w", in.Action, resp.StatusCode, transportError(ctx, d.endpoint, in.Action, err, attemptScrubber(in, &sa, secrets)))
 		if ctx.Err() != nil {
 			a.kind = failCanceled
 		}
@@ -313,8 +276,8 @@ func (c *Client) send(ctx context.Context, o *Options, d *derived, in *signInput
 		if t := bytes.TrimSpace(body2); len(t) > 0 && t[0] == '<' && checkXMLDepth(t) != nil {
 			body2 = t[:min(len(t), 1024)] // too deep to decode: keep an excerpt
 		}
-		e := parseAPIErrorScrubbed(in.action, resp.StatusCode, body2, attemptScrubber(in, &sa))
-		a.requestID, a.code, a.err, a.kind = e.RequestID, e.Code, e, apiErrorKind(e)
+		e := parseAPIErrorScrubbed(in.Action, resp.StatusCode, body2, attemptScrubber(in, &sa, secrets))
+		a.requestID, a.code, a.err, a.kind = oneLine(e.RequestID), e.Code, e, apiErrorKind(e)
 		if a.kind == failThrottled {
 			a.hint, a.hinted = throttleHint(resp.Header)
 		}
@@ -324,7 +287,7 @@ func (c *Client) send(ctx context.Context, o *Options, d *derived, in *signInput
 	if err := out.decode(body2, xmlOK); err != nil {
 		a.requestID = oneLine(boundField(out.envelope().RequestID)) // if the envelope decoded
 		a.kind = failDecode
-		a.err = fmt.Errorf("alidomain: %s: decoding the response (HTTP %d, %d bytes): %w", in.action, resp.StatusCode, len(body2), scrubError(err, attemptScrubber(in, &sa)))
+		a.err = fmt.Errorf("alidomain: %s: decoding the response (HTTP %d, %d bytes): %w", in.Action, resp.StatusCode, len(body2), scrubError(err, attemptScrubber(in, &sa, secrets)))
 		return a
 	}
 	env := out.envelope()
@@ -334,10 +297,8 @@ func (c *Client) send(ctx context.Context, o *Options, d *derived, in *signInput
 		if env.status != 0 {
 			status = env.status
 		}
-		sc := attemptScrubber(in, &sa)
-		e := &APIError{Action: in.action, Code: oneLine(boundField(env.Code)), Message: sc.scrub(oneLine(env.Message)), Recommend: sc.scrub(oneLine(env.Recommend)),
-			RequestID: a.requestID, HostID: oneLine(boundField(env.HostID)), HTTPStatus: status}
-		a.code, a.err, a.kind = e.Code, e, apiErrorKind(e)
+		e := scrubbedAPIError(in.Action, status, env.errorBody(), attemptScrubber(in, &sa, secrets))
+		a.requestID, a.code, a.err, a.kind = oneLine(e.RequestID), e.Code, e, apiErrorKind(e)
 		if a.kind == failThrottled {
 			a.hint, a.hinted = throttleHint(resp.Header)
 		}
@@ -345,12 +306,12 @@ func (c *Client) send(ctx context.Context, o *Options, d *derived, in *signInput
 	}
 	if env.failed != "" {
 		a.kind = failDecode
-		a.err = fmt.Errorf("alidomain: %s: unusable response (HTTP %d, RequestId %s): %s", in.action, resp.StatusCode, a.requestID, env.failed)
+		a.err = fmt.Errorf("alidomain: %s: unusable response (HTTP %d, RequestId %s): %s", in.Action, resp.StatusCode, a.requestID, env.failed)
 		return a
 	}
 	if err := out.check(); err != nil {
 		a.kind = failDecode
-		a.err = fmt.Errorf("alidomain: %s: unusable response (HTTP %d, RequestId %s): %w", in.action, resp.StatusCode, a.requestID, err)
+		a.err = fmt.Errorf("alidomain: %s: unusable response (HTTP %d, RequestId %s): %w", in.Action, resp.StatusCode, a.requestID, err)
 	}
 	return a
 }
@@ -358,8 +319,9 @@ func (c *Client) send(ctx context.Context, o *Options, d *derived, in *signInput
 // attemptScrubber returns the scrubber of the attempt sa signed from in.
 // It is built only when an attempt fails: a success has nothing to scrub
 // (BenchmarkSubmitBatch: a third of the allocations of a call at N=1).
-func attemptScrubber(in *signInput, sa *signedAttempt) *scrubber {
-	return newScrubber(&in.creds, sa.query, []string{string(sa.body), v3Signature(sa.header)}, in.secrets)
+func attemptScrubber(in *sign.Input, sa *sign.Attempt, secrets []string) *scrubber {
+	creds := Credentials{AccessKeySecret: in.Credentials.AccessKeySecret, SecurityToken: in.Credentials.SecurityToken}
+	return newScrubber(&creds, sa.Query, []string{string(sa.Body), sa.Signature}, secrets)
 }
 
 // readBody reads a response body of at most maxBodyBytes: in one read of
@@ -399,14 +361,4 @@ func serverSideCode(code string) bool {
 		}
 	}
 	return false
-}
-
-// v3Signature returns the signature in a V3 Authorization header, so that
-// errors never quote it; empty for V2.
-func v3Signature(h http.Header) string {
-	auth := h.Get("Authorization")
-	if i := strings.LastIndex(auth, "Signature="); i >= 0 {
-		return auth[i+len("Signature="):]
-	}
-	return ""
 }

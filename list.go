@@ -7,6 +7,8 @@ import (
 	"iter"
 	"slices"
 	"time"
+
+	"github.com/alidomain/alidomain/internal/wire"
 )
 
 // Page describes where a page of a list stands.
@@ -203,7 +205,7 @@ func listIter[Req any, W listItem[T], T any](ctx context.Context, s *service, op
 	}
 	var r Req
 	if req != nil {
-		r = cloneRequest(*req)
+		r = wire.CloneRequest(*req)
 	}
 	optFns = slices.Clone(optFns)
 	start, _ := op.paging(&r)

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/alidomain/alidomain/internal/wire"
 )
 
 // Availability is whether a name can be registered, as CheckDomain reports
@@ -484,5 +486,5 @@ func (s *DomainService) Get(ctx context.Context, req *GetDomainRequest, optFns .
 // sameDomainName reports whether a and b name one domain in any mix of
 // Unicode and punycode forms and case.
 func sameDomainName(a, b string) bool {
-	return strings.EqualFold(a, b) || canonicalName(a) == canonicalName(b)
+	return strings.EqualFold(a, b) || wire.CanonicalName(a) == wire.CanonicalName(b)
 }

@@ -4,75 +4,12 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
-	"golang.org/x/net/idna"
+	"github.com/alidomain/alidomain/internal/wire"
 )
 
-// Domain names are compared in one canonical form: IDNA ASCII (punycode),
-// lower case, no trailing dot. So 例子.cn, XN--FSQU00A.cn and xn--fsqu00a.cn
-// are one domain, in a batch's duplicate check and in Reconcile.
-
-// canonicalName returns name's canonical form. A name that has none (it
-// fails IDNA) is returned lower-cased and trimmed, so that it still equals
-// itself; validation refuses such names before anything is sent.
-func canonicalName(name string) string {
-	name = strings.TrimSuffix(strings.TrimSpace(name), ".")
-	if isLowerLDH(name) {
-		return name // the common case, without allocating
-	}
-	if a, err := toASCII(name); err == nil {
-		return a
-	}
-	return strings.ToLower(name)
-}
-
-// toASCII converts name to lower-case IDNA ASCII; ASCII names without a
-// punycode label skip the IDNA tables.
-func toASCII(name string) (string, error) {
-	if isASCII(name) && !hasPunycodeLabel(name) {
-		return strings.ToLower(name), nil
-	}
-	a, err := idna.Lookup.ToASCII(name)
-	if err != nil {
-		return "", err
-	}
-	return strings.ToLower(a), nil
-}
-
-// isLowerLDH reports whether s holds only lower-case ASCII letters, digits,
-// hyphens and dots, and no punycode label.
-func isLowerLDH(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '.') {
-			return false
-		}
-	}
-	return !hasPunycodeLabel(s)
-}
-
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return false
-		}
-	}
-	return true
-}
-
-// hasPunycodeLabel reports whether a label of s starts with "xn--", in any
-// case.
-func hasPunycodeLabel(s string) bool {
-	for rest, more := s, true; more; {
-		var l string
-		l, rest, more = strings.Cut(rest, ".")
-		if len(l) >= 4 && strings.EqualFold(l[:4], "xn--") {
-			return true
-		}
-	}
-	return false
-}
+// What makes a string a domain name the API can take, beyond its
+// characters (checkDomainName): its form and its IDNA ASCII form.
 
 // checkNameForm returns why name, otherwise checked by checkDomainName, is
 // not a domain name: an IP address, a trailing dot, an all-digit top-level
@@ -100,10 +37,10 @@ func checkNameForm(name string) string {
 // checkIDNA returns why a name that passed checkDomainName has no valid
 // IDNA ASCII form, or "".
 func checkIDNA(name string) string {
-	if isASCII(name) && !hasPunycodeLabel(name) {
+	if !wire.NeedsIDNA(name) {
 		return ""
 	}
-	a, err := toASCII(name)
+	a, err := wire.ToASCII(name)
 	if err != nil {
 		return strconv.Quote(name) + " is not a valid internationalized domain name"
 	}

@@ -7,29 +7,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-)
 
-func TestCanonicalName(t *testing.T) {
-	for in, want := range map[string]string{
-		"example.com":       "example.com",
-		"Example.COM":       "example.com",
-		"example.com.":      "example.com",
-		"例子.cn":             "xn--fsqu00a.cn",
-		"xn--fsqu00a.cn":    "xn--fsqu00a.cn",
-		"XN--FSQU00A.CN":    "xn--fsqu00a.cn",
-		"bücher.de":         "xn--bcher-kva.de",
-		"BÜCHER.de":         "xn--bcher-kva.de",
-		"xn--bcher-kva.DE":  "xn--bcher-kva.de",
-		" spaced.example ":  "spaced.example",
-		"abc.xn--p1ai":      "abc.xn--p1ai",
-		"пример.рф":         "xn--e1afmkfd.xn--p1ai",
-		"ПРИМЕР.xn--p1ai":   "xn--e1afmkfd.xn--p1ai",
-		"sub.例子.cn":         "sub.xn--fsqu00a.cn",
-		"a-b.example.co.uk": "a-b.example.co.uk",
-	} {
-		assert.Equal(t, want, canonicalName(in), "canonicalName(%q)", in)
-	}
-}
+	"github.com/alidomain/alidomain/internal/wire"
+)
 
 // A batch naming one domain twice, in any mix of forms, is refused
 // before anything is sent (issue 9).
@@ -98,7 +78,7 @@ func TestCheckDomainNameRefusesAddressesAndTrailingDots(t *testing.T) {
 // Lower-case ASCII names skip IDNA and allocate nothing.
 func TestNamesFastPathDoesNotAllocate(t *testing.T) {
 	allocs := testing.AllocsPerRun(100, func() {
-		if canonicalName("sub.example-1.com") != "sub.example-1.com" || checkDomainName("sub.example-1.com") != "" {
+		if wire.CanonicalName("sub.example-1.com") != "sub.example-1.com" || checkDomainName("sub.example-1.com") != "" {
 			panic("wrong")
 		}
 	})

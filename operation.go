@@ -2,12 +2,14 @@ package alidomain
 
 import (
 	"context"
+
+	"github.com/alidomain/alidomain/internal/wire"
 )
 
 // operation declares one API action, once: its name, whether repeating it
 // is harmless, how its request is checked and its answer checked and
 // turned into the result. The request's wire names are its `url` tags
-// (encode.go). Service methods call op.call.
+// (internal/wire). Service methods call op.call.
 type operation[Req any, Resp response, Out any] struct {
 	action     string
 	idempotent bool   // reads are; orders that cost money are not
@@ -58,7 +60,7 @@ func (op *operation[Req, Resp, Out]) call(ctx context.Context, s *service, req *
 		}
 		req = &r
 	}
-	ps, lang, err := encodeRequest(req)
+	ps, lang, err := wire.EncodeRequest(req)
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,8 @@ package alidomain_test
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -15,8 +17,9 @@ import (
 // TestAuthorizationCodeNeverPrinted prints and logs, every way, the
 // transfer requests, a task detail whose TaskResult carries the code, the
 // details Reconcile returns for a transfer and a validation error of a
-// request with a code, and checks that the code shows nowhere, raw or
-// encoded. The runs of the transfer columns under every fault, version and
+// request with a code, and the errors of a service that echoes the code in
+// every encoding and as a prefix, and checks that the code shows nowhere,
+// raw or encoded, whole or as a 10- or 11-byte prefix. The runs of the transfer columns under every fault, version and
 // placement are in TestSecretsNeverLeak.
 func TestAuthorizationCodeNeverPrinted(t *testing.T) {
 	var logs, shown lockedBuffer
@@ -72,12 +75,28 @@ func TestAuthorizationCodeNeverPrinted(t *testing.T) {
 		t.Errorf("a name with a space validated")
 	}
 
+	// The service echoes the code in an error answer (a 200 with a Code),
+	// in each encoding, whole and as 10- and 11-byte prefixes.
+	for _, e := range auditEchoes {
+		srv.Inject(alidomaintest.ActionSaveSingleTaskForCreatingOrderTransfer, alidomaintest.InBodyError("Invalid."+e.enc(code),
+			"code "+e.enc(code)+" ("+e.enc(code[:10])+", "+e.enc(code[:11])+")"))
+		_, err := client.Transfer.Submit(ctx, &alidomain.TransferRequest{TransferDomain: matrixTransfer})
+		var apiErr *alidomain.APIError
+		if !errors.As(err, &apiErr) {
+			t.Fatalf("echo %s: %v, want an *APIError", e.name, err)
+		}
+		js, _ := json.Marshal(apiErr)
+		show("echo %s: %s | %v | %+v | %#v | %s", e.name, err.Error(), err, err, err, js)
+		logger.Error("echo", "err", err)
+	}
+
 	corpus := logs.String() + "\n" + shown.String()
 	// Positive controls: the values were printed, the code redacted.
-	if !strings.Contains(corpus, matrixDomain) || !strings.Contains(corpus, "[REDACTED]") || !strings.Contains(corpus, sr.TaskNo) {
-		t.Fatalf("the printed values lack the domain, the task or the redaction mark:\n%.2000s", corpus)
+	if !strings.Contains(corpus, matrixDomain) || !strings.Contains(corpus, "[REDACTED]") || !strings.Contains(corpus, sr.TaskNo) ||
+		!strings.Contains(corpus, "echo "+auditEchoes[0].name) {
+		t.Fatalf("the printed values lack the domain, the task, the echoes or the redaction mark:\n%.2000s", corpus)
 	}
-	for _, form := range secretForms(code) {
+	for _, form := range echoedForms(code) {
 		if i := strings.Index(corpus, form); i >= 0 {
 			t.Errorf("the AuthorizationCode leaks as %q in: ...%s...", form, corpus[max(0, i-200):min(len(corpus), i+len(form)+50)])
 		}

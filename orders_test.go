@@ -13,6 +13,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/alidomain/alidomain/internal/wire"
 )
 
 // orderCase is one of the six order actions of the renew, transfer and
@@ -283,18 +285,18 @@ func TestEncodeEmbeddedAndDefault(t *testing.T) {
 		inner
 		B bool `url:"B"`
 	}
-	ps, _, err := encodeRequest(&outer{inner: inner{A: "x y"}})
+	ps, _, err := wire.EncodeRequest(&outer{inner: inner{A: "x y"}})
 	require.NoError(t, err)
-	assert.Equal(t, []param{{key: "A", value: "x%20y"}, {key: "B", value: "false"}, {key: "N", value: "1"}}, []param(ps))
-	ps, _, err = encodeRequest(&outer{inner: inner{N: 7}, B: true})
+	assert.Equal(t, wire.Params{{Key: "A", Value: "x%20y"}, {Key: "B", Value: "false"}, {Key: "N", Value: "1"}}, ps)
+	ps, _, err = wire.EncodeRequest(&outer{inner: inner{N: 7}, B: true})
 	require.NoError(t, err)
-	assert.Equal(t, []param{{key: "A", value: ""}, {key: "B", value: "true"}, {key: "N", value: "7"}}, []param(ps))
+	assert.Equal(t, wire.Params{{Key: "A", Value: ""}, {Key: "B", Value: "true"}, {Key: "N", Value: "7"}}, ps)
 
 	type clash struct {
 		inner
 		A string `url:"A"`
 	}
-	_, _, err = encodeRequest(&clash{})
+	_, _, err = wire.EncodeRequest(&clash{})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "overlap")
 }

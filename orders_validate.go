@@ -3,6 +3,8 @@ package alidomain
 import (
 	"fmt"
 	"strconv"
+
+	"github.com/alidomain/alidomain/internal/wire"
 )
 
 // Validation shared by the paid-order family (renew, transfer, register).
@@ -12,7 +14,7 @@ const maxYears = 10
 
 // orderNameKey is the form in which a batch's names are compared for
 // duplicates, the same as redemption's.
-func orderNameKey(name string) string { return canonicalName(name) }
+func orderNameKey(name string) string { return wire.CanonicalName(name) }
 
 // checkBatch checks that a batch names at least one domain and none twice,
 // and each domain with check, which returns the invalid field of the

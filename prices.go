@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/alidomain/alidomain/internal/wire"
 )
 
 // PriceAction is the kind of order a price is for, as CheckDomain's
@@ -93,12 +95,12 @@ func (r *PriceRequest) Validate() error {
 			return &ValidationError{Field: field("Years"), Reason: fmt.Sprintf("is %d; give 1 to 10 years (0: the service's default)", it.Years)}
 		}
 		if s := it.Suffix; s != "" {
-			n := canonicalName(it.DomainName)
-			if suf := canonicalName(s); strings.HasPrefix(s, ".") || !strings.HasSuffix(n, "."+suf) {
+			n := wire.CanonicalName(it.DomainName)
+			if suf := wire.CanonicalName(s); strings.HasPrefix(s, ".") || !strings.HasSuffix(n, "."+suf) {
 				return &ValidationError{Field: field("Suffix"), Reason: fmt.Sprintf("%q is not the suffix of %q (give it without a leading dot)", s, it.DomainName)}
 			}
 		}
-		k := key{canonicalName(it.DomainName), it.Action, it.Years}
+		k := key{wire.CanonicalName(it.DomainName), it.Action, it.Years}
 		if j, dup := seen[k]; dup {
 			return &ValidationError{Field: field("DomainName"), Reason: fmt.Sprintf("%q with the same action and years is already Items[%d]", it.DomainName, j)}
 		}

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/alidomain/alidomain/alidomaintest"
+	"github.com/alidomain/alidomain/internal/wire"
 )
 
 const priceJSON = `{"RequestId":"R-P1","Success":true,"Synchro":true,"HttpStatusCode":200,
@@ -77,10 +78,6 @@ func TestPriceParams(t *testing.T) {
 		"Currency":   "CNY",
 		"DomainItem": "[" + strings.Join(want, ",") + "]",
 	}), got)
-
-	b, err := marshalJSONParam([]PriceItem{{Action: "a&b<c>", DomainName: "x"}})
-	require.NoError(t, err)
-	require.Equal(t, `[{"Action":"a&b<c>","DomainName":"x"}]`, string(b))
 }
 
 func TestPriceDecode(t *testing.T) {
@@ -292,14 +289,14 @@ func TestPriceOnSimulator(t *testing.T) {
 
 // The encoded DomainItem equals url.Values' view of it: one key, one value.
 func TestPriceParamIsOneKey(t *testing.T) {
-	ps, _, err := encodeRequest(&PriceRequest{Currency: "USD", Items: []PriceItem{{Action: PriceRenew, DomainName: "a b.com"}}})
+	ps, _, err := wire.EncodeRequest(&PriceRequest{Currency: "USD", Items: []PriceItem{{Action: PriceRenew, DomainName: "a b.com"}}})
 	require.NoError(t, err)
 	require.Len(t, ps, 2)
-	require.Equal(t, "DomainItem", ps[1].key)
-	v, err := url.PathUnescape(ps[1].value)
+	require.Equal(t, "DomainItem", ps[1].Key)
+	v, err := url.PathUnescape(ps[1].Value)
 	require.NoError(t, err)
 	require.Equal(t, `[{"Action":"renew","DomainName":"a b.com"}]`, v)
-	require.Contains(t, ps[1].value, "%20", "RFC 3986: a space is %20")
+	require.Contains(t, ps[1].Value, "%20", "RFC 3986: a space is %20")
 }
 
 // A renewal quote says whether the renewal can be ordered, in those words:

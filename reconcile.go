@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/alidomain/alidomain/internal/wire"
 )
 
 // redeemTaskType is the TaskType of redemption orders.
@@ -80,7 +82,7 @@ func reconcileTasks(ctx context.Context, s *service, since time.Time, domains []
 		if reason := checkDomainName(name); reason != "" {
 			return nil, &ValidationError{Field: "domains[" + strconv.Itoa(i) + "]", Reason: reason}
 		}
-		wanted[canonicalName(name)] = true
+		wanted[wire.CanonicalName(name)] = true
 	}
 	if !since.IsZero() {
 		since = since.Add(-reconcileSkew)
@@ -109,7 +111,7 @@ func reconcileTasks(ctx context.Context, s *service, since time.Time, domains []
 				return nil, err
 			}
 			n++
-			key := canonicalName(d.DomainName)
+			key := wire.CanonicalName(d.DomainName)
 			if !wanted[key] || !match(d.TaskType) {
 				continue
 			}
@@ -124,7 +126,7 @@ func reconcileTasks(ctx context.Context, s *service, since time.Time, domains []
 
 	out := make(map[string]*TaskDetail, len(domains))
 	for _, name := range domains {
-		out[name] = best[canonicalName(name)]
+		out[name] = best[wire.CanonicalName(name)]
 	}
 	return out, nil
 }

@@ -10,6 +10,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/alidomain/alidomain/internal/wire"
 )
 
 // RedeemService submits redemption orders for domains in their redemption
@@ -103,7 +105,7 @@ func (r *BatchRedeemRequest) Validate() error {
 		if field, reason := checkRedeemDomain(d.DomainName, d.CurrentExpirationDate); reason != "" {
 			return &ValidationError{Field: "Domains[" + strconv.Itoa(i) + "]." + field, Reason: reason}
 		}
-		key := canonicalName(d.DomainName) // names.go: one domain in any form
+		key := wire.CanonicalName(d.DomainName) // wire.CanonicalName: one domain in any form
 		if j, dup := seen[key]; dup {
 			return &ValidationError{Field: "Domains[" + strconv.Itoa(i) + "].DomainName", Reason: fmt.Sprintf("%q is already Domains[%d]; a batch may name a domain once", d.DomainName, j)}
 		}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"unicode"
 
 	"github.com/alidomain/alidomain"
 	"github.com/alidomain/alidomain/alidomaintest"
@@ -32,6 +33,76 @@ func rfc3986(s string) string {
 func secretForms(s string) []string {
 	return []string{s, url.QueryEscape(s), url.PathEscape(s), rfc3986(s), rfc3986(rfc3986(s)),
 		url.QueryEscape(url.QueryEscape(s))}
+}
+
+// echoedForms returns the forms of s, whole and as its prefixes of 10 and
+// 11 bytes (shorter than the 12 bytes that were once the shortest
+// redacted), in secretForms and in the echo rows' encodings: the forms of
+// the secrets the echo rows quote.
+func echoedForms(s string) []string {
+	var forms []string
+	for _, p := range []string{s, s[:min(10, len(s))], s[:min(11, len(s))]} {
+		forms = append(forms, secretForms(p)...)
+		for _, e := range auditEchoes {
+			forms = append(forms, e.enc(p))
+		}
+	}
+	return forms
+}
+
+// auditEchoes are the encodings in which the echo rows' service quotes the
+// secrets, written independently of the SDK.
+var auditEchoes = []struct {
+	name string
+	enc  func(string) string
+}{
+	{"HTML decimal references", func(s string) string {
+		var b strings.Builder
+		for _, r := range s {
+			fmt.Fprintf(&b, "&#%d;", r)
+		}
+		return b.String()
+	}},
+	{"XML hexadecimal references", func(s string) string {
+		var b strings.Builder
+		for _, r := range s {
+			fmt.Fprintf(&b, "&#x%X;", r)
+		}
+		return b.String()
+	}},
+	{"JSON \\u escapes", func(s string) string {
+		var b strings.Builder
+		for _, r := range s {
+			fmt.Fprintf(&b, "\\u%04x", r)
+		}
+		return b.String()
+	}},
+	{"lower-case %xx twice", func(s string) string { return lowerPercent(rfc3986(lowerPercent(rfc3986(s)))) }},
+}
+
+// lowerPercent lower-cases the hex digits of the percent-escapes of s.
+func lowerPercent(s string) string {
+	b := []byte(s)
+	for i := 0; i+2 < len(b); i++ {
+		if b[i] == '%' {
+			b[i+1], b[i+2] = byte(unicode.ToLower(rune(b[i+1]))), byte(unicode.ToLower(rune(b[i+2])))
+		}
+	}
+	return string(b)
+}
+
+// echoRows are rows beside the fault matrix for the audit: the service
+// answers the order with an error in a 200 whose Code and Message quote the
+// AuthorizationCode, the SecurityToken and the AccessKeySecret in one
+// encoding, whole and as 10- and 11-byte prefixes.
+func echoRows() []matrixCase {
+	var rows []matrixCase
+	for _, e := range auditEchoes {
+		quote := func(s string) string { return e.enc(s) + " (" + e.enc(s[:10]) + ", " + e.enc(s[:11]) + ")" }
+		msg := "code " + quote(matrixTransfer.AuthorizationCode) + " token " + quote(auditToken) + " secret " + quote(auditSecret)
+		rows = append(rows, matrixCase{name: "echo in " + e.name, faults: faults(alidomaintest.InBodyError("Invalid."+e.enc(matrixTransfer.AuthorizationCode), msg))})
+	}
+	return rows
 }
 
 // auditRun is one signature version, placement and client secret of the
@@ -108,7 +179,12 @@ func newAuditRun(mode wireMode, secret string) *auditRun {
 // AccessKeySecret, the SecurityToken, any signature the client sent (V2's
 // Signature, V3's Authorization signature), the transfer AuthorizationCode
 // or any form body the client sent, raw, percent-encoded once or twice or
-// form-encoded. Positive controls: each of these was on the wire.
+// form-encoded. The echo rows add the transfer columns answered by a
+// service that quotes the AccessKeySecret, the SecurityToken and the code
+// as HTML/XML references, JSON \u escapes and lower-case %xx twice, whole
+// and as 10- and 11-byte prefixes; none of those forms may show either.
+// Positive controls: each secret was on the wire, and the echoes were
+// answered.
 func TestSecretsNeverLeak(t *testing.T) {
 	var runs []*auditRun
 	var cells []cell
@@ -126,6 +202,15 @@ func TestSecretsNeverLeak(t *testing.T) {
 				}
 				for _, col := range transferColumns() {
 					cells = append(cells, cell{fmt.Sprintf("%s/%02d-%s", a, i, col.name), func(t *testing.T) {
+						if res := runOrderCell(t, a.cfg, c, col); res.panicked != nil {
+							a.show("panic: %v | %#v", res.panicked, res.panicked)
+						}
+					}})
+				}
+			}
+			for _, c := range echoRows() {
+				for _, col := range transferColumns() {
+					cells = append(cells, cell{fmt.Sprintf("%s/%s-%s", a, c.name, col.name), func(t *testing.T) {
 						if res := runOrderCell(t, a.cfg, c, col); res.panicked != nil {
 							a.show("panic: %v | %#v", res.panicked, res.panicked)
 						}
@@ -223,9 +308,17 @@ func (a *auditRun) audit(t *testing.T) {
 	for i, b := range bodies {
 		secrets[fmt.Sprintf("form body #%d %q", i, b)] = b
 	}
+	if a.secret == auditSecret && !strings.Contains(corpus, "Invalid.") {
+		t.Fatalf("no echo row's answer was seen")
+	}
+	echoed := map[string]bool{"AccessKeySecret": true, "SecurityToken": true, "AuthorizationCode": true, "server's AccessKeySecret": true}
 	leaks := 0
 	for name, s := range secrets {
-		for _, form := range secretForms(s) {
+		forms := secretForms(s)
+		if echoed[name] {
+			forms = echoedForms(s)
+		}
+		for _, form := range forms {
 			if i := strings.Index(corpus, form); i >= 0 {
 				leaks++
 				if leaks <= 5 {

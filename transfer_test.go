@@ -10,6 +10,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/alidomain/alidomain/internal/wire"
 )
 
 const (
@@ -123,7 +125,7 @@ func TestTransferValidation(t *testing.T) {
 // An error answer that echoes the code (as SignatureDoesNotMatch echoes the
 // string to sign) does not show it, in any of its encodings.
 func TestTransferErrorsDoNotShowTheCode(t *testing.T) {
-	for _, form := range []string{testAuthCode, escape(testAuthCode), escape(escape(testAuthCode)), strings.ReplaceAll(escape(testAuthCode), "%20", "+")} {
+	for _, form := range []string{testAuthCode, wire.Escape(testAuthCode), wire.Escape(wire.Escape(testAuthCode)), strings.ReplaceAll(wire.Escape(testAuthCode), "%20", "+")} {
 		c, ts := setup(t)
 		ts.reply(actionSingleTransfer, 400, fmt.Sprintf(`{"Code":"InvalidAuthCode","Message":"code %s is wrong","Recommend":"see %s","RequestId":"R"}`, jsonEscape(form), jsonEscape(form)))
 		_, err := c.Transfer.Submit(context.Background(), &TransferRequest{TransferDomain: TransferDomain{DomainName: "a.com", AuthorizationCode: testAuthCode, RegistrantProfileID: 1}})

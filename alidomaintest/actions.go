@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/alidomain/alidomain/internal/wire"
 )
 
 type params = map[string]string
@@ -14,10 +16,11 @@ type params = map[string]string
 // actionCall is what a handler gets: the request's merged parameters, its
 // RequestId, the HTTP request and the Server's clock at its start.
 type actionCall struct {
-	p     params
-	reqID string
-	r     *http.Request
-	now   time.Time
+	action string
+	p      params
+	reqID  string
+	r      *http.Request
+	now    time.Time
 }
 
 // actionDef declares one action of the Server.
@@ -26,10 +29,17 @@ type actionDef struct {
 	handle func(s *Server, c *actionCall) (any, *gatewayError)
 	// order is the kind of paid order the action creates, "" for none.
 	order OrderKind
+	// ownChecks names the parameters the handler checks itself, which the
+	// catalog's gateway checks leave alone (an answer the service gives in
+	// an HTTP 200, say).
+	ownChecks []string
 }
 
-// actions is the one table of the actions the Server implements: the gateway
-// answers any other Action with InvalidAction.NotFound, and Inject refuses it.
+// actions is the table of the actions with state-aware handlers; every
+// other action of the catalog is served by the generic handler (see
+// handlerFor), and an action the catalog lacks is InvalidAction.NotFound. A
+// family of actions adds its entries from its own file's init (see the
+// package documentation).
 var actions = map[string]actionDef{
 	ActionSaveBatchTaskForCreatingOrderRedeem:    {handle: batchOrder(KindRedeem), order: KindRedeem},
 	ActionSaveSingleTaskForCreatingOrderRedeem:   {handle: singleOrder(KindRedeem), order: KindRedeem},
@@ -44,7 +54,7 @@ var actions = map[string]actionDef{
 	ActionQueryTaskDetailList:                    {handle: (*Server).queryTaskDetailList},
 	ActionQueryDomainByDomainName:                {handle: (*Server).queryDomainByDomainName},
 	ActionCheckDomain:                            {handle: (*Server).checkDomain},
-	ActionQueryDomainRealTimePrice:               {handle: (*Server).queryDomainRealTimePrice},
+	ActionQueryDomainRealTimePrice:               {handle: (*Server).queryDomainRealTimePrice, ownChecks: []string{"DomainItem"}},
 	ActionSetupDomainAutoRenew:                   {handle: (*Server).setupDomainAutoRenew},
 }
 
@@ -53,7 +63,11 @@ type OrderKind string
 
 // perform runs action (already known to the gateway).
 func (s *Server) perform(action string, p params, reqID string, r *http.Request) result {
-	body, err := actions[action].handle(s, &actionCall{p: p, reqID: reqID, r: r, now: s.now()})
+	def := handlerFor(action)
+	if err := checkParams(catalogAction(action), p, def.ownChecks); err != nil {
+		return err.result(reqID)
+	}
+	body, err := def.handle(s, &actionCall{action: action, p: p, reqID: reqID, r: r, now: s.now()})
 	if err != nil {
 		return err.result(reqID)
 	}
@@ -459,7 +473,7 @@ func (s *Server) queryTaskDetailList(c *actionCall) (any, *gatewayError) {
 	}
 	nameFilter := ""
 	if v := p["DomainName"]; strings.TrimSpace(v) != "" {
-		nameFilter = canonicalName(v)
+		nameFilter = wire.CanonicalName(v)
 	}
 	instance := p["InstanceId"]
 	lang := p["Lang"]

@@ -34,6 +34,42 @@
 //   - CheckDomain and QueryDomainRealTimePrice quote the prices given to
 //     Server.SetPrice.
 //
+// # Every action of the API
+//
+// The Server knows every action of the internal catalog (the 132 actions
+// of Domain 2018-01-29) and nothing else: an action outside it is 404
+// InvalidAction.NotFound. Each action is served in one of two ways:
+//
+//   - a state-aware handler, listed in the actions table (actions.go for
+//     the orders, domains and tasks above; one file per family for the
+//     others, such as family_dns.go), which reads and changes the Server's
+//     account;
+//   - otherwise the generic handler (generic.go), which answers from the
+//     catalog: an answer of the action's shape with plausible values,
+//     merged with what Server.SetAnswer set; page and cursor lists page
+//     through their list; a task write creates a task with one detail per
+//     domain the request names, which succeeds unless Server.FailTasks
+//     says otherwise.
+//
+// Every action's parameters are checked against the catalog first
+// (validate.go): a missing required parameter is MissingParameter naming
+// it, a value not of its type, enum or range, or a list beyond its limit
+// is InvalidParameter naming it.
+//
+// To give a family state, write family_<name>.go with its handlers and
+// register them from an init function (a task write creates its task with
+// s.createTask, whose items may carry the change to make on success):
+//
+//	func init() {
+//		actions["SaveBatchTaskForModifyingDomainDns"] = actionDef{handle: (*Server).modifyDNS}
+//	}
+//
+// A handler gets the merged parameters (actionCall) after the catalog's
+// gateway checks have passed, takes s.mu for the state it touches, and
+// returns an answer value (a struct with json and xml tags, or an ordered
+// answer built with the helpers of generic.go) or a *gatewayError.
+// TestActionTableIsInCatalog refuses a table entry the catalog lacks.
+//
 // Domain names are compared in one canonical form everywhere (IDNA ASCII,
 // lower case): 例子.cn and xn--fsqu00a.cn are one domain.
 //

@@ -116,6 +116,11 @@ func (c *caller) build(action string, cl call) url.Values {
 	if c.srv.SecurityToken != "" {
 		v.Set("SecurityToken", c.srv.SecurityToken)
 	}
+	// Like the SDKs, which always send a page list's paging parameters.
+	if a := catalogAction(action); a != nil && a.Paging != nil {
+		v.Set(a.Paging.PageNum, "1")
+		v.Set(a.Paging.PageSize, "20")
+	}
 	for k, x := range cl.params {
 		v.Set(k, x)
 	}

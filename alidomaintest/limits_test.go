@@ -19,8 +19,8 @@ func bigBatch(n int, exp time.Time) map[string]string {
 }
 
 // A batch whose query is beyond 8 KiB is answered 414 before anything is
-// performed; the same batch in a form body goes through, up to 10,000
-// domains.
+// performed; the same batch in a form body goes through, up to the
+// documented 1,000 domains.
 func TestURLLimit(t *testing.T) {
 	srv := newTestServer(t)
 	c := newCaller(t, srv)
@@ -45,7 +45,7 @@ func TestURLLimit(t *testing.T) {
 		t.Errorf("books: %d %d", srv.Orders("d1.com"), srv.Submissions("d200.com"))
 	}
 
-	// Ten thousand domains: refused in the query, accepted in a body.
+	// Ten thousand domains: refused in the query before anything else.
 	p = bigBatch(10000, exp)
 	if resp, _ := c.do(batch, call{params: p}); resp.StatusCode != http.StatusRequestURITooLong {
 		t.Errorf("10,000 in the query: %d", resp.StatusCode)
@@ -64,19 +64,26 @@ func TestURLLimitConfigurable(t *testing.T) {
 	}
 }
 
-func TestTenThousandInABody(t *testing.T) {
+// A body carries the documented maximum of a batch (1,000 domains); one
+// more is refused as a whole, InvalidParameter naming the list.
+func TestThousandInABody(t *testing.T) {
 	srv := newTestServer(t)
 	c := newCaller(t, srv)
 	exp := time.Now().Add(-40 * 24 * time.Hour)
-	srv.AddDomain("d10000.com", exp)
-	resp, body := c.do(batch, call{params: bigBatch(10000, exp), form: true})
+	srv.AddDomain("d1000.com", exp)
+	srv.AddDomain("d1001.com", exp)
+	resp, body := c.do(batch, call{params: bigBatch(1000, exp), form: true})
 	if resp.StatusCode != 200 {
 		t.Fatalf("%d %.300s", resp.StatusCode, body)
 	}
 	taskNo := decodeJSON(t, body)["TaskNo"].(string)
 	m := c.ok(details, map[string]string{"TaskNo": taskNo, "PageSize": "1"})
-	if num(t, m["TotalItemNum"]) != 10000 || srv.Orders("d10000.com") != 1 {
-		t.Errorf("TotalItemNum %v, orders %d", m["TotalItemNum"], srv.Orders("d10000.com"))
+	if num(t, m["TotalItemNum"]) != 1000 || srv.Orders("d1000.com") != 1 {
+		t.Errorf("TotalItemNum %v, orders %d", m["TotalItemNum"], srv.Orders("d1000.com"))
+	}
+	m = c.apiErr(batch, call{params: bigBatch(1001, exp), form: true}, 400, "InvalidParameter")
+	if msg, _ := m["Message"].(string); !strings.Contains(msg, `"OrderRedeemParam"`) || srv.Submissions("d1001.com") != 0 {
+		t.Errorf("1001 domains: %v, submissions %d", m, srv.Submissions("d1001.com"))
 	}
 }
 

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/alidomain/alidomain/internal/wire"
 )
 
 // Price actions, as SetPrice, CheckDomain's FeeCommand and
@@ -42,7 +44,7 @@ func (s *Server) newDomain(name string, expires time.Time, opts []DomainOption) 
 	s.seq++
 	d := &domain{
 		name:       name,
-		key:        canonicalName(name),
+		key:        wire.CanonicalName(name),
 		instanceID: fmt.Sprintf("S%s%08dTEST", expires.UTC().Format("200601"), s.seq),
 		expires:    truncMS(expires),
 		status:     statusAt(expires, s.now()),
@@ -98,7 +100,7 @@ func (s *Server) AddRegistrantProfile(id int64) {
 func (s *Server) SetPrice(name, action string, price float64, currency string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.prices[priceKey{canonicalName(name), action, strings.ToUpper(currency)}] = price
+	s.prices[priceKey{wire.CanonicalName(name), action, strings.ToUpper(currency)}] = price
 }
 
 // premiumOf reports whether the domain key is a premium name, wherever the
@@ -184,7 +186,7 @@ func (s *Server) queryDomainByDomainName(c *actionCall) (any, *gatewayError) {
 	}
 	s.mu.Lock()
 	s.settle(c.now)
-	d, ok := s.domains[canonicalName(name)]
+	d, ok := s.domains[wire.CanonicalName(name)]
 	var dom domain
 	if ok {
 		dom = *d
@@ -317,7 +319,7 @@ func (s *Server) checkDomain(c *actionCall) (any, *gatewayError) {
 		}
 		period = n
 	}
-	key := canonicalName(name)
+	key := wire.CanonicalName(name)
 	s.mu.Lock()
 	s.settle(c.now)
 	_, held := s.domains[key]
@@ -455,7 +457,7 @@ func (s *Server) queryDomainRealTimePrice(c *actionCall) (any, *gatewayError) {
 		if it.Period != nil {
 			period = *it.Period
 		}
-		key := canonicalName(it.DomainName)
+		key := wire.CanonicalName(it.DomainName)
 		dp := domainPrice{DomainName: it.DomainName, Action: it.Action, Period: period,
 			Currency: currency, Premium: s.premiumOf(key)}
 		if reason := s.notOrderable(it.Action, key); reason != "" {

@@ -4,19 +4,13 @@ import (
 	"strings"
 
 	"golang.org/x/net/idna"
+
+	"github.com/alidomain/alidomain/internal/wire"
 )
 
-// canonicalName is the one form in which the Server compares domain names:
-// IDNA ASCII (so 例子.cn and xn--fsqu00a.cn are one domain), lower case,
-// without surrounding space or a trailing dot. A name IDNA refuses (an
-// underscore, say) is only lower-cased.
-func canonicalName(name string) string {
-	name = strings.TrimSuffix(strings.TrimSpace(name), ".")
-	if a, err := idna.Lookup.ToASCII(name); err == nil && a != "" {
-		return strings.ToLower(a)
-	}
-	return strings.ToLower(name)
-}
+// Names are compared in the client's canonical form (wire.CanonicalName:
+// IDNA ASCII, lower case, no surrounding space or trailing dot), so the
+// simulator and the client cannot disagree on which names are one domain.
 
 // unicodeName is the lower-case Unicode form of a canonical name.
 func unicodeName(key string) string {
@@ -33,7 +27,7 @@ func nameMatcher(filter string) func(key string) bool {
 	if filter == "" {
 		return func(string) bool { return true }
 	}
-	ascii, lower := canonicalName(filter), strings.ToLower(filter)
+	ascii, lower := wire.CanonicalName(filter), strings.ToLower(filter)
 	return func(key string) bool {
 		return strings.Contains(key, ascii) || strings.Contains(unicodeName(key), lower)
 	}

@@ -5,21 +5,6 @@ import (
 	"time"
 )
 
-func TestCanonicalName(t *testing.T) {
-	for in, want := range map[string]string{
-		"例子.cn":           "xn--fsqu00a.cn",
-		"XN--FSQU00A.CN":  "xn--fsqu00a.cn",
-		" Example.COM. ":  "example.com",
-		"under_score.com": "under_score.com",
-		"例子.中国":           "xn--fsqu00a.xn--fiqs8s",
-		"xn--fsqu00a.cn.": "xn--fsqu00a.cn",
-	} {
-		if got := canonicalName(in); got != want {
-			t.Errorf("canonicalName(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 // 例子.cn and xn--fsqu00a.cn are one domain everywhere: the account, orders,
 // the books, QueryDomainList's filter and QueryTaskDetailList's filter.
 func TestIDNFormsAreOneDomain(t *testing.T) {

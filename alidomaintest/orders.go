@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/alidomain/alidomain/internal/wire"
 )
 
 // The order kinds (see Server.OrdersOf), each with the TaskType of the tasks
@@ -311,6 +313,12 @@ func (s *Server) refuse(kind OrderKind, it *orderItem, key string) string {
 // apply makes a final successful detail take effect: an incoming domain
 // moves into the account first. s.mu is held.
 func (s *Server) apply(d *detail) {
+	if d.kind == "" { // a task of a write, not an order (see createTask)
+		if d.effect != nil {
+			d.effect(s)
+		}
+		return
+	}
 	spec := orderSpecs[d.kind]
 	dom := spec.target(s, d.key)
 	if dom == nil || (spec.incoming && s.domains[d.key] != nil) {
@@ -513,7 +521,7 @@ func batchOrder(kind OrderKind) func(*Server, *actionCall) (any, *gatewayError) 
 			if err != nil {
 				return nil, err
 			}
-			key := canonicalName(it.name)
+			key := wire.CanonicalName(it.name)
 			if names[key] {
 				return nil, errDuplicateDomain(f.key("DomainName"))
 			}
@@ -553,7 +561,7 @@ func (s *Server) createOrderTask(kind OrderKind, items []orderItem, clientIP str
 	t := &task{no: newUUID(), typ: s.taskType(kind), created: now, clientIP: clientIP}
 	for i := range items {
 		it := &items[i]
-		key := canonicalName(it.name)
+		key := wire.CanonicalName(it.name)
 		s.seq++
 		d := &detail{
 			task:     t,

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/alidomain/alidomain/internal/wire"
 )
 
 // apiVersion is the only API version the Server accepts.
@@ -170,6 +172,8 @@ type Server struct {
 	available    map[string]*domain       // AddAvailable: what a registration creates
 	profiles     map[int64]bool           // AddRegistrantProfile
 	prices       map[priceKey]float64     // SetPrice
+
+	data dataState // SetAnswer, FailTasks: what the generic handler answers
 }
 
 // credential is an access key pair the gateway accepts, with the STS token
@@ -305,14 +309,14 @@ func (s *Server) Close() {
 	})
 }
 
-// Inject queues faults for the next requests of action (one of the Action
-// constants), in order: each Fault covers as many requests as it says
+// Inject queues faults for the next requests of action (any action of the
+// API), in order: each Fault covers as many requests as it says
 // (Throttle(3) covers three), then the next one applies, and requests after
 // the queue is used up are served normally. Faults injected by later calls
 // are queued after earlier ones. Inject panics on an unknown action, so that a
 // typo cannot make a test pass silently.
 func (s *Server) Inject(action string, faults ...Fault) {
-	if _, ok := actions[action]; !ok {
+	if !knownAction(action) {
 		panic(fmt.Sprintf("alidomaintest: Inject: unknown action %q", action))
 	}
 	s.mu.Lock()
@@ -392,7 +396,7 @@ func (s *Server) book(kind OrderKind, key string, paid bool) {
 
 // bookLine returns the line of m for domain and kind ("" for every kind).
 func (s *Server) bookLine(m map[bookKey]int, kind OrderKind, domain string) int {
-	key := canonicalName(domain)
+	key := wire.CanonicalName(domain)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return m[bookKey{kind, key}]
@@ -770,7 +774,7 @@ func (s *Server) checkSigned(sr *signedRequest) *gatewayError {
 	if !fresh {
 		return errNonceUsed
 	}
-	if _, ok := actions[sr.action]; !ok {
+	if !knownAction(sr.action) {
 		return &gatewayError{http.StatusNotFound, "InvalidAction.NotFound",
 			"Specified api is not found, please check your url and method."}
 	}

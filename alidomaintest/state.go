@@ -3,6 +3,8 @@ package alidomaintest
 import (
 	"strings"
 	"time"
+
+	"github.com/alidomain/alidomain/internal/wire"
 )
 
 // Domain statuses, as QueryDomainList reports them in DomainStatus.
@@ -47,7 +49,7 @@ func formatCST(t time.Time) string { return t.In(cst).Format(dateLayout) }
 
 type domain struct {
 	name       string // as added
-	key        string // canonicalName(name)
+	key        string // wire.CanonicalName(name)
 	instanceID string
 	expires    time.Time
 	registered time.Time
@@ -208,7 +210,7 @@ func (s *Server) Domain(name string) (DomainInfo, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.settle(now)
-	d, ok := s.domains[canonicalName(name)]
+	d, ok := s.domains[wire.CanonicalName(name)]
 	if !ok {
 		return DomainInfo{}, false
 	}
@@ -240,13 +242,14 @@ type detail struct {
 	years    int // SubscriptionDuration of a renew or registration
 	no       string
 	name     string // as requested
-	key      string // canonicalName(name)
+	key      string // wire.CanonicalName(name)
 	instance string
 	failMsg  string // "" = succeeds
 	created  time.Time
 	finalAt  time.Time
 	final    bool
 	duration time.Duration
+	effect   func(s *Server) // a write's change, applied when it succeeds (s.mu held)
 }
 
 // status returns the detail's status code (0..3) at now.

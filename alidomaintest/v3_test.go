@@ -209,7 +209,7 @@ func TestV3GatewayChecks(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			r := v3Request(s, tc.secret, ActionQueryDomainList, url.Values{"PageSize": {"10"}}, "", tc.pre, tc.post)
+			r := v3Request(s, tc.secret, ActionQueryDomainList, url.Values{"PageNum": {"1"}, "PageSize": {"10"}}, "", tc.pre, tc.post)
 			w, m := serve(s, r)
 			if w.Code != tc.status || (tc.code != "" && m["Code"] != tc.code) {
 				t.Errorf("%d %s, want %d %s", w.Code, w.Body, tc.status, tc.code)
@@ -221,11 +221,12 @@ func TestV3GatewayChecks(t *testing.T) {
 	}
 
 	// A replayed nonce.
-	r := v3Request(s, s.AccessKeySecret, ActionQueryDomainList, nil, "", set("x-acs-signature-nonce", "fixed-nonce"), nil)
+	paging := url.Values{"PageNum": {"1"}, "PageSize": {"10"}}
+	r := v3Request(s, s.AccessKeySecret, ActionQueryDomainList, paging, "", set("x-acs-signature-nonce", "fixed-nonce"), nil)
 	if w, _ := serve(s, r); w.Code != 200 {
 		t.Fatalf("first: %d %s", w.Code, w.Body)
 	}
-	r = v3Request(s, s.AccessKeySecret, ActionQueryDomainList, nil, "", set("x-acs-signature-nonce", "fixed-nonce"), nil)
+	r = v3Request(s, s.AccessKeySecret, ActionQueryDomainList, paging, "", set("x-acs-signature-nonce", "fixed-nonce"), nil)
 	if w, m := serve(s, r); w.Code != 400 || m["Code"] != "SignatureNonceUsed" {
 		t.Errorf("replay: %d %s", w.Code, w.Body)
 	}

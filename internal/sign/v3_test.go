@@ -1,42 +1,31 @@
-package alidomain
+package sign
 
 import (
-	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"math/rand/v2"
 	"net/url"
-	"sort"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/alidomain/alidomain/internal/sign/signtest"
+	"github.com/alidomain/alidomain/internal/wire"
 )
-
-// The two-domain redeem parameters of wire.md §9.3 (and §10.2).
-func redeemPairs() url.Values {
-	return url.Values{
-		"OrderRedeemParam.1.CurrentExpirationDate": {"1700000000000"},
-		"OrderRedeemParam.1.DomainName":            {"example.com"},
-		"OrderRedeemParam.2.CurrentExpirationDate": {"1700086400000"},
-		"OrderRedeemParam.2.DomainName":            {"example.net"},
-		"UseCoupon":                                {"false"},
-	}
-}
-
-const redeemBody = "OrderRedeemParam.1.CurrentExpirationDate=1700000000000&OrderRedeemParam.1.DomainName=example.com&OrderRedeemParam.2.CurrentExpirationDate=1700086400000&OrderRedeemParam.2.DomainName=example.net&UseCoupon=false"
 
 // wireExample is the request of wire.md §9.3 with the query or the body
 // filled in by the test.
 func wireExample() v3Request {
 	return v3Request{
-		host:   "domain.aliyuncs.com",
-		action: "SaveBatchTaskForCreatingOrderRedeem",
-		date:   "2023-03-13T08:34:30Z",
-		nonce:  "edb2b34af0af9a6d14deaf7c1a5315eb",
-		creds:  Credentials{AccessKeyID: "testid", AccessKeySecret: "testsecret"},
+		host:    "domain.aliyuncs.com",
+		action:  "SaveBatchTaskForCreatingOrderRedeem",
+		date:    "2023-03-13T08:34:30Z",
+		nonce:   "edb2b34af0af9a6d14deaf7c1a5315eb",
+		version: "2018-01-29",
+		creds:   Credentials{AccessKeyID: "testid", AccessKeySecret: "testsecret"},
 	}
 }
 
@@ -111,10 +100,10 @@ func TestSignV3WireExamples(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			r := wireExample()
 			r.provider = tt.provider
-			ps := encodeValues(redeemPairs())
+			ps := wire.EncodeValues(signtest.RedeemParams())
 			if tt.inBody {
-				r.body = appendFormBody(nil, ps)
-				require.Equal(t, redeemBody, string(r.body))
+				r.body = wire.AppendPairs(nil, ps)
+				require.Equal(t, signtest.RedeemBody, string(r.body))
 				require.Len(t, r.body, 209)
 			} else {
 				r.query = ps
@@ -132,7 +121,7 @@ func TestSignV3WireExamples(t *testing.T) {
 				assert.Equal(t, emptySHA256, s.contentSHA256)
 			}
 			// The independent implementation agrees on everything.
-			rc, rsts, rauth := refV3(refV3Input(&r))
+			rc, rsts, rauth := signtest.V3(refV3Input(&r))
 			assert.Equal(t, rc, canonical)
 			assert.Equal(t, rsts, sts)
 			assert.Equal(t, rauth, s.authorization)
@@ -144,7 +133,7 @@ func TestSignV3WireExamples(t *testing.T) {
 // set, with the body's hash and, with a body, the content type.
 func TestSignV3Headers(t *testing.T) {
 	r := wireExample()
-	r.query = encodeValues(redeemPairs())
+	r.query = wire.EncodeValues(signtest.RedeemParams())
 	s := signV3(&r)
 	assert.Equal(t, []header{
 		{"host", "domain.aliyuncs.com"},
@@ -155,7 +144,7 @@ func TestSignV3Headers(t *testing.T) {
 		{"x-acs-version", "2018-01-29"},
 	}, s.headers)
 
-	r.query, r.body = nil, appendFormBody(nil, encodeValues(redeemPairs()))
+	r.query, r.body = nil, wire.AppendPairs(nil, wire.EncodeValues(signtest.RedeemParams()))
 	s = signV3(&r)
 	assert.Equal(t, []header{
 		{"content-type", "application/x-www-form-urlencoded"},
@@ -179,7 +168,7 @@ func TestSignV3PublishedVector(t *testing.T) {
 		version: "2014-05-26",
 		date:    "2023-10-26T10:22:32Z",
 		nonce:   "3156853299f313e23d1673dc12e1703d",
-		query: encodeValues(url.Values{
+		query: wire.EncodeValues(url.Values{
 			"ImageId":  {"win2019_1809_x64_dtc_zh-cn_40G_alibase_20230811.vhd"},
 			"RegionId": {"cn-shanghai"},
 		}),
@@ -203,12 +192,13 @@ func TestSignV3PublishedVector(t *testing.T) {
 		signV3(&r).authorization)
 
 	r = v3Request{
-		host:   "domain.aliyuncs.com",
-		action: "SaveBatchTaskForCreatingOrderRedeem",
-		date:   "2023-10-26T10:22:32Z",
-		nonce:  "3156853299f313e23d1673dc12e1703d",
-		query:  encodeValues(redeemPairs()),
-		creds:  creds,
+		host:    "domain.aliyuncs.com",
+		action:  "SaveBatchTaskForCreatingOrderRedeem",
+		date:    "2023-10-26T10:22:32Z",
+		nonce:   "3156853299f313e23d1673dc12e1703d",
+		query:   wire.EncodeValues(signtest.RedeemParams()),
+		version: "2018-01-29",
+		creds:   creds,
 	}
 	_, sts = canonicalOf(&r)
 	assert.Equal(t, "ACS3-HMAC-SHA256\n79b00ad56ee877360e1d68a5b87162b21da430814766a937de735c97b11a609c", sts)
@@ -219,7 +209,7 @@ func TestSignV3PublishedVector(t *testing.T) {
 // signed; the token changes the signature, the Credential stays the id.
 func TestSignV3SecurityToken(t *testing.T) {
 	r := wireExample()
-	r.query = encodeValues(redeemPairs())
+	r.query = wire.EncodeValues(signtest.RedeemParams())
 	plain := signV3(&r)
 	r.creds = Credentials{AccessKeyID: "STS.testid", AccessKeySecret: "testsecret", SecurityToken: "tok/en+=="}
 	s := signV3(&r)
@@ -235,7 +225,7 @@ func TestSignV3SecurityToken(t *testing.T) {
 	}, s.headers)
 	assert.True(t, strings.HasPrefix(s.authorization, "ACS3-HMAC-SHA256 Credential=STS.testid,SignedHeaders=host;x-acs-accesskey-id;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-security-token;x-acs-signature-nonce;x-acs-version,Signature="), s.authorization)
 	assert.NotContains(t, s.authorization, "tok/en")
-	_, _, rauth := refV3(refV3Input(&r))
+	_, _, rauth := signtest.V3(refV3Input(&r))
 	assert.Equal(t, rauth, s.authorization)
 
 	r.creds.SecurityToken = "another"
@@ -246,7 +236,7 @@ func TestSignV3SecurityToken(t *testing.T) {
 // Every field the signature covers changes it.
 func TestSignV3CoversEveryInput(t *testing.T) {
 	base := wireExample()
-	base.query = encodeValues(redeemPairs())
+	base.query = wire.EncodeValues(signtest.RedeemParams())
 	ref := signV3(&base).authorization
 	changes := map[string]func(r *v3Request){
 		"host":    func(r *v3Request) { r.host = "domain.aliyuncs.com:8443" },
@@ -254,7 +244,7 @@ func TestSignV3CoversEveryInput(t *testing.T) {
 		"version": func(r *v3Request) { r.version = "2017-12-18" },
 		"date":    func(r *v3Request) { r.date = "2023-03-13T08:34:31Z" },
 		"nonce":   func(r *v3Request) { r.nonce = "edb2b34af0af9a6d14deaf7c1a5315ec" },
-		"query":   func(r *v3Request) { r.query = encodeValues(url.Values{"UseCoupon": {"true"}}) },
+		"query":   func(r *v3Request) { r.query = wire.EncodeValues(url.Values{"UseCoupon": {"true"}}) },
 		"body":    func(r *v3Request) { r.body = []byte("UseCoupon=false") },
 		"secret":  func(r *v3Request) { r.creds.AccessKeySecret = "testsecreT" },
 		"method":  func(r *v3Request) { r.method = "GET" },
@@ -303,15 +293,16 @@ func TestSignV3MatchesReference(t *testing.T) {
 			vals.Set(k+fmt.Sprint(rng.IntN(3)), randStr(20))
 		}
 		r := v3Request{
-			host:   []string{"domain.aliyuncs.com", "127.0.0.1:54321", "[::1]:80"}[rng.IntN(3)],
-			action: "Action" + fmt.Sprint(i),
-			date:   "2026-01-02T03:04:05Z",
-			nonce:  fmt.Sprintf("%032x", rng.Uint64()),
-			query:  encodeValues(vals),
-			creds:  Credentials{AccessKeyID: "id" + fmt.Sprint(i), AccessKeySecret: randStr(30)},
+			host:    []string{"domain.aliyuncs.com", "127.0.0.1:54321", "[::1]:80"}[rng.IntN(3)],
+			action:  "Action" + fmt.Sprint(i),
+			date:    "2026-01-02T03:04:05Z",
+			nonce:   fmt.Sprintf("%032x", rng.Uint64()),
+			query:   wire.EncodeValues(vals),
+			version: "2018-01-29",
+			creds:   Credentials{AccessKeyID: "id" + fmt.Sprint(i), AccessKeySecret: randStr(30)},
 		}
 		if rng.IntN(2) == 0 {
-			r.query, r.body = nil, appendFormBody(nil, r.query)
+			r.query, r.body = nil, wire.AppendPairs(nil, r.query)
 			if rng.IntN(4) == 0 {
 				r.body = []byte(randStr(50)) // any bytes: the hash covers what is sent
 			}
@@ -323,7 +314,7 @@ func TestSignV3MatchesReference(t *testing.T) {
 			r.provider = "static_ak"
 		}
 		canonical, sts := canonicalOf(&r)
-		rc, rsts, rauth := refV3(refV3Input(&r))
+		rc, rsts, rauth := signtest.V3(refV3Input(&r))
 		require.Equal(t, rc, canonical, "case %d", i)
 		require.Equal(t, rsts, sts, "case %d", i)
 		require.Equal(t, rauth, signV3(&r).authorization, "case %d", i)
@@ -340,111 +331,46 @@ func TestSignV3AllocationsIndependentOfSize(t *testing.T) {
 			vals.Set(fmt.Sprintf("OrderRedeemParam.%d.CurrentExpirationDate", i), "1700000000000")
 		}
 		r := wireExample()
-		r.query = encodeValues(vals)
+		r.query = wire.EncodeValues(vals)
 		return testing.AllocsPerRun(5, func() { signV3(&r) })
 	}
 	small, large := allocs(1), allocs(10000)
 	assert.LessOrEqual(t, large, small+1, "allocations for 1 domain %v, for 10,000 %v", small, large)
 }
 
-// refV3In is the reference's input: raw (unescaped) query values, headers
-// as a map, the body.
-type refV3In struct {
-	method  string
-	query   url.Values
-	headers map[string]string
-	body    []byte
-	id, key string
-}
-
 // refV3Input restates r for the reference from r's raw inputs, not from
 // the signer's header list.
-func refV3Input(r *v3Request) refV3In {
-	in := refV3In{method: "POST", query: url.Values{}, headers: map[string]string{}, body: r.body,
-		id: r.creds.AccessKeyID, key: r.creds.AccessKeySecret}
+func refV3Input(r *v3Request) signtest.V3Input {
+	in := signtest.V3Input{Method: "POST", Query: url.Values{}, Headers: map[string]string{}, Body: r.body,
+		ID: r.creds.AccessKeyID, Key: r.creds.AccessKeySecret}
 	if r.method != "" {
-		in.method = r.method
+		in.Method = r.method
 	}
 	for _, p := range r.query {
-		k, _ := url.PathUnescape(p.key)
-		v, _ := url.PathUnescape(p.value)
-		in.query.Add(k, v)
+		k, _ := url.PathUnescape(p.Key)
+		v, _ := url.PathUnescape(p.Value)
+		in.Query.Add(k, v)
 	}
 	sum := sha256.Sum256(r.body)
-	in.headers["Host"] = r.host
-	in.headers["x-acs-action"] = r.action
-	in.headers["x-acs-version"] = "2018-01-29"
-	if r.version != "" {
-		in.headers["x-acs-version"] = r.version
-	}
-	in.headers["x-acs-date"] = r.date
-	in.headers["x-acs-signature-nonce"] = r.nonce
-	in.headers["x-acs-content-sha256"] = hex.EncodeToString(sum[:])
-	in.headers["User-Agent"] = "not signed"
-	in.headers["Accept"] = "application/json"
+	in.Headers["Host"] = r.host
+	in.Headers["x-acs-action"] = r.action
+	in.Headers["x-acs-version"] = r.version
+	in.Headers["x-acs-date"] = r.date
+	in.Headers["x-acs-signature-nonce"] = r.nonce
+	in.Headers["x-acs-content-sha256"] = hex.EncodeToString(sum[:])
+	in.Headers["User-Agent"] = "not signed"
+	in.Headers["Accept"] = "application/json"
 	if r.body != nil {
-		in.headers["Content-Type"] = "application/x-www-form-urlencoded"
+		in.Headers["Content-Type"] = "application/x-www-form-urlencoded"
 	}
 	if r.creds.SecurityToken != "" {
-		in.headers["x-acs-accesskey-id"] = r.creds.AccessKeyID
-		in.headers["x-acs-security-token"] = r.creds.SecurityToken
+		in.Headers["x-acs-accesskey-id"] = r.creds.AccessKeyID
+		in.Headers["x-acs-security-token"] = r.creds.SecurityToken
 	}
 	if r.provider != "" {
-		in.headers["x-acs-credentials-provider"] = r.provider
+		in.Headers["x-acs-credentials-provider"] = r.provider
 	}
 	return in
-}
-
-// refV3 computes the V3 signature straight from the spec text (wire.md
-// §9.2), with strings.Builder, sort.Strings and url.QueryEscape, sharing
-// nothing with the signer: canonical query = sorted key=QueryEscape(value)
-// with '+' '*' "%7E" fixed up; canonical headers = host, content-type and
-// x-acs-*, lower-cased, trimmed, sorted; payload hash; HMAC-SHA256 keyed by
-// the secret. Keys are written as they are, as the official runtime does
-// (the keys the API uses need no escaping).
-func refV3(in refV3In) (canonical, sts, auth string) {
-	keys := make([]string, 0, len(in.query))
-	for k := range in.query {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	var q []string
-	for _, k := range keys {
-		for _, v := range in.query[k] {
-			q = append(q, k+"="+url.QueryEscape(v))
-		}
-	}
-	query := strings.Join(q, "&")
-	query = strings.ReplaceAll(query, "+", "%20")
-	query = strings.ReplaceAll(query, "*", "%2A")
-	query = strings.ReplaceAll(query, "%7E", "~")
-
-	var names []string
-	lower := map[string]string{}
-	for k, v := range in.headers {
-		lk := strings.ToLower(k)
-		if lk == "host" || lk == "content-type" || strings.HasPrefix(lk, "x-acs-") {
-			names = append(names, lk)
-			lower[lk] = strings.TrimSpace(v)
-		}
-	}
-	sort.Strings(names)
-	var hb strings.Builder
-	for _, n := range names {
-		hb.WriteString(n + ":" + lower[n] + "\n")
-	}
-	signed := strings.Join(names, ";")
-	payload := sha256.Sum256(in.body)
-
-	var b strings.Builder
-	b.WriteString(in.method + "\n/\n" + query + "\n" + hb.String() + "\n" + signed + "\n" + hex.EncodeToString(payload[:]))
-	canonical = b.String()
-	h := sha256.Sum256([]byte(canonical))
-	sts = "ACS3-HMAC-SHA256\n" + hex.EncodeToString(h[:])
-	mac := hmac.New(sha256.New, []byte(in.key))
-	mac.Write([]byte(sts))
-	auth = "ACS3-HMAC-SHA256 Credential=" + in.id + ",SignedHeaders=" + signed + ",Signature=" + hex.EncodeToString(mac.Sum(nil))
-	return canonical, sts, auth
 }
 
 // BenchmarkSignV3 signs a batch of N domains (query placement); the work is
@@ -458,7 +384,7 @@ func BenchmarkSignV3(b *testing.B) {
 			vals.Set(fmt.Sprintf("OrderRedeemParam.%d.CurrentExpirationDate", i), "1700000000000")
 		}
 		r := wireExample()
-		r.query = encodeValues(vals)
+		r.query = wire.EncodeValues(vals)
 		b.Run(fmt.Sprint("N=", n), func(b *testing.B) {
 			b.ReportAllocs()
 			for range b.N {

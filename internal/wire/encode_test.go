@@ -1,4 +1,4 @@
-package alidomain
+package wire
 
 import (
 	"net/url"
@@ -31,42 +31,12 @@ func TestForIndicesAsStrings(t *testing.T) {
 }
 
 // keysOf returns the raw keys of ps in order.
-func keysOf(ps params) []string {
+func keysOf(ps Params) []string {
 	keys := make([]string, len(ps))
 	for i := range ps {
-		keys[i] = ps[i].sortKey()
+		keys[i] = ps[i].SortKey()
 	}
 	return keys
-}
-
-// A batch's parameters come out sorted, with every list field, without a
-// sort per call.
-func TestEncodeBatchCanonicalOrder(t *testing.T) {
-	for _, n := range []int{1, 9, 10, 11, 100, 1000, 1234} {
-		req := benchBatch(n)
-		req.UseCoupon, req.CouponNo, req.UserClientIP = true, "C 1*", "192.0.2.7"
-		ps, lang, err := encodeRequest(req)
-		require.NoError(t, err)
-		require.Empty(t, lang)
-		keys := keysOf(ps)
-		require.True(t, slices.IsSorted(keys), "n=%d: keys not in canonical order", n)
-		require.Len(t, ps, 2*n+4) // CouponNo, UseCoupon, UsePromotion, UserClientIp
-		got := map[string]string{}
-		for _, p := range ps {
-			v, err := url.PathUnescape(p.value)
-			require.NoError(t, err)
-			got[p.key] = v
-		}
-		for i, d := range req.Domains {
-			k := "OrderRedeemParam." + strconv.Itoa(i+1) + "."
-			require.Equal(t, d.DomainName, got[k+"DomainName"])
-			require.Equal(t, strconv.FormatInt(d.CurrentExpirationDate.UnixMilli(), 10), got[k+"CurrentExpirationDate"])
-		}
-		require.Equal(t, "C 1*", got["CouponNo"])
-		require.Equal(t, "C%201%2A", ps[slices.Index(keys, "CouponNo")].value, "values are escaped per RFC 3986")
-		require.Equal(t, "true", got["UseCoupon"])
-		require.Equal(t, "false", got["UsePromotion"])
-	}
 }
 
 // For the scalar kinds both understand, the encoder writes what
@@ -88,25 +58,47 @@ func TestEncodeScalarsAsGoQuerystring(t *testing.T) {
 	}
 	seven := 7
 	v := scalars{S: "x y/é", B: true, I: -3, U: 9, P: &seven, Skip: "no", Lower: "l"}
-	ps, _, err := encodeRequest(&v)
+	ps, _, err := EncodeRequest(&v)
 	require.NoError(t, err)
 	want, err := query.Values(v)
 	require.NoError(t, err)
 	got := url.Values{}
 	for _, p := range ps {
-		val, err := url.PathUnescape(p.value)
+		val, err := url.PathUnescape(p.Value)
 		require.NoError(t, err)
-		got.Add(p.key, val)
+		got.Add(p.Key, val)
 	}
 	assert.Equal(t, want, got)
 	assert.True(t, slices.IsSorted(keysOf(ps)))
 
 	// Where they differ: a named integer with a String method goes as its
 	// number (go-querystring would send "failed"), as the wire wants.
-	st := TaskFailed
-	ps, _, err = encodeRequest((&ListTaskDetailsRequest{TaskNo: "T", Status: &st}).wire())
+	st := statusFailed
+	ps, _, err = EncodeRequest(&statusRequest{TaskNo: "T", Status: &st})
 	require.NoError(t, err)
-	require.Equal(t, param{key: "TaskStatus", value: "3"}, ps[len(ps)-1])
+	require.Equal(t, Param{Key: "TaskStatus", Value: "3"}, ps[len(ps)-1])
+}
+
+// status is a named integer with a String method, as the API's enums are.
+type status int
+
+const (
+	statusWaiting status = 0
+	statusFailed  status = 3
+)
+
+func (s status) String() string {
+	if s == statusFailed {
+		return "failed"
+	}
+	return "waiting"
+}
+
+// statusRequest is a request with an optional status, as the API's list
+// filters are.
+type statusRequest struct {
+	TaskNo string  `url:"TaskNo"`
+	Status *status `url:"TaskStatus,omitempty"`
 }
 
 // jsonList is a field that goes as one JSON text; custom is a go-querystring
@@ -132,43 +124,52 @@ func TestEncodeJSONAndEncoderFields(t *testing.T) {
 		Middle string    `url:"D"`
 	}
 	r := req{List: []item{{"a.com"}, {"b&c"}}, C: custom{"1", "2"}, M: time.UnixMilli(1700000000123), Strs: []string{"x", "y"}, Lang: "zh", Middle: "m"}
-	ps, lang, err := encodeRequest(&r)
+	ps, lang, err := EncodeRequest(&r)
 	require.NoError(t, err)
 	require.Equal(t, "zh", lang, "Lang is resolved with the common parameters, not sent twice")
 	require.Equal(t, []string{"CA", "D", "DomainList", "M", "Tag.1", "Tag.2", "ZC"}, keysOf(ps))
-	v, _ := url.PathUnescape(ps[2].value)
+	v, _ := url.PathUnescape(ps[2].Value)
 	// As the official SDK writes JSON parameters (wire.md §6.1): no HTML escaping.
 	require.Equal(t, `[{"name":"a.com"},{"name":"b&c"}]`, v)
-	require.Equal(t, "1700000000123", ps[3].value)
+	require.Equal(t, "1700000000123", ps[3].Value)
 
 	var zero req
-	ps, _, err = encodeRequest(&zero)
+	ps, _, err = EncodeRequest(&zero)
 	require.NoError(t, err)
 	require.Equal(t, []string{"CA", "D", "DomainList", "ZC"}, keysOf(ps), "a zero time is never encoded")
+}
+
+// A JSON parameter is written as the official SDKs write it: no HTML
+// escaping of <, > and &.
+func TestMarshalJSONParam(t *testing.T) {
+	type item struct{ Action, DomainName string }
+	b, err := marshalJSONParam([]item{{Action: "a&b<c>", DomainName: "x"}})
+	require.NoError(t, err)
+	require.Equal(t, `[{"Action":"a&b<c>","DomainName":"x"}]`, string(b))
 }
 
 func TestEncodeRefusesWhatItCannotWrite(t *testing.T) {
 	type badTime struct {
 		T time.Time `url:"T"`
 	}
-	_, _, err := encodeRequest(&badTime{})
+	_, _, err := EncodeRequest(&badTime{})
 	require.ErrorContains(t, err, "unixmilli")
 	type overlap struct {
 		L  []string `url:"L"`
 		L2 string   `url:"L.x"`
 	}
-	_, _, err = encodeRequest(&overlap{})
+	_, _, err = EncodeRequest(&overlap{})
 	require.ErrorContains(t, err, "overlap")
-	_, _, err = encodeRequest(42)
+	_, _, err = EncodeRequest(42)
 	require.Error(t, err)
 }
 
-// cloneRequest copies what a pointer field points at.
+// CloneRequest copies what a pointer field points at.
 func TestCloneRequest(t *testing.T) {
-	st := TaskFailed
-	r := ListTaskDetailsRequest{TaskNo: "T", Status: &st}
-	c := cloneRequest(r)
-	st = TaskWaiting
-	require.Equal(t, TaskFailed, *c.Status)
+	st := statusFailed
+	r := statusRequest{TaskNo: "T", Status: &st}
+	c := CloneRequest(r)
+	st = statusWaiting
+	require.Equal(t, statusFailed, *c.Status)
 	require.True(t, strings.HasPrefix(c.TaskNo, "T"))
 }

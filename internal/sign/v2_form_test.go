@@ -1,4 +1,4 @@
-package alidomain
+package sign
 
 import (
 	"fmt"
@@ -8,11 +8,14 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/alidomain/alidomain/internal/sign/signtest"
+	"github.com/alidomain/alidomain/internal/wire"
 )
 
 // commonV2 returns the escaped, sorted common parameters of wire.md §10.2's
 // worked example, with extra ones added.
-func commonV2(format string, extra map[string]string) params {
+func commonV2(format string, extra map[string]string) wire.Params {
 	v := url.Values{
 		"AccessKeyId":      {"testid"},
 		"Action":           {"SaveBatchTaskForCreatingOrderRedeem"},
@@ -26,22 +29,22 @@ func commonV2(format string, extra map[string]string) params {
 	for k, val := range extra {
 		v.Set(k, val)
 	}
-	return encodeValues(v)
+	return wire.EncodeValues(v)
 }
 
 // wire.md §10.2 and §9.3 B1: the body is the 209 bytes of the worked
 // example, the URL carries the common parameters and the signature, and the
 // signature is the one of the same parameters all in the query.
 func TestSignV2FormWorkedExample(t *testing.T) {
-	ps := encodeValues(redeemPairs())
-	body := appendFormBody(nil, ps)
-	assert.Equal(t, redeemBody, string(body))
+	ps := wire.EncodeValues(signtest.RedeemParams())
+	body := wire.AppendPairs(nil, ps)
+	assert.Equal(t, signtest.RedeemBody, string(body))
 	assert.Len(t, body, 209)
-	assert.Equal(t, 209, pairsLen(ps))
+	assert.Equal(t, 209, wire.PairsLen(ps))
 
 	tests := []struct {
 		name   string
-		common params
+		common wire.Params
 		sig    string
 	}{
 		{"(b) minimal set, Format=JSON", commonV2("JSON", nil), "ESpNAS8xX9tyNR/6LtN8lwHb8sc="},
@@ -50,15 +53,16 @@ func TestSignV2FormWorkedExample(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			query, body := signV2Form("POST", "testsecret", tt.common, ps)
-			assert.Equal(t, redeemBody, string(body))
+			sa := signV2Form("POST", "testsecret", tt.common, ps)
+			query, body := sa.Query, sa.Body
+			assert.Equal(t, signtest.RedeemBody, string(body))
 			q, err := url.ParseQuery(query)
 			require.NoError(t, err)
 			assert.Equal(t, tt.sig, q.Get("Signature"))
-			assert.Equal(t, string(appendPairs(nil, tt.common))+"&Signature="+escape(tt.sig), query)
+			assert.Equal(t, string(wire.AppendPairs(nil, tt.common))+"&Signature="+wire.Escape(tt.sig), query)
 			assert.NotContains(t, query, "OrderRedeemParam", "request parameters stay out of the URL")
 			// Placement does not matter: all in the query signs the same.
-			assert.Equal(t, tt.sig, signParams("POST", "testsecret", mergeParams(tt.common, ps)))
+			assert.Equal(t, tt.sig, signParams("POST", "testsecret", wire.Merge(tt.common, ps)))
 		})
 	}
 }
@@ -79,7 +83,8 @@ func TestSignV2FormMatchesReference(t *testing.T) {
 			vals.Set(fmt.Sprintf("P%d.%d", j, rng.IntN(100)), string(b))
 		}
 		common := commonV2("JSON", map[string]string{"SignatureNonce": fmt.Sprint(i)})
-		query, body := signV2Form("POST", "s3cr&t", common, encodeValues(vals))
+		sa := signV2Form("POST", "s3cr&t", common, wire.EncodeValues(vals))
+		query, body := sa.Query, sa.Body
 
 		decoded, err := url.ParseQuery(string(body))
 		require.NoError(t, err)
@@ -96,16 +101,17 @@ func TestSignV2FormMatchesReference(t *testing.T) {
 		for k, v := range vals {
 			union[k] = v
 		}
-		assert.Equal(t, refSign("POST", "s3cr&t", union), q.Get("Signature"), "case %d", i)
+		assert.Equal(t, signtest.Sign("POST", "s3cr&t", union), q.Get("Signature"), "case %d", i)
 	}
 }
 
 // With nothing in the body the query is still well formed.
 func TestSignV2FormEmpty(t *testing.T) {
-	query, body := signV2Form("POST", "testsecret", commonV2("JSON", nil), nil)
+	sa := signV2Form("POST", "testsecret", commonV2("JSON", nil), nil)
+	query, body := sa.Query, sa.Body
 	assert.Empty(t, body)
 	q, err := url.ParseQuery(query)
 	require.NoError(t, err)
 	assert.Len(t, q, 9)
-	assert.Equal(t, 0, pairsLen(nil))
+	assert.Equal(t, 0, wire.PairsLen(nil))
 }

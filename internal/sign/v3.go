@@ -1,10 +1,13 @@
-package alidomain
+package sign
 
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"net/http"
 	"strings"
 	"time"
+
+	"github.com/alidomain/alidomain/internal/wire"
 )
 
 // Signature V3 (ACS3-HMAC-SHA256) of an RPC action, as the official runtime
@@ -19,9 +22,6 @@ const v3Algorithm = "ACS3-HMAC-SHA256"
 // emptySHA256 is the lower-hex SHA-256 of an empty body.
 const emptySHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
-// formContentType is the content type of a body of request parameters.
-const formContentType = "application/x-www-form-urlencoded"
-
 // v3DateLayout is the layout of x-acs-date (UTC).
 const v3DateLayout = "2006-01-02T15:04:05Z"
 
@@ -30,18 +30,17 @@ func v3Date(t time.Time) string { return t.UTC().Format(v3DateLayout) }
 
 // v3Request is what one V3-signed attempt covers.
 type v3Request struct {
-	method string // default POST
-	host   string // the Host header, port included when not the default
-	action string
-	// version is the API version (x-acs-version), default APIVersion.
-	version string
+	method  string // default POST
+	host    string // the Host header, port included when not the default
+	action  string
+	version string // the API version (x-acs-version)
 	date    string // x-acs-date, see v3Date
 	nonce   string // x-acs-signature-nonce, fresh for every attempt
 	// query holds the URL query's parameters, escaped and sorted by key.
-	query params
+	query wire.Params
 	// body is the exact bytes sent; nil means no body and no content-type.
 	body []byte
-	// contentType is sent with a body; default formContentType.
+	// contentType is sent with a body; default wire.FormContentType.
 	contentType string
 	creds       Credentials
 	// provider, when set, is sent and signed as x-acs-credentials-provider
@@ -78,7 +77,7 @@ func (r *v3Request) v3Headers(contentSHA256 string) []header {
 	if r.body != nil {
 		ct := r.contentType
 		if ct == "" {
-			ct = formContentType
+			ct = wire.FormContentType
 		}
 		add("content-type", ct)
 	}
@@ -97,11 +96,7 @@ func (r *v3Request) v3Headers(contentSHA256 string) []header {
 		add("x-acs-security-token", r.creds.SecurityToken)
 	}
 	add("x-acs-signature-nonce", r.nonce)
-	version := r.version
-	if version == "" {
-		version = APIVersion
-	}
-	add("x-acs-version", version)
+	add("x-acs-version", r.version)
 	return hs
 }
 
@@ -114,38 +109,22 @@ func bodySHA256(body []byte) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// appendPairs appends the parameters ps as key=value pairs joined with '&'.
-// For sorted, escaped parameters this is both V3's canonical query and the
-// form body (RFC 3986 escaping is what the official runtime's QueryEscape
-// with '+', '*' and "%7E" fixed up yields, and a form decoder reads it).
-func appendPairs(dst []byte, ps params) []byte {
-	for i := range ps {
-		if i > 0 {
-			dst = append(dst, '&')
-		}
-		dst = append(dst, ps[i].key...)
-		dst = append(dst, '=')
-		dst = append(dst, ps[i].value...)
-	}
-	return dst
-}
-
-// appendV3Query appends V3's canonical query of ps: like appendPairs, but
+// appendV3Query appends V3's canonical query of ps: like wire.AppendPairs, but
 // each key unescaped, as the official runtime (and so the gateway it talks
 // to) writes it; the keys of the Domain API need no escaping, so only a key
 // given to Client.Call can tell the difference.
-func appendV3Query(dst []byte, ps params) []byte {
+func appendV3Query(dst []byte, ps wire.Params) []byte {
 	for i := range ps {
 		if i > 0 {
 			dst = append(dst, '&')
 		}
-		k := ps[i].sortKey()
+		k := ps[i].SortKey()
 		if strings.ContainsAny(k, "+*%") {
 			k = v3KeyFix.Replace(k)
 		}
 		dst = append(dst, k...)
 		dst = append(dst, '=')
-		dst = append(dst, ps[i].value...)
+		dst = append(dst, ps[i].Value...)
 	}
 	return dst
 }
@@ -154,18 +133,6 @@ func appendV3Query(dst []byte, ps params) []byte {
 // query ('+', '*' and "%7E") does to a raw key; escaped values are not
 // changed by it.
 var v3KeyFix = strings.NewReplacer("+", "%20", "*", "%2A", "%7E", "~")
-
-// pairsLen returns len(appendPairs(nil, ps)).
-func pairsLen(ps params) int {
-	n := 0
-	for i := range ps {
-		n += len(ps[i].key) + len(ps[i].value) + 2
-	}
-	if n > 0 {
-		n--
-	}
-	return n
-}
 
 // appendV3Canonical appends r's canonical request, for the signed headers
 // hs, to dst:
@@ -219,7 +186,7 @@ func v3StringToSign(canonical []byte) string {
 func signV3(r *v3Request) v3Signed {
 	sha := bodySHA256(r.body)
 	hs := r.v3Headers(sha)
-	size := len(r.method) + 4 + 3 + pairsLen(r.query) + 2*len(sha) + 8
+	size := len(r.method) + 4 + 3 + wire.PairsLen(r.query) + 2*len(sha) + 8
 	for _, h := range hs {
 		size += 2*len(h.name) + len(h.value) + 3
 	}
@@ -239,4 +206,43 @@ func signV3(r *v3Request) v3Signed {
 	auth = append(auth, ",Signature="...)
 	auth = append(auth, sig[:]...)
 	return v3Signed{headers: hs, contentSHA256: sha, authorization: string(auth)}
+}
+
+// signV3 signs with ACS3-HMAC-SHA256. Action and Version go in headers; the
+// request parameters, with Lang and, when XML is asked, Format=XML (JSON is
+// the V3 default), go in the URL or in a body.
+func (pl *placer) signV3(in Input) Attempt {
+	ps := in.Params
+	var extra wire.Params
+	if in.Format == "XML" {
+		extra = append(extra, wire.Param{Key: "Format", Value: "XML"})
+	}
+	if in.Lang != "" {
+		extra = append(extra, wire.Param{Key: "Lang", Value: wire.Escape(in.Lang)})
+	}
+	if len(extra) > 0 {
+		ps = wire.Merge(ps, extra)
+	}
+	r := v3Request{method: in.Method, host: pl.host, action: in.Action, version: in.Version, date: v3Date(in.Now), nonce: in.Nonce, creds: in.Credentials}
+	var query string
+	if n := wire.PairsLen(ps); pl.inQuery(n) {
+		r.query = ps
+		query = string(wire.AppendPairs(make([]byte, 0, n), ps))
+	} else {
+		r.body = wire.AppendPairs(make([]byte, 0, n), ps)
+	}
+	s := signV3(&r)
+	h := make(http.Header, len(s.headers)+1)
+	for _, hd := range s.headers {
+		switch hd.name {
+		case "host": // the request's Host
+		case "content-type":
+			h["Content-Type"] = []string{hd.value}
+		default:
+			h[hd.name] = []string{hd.value} // lower case, as the official runtime writes them
+		}
+	}
+	h["Authorization"] = []string{s.authorization}
+	auth := s.authorization
+	return Attempt{Query: query, Body: r.body, Header: h, Signature: auth[len(auth)-2*sha256.Size:]}
 }

@@ -1,4 +1,4 @@
-package alidomain
+package wire
 
 import (
 	"bytes"
@@ -28,7 +28,7 @@ import (
 //	Years      int       `url:"Years,default=1"`        // zero value sent as 1
 //	Embedded                                           // untagged embedded struct: its fields
 //
-// encodeRequest turns such a struct into the sorted, escaped parameter list
+// EncodeRequest turns such a struct into the sorted, escaped parameter list
 // in one pass: fields are visited in the order of their wire names (sorted
 // once per type), and a list's keys are produced in canonical order (the
 // indices as strings, 1, 10, 100, 11, ...), so nothing is sorted per call.
@@ -36,82 +36,6 @@ import (
 // Encoder; scalar fields are written directly (BenchmarkEncodeOnce: the
 // go-querystring round trip through url.Values cost a third of a 1-domain
 // call and, at 1,000 domains, more than the whole floor).
-
-// param is one request parameter whose key and value are already
-// percent-encoded per RFC 3986, ready to be placed in a canonical query.
-// Order is by the raw key, as the official SDKs sort before encoding; raw
-// is empty when the key needs no encoding (raw == key).
-type param struct{ key, value, raw string }
-
-// sortKey returns the key the canonical query is ordered by.
-func (p *param) sortKey() string {
-	if p.raw != "" {
-		return p.raw
-	}
-	return p.key
-}
-
-// params is a list of encoded parameters, sorted by raw key.
-type params []param
-
-const upperhex = "0123456789ABCDEF"
-
-// unreservedSet marks the bytes RFC 3986 leaves as they are.
-var unreservedSet = func() (t [256]bool) {
-	for c := range t {
-		t[c] = 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' ||
-			c == '-' || c == '_' || c == '.' || c == '~'
-	}
-	return t
-}()
-
-// appendEscape appends s to dst percent-encoded per RFC 3986: every byte that
-// is not unreserved becomes %XX with upper-case hex, so a space is %20 and
-// '*' is %2A (url.QueryEscape would write '+' and '*').
-func appendEscape[S string | []byte](dst []byte, s S) []byte {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if unreservedSet[c] {
-			dst = append(dst, c)
-		} else {
-			dst = append(dst, '%', upperhex[c>>4], upperhex[c&15])
-		}
-	}
-	return dst
-}
-
-// escape returns s percent-encoded per RFC 3986.
-func escape(s string) string {
-	for i := 0; i < len(s); i++ {
-		if !unreservedSet[s[i]] {
-			return string(appendEscape(make([]byte, 0, len(s)+16), s))
-		}
-	}
-	return s
-}
-
-// encodeValues turns url.Values (Client.Call's parameters) into encoded
-// parameters sorted by raw key.
-func encodeValues(v url.Values) params {
-	keys := make([]string, 0, len(v))
-	n := 0
-	for k, vs := range v {
-		keys = append(keys, k)
-		n += len(vs)
-	}
-	slices.Sort(keys)
-	ps := make(params, 0, n)
-	for _, k := range keys {
-		ek, raw := escape(k), ""
-		if ek != k {
-			raw = k
-		}
-		for _, val := range v[k] {
-			ps = append(ps, param{key: ek, value: escape(val), raw: raw})
-		}
-	}
-	return ps
-}
 
 // fieldKind is how a field is written.
 type fieldKind uint8
@@ -271,14 +195,14 @@ func scalarKind(t reflect.Type, millis bool) (fieldKind, error) {
 // never changes bytes it has written, so earlier cuts stay valid).
 type encoder struct {
 	b         strings.Builder
-	ps        params
+	ps        Params
 	key0, val int // where the current param's key and value start
 	num       [24]byte
 }
 
-// encodeRequest encodes the struct (or pointer to struct) v: its parameters
+// EncodeRequest encodes the struct (or pointer to struct) v: its parameters
 // sorted and escaped, and its Lang field (not among them).
-func encodeRequest(v any) (params, string, error) {
+func EncodeRequest(v any) (Params, string, error) {
 	rv := reflect.ValueOf(v)
 	for rv.Kind() == reflect.Pointer {
 		if rv.IsNil() {
@@ -300,7 +224,7 @@ func encodeRequest(v any) (params, string, error) {
 	var e encoder
 	size, count := p.sizeHint(rv)
 	e.b.Grow(size)
-	e.ps = make(params, 0, count)
+	e.ps = make(Params, 0, count)
 	var extra *url.Values // made for the first Encoder field
 	for i := range p.fields {
 		f := &p.fields[i]
@@ -338,8 +262,8 @@ func encodeRequest(v any) (params, string, error) {
 	}
 	ps := e.ps
 	if p.unsorted {
-		ps = append(ps, encodeValues(*extra)...)
-		slices.SortStableFunc(ps, func(a, b param) int { return strings.Compare(a.sortKey(), b.sortKey()) })
+		ps = append(ps, EncodeValues(*extra)...)
+		slices.SortStableFunc(ps, func(a, b Param) int { return strings.Compare(a.SortKey(), b.SortKey()) })
 	}
 	return ps, lang, nil
 }
@@ -357,7 +281,7 @@ func marshalJSONParam(v any) ([]byte, error) {
 }
 
 // sizeHint guesses the encoded size and the number of parameters, so that
-// neither the string nor the params grow.
+// neither the string nor the Params grow.
 func (p *structPlan) sizeHint(rv reflect.Value) (size, count int) {
 	size = 16
 	for i := range p.fields {
@@ -393,7 +317,7 @@ func (e *encoder) key(pre []byte, field string) {
 func (e *encoder) escape(s string) {
 	start := 0
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; !unreservedSet[c] {
+		if c := s[i]; !unreserved[c] {
 			e.b.WriteString(s[start:i])
 			e.b.Write([]byte{'%', upperhex[c>>4], upperhex[c&15]})
 			start = i + 1
@@ -405,7 +329,7 @@ func (e *encoder) escape(s string) {
 // end ends the current parameter's value.
 func (e *encoder) end() {
 	s := e.b.String()
-	e.ps = append(e.ps, param{key: s[e.key0:e.val], value: s[e.val:]})
+	e.ps = append(e.ps, Param{Key: s[e.key0:e.val], Value: s[e.val:]})
 }
 
 // scalar writes one scalar parameter (see key), unless omitempty and zero;
@@ -494,9 +418,9 @@ func nextIndex(i, n int) int {
 	return i + 1
 }
 
-// cloneRequest returns a copy of the request struct r whose pointer fields
+// CloneRequest returns a copy of the request struct r whose pointer fields
 // point at copies, so that a caller changing them later changes nothing.
-func cloneRequest[T any](r T) T {
+func CloneRequest[T any](r T) T {
 	v := reflect.ValueOf(&r).Elem()
 	if v.Kind() != reflect.Struct {
 		return r

@@ -1,6 +1,9 @@
-package alidomain
+package sign
 
 import (
+	"crypto/hmac"
+	"crypto/sha1"
+	"encoding/base64"
 	"encoding/json"
 	"net/url"
 	"os"
@@ -9,6 +12,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/alidomain/alidomain/internal/sign/signtest"
+	"github.com/alidomain/alidomain/internal/wire"
 )
 
 // The two published vectors, written out so that the test does not depend on
@@ -45,13 +51,13 @@ func TestSignPublishedVectors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			assert.Equal(t, tt.sts, stringToSign(tt.method, tt.params))
-			assert.Equal(t, tt.sig, sign(tt.method, "testsecret", tt.params))
+			assert.Equal(t, tt.sig, signRaw(tt.method, "testsecret", tt.params))
 			// A Signature among the inputs is not signed.
 			with := map[string]string{"Signature": "ignored"}
 			for k, v := range tt.params {
 				with[k] = v
 			}
-			assert.Equal(t, tt.sig, sign(tt.method, "testsecret", with))
+			assert.Equal(t, tt.sig, signRaw(tt.method, "testsecret", with))
 		})
 	}
 }
@@ -93,44 +99,19 @@ func TestSignVectorFile(t *testing.T) {
 				for k, val := range p {
 					vals.Set(k, val)
 				}
-				assert.Equal(t, v.CanonicalQuery, string(appendCanonical(nil, encodeValues(vals), nil)))
+				assert.Equal(t, v.CanonicalQuery, string(appendCanonical(nil, wire.EncodeValues(vals), nil)))
 			}
 			if v.StringToSign != "" {
 				assert.Equal(t, v.StringToSign, stringToSign(v.Method, p))
 			}
-			assert.Equal(t, v.Signature, sign(v.Method, v.Secret, p))
+			assert.Equal(t, v.Signature, signRaw(v.Method, v.Secret, p))
 			// And the independent implementation agrees.
 			vals := url.Values{}
 			for k, val := range p {
 				vals.Set(k, val)
 			}
-			assert.Equal(t, v.Signature, refSign(v.Method, v.Secret, vals))
+			assert.Equal(t, v.Signature, signtest.Sign(v.Method, v.Secret, vals))
 		})
-	}
-}
-
-func TestEscape(t *testing.T) {
-	tests := map[string]string{
-		"":                 "",
-		"abcXYZ019-_.~":    "abcXYZ019-_.~",
-		"a b":              "a%20b",
-		"*":                "%2A",
-		"~":                "~",
-		"/":                "%2F",
-		"+":                "%2B",
-		"=":                "%3D",
-		"&":                "%26",
-		"%":                "%25",
-		":":                "%3A",
-		"中文":               "%E4%B8%AD%E6%96%87",
-		"例子.中国":            "%E4%BE%8B%E5%AD%90.%E4%B8%AD%E5%9B%BD",
-		"\x00\xff":         "%00%FF",
-		"a+b=c&d e*f~g/h%": "a%2Bb%3Dc%26d%20e%2Af~g%2Fh%25",
-	}
-	for in, want := range tests {
-		assert.Equal(t, want, escape(in), "escape(%q)", in)
-		assert.Equal(t, want, string(appendEscape(nil, in)), "appendEscape(%q)", in)
-		assert.Equal(t, want, refEscape(in), "refEscape(%q) (the reference itself)", in)
 	}
 }
 
@@ -144,14 +125,14 @@ func TestSignAwkwardValues(t *testing.T) {
 		for k, val := range p {
 			vals.Set(k, val)
 		}
-		assert.Equal(t, refStringToSign("POST", vals), stringToSign("POST", p), "value %q", v)
-		assert.Equal(t, refSign("POST", "s3cr&t", vals), sign("POST", "s3cr&t", p), "value %q", v)
+		assert.Equal(t, signtest.StringToSign("POST", vals), stringToSign("POST", p), "value %q", v)
+		assert.Equal(t, signtest.Sign("POST", "s3cr&t", vals), signRaw("POST", "s3cr&t", p), "value %q", v)
 	}
 }
 
 func TestCanonicalMergesSortedLists(t *testing.T) {
-	a := params{{key: "A", value: "1"}, {key: "C", value: "3"}, {key: "E", value: "5"}}
-	b := params{{key: "B", value: "2"}, {key: "D", value: "4"}, {key: "F", value: "6"}}
+	a := wire.Params{{Key: "A", Value: "1"}, {Key: "C", Value: "3"}, {Key: "E", Value: "5"}}
+	b := wire.Params{{Key: "B", Value: "2"}, {Key: "D", Value: "4"}, {Key: "F", Value: "6"}}
 	assert.Equal(t, "A=1&B=2&C=3&D=4&E=5&F=6", string(appendCanonical(nil, a, b)))
 	assert.Equal(t, "A=1&B=2&C=3&D=4&E=5&F=6", string(appendCanonical(nil, b, a)))
 	assert.Equal(t, "B=2&D=4&F=6", string(appendCanonical(nil, nil, b)))
@@ -168,21 +149,36 @@ func stringToSign(method string, raw map[string]string) string {
 			v.Set(k, val)
 		}
 	}
-	canonical := appendCanonical(nil, encodeValues(v), nil)
+	canonical := appendCanonical(nil, wire.EncodeValues(v), nil)
 	var b strings.Builder
 	b.WriteString(stringToSignPrefix(method))
-	b.Write(appendEscape(nil, string(canonical)))
+	b.Write(wire.AppendEscape(nil, string(canonical)))
 	return b.String()
 }
 
-// sign returns the RPC v1 signature of raw (unencoded) parameters, through
-// the request path's encoder and signCanonical.
-func sign(method, secret string, raw map[string]string) string {
+// signRaw returns the RPC v1 signature of raw (unencoded) parameters,
+// through the request path's encoder and signParams.
+func signRaw(method, secret string, raw map[string]string) string {
 	v := make(url.Values, len(raw))
 	for k, val := range raw {
 		if k != "Signature" {
 			v.Set(k, val)
 		}
 	}
-	return signParams(method, secret, encodeValues(v))
+	return signParams(method, secret, wire.EncodeValues(v))
+}
+
+// appendCanonical appends the canonical query of a and b to dst.
+func appendCanonical(dst []byte, a, b wire.Params) []byte {
+	var w strings.Builder
+	writeCanonical(&w, a, b)
+	return append(dst, w.String()...)
+}
+
+// signParams returns the base64 HMAC-SHA1 signature, keyed with secret+"&",
+// of the string to sign of the parameters ps, through crypto/hmac.
+func signParams(method, secret string, ps wire.Params) string {
+	mac := hmac.New(sha1.New, []byte(secret+"&"))
+	writeStringToSign(mac, method, ps, nil)
+	return base64.StdEncoding.EncodeToString(mac.Sum(nil))
 }

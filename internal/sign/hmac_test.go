@@ -1,4 +1,4 @@
-package alidomain
+package sign
 
 import (
 	"crypto/hmac"
@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+
+	"github.com/alidomain/alidomain/internal/wire"
 )
 
 // TestHMACSHA1MatchesCryptoHMAC checks the hand-rolled HMAC of signV2
@@ -17,12 +19,12 @@ import (
 // longer than SHA-1's block (the key is secret+"&"), on the stack buffer
 // path (small) and the streaming one (large).
 func TestHMACSHA1MatchesCryptoHMAC(t *testing.T) {
-	small := params{{key: "Action", value: "DescribeRegions"}, {key: "Name", value: "a%20b%2Fc"}}
-	var large params
+	small := wire.Params{{Key: "Action", Value: "DescribeRegions"}, {Key: "Name", Value: "a%20b%2Fc"}}
+	var large wire.Params
 	for i := 0; i < 500; i++ {
-		large = append(large, param{key: fmt.Sprintf("K.%04d", i), value: "v%2F" + strings.Repeat("x", i%40)})
+		large = append(large, wire.Param{Key: fmt.Sprintf("K.%04d", i), Value: "v%2F" + strings.Repeat("x", i%40)})
 	}
-	for _, ps := range []params{small, large} {
+	for _, ps := range []wire.Params{small, large} {
 		for _, n := range []int{0, 1, 30, 62, 63, 64, 65, 130} {
 			secret := strings.Repeat("s", n)
 			var sum [sha1.Size]byte
