@@ -642,3 +642,40 @@ func TestReconcileIntlFixedPriceDomainOrder(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, got)
 }
+
+// On the simulator, which answers every action (from its state or from the
+// catalog's shape): a generated task write's TaskNo is followed by
+// Tasks.Wait, and every generated method decodes the simulator's answer.
+func TestAPITaskWriteOnSimulator(t *testing.T) {
+	srv := alidomaintest.NewServer(alidomaintest.WithTaskDuration(50 * time.Millisecond))
+	defer srv.Close()
+	srv.FailTasks("SaveBatchTaskForModifyingDomainDns", "b.example.com", "refused")
+	c, err := New(Options{Endpoint: srv.URL, Credentials: StaticCredentials(srv.AccessKeyID, srv.AccessKeySecret)})
+	require.NoError(t, err)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	res, err := c.API.SaveBatchTaskForModifyingDomainDns(ctx, &SaveBatchTaskForModifyingDomainDnsRequest{
+		DomainName: []string{"a.example.com", "b.example.com"}, DomainNameServer: []string{"ns1.example.net"},
+	})
+	require.NoError(t, err)
+	require.NotEmpty(t, res.TaskNo)
+	rep, err := c.Tasks.Wait(ctx, res.TaskNo, &WaitOptions{PollInterval: 10 * time.Millisecond})
+	require.NoError(t, err)
+	require.Len(t, rep.Details, 2)
+	failed := rep.Failed()
+	require.Len(t, failed, 1)
+	assert.Equal(t, "b.example.com", failed[0].DomainName)
+
+	ok := 0
+	for _, a := range testCatalog.Actions {
+		_, err := apiMethod(t, c, a.Name, newRequest(t, a))
+		var ae *APIError
+		if errors.As(err, &ae) {
+			continue // refused by the simulator's rules (an unknown domain, say): the answer decoded
+		}
+		if assert.NoError(t, err, a.Name) {
+			ok++
+		}
+	}
+	assert.Greater(t, ok, 100, "actions answered with a result")
+}
