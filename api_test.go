@@ -679,3 +679,28 @@ func TestAPITaskWriteOnSimulator(t *testing.T) {
 	}
 	assert.Greater(t, ok, 100, "actions answered with a result")
 }
+
+// The friendly services' declarations that send generated requests keep the
+// generated declarations' facts (action, retry rule, Lang), which they
+// state as literals so that they stay static data.
+func TestFriendlyDeclarationsMatchGenerated(t *testing.T) {
+	type facts struct {
+		action             string
+		idempotent, noLang bool
+	}
+	pairs := []struct{ friendly, generated facts }{
+		{facts{opSetupDomainAutoRenew.action, opSetupDomainAutoRenew.idempotent, opSetupDomainAutoRenew.noLang},
+			facts{apiSetupDomainAutoRenew.action, apiSetupDomainAutoRenew.idempotent, apiSetupDomainAutoRenew.noLang}},
+		{facts{opQueryTaskList.action, opQueryTaskList.idempotent, opQueryTaskList.noLang},
+			facts{apiQueryTaskList.action, apiQueryTaskList.idempotent, apiQueryTaskList.noLang}},
+		{facts{opQueryTaskDetailList.action, opQueryTaskDetailList.idempotent, opQueryTaskDetailList.noLang},
+			facts{apiQueryTaskDetailList.action, apiQueryTaskDetailList.idempotent, apiQueryTaskDetailList.noLang}},
+		{facts{opQueryDomainList.action, opQueryDomainList.idempotent, opQueryDomainList.noLang},
+			facts{apiQueryDomainList.action, apiQueryDomainList.idempotent, apiQueryDomainList.noLang}},
+		{facts{opQueryDomainByDomainName.action, opQueryDomainByDomainName.idempotent, opQueryDomainByDomainName.noLang},
+			facts{apiQueryDomainByDomainName.action, apiQueryDomainByDomainName.idempotent, apiQueryDomainByDomainName.noLang}},
+	}
+	for _, p := range pairs {
+		assert.Equal(t, p.generated, p.friendly)
+	}
+}

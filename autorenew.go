@@ -37,15 +37,17 @@ func (r *autoRenewResponse) check() error {
 	return nil
 }
 
-// opSetupDomainAutoRenew is the generated declaration (apiSetupDomainAutoRenew:
-// its action, retry rule and wire request) with the answer SetAutoRenew
-// checks: Result must be present and true.
+// opSetupDomainAutoRenew sends the generated request with the generated
+// declaration's action and retry rule (TestFriendlyDeclarationsMatchGenerated
+// holds them equal; they are literals so that the declaration is static
+// data, kept only by programs that call SetAutoRenew), and checks the answer
+// as SetAutoRenew needs: Result present and true.
 var opSetupDomainAutoRenew = &operation[SetupDomainAutoRenewRequest, autoRenewResponse, Meta]{
-	action: apiSetupDomainAutoRenew.action,
+	action: "SetupDomainAutoRenew",
 	// A setting: sending it twice leaves the same state, so the catalog
 	// has it retried as a read is.
-	idempotent: apiSetupDomainAutoRenew.idempotent,
-	noLang:     apiSetupDomainAutoRenew.noLang,
+	idempotent: true,
+	noLang:     true,
 	validate:   validateAutoRenew,
 	check:      (*autoRenewResponse).check,
 	result:     func(_ *autoRenewResponse, m Meta) *Meta { return &m },

@@ -262,7 +262,7 @@ func serviceDate(ms int64, s string) (time.Time, error) {
 // opQueryDomainList sends the generated request; List and ListIter check
 // the friendly one first.
 var opQueryDomainList = listOperation[QueryDomainListRequest, wireDomain, Domain](
-	"QueryDomainList", (*QueryDomainListRequest).validate,
+	"QueryDomainList", nil,
 	func(r *QueryDomainListRequest) (*int, *int) { return &r.PageNum, &r.PageSize })
 
 // List returns one page of the account's domains (QueryDomainList). A nil

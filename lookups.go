@@ -460,7 +460,7 @@ func answersDomain(req *QueryDomainByDomainNameRequest, r *domainInfoResponse) e
 var opQueryDomainByDomainName = &operation[QueryDomainByDomainNameRequest, domainInfoResponse, DomainDetail]{
 	action:     "QueryDomainByDomainName",
 	idempotent: true,
-	validate:   (*QueryDomainByDomainNameRequest).validate,
+	validate:   nil, // Get validates the friendly request first
 	check:      (*domainInfoResponse).check,
 	answers:    answersDomain,
 	result: func(r *domainInfoResponse, m Meta) *DomainDetail {

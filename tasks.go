@@ -195,7 +195,7 @@ func (w *wireTaskDetail) detail() TaskDetail {
 // opQueryTaskDetailList sends the generated request; ListDetails and
 // ListDetailsIter check the friendly one first.
 var opQueryTaskDetailList = listOperation[QueryTaskDetailListRequest, wireTaskDetail, TaskDetail](
-	"QueryTaskDetailList", (*QueryTaskDetailListRequest).validate,
+	"QueryTaskDetailList", nil,
 	func(r *QueryTaskDetailListRequest) (*int, *int) { return &r.PageNum, &r.PageSize })
 
 // ListDetails returns one page of a task's details (QueryTaskDetailList):
@@ -334,7 +334,7 @@ func (w *wireTaskInfo) info() TaskInfo {
 // opQueryTaskList sends the generated request; List and ListIter check the
 // friendly one first.
 var opQueryTaskList = listOperation[QueryTaskListRequest, wireTaskInfo, TaskInfo](
-	"QueryTaskList", (*QueryTaskListRequest).validate,
+	"QueryTaskList", nil,
 	func(r *QueryTaskListRequest) (*int, *int) { return &r.PageNum, &r.PageSize })
 
 // List returns one page of the account's tasks (QueryTaskList), newest
