@@ -83,13 +83,16 @@ func (s *Server) AddAvailable(name string, opts ...DomainOption) {
 	s.available[d.key] = d
 }
 
-// AddRegistrantProfile makes the registrant profile id known: transfer and
-// registration details naming another RegistrantProfileId fail with
-// MsgProfileNotFound.
+// AddRegistrantProfile makes the registrant profile id known, with
+// real-name verification passed (see SetRegistrantProfileRealName) and
+// sample contact fields (QueryRegistrantProfiles lists it): transfer and
+// registration orders naming another RegistrantProfileId are refused.
 func (s *Server) AddRegistrantProfile(id int64) {
+	now := s.now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.profiles[id] = true
+	s.regs.add(id, now)
 }
 
 // SetPrice sets the price of one year of action (PriceCreate, PriceRenew,
@@ -210,7 +213,7 @@ func (s *Server) queryDomainByDomainName(c *actionCall) (any, *gatewayError) {
 		ExpirationDateLong:           dom.expires.UnixMilli(),
 		ExpirationDateStatus:         expirationStatus(dom.expires, c.now),
 		ExpirationCurrDateDiff:       daysBetween(c.now, dom.expires),
-		DNSList:                      dnsList{DNS: []string{"dns1.hichina.com", "dns2.hichina.com"}},
+		DNSList:                      dnsList{DNS: dom.fam.nameServers()},
 		Email:                        "registrant@example.com",
 		EmailVerificationStatus:      1,
 		RealNameStatus:               "SUCCEED",
@@ -220,8 +223,10 @@ func (s *Server) queryDomainByDomainName(c *actionCall) (any, *gatewayError) {
 		RegistrantOrganization:       "Test Registrant",
 		RegistrantUpdatingStatus:     "NORMAL",
 		TransferOutStatus:            "NORMAL",
-		TransferProhibitionLock:      "CLOSE",
-		UpdateProhibitionLock:        "CLOSE",
+		TransferProhibitionLock:      lockName(dom.fam.transferLock),
+		UpdateProhibitionLock:        lockName(dom.fam.updateLock),
+		DomainNameProxyService:       dom.fam.proxy,
+		ResourceGroupID:              dom.fam.resourceGroupID(),
 		DomainGroupID:                groupID,
 		DomainGroupName:              dom.groupName,
 		Remark:                       dom.remark,

@@ -55,11 +55,16 @@ type domain struct {
 	registered time.Time
 	status     int
 	premium    bool
+	contacts   map[string]map[string]string // by ContactType (family_contacts.go)
+	hosts      map[string][]string          // glue records: host -> IPs (family_hosts.go)
+	ds         map[int64]dsRecord           // DS records by KeyTag (family_hosts.go)
+	xferOut    *transferOut                 // transfer out (family_transfer.go)
 	remark     string
 	groupID    string
 	groupName  string
 	autoRenew  bool
 	fail       map[OrderKind]string // scripted failures, by order kind
+	fam        domainFam            // name servers, locks, privacy, resource group (family_state.go)
 }
 
 // DomainOption configures a domain added with Server.AddDomain.
@@ -250,6 +255,7 @@ type detail struct {
 	final    bool
 	duration time.Duration
 	effect   func(s *Server) // a write's change, applied when it succeeds (s.mu held)
+	result   string          // TaskResult once it succeeds (a transfer code: family_transfer.go)
 }
 
 // status returns the detail's status code (0..3) at now.
