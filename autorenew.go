@@ -6,20 +6,17 @@ import (
 	"strings"
 )
 
-// setAutoRenewRequest is SetupDomainAutoRenew's input on the wire.
-type setAutoRenewRequest struct {
-	InstanceID string `url:"InstanceId"`
-	Operation  string `url:"Operation"`
-}
-
-func (r *setAutoRenewRequest) validate() error {
+// validateAutoRenew checks the generated request (SetupDomainAutoRenewRequest,
+// the action's one wire shape) as SetAutoRenew needs it: an instance ID
+// without white space.
+func validateAutoRenew(r *SetupDomainAutoRenewRequest) error {
 	if r == nil || strings.TrimSpace(r.InstanceID) == "" {
 		return &ValidationError{Field: "instanceID", Reason: "is empty: give the domain's InstanceID (Domain.InstanceID or DomainDetail.InstanceID)"}
 	}
 	if strings.ContainsFunc(r.InstanceID, func(c rune) bool { return c <= ' ' || c == 0x7f }) {
 		return &ValidationError{Field: "instanceID", Reason: "contains white space or control characters"}
 	}
-	return nil
+	return r.validate()
 }
 
 // autoRenewResponse is SetupDomainAutoRenew's answer.
@@ -40,13 +37,18 @@ func (r *autoRenewResponse) check() error {
 	return nil
 }
 
-var opSetupDomainAutoRenew = &operation[setAutoRenewRequest, autoRenewResponse, Meta]{
+// opSetupDomainAutoRenew sends the generated request with the generated
+// declaration's action and retry rule (TestFriendlyDeclarationsMatchGenerated
+// holds them equal; they are literals so that the declaration is static
+// data, kept only by programs that call SetAutoRenew), and checks the answer
+// as SetAutoRenew needs: Result present and true.
+var opSetupDomainAutoRenew = &operation[SetupDomainAutoRenewRequest, autoRenewResponse, Meta]{
 	action: "SetupDomainAutoRenew",
-	// A setting: sending it twice leaves the same state, so it is retried
-	// as a read is.
+	// A setting: sending it twice leaves the same state, so the catalog
+	// has it retried as a read is.
 	idempotent: true,
 	noLang:     true,
-	validate:   (*setAutoRenewRequest).validate,
+	validate:   validateAutoRenew,
 	check:      (*autoRenewResponse).check,
 	result:     func(_ *autoRenewResponse, m Meta) *Meta { return &m },
 }
@@ -58,7 +60,7 @@ var opSetupDomainAutoRenew = &operation[setAutoRenewRequest, autoRenewResponse, 
 // with Result false is an error. QueryDomainList reports the state as
 // Domain.AutoRenew.
 func (s *DomainService) SetAutoRenew(ctx context.Context, instanceID string, on bool, optFns ...func(*Options)) (Meta, error) {
-	req := &setAutoRenewRequest{InstanceID: instanceID, Operation: "CANCEL"}
+	req := &SetupDomainAutoRenewRequest{InstanceID: instanceID, Operation: "CANCEL"}
 	if on {
 		req.Operation = "SET"
 	}

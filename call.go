@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"net/url"
 	"reflect"
@@ -31,9 +32,11 @@ type CallRequest struct {
 	// Idempotent says the action is safe to repeat (a read). False, the
 	// default, gets the rule for paid orders: the request is re-sent only
 	// when it provably did not take effect, since an action the SDK does
-	// not know may cost money. It is refused for the paid orders the SDK
-	// knows (the SaveBatchTask... and SaveSingleTask... orders, for
-	// instance), which always get that rule.
+	// not know may cost money. For the actions of the catalog (every
+	// action of the API) the catalog decides: reads are retried as reads
+	// whatever Idempotent says, and Idempotent is refused for a write the
+	// catalog does not mark safe to repeat (every paid order, for
+	// instance), which always gets that rule.
 	Idempotent bool
 }
 
@@ -57,19 +60,20 @@ func (c *Client) Call(ctx context.Context, req *CallRequest, out any, optFns ...
 	if err := checkOut(out); err != nil {
 		return Meta{}, err
 	}
-	t := &untyped{out: out, paid: knownWrite(req.Action)}
+	info, _ := lookupAction(req.Action)
+	t := &untyped{out: out, paid: info != nil && info.kind == actionPaidOrder, byOrderNo: info != nil && info.result == "Module.OrderNo"}
 	params := make(url.Values, len(req.Params))
 	var secrets []string
 	for k, vs := range req.Params {
 		if k != "Lang" {
 			params[k] = vs
 		}
-		if secretParam(k) {
+		if secretParam(k) || knownSecretParam(info, k) {
 			secrets = append(secrets, vs...)
 		}
 	}
 	langs, hasLang := req.Params["Lang"]
-	cr := &call{action: req.Action, idempotent: req.Idempotent, params: wire.EncodeValues(params), secrets: secrets}
+	cr := &call{action: req.Action, idempotent: callIdempotent(req.Action, req.Idempotent), params: wire.EncodeValues(params), secrets: secrets}
 	if hasLang {
 		cr.lang = req.Params.Get("Lang")
 		cr.noLang = len(langs) == 0 || langs[0] == ""
@@ -119,9 +123,13 @@ func (r *CallRequest) validate() error {
 			return &ValidationError{Field: "Params", Reason: fmt.Sprintf("%s is set by the SDK", k)}
 		}
 	}
-	if r.Idempotent && knownWrite(r.Action) {
-		return &ValidationError{Field: "Idempotent", Reason: fmt.Sprintf("%s is a paid order, never safe to repeat: leave Idempotent false, "+
-			"so that it is re-sent only when it provably did not take effect", r.Action)}
+	if info, ok := lookupAction(r.Action); ok && r.Idempotent && !info.repeatSafe {
+		what := "a write the catalog does not mark safe to repeat"
+		if info.kind == actionPaidOrder {
+			what = "a paid order, never safe to repeat"
+		}
+		return &ValidationError{Field: "Idempotent", Reason: fmt.Sprintf("%s is %s: leave Idempotent false, "+
+			"so that it is re-sent only when it provably did not take effect", r.Action, what)}
 	}
 	if err := checkLang("Params[Lang]", r.Params.Get("Lang")); err != nil {
 		return err
@@ -136,10 +144,19 @@ type untyped struct {
 	env  submitResponse
 	out  any
 	paid bool
+	// byOrderNo: the paid order answers with Module.OrderNo, not a TaskNo
+	// (the fixed-price order).
+	byOrderNo bool
+	order     struct {
+		Module struct {
+			OrderNo string `json:"OrderNo" xml:"OrderNo"`
+		} `json:"Module" xml:"Module"`
+	}
 }
 
 func (u *untyped) reset() {
 	u.env = submitResponse{}
+	u.order.Module.OrderNo = ""
 	switch o := u.out.(type) {
 	case nil:
 	case *map[string]any:
@@ -154,7 +171,11 @@ func (u *untyped) reset() {
 // decoding (an UnmarshalJSON method) is an error: the answer may be a paid
 // order's, whose Meta the caller must get.
 func (u *untyped) decode(body []byte, xmlOK bool) (err error) {
-	if u.paid {
+	if u.byOrderNo {
+		if err = decodeBody(body, xmlOK, &u.env.wireMeta); err == nil {
+			err = decodeBody(body, xmlOK, &u.order)
+		}
+	} else if u.paid {
 		err = decodeBody(body, xmlOK, &u.env)
 	} else {
 		err = decodeBody(body, xmlOK, &u.env.wireMeta)
@@ -184,9 +205,15 @@ func (u *untyped) decode(body []byte, xmlOK bool) (err error) {
 
 func (u *untyped) envelope() wireMeta { return u.env.envelope() }
 
-// check refuses a known paid order's answer without a TaskNo.
+// check refuses a known paid order's answer without a TaskNo (or, for the
+// fixed-price order, without its Module.OrderNo).
 func (u *untyped) check() error {
-	if u.paid {
+	switch {
+	case u.byOrderNo && u.order.Module.OrderNo == "":
+		return errors.New("the response has no Module.OrderNo")
+	case u.byOrderNo:
+		return nil
+	case u.paid:
 		return u.env.check()
 	}
 	return nil

@@ -59,8 +59,14 @@ import (
 	"github.com/alidomain/alidomain/internal/sign"
 )
 
-// DefaultEndpoint is the Domain API's public endpoint.
+// DefaultEndpoint is the Domain API's public endpoint for China-site
+// (aliyun.com) accounts.
 const DefaultEndpoint = "https://domain.aliyuncs.com/"
+
+// IntlEndpoint is the Domain API's endpoint for international-site
+// (alibabacloud.com) accounts: the same API version, served from
+// domain-intl.aliyuncs.com.
+const IntlEndpoint = "https://domain-intl.aliyuncs.com/"
 
 // APIVersion is the version of the Domain API this package speaks.
 const APIVersion = "2018-01-29"
@@ -133,6 +139,8 @@ type Client struct {
 	// Domains lists the account's domains, prices orders, checks
 	// availability, reads one domain and sets its auto-renewal.
 	Domains *DomainService
+	// API has a typed method for every action of the Domain API.
+	API *API
 
 	opts    Options
 	derived derived
@@ -229,6 +237,7 @@ func New(opts Options, optFns ...func(*Options)) (*Client, error) {
 	c.Register = (*RegisterService)(common)
 	c.Tasks = (*TaskService)(common)
 	c.Domains = (*DomainService)(common)
+	c.API = (*API)(common)
 	return c, nil
 }
 

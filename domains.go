@@ -80,26 +80,37 @@ func (s DomainStatus) String() string {
 type ListDomainsRequest struct {
 	// QueryType selects domains that need renewal or redemption; empty
 	// lists all.
-	QueryType DomainQueryType `url:"QueryType,omitempty"`
+	QueryType DomainQueryType
 	// DomainName filters by (part of) the name.
-	DomainName string `url:"DomainName,omitempty"`
+	DomainName string
 	// StartExpirationDate and EndExpirationDate bound the expiration date;
 	// they are sent as Unix milliseconds, and a zero time is not sent.
-	StartExpirationDate time.Time `url:"StartExpirationDate,omitempty,unixmilli"`
-	EndExpirationDate   time.Time `url:"EndExpirationDate,omitempty,unixmilli"`
+	StartExpirationDate time.Time
+	EndExpirationDate   time.Time
 	// OrderKeyType is the sort key, such as ExpirationDate; OrderByType is
 	// ASC or DESC.
-	OrderKeyType string `url:"OrderKeyType,omitempty"`
-	OrderByType  string `url:"OrderByType,omitempty"`
+	OrderKeyType string
+	OrderByType  string
 	// ProductDomainType filters by domain type, such as gTLD or ccTLD;
 	// DomainGroupID by group (sent as DomainGroupId).
-	ProductDomainType string `url:"ProductDomainType,omitempty"`
-	DomainGroupID     string `url:"DomainGroupId,omitempty"`
+	ProductDomainType string
+	DomainGroupID     string
 	// PageNum (from 1) and PageSize select a page; a zero PageNum is the
 	// first page, a zero PageSize sends 20 (the service documents no
 	// maximum). ListIter starts at PageNum and advances it itself.
-	PageNum  int `url:"PageNum"`
-	PageSize int `url:"PageSize"`
+	PageNum  int
+	PageSize int
+}
+
+// wire returns the request as sent: the generated QueryDomainListRequest.
+func (r *ListDomainsRequest) wire() *QueryDomainListRequest {
+	if r == nil {
+		return nil
+	}
+	return &QueryDomainListRequest{QueryType: string(r.QueryType), DomainName: r.DomainName,
+		StartExpirationDate: r.StartExpirationDate, EndExpirationDate: r.EndExpirationDate,
+		OrderKeyType: r.OrderKeyType, OrderByType: r.OrderByType, ProductDomainType: r.ProductDomainType,
+		DomainGroupID: r.DomainGroupID, PageNum: r.PageNum, PageSize: r.PageSize}
 }
 
 // validate checks r (nil: every domain) without sending anything.
@@ -248,9 +259,11 @@ func serviceDate(ms int64, s string) (time.Time, error) {
 	return parseServiceTime(s)
 }
 
-var opQueryDomainList = listOperation[ListDomainsRequest, wireDomain, Domain](
-	"QueryDomainList", (*ListDomainsRequest).validate,
-	func(r *ListDomainsRequest) (*int, *int) { return &r.PageNum, &r.PageSize })
+// opQueryDomainList sends the generated request; List and ListIter check
+// the friendly one first.
+var opQueryDomainList = listOperation[QueryDomainListRequest, wireDomain, Domain](
+	"QueryDomainList", nil,
+	func(r *QueryDomainListRequest) (*int, *int) { return &r.PageNum, &r.PageSize })
 
 // List returns one page of the account's domains (QueryDomainList). A nil
 // req lists every domain, first page, default page size. Use ListIter to go
@@ -258,7 +271,13 @@ var opQueryDomainList = listOperation[ListDomainsRequest, wireDomain, Domain](
 // answers TotalItemNum 0, possibly without Data); a page within the list
 // without items while TotalItemNum is not 0 is an error.
 func (s *DomainService) List(ctx context.Context, req *ListDomainsRequest, optFns ...func(*Options)) (*DomainPage, error) {
-	p, err := opQueryDomainList.call(ctx, (*service)(s), req, optFns)
+	if _, err := (*service)(s).ready(ctx); err != nil {
+		return nil, err
+	}
+	if err := req.validate(); err != nil {
+		return nil, err
+	}
+	p, err := opQueryDomainList.call(ctx, (*service)(s), req.wire(), optFns)
 	return (*DomainPage)(p), err
 }
 
@@ -278,5 +297,8 @@ func (s *DomainService) List(ctx context.Context, req *ListDomainsRequest, optFn
 //		batch = append(batch, d.RedeemDomain())
 //	}
 func (s *DomainService) ListIter(ctx context.Context, req *ListDomainsRequest, optFns ...func(*Options)) iter.Seq2[Domain, error] {
-	return listIter(ctx, (*service)(s), opQueryDomainList, req, optFns)
+	if err := req.validate(); err != nil {
+		return failedSeq[Domain](err)
+	}
+	return listIter(ctx, (*service)(s), opQueryDomainList, req.wire(), optFns)
 }

@@ -56,21 +56,8 @@ func (a Availability) String() string {
 	return fmt.Sprintf("Availability(%d)", int(a))
 }
 
-// CheckDomainRequest is the input of DomainService.Check (CheckDomain).
-type CheckDomainRequest struct {
-	// DomainName is the name to check, in ASCII (punycode) or Unicode form.
-	DomainName string `url:"DomainName"`
-	// FeeCommand is the kind of price to quote (PriceCreate, PriceRenew,
-	// PriceTransfer or PriceRestore); empty: the service's choice.
-	FeeCommand PriceAction `url:"FeeCommand,omitempty"`
-	// FeeCurrency is the currency of the quote, such as USD; empty: the
-	// service's default.
-	FeeCurrency string `url:"FeeCurrency,omitempty"`
-	// FeePeriod is the number of years to quote, 1 to 10; 0 is not sent.
-	FeePeriod int `url:"FeePeriod,omitempty"`
-	// Lang ("en" or "zh") overrides Options.Lang for this call.
-	Lang string `url:"Lang,omitempty"`
-}
+// CheckDomainRequest (generated, api_op_CheckDomain.go) is also the input
+// of DomainService.Check.
 
 // Validate checks the request without sending anything: a well-formed
 // name, a known FeeCommand, a three-letter FeeCurrency, FeePeriod 0 to 10
@@ -219,11 +206,20 @@ func (s *DomainService) Check(ctx context.Context, req *CheckDomainRequest, optF
 type GetDomainRequest struct {
 	// DomainName is a domain of the account, in ASCII (punycode) or
 	// Unicode form.
-	DomainName string `url:"DomainName"`
+	DomainName string
 	// UserClientIP is the end user's IP address, sent as UserClientIp.
-	UserClientIP string `url:"UserClientIp,omitempty"`
+	UserClientIP string
 	// Lang ("en" or "zh") overrides Options.Lang for this call.
-	Lang string `url:"Lang,omitempty"`
+	Lang string
+}
+
+// wire returns the request as sent: the generated
+// QueryDomainByDomainNameRequest.
+func (r *GetDomainRequest) wire() *QueryDomainByDomainNameRequest {
+	if r == nil {
+		return nil
+	}
+	return &QueryDomainByDomainNameRequest{DomainName: r.DomainName, UserClientIP: r.UserClientIP, Lang: r.Lang}
 }
 
 // Validate checks the request without sending anything: a well-formed
@@ -452,17 +448,19 @@ func (r *domainInfoResponse) check() error {
 
 // answersDomain refuses the details of another domain than the one asked
 // for: an order built from them would quote the wrong expiration date.
-func answersDomain(req *GetDomainRequest, r *domainInfoResponse) error {
+func answersDomain(req *QueryDomainByDomainNameRequest, r *domainInfoResponse) error {
 	if !sameDomainName(req.DomainName, string(r.DomainName)) {
 		return fmt.Errorf("asked for %q, the response is about %q", req.DomainName, string(r.DomainName))
 	}
 	return nil
 }
 
-var opQueryDomainByDomainName = &operation[GetDomainRequest, domainInfoResponse, DomainDetail]{
+// opQueryDomainByDomainName sends the generated request; Get checks the
+// friendly one first.
+var opQueryDomainByDomainName = &operation[QueryDomainByDomainNameRequest, domainInfoResponse, DomainDetail]{
 	action:     "QueryDomainByDomainName",
 	idempotent: true,
-	validate:   (*GetDomainRequest).Validate,
+	validate:   nil, // Get validates the friendly request first
 	check:      (*domainInfoResponse).check,
 	answers:    answersDomain,
 	result: func(r *domainInfoResponse, m Meta) *DomainDetail {
@@ -476,7 +474,13 @@ var opQueryDomainByDomainName = &operation[GetDomainRequest, domainInfoResponse,
 // An answer about another domain than the one asked for, or without a
 // plausible expiration date, is an error.
 func (s *DomainService) Get(ctx context.Context, req *GetDomainRequest, optFns ...func(*Options)) (*DomainDetail, error) {
-	return opQueryDomainByDomainName.call(ctx, (*service)(s), req, optFns)
+	if _, err := (*service)(s).ready(ctx); err != nil {
+		return nil, err
+	}
+	if err := req.Validate(); err != nil {
+		return nil, err
+	}
+	return opQueryDomainByDomainName.call(ctx, (*service)(s), req.wire(), optFns)
 }
 
 // sameDomainName reports whether a and b name one domain in any mix of

@@ -225,10 +225,9 @@ func (r *submitResponse) result(m Meta) *SubmitResult {
 
 // orderOperation declares a paid order: not idempotent, answered by a
 // TaskNo, creating a task of taskType ("" where it is undocumented). The
-// action joins the known paid actions (writes.go), which Client.Call keeps
-// to the same rule.
+// catalog's table (api_tables.go) holds the action as a paid order, which
+// Client.Call keeps to the same rule.
 func orderOperation[Req any](action, taskType string, validate func(*Req) error) *operation[Req, submitResponse, SubmitResult] {
-	knownWrites.add(action)
 	return &operation[Req, submitResponse, SubmitResult]{
 		action:   action,
 		taskType: taskType,

@@ -53,7 +53,7 @@ func TestEncodeBatchCanonicalOrder(t *testing.T) {
 // A TaskStatus goes as its number, not as its String ("failed").
 func TestEncodeTaskStatusAsNumber(t *testing.T) {
 	st := TaskFailed
-	ps, _, err := wire.EncodeRequest(&ListTaskDetailsRequest{TaskNo: "T", Status: &st})
+	ps, _, err := wire.EncodeRequest((&ListTaskDetailsRequest{TaskNo: "T", Status: &st}).wire())
 	require.NoError(t, err)
 	require.Equal(t, wire.Param{Key: "TaskStatus", Value: "3"}, ps[len(ps)-1])
 }

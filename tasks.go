@@ -54,20 +54,29 @@ const maxDetailPageSize = 1000
 // (QueryTaskDetailList). Zero fields other than TaskNo are not sent.
 type ListTaskDetailsRequest struct {
 	// TaskNo is the task, as SubmitResult.TaskNo; required.
-	TaskNo string `url:"TaskNo"`
+	TaskNo string
 	// DomainName keeps the details of this domain.
-	DomainName string `url:"DomainName,omitempty"`
+	DomainName string
 	// InstanceID keeps the details of this domain instance (sent as
 	// InstanceId).
-	InstanceID string `url:"InstanceId,omitempty"`
+	InstanceID string
 	// Status keeps the details in this state (sent as TaskStatus, a
 	// number); nil keeps all.
-	Status *TaskStatus `url:"TaskStatus"`
+	Status *TaskStatus
 	// PageNum (from 1) and PageSize (up to 1000) select a page; a zero
 	// PageNum is the first page, a zero PageSize sends 20. ListDetailsIter
 	// starts at PageNum and advances it itself.
-	PageNum  int `url:"PageNum"`
-	PageSize int `url:"PageSize"`
+	PageNum  int
+	PageSize int
+}
+
+// wire returns the request as sent: the generated QueryTaskDetailListRequest.
+func (r *ListTaskDetailsRequest) wire() *QueryTaskDetailListRequest {
+	if r == nil {
+		return nil
+	}
+	return &QueryTaskDetailListRequest{TaskNo: r.TaskNo, DomainName: r.DomainName, InstanceID: r.InstanceID,
+		TaskStatus: r.Status, PageNum: r.PageNum, PageSize: r.PageSize}
 }
 
 // validate checks r without sending anything.
@@ -183,9 +192,11 @@ func (w *wireTaskDetail) detail() TaskDetail {
 	}
 }
 
-var opQueryTaskDetailList = listOperation[ListTaskDetailsRequest, wireTaskDetail, TaskDetail](
-	"QueryTaskDetailList", (*ListTaskDetailsRequest).validate,
-	func(r *ListTaskDetailsRequest) (*int, *int) { return &r.PageNum, &r.PageSize })
+// opQueryTaskDetailList sends the generated request; ListDetails and
+// ListDetailsIter check the friendly one first.
+var opQueryTaskDetailList = listOperation[QueryTaskDetailListRequest, wireTaskDetail, TaskDetail](
+	"QueryTaskDetailList", nil,
+	func(r *QueryTaskDetailListRequest) (*int, *int) { return &r.PageNum, &r.PageSize })
 
 // ListDetails returns one page of a task's details (QueryTaskDetailList):
 // the state of each domain of the task. The request is validated first
@@ -193,7 +204,13 @@ var opQueryTaskDetailList = listOperation[ListTaskDetailsRequest, wireTaskDetail
 // means nothing was sent. Use ListDetailsIter for every page, or Wait to
 // wait for the task to finish.
 func (s *TaskService) ListDetails(ctx context.Context, req *ListTaskDetailsRequest, optFns ...func(*Options)) (*TaskDetailPage, error) {
-	p, err := opQueryTaskDetailList.call(ctx, (*service)(s), req, optFns)
+	if _, err := (*service)(s).ready(ctx); err != nil {
+		return nil, err
+	}
+	if err := req.validate(); err != nil {
+		return nil, err
+	}
+	p, err := opQueryTaskDetailList.call(ctx, (*service)(s), req.wire(), optFns)
 	return (*TaskDetailPage)(p), err
 }
 
@@ -204,7 +221,10 @@ func (s *TaskService) ListDetails(ctx context.Context, req *ListTaskDetailsReque
 // copied when ListDetailsIter is called and never modified. On a failure,
 // a *ValidationError included, the iterator yields the error once and stops.
 func (s *TaskService) ListDetailsIter(ctx context.Context, req *ListTaskDetailsRequest, optFns ...func(*Options)) iter.Seq2[TaskDetail, error] {
-	return listIter(ctx, (*service)(s), opQueryTaskDetailList, req, optFns)
+	if err := req.validate(); err != nil {
+		return failedSeq[TaskDetail](err)
+	}
+	return listIter(ctx, (*service)(s), opQueryTaskDetailList, req.wire(), optFns)
 }
 
 // ListTasksRequest is the input of TaskService.List (QueryTaskList). Zero
@@ -213,13 +233,21 @@ type ListTasksRequest struct {
 	// BeginCreateTime and EndCreateTime bound the tasks' creation time;
 	// they are sent as Unix milliseconds, and a zero time is not sent. The
 	// service may apply them to whole days only.
-	BeginCreateTime time.Time `url:"BeginCreateTime,omitempty,unixmilli"`
-	EndCreateTime   time.Time `url:"EndCreateTime,omitempty,unixmilli"`
+	BeginCreateTime time.Time
+	EndCreateTime   time.Time
 	// PageNum (from 1) and PageSize select a page; a zero PageNum is the
 	// first page, a zero PageSize sends 20 (the service documents no
 	// maximum). ListIter starts at PageNum and advances it itself.
-	PageNum  int `url:"PageNum"`
-	PageSize int `url:"PageSize"`
+	PageNum  int
+	PageSize int
+}
+
+// wire returns the request as sent: the generated QueryTaskListRequest.
+func (r *ListTasksRequest) wire() *QueryTaskListRequest {
+	if r == nil {
+		return nil
+	}
+	return &QueryTaskListRequest{BeginCreateTime: r.BeginCreateTime, EndCreateTime: r.EndCreateTime, PageNum: r.PageNum, PageSize: r.PageSize}
 }
 
 // validate checks r (nil: every task) without sending anything.
@@ -303,15 +331,23 @@ func (w *wireTaskInfo) info() TaskInfo {
 	}
 }
 
-var opQueryTaskList = listOperation[ListTasksRequest, wireTaskInfo, TaskInfo](
-	"QueryTaskList", (*ListTasksRequest).validate,
-	func(r *ListTasksRequest) (*int, *int) { return &r.PageNum, &r.PageSize })
+// opQueryTaskList sends the generated request; List and ListIter check the
+// friendly one first.
+var opQueryTaskList = listOperation[QueryTaskListRequest, wireTaskInfo, TaskInfo](
+	"QueryTaskList", nil,
+	func(r *QueryTaskListRequest) (*int, *int) { return &r.PageNum, &r.PageSize })
 
 // List returns one page of the account's tasks (QueryTaskList), newest
 // first as the service orders them. A nil req lists every task, first page,
 // default page size. Use ListIter to go through every page.
 func (s *TaskService) List(ctx context.Context, req *ListTasksRequest, optFns ...func(*Options)) (*TaskPage, error) {
-	p, err := opQueryTaskList.call(ctx, (*service)(s), req, optFns)
+	if _, err := (*service)(s).ready(ctx); err != nil {
+		return nil, err
+	}
+	if err := req.validate(); err != nil {
+		return nil, err
+	}
+	p, err := opQueryTaskList.call(ctx, (*service)(s), req.wire(), optFns)
 	return (*TaskPage)(p), err
 }
 
@@ -322,5 +358,8 @@ func (s *TaskService) List(ctx context.Context, req *ListTasksRequest, optFns ..
 // when ListIter is called and never modified. On a failure the iterator
 // yields the error once and stops.
 func (s *TaskService) ListIter(ctx context.Context, req *ListTasksRequest, optFns ...func(*Options)) iter.Seq2[TaskInfo, error] {
-	return listIter(ctx, (*service)(s), opQueryTaskList, req, optFns)
+	if err := req.validate(); err != nil {
+		return failedSeq[TaskInfo](err)
+	}
+	return listIter(ctx, (*service)(s), opQueryTaskList, req.wire(), optFns)
 }

@@ -27,12 +27,13 @@ type v1CheckCatalog struct {
 }
 
 type v1CheckParam struct {
-	Wire   string         `json:"wire"`
-	Type   string         `json:"type"`
-	In     string         `json:"in"`
-	List   string         `json:"list"`
-	Fields []v1CheckParam `json:"fields"`
-	V1     string         `json:"v1"`
+	Wire     string         `json:"wire"`
+	MaxItems int            `json:"max_items"`
+	Type     string         `json:"type"`
+	In       string         `json:"in"`
+	List     string         `json:"list"`
+	Fields   []v1CheckParam `json:"fields"`
+	V1       string         `json:"v1"`
 }
 
 type v1CheckField struct {

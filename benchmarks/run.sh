@@ -58,7 +58,7 @@ if [ "${SKIP_FOOTPRINT:-}" != 1 ]; then
     echo "| program | non-std packages linked | stripped binary | vs stdlib | clean-cache build |"
     echo "|---|---|---|---|---|"
     base=""
-    for p in stdlib alidomain official-v1 official-v2; do
+    for p in stdlib alidomain api-one api-all official-v1 official-v2; do
       pkg=./footprint/$p
       deps=$(go list -deps -f '{{if not .Standard}}{{.ImportPath}}{{end}}' "$pkg" | grep -v '/benchmarks/footprint/' || true)
       ndeps=$(printf '%s' "$deps" | grep -c . || true)

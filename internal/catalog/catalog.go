@@ -123,6 +123,9 @@ type Param struct {
 	Wire string `json:"wire"`
 	// Go is the Go field name.
 	Go string `json:"go"`
+	// GoType, when set (overlay), is the Go type the generated field has
+	// instead of the one Type maps to (a named type of the SDK).
+	GoType string `json:"go_type,omitempty"`
 	// Type is the value's type: string, integer, int32, int64, boolean,
 	// float, double; for lists, the element's type (object for structs).
 	Type string `json:"type"`
@@ -242,6 +245,7 @@ type OverlayEntry struct {
 	TaskType   string `json:"task_type,omitempty"`
 	Secret     bool   `json:"secret,omitempty"`
 	Go         string `json:"go,omitempty"`
+	GoType     string `json:"go_type,omitempty"`
 	Time       string `json:"time,omitempty"`
 	Money      bool   `json:"money,omitempty"`
 	Default    string `json:"default,omitempty"`
@@ -333,6 +337,9 @@ func (c *Catalog) apply(o *Overlay) error {
 			if e.Go != "" {
 				p.Go = e.Go
 			}
+			if e.GoType != "" {
+				p.GoType = e.GoType
+			}
 			if e.Time != "" {
 				p.Time = e.Time
 			}
@@ -344,7 +351,7 @@ func (c *Catalog) apply(o *Overlay) error {
 			if f == nil {
 				return fmt.Errorf("%s: no answer field %s", where, e.Answer)
 			}
-			if e.Kind != "" || e.RepeatSafe || e.TaskType != "" || e.Default != "" {
+			if e.Kind != "" || e.RepeatSafe || e.TaskType != "" || e.Default != "" || e.GoType != "" {
 				return fmt.Errorf("%s: action or parameter facts on an answer field", where)
 			}
 			f.Secret = f.Secret || e.Secret
@@ -356,7 +363,7 @@ func (c *Catalog) apply(o *Overlay) error {
 				f.Time = e.Time
 			}
 		default:
-			if e.Secret || e.Go != "" || e.Time != "" || e.Money || e.Default != "" {
+			if e.Secret || e.Go != "" || e.GoType != "" || e.Time != "" || e.Money || e.Default != "" {
 				return fmt.Errorf("%s: field facts without param or answer", where)
 			}
 			if e.Kind != "" {

@@ -355,7 +355,8 @@ func TestTypedActionsMatchRootPackage(t *testing.T) {
 	}
 	structs := map[string]*ast.StructType{}
 	typed := map[string]string{} // action -> request type
-	for _, f := range pkg.Files {
+	for name, f := range pkg.Files {
+		generated := strings.HasPrefix(filepath.Base(name), "api_op_") // the generated layer has its own tests
 		ast.Inspect(f, func(n ast.Node) bool {
 			switch n := n.(type) {
 			case *ast.TypeSpec:
@@ -363,6 +364,9 @@ func TestTypedActionsMatchRootPackage(t *testing.T) {
 					structs[n.Name.Name] = st
 				}
 			case *ast.CompositeLit:
+				if generated {
+					return true
+				}
 				if x, ok := n.Type.(*ast.IndexListExpr); ok && isIdent(x.X, "operation") {
 					for _, el := range n.Elts {
 						kv, ok := el.(*ast.KeyValueExpr)
@@ -402,6 +406,8 @@ func TestTypedActionsMatchRootPackage(t *testing.T) {
 			return true
 		})
 	}
+	// The 15 actions behind a friendly service (some of which now send
+	// the generated request type, which is checked the same way).
 	if len(typed) != 15 {
 		t.Errorf("found %d typed actions, want 15: %v", len(typed), typed)
 	}
