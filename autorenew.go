@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"strings"
+
+	"github.com/alidomain/alidomain/internal/wire"
 )
 
 // setAutoRenewRequest is SetupDomainAutoRenew's input on the wire.
@@ -25,7 +27,7 @@ func (r *setAutoRenewRequest) validate() error {
 // autoRenewResponse is SetupDomainAutoRenew's answer.
 type autoRenewResponse struct {
 	wireMeta
-	Result *flexBool `json:"Result" xml:"Result"`
+	Result *wire.FlexBool `json:"Result" xml:"Result"`
 }
 
 // check refuses Result false (the setting was not changed) and an answer

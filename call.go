@@ -155,9 +155,9 @@ func (u *untyped) reset() {
 // order's, whose Meta the caller must get.
 func (u *untyped) decode(body []byte, xmlOK bool) (err error) {
 	if u.paid {
-		err = decodeBody(body, xmlOK, &u.env)
+		err = wire.DecodeBody(body, xmlOK, &u.env)
 	} else {
-		err = decodeBody(body, xmlOK, &u.env.wireMeta)
+		err = wire.DecodeBody(body, xmlOK, &u.env.wireMeta)
 	}
 	if err != nil {
 		return err
@@ -173,7 +173,7 @@ func (u *untyped) decode(body []byte, xmlOK bool) (err error) {
 	case u.out == nil:
 		return nil
 	case !isMap:
-		return decodeBody(trimmed, xmlOK, u.out)
+		return wire.DecodeBody(trimmed, xmlOK, u.out)
 	case trimmed[0] == '<':
 		v, err := xmlToMap(xml.NewDecoder(bytes.NewReader(trimmed)))
 		*m = v
@@ -182,7 +182,7 @@ func (u *untyped) decode(body []byte, xmlOK bool) (err error) {
 	return json.Unmarshal(trimmed, m)
 }
 
-func (u *untyped) envelope() wireMeta { return u.env.envelope() }
+func (u *untyped) Folded() wireMeta { return u.env.Folded() }
 
 // check refuses a known paid order's answer without a TaskNo.
 func (u *untyped) check() error {
@@ -194,7 +194,7 @@ func (u *untyped) check() error {
 
 // xmlToMap decodes the document's root element into a map: each child
 // element a key, repeated children a []any, elements without children their
-// text. (The depth was checked by decodeBody.)
+// text. (The depth was checked by wire.DecodeBody.)
 func xmlToMap(d *xml.Decoder) (map[string]any, error) {
 	for {
 		tok, err := d.Token()

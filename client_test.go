@@ -418,7 +418,7 @@ type readRequest struct {
 
 type readResponse struct {
 	wireMeta
-	TotalItemNum flexInt `json:"TotalItemNum" xml:"TotalItemNum"`
+	TotalItemNum wire.FlexInt `json:"TotalItemNum" xml:"TotalItemNum"`
 }
 
 func invokeRead(c *Client, ctx context.Context) (Meta, *readResponse, error) {

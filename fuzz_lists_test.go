@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/alidomain/alidomain/internal/wire"
 )
 
 // Fuzz targets for the decoders of the list responses (QueryDomainList,
@@ -16,7 +18,7 @@ import (
 // decoder are fuzzed in fuzz_test.go.
 
 // listSeeds are bodies shaped like the service's and the simulator's, and
-// like the odd shapes decodeListJSON tolerates, in both formats.
+// like the odd shapes wire.DecodeListJSON tolerates, in both formats.
 var listSeeds = []string{
 	``,
 	`null`,
@@ -99,11 +101,11 @@ func checkPage(t *testing.T, w *wirePage) {
 // and a page without items and a non-zero total only beyond the last page.
 // It reports whether the page has Data to look at.
 func checkEmptyVerdict(t *testing.T, w *wirePage, hasData bool, items int) bool {
-	if !hasData && (w.TotalItemNum.v != 0 || items != 0) {
-		t.Fatalf("accepted a page without Data: TotalItemNum %d, %d items", w.TotalItemNum.v, items)
+	if !hasData && (w.TotalItemNum.V != 0 || items != 0) {
+		t.Fatalf("accepted a page without Data: TotalItemNum %d, %d items", w.TotalItemNum.V, items)
 	}
-	if items == 0 && w.TotalItemNum.v != 0 && w.withinList() {
-		t.Fatalf("accepted page %d of %d without items, TotalItemNum %d", w.CurrentPageNum.v, w.TotalPageNum.v, w.TotalItemNum.v)
+	if items == 0 && w.TotalItemNum.V != 0 && w.withinList() {
+		t.Fatalf("accepted page %d of %d without items, TotalItemNum %d", w.CurrentPageNum.V, w.TotalPageNum.V, w.TotalItemNum.V)
 	}
 	return hasData
 }
@@ -139,9 +141,9 @@ func FuzzDecodeTaskDetailList(f *testing.F) {
 				t.Fatalf("accepted detail %d with DomainName %q (wire %q)", i, d.DomainName, w.DomainName)
 			}
 			switch {
-			case w.TaskStatusCode.ok && d.Status != TaskStatus(w.TaskStatusCode.v):
-				t.Fatalf("detail %d: Status %d, TaskStatusCode %d", i, d.Status, w.TaskStatusCode.v)
-			case !w.TaskStatusCode.ok && (d.Status < TaskWaiting || d.Status > TaskFailed):
+			case w.TaskStatusCode.OK && d.Status != TaskStatus(w.TaskStatusCode.V):
+				t.Fatalf("detail %d: Status %d, TaskStatusCode %d", i, d.Status, w.TaskStatusCode.V)
+			case !w.TaskStatusCode.OK && (d.Status < TaskWaiting || d.Status > TaskFailed):
 				t.Fatalf("detail %d: Status %d without a TaskStatusCode", i, d.Status)
 			}
 			checkUTC(t, "CreateTime", d.CreateTime)
@@ -313,7 +315,7 @@ func FuzzListJSONXMLAgree(f *testing.F) {
 		js, xm := encodeBoth(t, b)
 
 		var dj, dx taskDetailListResponse
-		ej, ex := decodeBody(js, false, &dj), decodeBody(xm, true, &dx)
+		ej, ex := wire.DecodeBody(js, false, &dj), wire.DecodeBody(xm, true, &dx)
 		if (ej == nil) != (ex == nil) {
 			t.Fatalf("task details: JSON error %v, XML error %v\nJSON %s\nXML %s", ej, ex, js, xm)
 		}
@@ -333,7 +335,7 @@ func FuzzListJSONXMLAgree(f *testing.F) {
 		}
 
 		var mj, mx domainListResponse
-		ej, ex = decodeBody(js, false, &mj), decodeBody(xm, true, &mx)
+		ej, ex = wire.DecodeBody(js, false, &mj), wire.DecodeBody(xm, true, &mx)
 		if (ej == nil) != (ex == nil) {
 			t.Fatalf("domains: JSON error %v, XML error %v\nJSON %s\nXML %s", ej, ex, js, xm)
 		}
@@ -414,17 +416,17 @@ func TestFlexScalarsJSONXMLAgree(t *testing.T) {
 		{`"\"12\""`, `<X>"12"</X>`, 0, false},
 		{`"1.5"`, `<X>1.5</X>`, 0, false},
 	} {
-		var j, x flexInt
+		var j, x wire.FlexInt
 		ej := j.UnmarshalJSON([]byte(tc.json))
 		ex := xml.Unmarshal([]byte(tc.xml), &x)
 		if (ej == nil) != tc.ok || (ex == nil) != tc.ok || tc.ok && (int64(j) != tc.want || int64(x) != tc.want) {
-			t.Errorf("flexInt: JSON %s -> %d, %v; XML %s -> %d, %v; want %d, ok %v", tc.json, j, ej, tc.xml, x, ex, tc.want, tc.ok)
+			t.Errorf("wire.FlexInt: JSON %s -> %d, %v; XML %s -> %d, %v; want %d, ok %v", tc.json, j, ej, tc.xml, x, ex, tc.want, tc.ok)
 		}
-		var oj, ox optionalInt
+		var oj, ox wire.OptionalInt
 		ej = oj.UnmarshalJSON([]byte(tc.json))
 		ex = xml.Unmarshal([]byte(tc.xml), &ox)
 		if (ej == nil) != tc.ok || (ex == nil) != tc.ok || oj != ox {
-			t.Errorf("optionalInt: JSON %s -> %+v, %v; XML %s -> %+v, %v", tc.json, oj, ej, tc.xml, ox, ex)
+			t.Errorf("wire.OptionalInt: JSON %s -> %+v, %v; XML %s -> %+v, %v", tc.json, oj, ej, tc.xml, ox, ex)
 		}
 	}
 	for _, tc := range []struct {
@@ -437,11 +439,11 @@ func TestFlexScalarsJSONXMLAgree(t *testing.T) {
 		{`"\""`, `<X>"</X>`, false, false},
 		{`"\"true\""`, `<X>"true"</X>`, false, false},
 	} {
-		var j, x flexBool
+		var j, x wire.FlexBool
 		ej := j.UnmarshalJSON([]byte(tc.json))
 		ex := xml.Unmarshal([]byte(tc.xml), &x)
 		if (ej == nil) != tc.ok || (ex == nil) != tc.ok || tc.ok && (bool(j) != tc.want || bool(x) != tc.want) {
-			t.Errorf("flexBool: JSON %s -> %v, %v; XML %s -> %v, %v; want %v, ok %v", tc.json, j, ej, tc.xml, x, ex, tc.want, tc.ok)
+			t.Errorf("wire.FlexBool: JSON %s -> %v, %v; XML %s -> %v, %v; want %v, ok %v", tc.json, j, ej, tc.xml, x, ex, tc.want, tc.ok)
 		}
 	}
 }
@@ -455,4 +457,4 @@ type (
 
 // sniffDecode decodes body as a client that asked for XML would: as XML
 // when it starts with '<', else as JSON.
-func sniffDecode(body []byte, out any) error { return decodeBody(body, true, out) }
+func sniffDecode(body []byte, out any) error { return wire.DecodeBody(body, true, out) }

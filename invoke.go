@@ -33,11 +33,11 @@ type call struct {
 }
 
 // target is what a 2xx answer decodes into: reset before each attempt,
-// then decoded (see decodeBody), then its envelope and check consulted.
+// then decoded (see wire.DecodeBody), then its envelope and check consulted.
 type target interface {
 	reset()
 	decode(body []byte, xmlOK bool) error
-	envelope() wireMeta
+	Folded() wireMeta
 	check() error
 }
 
@@ -271,9 +271,9 @@ func (c *Client) send(ctx context.Context, o *Options, d *derived, in *sign.Inpu
 	}
 	// XML only when asked for or labelled so: a proxy's HTML page is never
 	// decoded as XML when JSON was asked.
-	xmlOK := d.format == "XML" || isXMLContentType(resp.Header.Get("Content-Type"))
+	xmlOK := d.format == "XML" || wire.IsXMLContentType(resp.Header.Get("Content-Type"))
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		if t := bytes.TrimSpace(body2); len(t) > 0 && t[0] == '<' && checkXMLDepth(t) != nil {
+		if t := bytes.TrimSpace(body2); len(t) > 0 && t[0] == '<' && wire.CheckXMLDepth(t) != nil {
 			body2 = t[:min(len(t), 1024)] // too deep to decode: keep an excerpt
 		}
 		e := parseAPIErrorScrubbed(in.Action, resp.StatusCode, body2, attemptScrubber(in, &sa, secrets))
@@ -285,28 +285,28 @@ func (c *Client) send(ctx context.Context, o *Options, d *derived, in *sign.Inpu
 	}
 	out.reset()
 	if err := out.decode(body2, xmlOK); err != nil {
-		a.requestID = oneLine(boundField(out.envelope().RequestID)) // if the envelope decoded
+		a.requestID = oneLine(boundField(out.Folded().RequestID)) // if the envelope decoded
 		a.kind = failDecode
 		a.err = fmt.Errorf("alidomain: %s: decoding the response (HTTP %d, %d bytes): %w", in.Action, resp.StatusCode, len(body2), scrubError(err, attemptScrubber(in, &sa, secrets)))
 		return a
 	}
-	env := out.envelope()
+	env := out.Folded()
 	a.requestID = oneLine(boundField(env.RequestID)) // a hostile RequestId stays small
 	if env.Code != "" {
 		status := resp.StatusCode
-		if env.status != 0 {
-			status = env.status
+		if env.Status != 0 {
+			status = env.Status
 		}
-		e := scrubbedAPIError(in.Action, status, env.errorBody(), attemptScrubber(in, &sa, secrets))
+		e := scrubbedAPIError(in.Action, status, envelopeErrorBody(env), attemptScrubber(in, &sa, secrets))
 		a.requestID, a.code, a.err, a.kind = oneLine(e.RequestID), e.Code, e, apiErrorKind(e)
 		if a.kind == failThrottled {
 			a.hint, a.hinted = throttleHint(resp.Header)
 		}
 		return a
 	}
-	if env.failed != "" {
+	if env.Failed != "" {
 		a.kind = failDecode
-		a.err = fmt.Errorf("alidomain: %s: unusable response (HTTP %d, RequestId %s): %s", in.Action, resp.StatusCode, a.requestID, env.failed)
+		a.err = fmt.Errorf("alidomain: %s: unusable response (HTTP %d, RequestId %s): %s", in.Action, resp.StatusCode, a.requestID, env.Failed)
 		return a
 	}
 	if err := out.check(); err != nil {

@@ -6,6 +6,13 @@ import (
 	"github.com/alidomain/alidomain/internal/wire"
 )
 
+// response is what an operation decodes: a wire answer with the gateway's
+// envelope (internal/wire decodes it).
+type response = wire.Response
+
+// wireMeta is the envelope every wire answer embeds.
+type wireMeta = wire.Envelope
+
 // operation declares one API action, once: its name, whether repeating it
 // is harmless, how its request is checked and its answer checked and
 // turned into the result. The request's wire names are its `url` tags
@@ -94,9 +101,9 @@ type typed[Resp response] struct {
 
 func (t *typed[Resp]) reset() { var zero Resp; t.r = zero }
 func (t *typed[Resp]) decode(b []byte, xmlOK bool) error {
-	return decodeBody(b, xmlOK, &t.r)
+	return wire.DecodeBody(b, xmlOK, &t.r)
 }
-func (t *typed[Resp]) envelope() wireMeta { return t.r.envelope() }
+func (t *typed[Resp]) Folded() wireMeta { return t.r.Folded() }
 func (t *typed[Resp]) check() error {
 	if t.checkFn == nil {
 		return nil

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/alidomain/alidomain/internal/wire"
 )
 
 // fakePages serves pages of ints: page n holds n*10+1 .. n*10+per.
@@ -176,7 +178,7 @@ func TestFailedSeqYieldsOnce(t *testing.T) {
 }
 
 func TestWirePageHasNext(t *testing.T) {
-	yes, no := flexBool(true), flexBool(false)
+	yes, no := wire.FlexBool(true), wire.FlexBool(false)
 	require.True(t, (&wirePage{CurrentPageNum: oi(1), TotalPageNum: oi(1), NextPage: &yes}).page().HasNext)
 	require.False(t, (&wirePage{CurrentPageNum: oi(1), TotalPageNum: oi(3), NextPage: &no}).page().HasNext)
 	// NextPage absent: derived from the page numbers.
@@ -187,7 +189,7 @@ func TestWirePageHasNext(t *testing.T) {
 }
 
 // oi is an integer the service sent.
-func oi(v int64) optionalInt { return optionalInt{v: v, ok: true} }
+func oi(v int64) wire.OptionalInt { return wire.OptionalInt{V: v, OK: true} }
 
 func TestDecodeListJSONShapes(t *testing.T) {
 	type item struct{ A int }
@@ -210,12 +212,12 @@ func TestDecodeListJSONShapes(t *testing.T) {
 		{`{"X":{"A":3}}`, []item{{3}}},
 		{`[{"A":4}]`, []item{{4}}},
 	} {
-		got, err := decodeListJSON[item]([]byte(tc.in), "X")
+		got, err := wire.DecodeListJSON[item]([]byte(tc.in), "X")
 		require.NoError(t, err, tc.in)
 		require.Equal(t, tc.want, got, tc.in)
 	}
 	for _, in := range []string{`"abc"`, `12`, `{"X":"abc"}`, `{"X":5}`, `{"X":[1]}`} {
-		_, err := decodeListJSON[item]([]byte(in), "X")
+		_, err := wire.DecodeListJSON[item]([]byte(in), "X")
 		require.Error(t, err, in)
 	}
 }
@@ -229,14 +231,14 @@ func TestParseServiceTime(t *testing.T) {
 		"Mar 5,2024 10:04:05",
 		"1709604245000",
 	} {
-		got, err := parseServiceTime(in)
+		got, err := wire.ParseServiceTime(in)
 		require.NoError(t, err, in)
 		require.True(t, want.Equal(got), "%s: got %v", in, got)
 		require.Equal(t, time.UTC, got.Location(), in)
 	}
-	got, err := parseServiceTime("")
+	got, err := wire.ParseServiceTime("")
 	require.NoError(t, err)
 	require.True(t, got.IsZero())
-	_, err = parseServiceTime("yesterday")
+	_, err = wire.ParseServiceTime("yesterday")
 	require.Error(t, err)
 }

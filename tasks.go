@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/alidomain/alidomain/internal/wire"
 )
 
 // TaskService reads the tasks that orders create (QueryTaskList,
@@ -124,20 +126,20 @@ type TaskDetailPage struct {
 
 // wireTaskDetail is one detail on the wire.
 type wireTaskDetail struct {
-	TaskNo              flexString  `json:"TaskNo" xml:"TaskNo"`
-	TaskDetailNo        flexString  `json:"TaskDetailNo" xml:"TaskDetailNo"`
-	TaskType            flexString  `json:"TaskType" xml:"TaskType"`
-	TaskTypeDescription flexString  `json:"TaskTypeDescription" xml:"TaskTypeDescription"`
-	InstanceID          flexString  `json:"InstanceId" xml:"InstanceId"`
-	DomainName          flexString  `json:"DomainName" xml:"DomainName"`
-	TaskStatus          flexString  `json:"TaskStatus" xml:"TaskStatus"`
-	TaskStatusCode      optionalInt `json:"TaskStatusCode" xml:"TaskStatusCode"`
-	TryCount            flexInt     `json:"TryCount" xml:"TryCount"`
-	ErrorMsg            flexString  `json:"ErrorMsg" xml:"ErrorMsg"`
-	FailReason          flexString  `json:"FailReason" xml:"FailReason"`
-	TaskResult          flexString  `json:"TaskResult" xml:"TaskResult"`
-	CreateTime          serviceTime `json:"CreateTime" xml:"CreateTime"`
-	UpdateTime          serviceTime `json:"UpdateTime" xml:"UpdateTime"`
+	TaskNo              wire.FlexString  `json:"TaskNo" xml:"TaskNo"`
+	TaskDetailNo        wire.FlexString  `json:"TaskDetailNo" xml:"TaskDetailNo"`
+	TaskType            wire.FlexString  `json:"TaskType" xml:"TaskType"`
+	TaskTypeDescription wire.FlexString  `json:"TaskTypeDescription" xml:"TaskTypeDescription"`
+	InstanceID          wire.FlexString  `json:"InstanceId" xml:"InstanceId"`
+	DomainName          wire.FlexString  `json:"DomainName" xml:"DomainName"`
+	TaskStatus          wire.FlexString  `json:"TaskStatus" xml:"TaskStatus"`
+	TaskStatusCode      wire.OptionalInt `json:"TaskStatusCode" xml:"TaskStatusCode"`
+	TryCount            wire.FlexInt     `json:"TryCount" xml:"TryCount"`
+	ErrorMsg            wire.FlexString  `json:"ErrorMsg" xml:"ErrorMsg"`
+	FailReason          wire.FlexString  `json:"FailReason" xml:"FailReason"`
+	TaskResult          wire.FlexString  `json:"TaskResult" xml:"TaskResult"`
+	CreateTime          wire.ServiceTime `json:"CreateTime" xml:"CreateTime"`
+	UpdateTime          wire.ServiceTime `json:"UpdateTime" xml:"UpdateTime"`
 }
 
 // detailStatusNames maps QueryTaskDetailList's TaskStatus texts.
@@ -161,8 +163,8 @@ func (w wireTaskDetail) item() (TaskDetail, error) {
 
 func (w *wireTaskDetail) detail() TaskDetail {
 	st := TaskWaiting
-	if w.TaskStatusCode.ok {
-		st = TaskStatus(w.TaskStatusCode.v)
+	if w.TaskStatusCode.OK {
+		st = TaskStatus(w.TaskStatusCode.V)
 	} else if s, ok := detailStatusNames[strings.ToUpper(strings.TrimSpace(string(w.TaskStatus)))]; ok {
 		st = s
 	}
@@ -259,15 +261,15 @@ type TaskPage struct {
 
 // wireTaskInfo is one task on the wire.
 type wireTaskInfo struct {
-	TaskNo              flexString  `json:"TaskNo" xml:"TaskNo"`
-	TaskType            flexString  `json:"TaskType" xml:"TaskType"`
-	TaskTypeDescription flexString  `json:"TaskTypeDescription" xml:"TaskTypeDescription"`
-	TaskStatus          flexString  `json:"TaskStatus" xml:"TaskStatus"`
-	TaskStatusCode      flexInt     `json:"TaskStatusCode" xml:"TaskStatusCode"`
-	TaskNum             flexInt     `json:"TaskNum" xml:"TaskNum"`
-	CreateTime          serviceTime `json:"CreateTime" xml:"CreateTime"`
-	TaskCancelStatus    flexString  `json:"TaskCancelStatus" xml:"TaskCancelStatus"`
-	ClientIP            flexString  `json:"Clientip" xml:"Clientip"`
+	TaskNo              wire.FlexString  `json:"TaskNo" xml:"TaskNo"`
+	TaskType            wire.FlexString  `json:"TaskType" xml:"TaskType"`
+	TaskTypeDescription wire.FlexString  `json:"TaskTypeDescription" xml:"TaskTypeDescription"`
+	TaskStatus          wire.FlexString  `json:"TaskStatus" xml:"TaskStatus"`
+	TaskStatusCode      wire.FlexInt     `json:"TaskStatusCode" xml:"TaskStatusCode"`
+	TaskNum             wire.FlexInt     `json:"TaskNum" xml:"TaskNum"`
+	CreateTime          wire.ServiceTime `json:"CreateTime" xml:"CreateTime"`
+	TaskCancelStatus    wire.FlexString  `json:"TaskCancelStatus" xml:"TaskCancelStatus"`
+	ClientIP            wire.FlexString  `json:"Clientip" xml:"Clientip"`
 }
 
 // taskStatusNames maps QueryTaskList's TaskStatus texts.
