@@ -515,6 +515,7 @@ func (s *Server) queryTaskDetailList(c *actionCall) (any, *gatewayError) {
 		switch st {
 		case 2:
 			item.ErrorMsg = MsgSuccess
+			item.TaskResult = d.result
 		case 3:
 			item.ErrorMsg, item.FailReason = d.failMsg, d.failMsg
 		}

@@ -162,11 +162,15 @@ func TestAllActionsAnswerValidRequest(t *testing.T) {
 		ActionSetupDomainAutoRenew:                   {"InstanceId": "S1", "Operation": "SET"},
 		ActionQueryDomainRealTimePrice:               {"DomainItem": `[{"Action":"renew","DomainName":"example.com"}]`},
 	}
+	for k, v := range familyRequests(srv) { // family_*_test.go
+		state[k] = v
+	}
 	for _, a := range apiCatalog.Actions {
 		p := validRequest(a)
 		for k, v := range state[a.Name] {
 			p[k] = v
 		}
+		familyBefore(srv, a.Name)
 		resp, body := c.do(a.Name, call{params: p})
 		if resp.StatusCode != http.StatusOK {
 			t.Errorf("%s %v: %d %s", a.Name, p, resp.StatusCode, body)
@@ -185,6 +189,7 @@ func TestAllActionsAnswerValidRequest(t *testing.T) {
 			}
 		}
 
+		familyBefore(srv, a.Name)
 		resp, xbody := c.do(a.Name, call{params: p, pre: func(v url.Values) { v.Set("Format", "XML") }})
 		if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/xml") {
 			t.Errorf("%s XML: %d %s %s", a.Name, resp.StatusCode, resp.Header.Get("Content-Type"), xbody)
@@ -407,6 +412,8 @@ func TestEnvelopeAndPartial(t *testing.T) {
 	if m["Success"] != true || num(t, m["HttpStatusCode"]) != 200 || m["Module"] == nil {
 		t.Errorf("envelope: %v", m)
 	}
+	srv.RequireTransferInMailCheck("a.com", "x@example.com", "t")
+	srv.RequireTransferInMailCheck("b.com", "x@example.com", "t")
 	m = c.ok("ConfirmTransferInEmail", map[string]string{"DomainName.1": "a.com", "DomainName.2": "b.com", "Email": "x@example.com"})
 	succ := m["SuccessList"].(map[string]any)["SuccessDomain"].([]any)
 	if len(succ) != 2 || succ[0] != "a.com" || succ[1] != "b.com" || len(m["FailList"].(map[string]any)["FailDomain"].([]any)) != 0 {
@@ -418,7 +425,7 @@ func TestEnvelopeAndPartial(t *testing.T) {
 func TestGenericFaults(t *testing.T) {
 	srv := newTestServer(t)
 	c := newCaller(t, srv)
-	const action = "SaveSingleTaskForModifyingDnsHost"
+	const action = "SaveSingleTaskForAssociatingEns"
 	p := validRequest(catalogAction(action))
 	srv.Inject(action, ServerErrorAfterCommit(), MalformedBody())
 	c.apiErr(action, call{params: p}, 500, "InternalError")

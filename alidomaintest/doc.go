@@ -33,6 +33,24 @@
 //     turns auto-renewal on or off;
 //   - CheckDomain and QueryDomainRealTimePrice quote the prices given to
 //     Server.SetPrice.
+//   - registrant profiles (family_profiles.go): SaveRegistrantProfile
+//     creates one not yet verified, RegistrantProfileRealNameVerification
+//     puts it in audit, Server.SetRegistrantProfileRealName decides the
+//     audit (a failure's reason is listed); orders and contact changes
+//     naming an unverified profile are refused;
+//   - contacts (family_contacts.go): the contact updates by profile or by
+//     new contact change a domain's contact when their detail succeeds, as
+//     QueryContactInfo shows;
+//   - glue and DS records (family_hosts.go), read with QueryDnsHost and
+//     QueryDSRecord;
+//   - transfer out and in (family_transfer.go): the transfer code task's
+//     successful detail carries the new code in its TaskResult, and nothing
+//     else shows it; Server.RequestTransferOut makes a transfer out pending
+//     for approval or cancellation; QueryTransferInList reports the
+//     transfer orders' progress, with code re-entry, cancellation and the
+//     mail check of Server.RequireTransferInMailCheck;
+//   - mailbox verification (family_email.go): Server.EmailVerificationToken
+//     is the mailed token VerifyEmail takes.
 //
 // # Every action of the API
 //

@@ -102,6 +102,7 @@ type taskItem struct {
 	instance string          // the instance id, when no domain names it
 	failMsg  string          // a failure the handler decided, "" for none
 	effect   func(s *Server) // the change made when the detail succeeds (s.mu held)
+	result   string          // the TaskResult a successful detail reports (family_transfer.go)
 }
 
 // taskTypes are the documented TaskType values of task writes; the others
@@ -156,6 +157,7 @@ func (s *Server) createTask(action string, items []taskItem, clientIP string, no
 			duration: s.cfg.taskDuration,
 			finalAt:  now.Add(s.cfg.taskDuration),
 			effect:   it.effect,
+			result:   it.result,
 		}
 		if d.failMsg == "" {
 			d.failMsg = s.scriptedFailure(action, key)

@@ -83,13 +83,16 @@ func (s *Server) AddAvailable(name string, opts ...DomainOption) {
 	s.available[d.key] = d
 }
 
-// AddRegistrantProfile makes the registrant profile id known: transfer and
-// registration details naming another RegistrantProfileId fail with
-// MsgProfileNotFound.
+// AddRegistrantProfile makes the registrant profile id known, with
+// real-name verification passed (see SetRegistrantProfileRealName) and
+// sample contact fields (QueryRegistrantProfiles lists it): transfer and
+// registration orders naming another RegistrantProfileId are refused.
 func (s *Server) AddRegistrantProfile(id int64) {
+	now := s.now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.profiles[id] = true
+	s.regs.add(id, now)
 }
 
 // SetPrice sets the price of one year of action (PriceCreate, PriceRenew,

@@ -438,9 +438,13 @@ func (f fields) profile() (int64, *gatewayError) {
 	}
 	f.s.mu.Lock()
 	known := f.s.profiles[n]
+	err := f.s.regs.usable(n) // family_profiles.go: verified
 	f.s.mu.Unlock()
 	if !known {
 		return 0, errProfileNotFound(f.key(name))
+	}
+	if err != nil {
+		return 0, err(f.key(name))
 	}
 	return n, nil
 }

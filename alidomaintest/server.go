@@ -171,6 +171,9 @@ type Server struct {
 	transferable map[string]*transferable // AddTransferable, by canonical name
 	available    map[string]*domain       // AddAvailable: what a registration creates
 	profiles     map[int64]bool           // AddRegistrantProfile
+	regs         registrantState          // registrant profiles (family_profiles.go)
+	xferIn       transferInState          // transfer-in steps (family_transfer.go)
+	emails       emailState               // mailbox verifications (family_email.go)
 	prices       map[priceKey]float64     // SetPrice
 
 	data dataState // SetAnswer, FailTasks: what the generic handler answers
@@ -235,8 +238,8 @@ func (s *Server) credentialFor(id string) (credential, bool) {
 //     HMAC-SHA1 or SignatureVersion not 1.0: 400 InvalidParameter naming it;
 //  3. unknown AccessKeyId (V3: Credential): 404 InvalidAccessKeyId.NotFound;
 //  4. wrong signature: 400 SignatureDoesNotMatch, whose message ends with the
-//     server's string to sign (with any AuthorizationCode masked, unlike the
-//     real gateway);
+//     server's string to sign (with any AuthorizationCode and the other
+//     parameters the catalog marks secret masked, unlike the real gateway);
 //  5. when the access key has a SecurityToken (WithSecurityToken,
 //     AddCredentials): none sent (V2 SecurityToken, V3 x-acs-security-token),
 //     400 MissingSecurityToken; a different one, 400
@@ -711,13 +714,14 @@ var (
 		"Specified SecurityToken mismatch with the AccessKey."}
 )
 
-// maskSecrets returns params with every AuthorizationCode value replaced,
-// for the string to sign a SignatureDoesNotMatch message echoes: the real
-// gateway echoes it whole, but the Server never shows a transfer code.
+// maskSecrets returns params with every AuthorizationCode value, and every
+// parameter the catalog marks secret (mailed tokens, identity documents),
+// replaced, for the string to sign a SignatureDoesNotMatch message echoes:
+// the real gateway echoes it whole, but the Server never shows a secret.
 func maskSecrets(params map[string]string) map[string]string {
 	var out map[string]string
 	for k := range params {
-		if strings.HasSuffix(k, "AuthorizationCode") {
+		if strings.HasSuffix(k, "AuthorizationCode") || secretParam(params["Action"], k) {
 			if out == nil {
 				out = make(map[string]string, len(params))
 				for k2, v2 := range params {

@@ -55,6 +55,10 @@ type domain struct {
 	registered time.Time
 	status     int
 	premium    bool
+	contacts   map[string]map[string]string // by ContactType (family_contacts.go)
+	hosts      map[string][]string          // glue records: host -> IPs (family_hosts.go)
+	ds         map[int64]dsRecord           // DS records by KeyTag (family_hosts.go)
+	xferOut    *transferOut                 // transfer out (family_transfer.go)
 	remark     string
 	groupID    string
 	groupName  string
@@ -250,6 +254,7 @@ type detail struct {
 	final    bool
 	duration time.Duration
 	effect   func(s *Server) // a write's change, applied when it succeeds (s.mu held)
+	result   string          // TaskResult once it succeeds (a transfer code: family_transfer.go)
 }
 
 // status returns the detail's status code (0..3) at now.

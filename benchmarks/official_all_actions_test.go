@@ -186,7 +186,7 @@ func simAccount(srv *alidomaintest.Server) map[string]map[string]string {
 	srv.AddTransferable("in.com", "code", exp)
 	srv.AddRegistrantProfile(1)
 	ms := strconv.FormatInt(exp.UnixMilli(), 10)
-	return map[string]map[string]string{
+	state := map[string]map[string]string{
 		"SaveBatchTaskForCreatingOrderActivate":     {"OrderActivateParam.DomainName": "new.com", "OrderActivateParam.RegistrantProfileId": "1", "OrderActivateParam.SubscriptionDuration": "1"},
 		"SaveSingleTaskForCreatingOrderActivate":    {"DomainName": "new.com", "RegistrantProfileId": "1"},
 		"SaveBatchTaskForCreatingOrderRedeem":       {"OrderRedeemParam.CurrentExpirationDate": ms},
@@ -197,6 +197,62 @@ func simAccount(srv *alidomaintest.Server) map[string]map[string]string {
 		"SaveSingleTaskForCreatingOrderTransfer":    {"DomainName": "in.com", "AuthorizationCode": "code"},
 		"SetupDomainAutoRenew":                      {"InstanceId": "S1", "Operation": "SET"},
 		"SaveBatchTaskForGenerateDomainCertificate": {"DomainNames": `["example.com"]`},
+	}
+	for k, v := range simFamilies(srv) {
+		state[k] = v
+	}
+	return state
+}
+
+// simFamilies sets up what the registrant profile, contact, host, transfer
+// and email actions act on, and returns their values: profiles the calls
+// change other than profile 1 (which the orders name), transfers in placed
+// with the v1 SDK (one done, two waiting for a code, one of them with a
+// mail check), a mailbox waiting for its token.
+func simFamilies(srv *alidomaintest.Server) map[string]map[string]string {
+	exp := time.Now().Add(200 * 24 * time.Hour)
+	srv.AddRegistrantProfile(97) // put in audit again
+	srv.AddRegistrantProfile(99) // deleted
+	srv.AddTransferable("t1.com", "code", exp, alidomaintest.InstanceID("S-T1"))
+	srv.AddTransferable("re.com", "code", exp)
+	srv.AddTransferable("mail.com", "code", exp)
+	srv.RequireTransferInMailCheck("mail.com", "owner@example.com", "mail-token")
+	srv.RequireTransferInMailCheck("tok.com", "owner@example.com", "tok-token") // passed
+	u, err := url.Parse(srv.URL)
+	if err != nil {
+		panic(err)
+	}
+	client, err := domain.NewClientWithAccessKey("cn-hangzhou", srv.AccessKeyID, srv.AccessKeySecret)
+	if err != nil {
+		panic(err)
+	}
+	for name, code := range map[string]string{"t1.com": "code", "re.com": "wrong", "mail.com": "wrong"} {
+		req := domain.CreateSaveSingleTaskForCreatingOrderTransferRequest()
+		v1Rpc(req.RpcRequest, u.Host)
+		req.DomainName, req.AuthorizationCode, req.RegistrantProfileId = name, code, "1"
+		if _, err := client.SaveSingleTaskForCreatingOrderTransfer(req); err != nil {
+			panic(err)
+		}
+	}
+	srv.AddEmailVerification("v@example.com", false)
+	token, _ := srv.EmailVerificationToken("v@example.com")
+	return map[string]map[string]string{
+		"DeleteRegistrantProfile":                    {"RegistrantProfileId": "99"},
+		"RegistrantProfileRealNameVerification":      {"RegistrantProfileID": "97"},
+		"QueryDnsHost":                               {"InstanceId": "S1"},
+		"SaveSingleTaskForCreatingDnsHost":           {"InstanceId": "S1", "DnsName": "ns1", "Ip": "192.0.2.1"},
+		"SaveSingleTaskForModifyingDnsHost":          {"InstanceId": "S1", "DnsName": "ns1", "Ip": "192.0.2.2"},
+		"SaveSingleTaskForDeletingDnsHost":           {"InstanceId": "S1", "DnsName": "ns1"},
+		"SaveSingleTaskForSynchronizingDnsHost":      {"InstanceId": "S1"},
+		"SaveSingleTaskForAddingDSRecord":            {"Digest": "ABCD"},
+		"SaveSingleTaskForModifyingDSRecord":         {"Digest": "ABCD"},
+		"SaveSingleTaskForUpdatingContactInfo":       {"ContactType": "registrant"},
+		"QueryTransferInByInstanceId":                {"InstanceId": "S-T1"},
+		"TransferInReenterTransferAuthorizationCode": {"DomainName": "re.com", "TransferAuthorizationCode": "code"},
+		"TransferInResendMailToken":                  {"DomainName": "mail.com"},
+		"TransferInRefetchWhoisEmail":                {"DomainName": "mail.com"},
+		"TransferInCheckMailToken":                   {"Token": "tok-token"},
+		"VerifyEmail":                                {"Token": token},
 	}
 }
 
