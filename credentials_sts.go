@@ -17,6 +17,8 @@ import (
 
 	"github.com/alidomain/alidomain/internal/sign"
 	"github.com/alidomain/alidomain/internal/wire"
+
+	"github.com/alidomain/alidomain/internal/retry"
 )
 
 // Environment variables read by the STS-based providers.
@@ -285,13 +287,13 @@ func credentialsHTTPClient(dial, attempt time.Duration, proxy bool) *http.Client
 var defaultSTSHTTPClient = credentialsHTTPClient(5*time.Second, 10*time.Second, true)
 
 // stsRetryPolicy is how STS calls are retried; tests shorten the delays.
-var stsRetryPolicy = DefaultRetryPolicy()
+var stsRetryPolicy = retry.DefaultPolicy()
 
 // stsClient calls one STS endpoint.
 type stsClient struct {
 	endpoint string
 	http     HTTPDoer
-	retry    RetryPolicy
+	retry    retry.Policy
 	now      func() time.Time
 	// sign signs the requests of signed actions (stsSigner); v2 says it
 	// is SignatureV2.
@@ -343,17 +345,17 @@ func (s *stsClient) call(ctx context.Context, action string, params url.Values, 
 	}
 	ps := wire.EncodeValues(params)
 	for attempt := 1; ; attempt++ {
-		c, retry, err := s.attempt(ctx, action, ps, signer, secrets)
+		c, again, err := s.attempt(ctx, action, ps, signer, secrets)
 		if err == nil {
 			return c, nil
 		}
-		if !retry || attempt >= s.retry.MaxAttempts || ctx.Err() != nil {
+		if !again || attempt >= s.retry.MaxAttempts || ctx.Err() != nil {
 			if attempt > 1 {
 				err = fmt.Errorf("%w (after %d attempts)", err, attempt)
 			}
 			return Credentials{}, err
 		}
-		if werr := sleepCtx(ctx, s.retry.backoff(attempt)); werr != nil {
+		if werr := retry.Sleep(ctx, s.retry.Backoff(attempt)); werr != nil {
 			return Credentials{}, fmt.Errorf("%w (while waiting to retry after: %v)", werr, err)
 		}
 	}

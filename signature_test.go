@@ -20,6 +20,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/alidomain/alidomain/alidomaintest"
+	"github.com/alidomain/alidomain/internal/pace/pacetest"
 	"github.com/alidomain/alidomain/internal/sign/signtest"
 	"github.com/alidomain/alidomain/internal/wire"
 )
@@ -440,8 +441,8 @@ func TestRateLimitThroughClient(t *testing.T) {
 	c, doer := fixedClient(t, Options{RateLimit: RateLimit{PerSecond: 10, Burst: 2}})
 	c.nonce = newNonce
 	require.NotNil(t, c.limiter)
-	clock := &limiterClock{t: time.Now()}
-	c.limiter.now, c.limiter.sleep = clock.now, clock.sleep
+	clock := &pacetest.Clock{T: time.Now()}
+	c.limiter.UseClock(clock.Now, clock.Sleep)
 	for i := range 12 {
 		var fns []func(*Options)
 		if i%2 == 1 {
@@ -452,12 +453,12 @@ func TestRateLimitThroughClient(t *testing.T) {
 		require.NoError(t, err)
 	}
 	assert.Len(t, doer.requests(), 12)
-	require.Len(t, clock.slept, 10, "12 calls, a burst of 2: 10 waited")
-	for _, d := range clock.slept {
+	require.Len(t, clock.Slept, 10, "12 calls, a burst of 2: 10 waited")
+	for _, d := range clock.Slept {
 		assert.InDelta(t, float64(100*time.Millisecond), float64(d), float64(time.Microsecond))
 	}
 
-	clock.block = make(chan struct{})
+	clock.Block = make(chan struct{})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
@@ -465,7 +466,7 @@ func TestRateLimitThroughClient(t *testing.T) {
 		done <- err
 	}()
 	select {
-	case <-clock.block:
+	case <-clock.Block:
 	case <-time.After(20 * time.Second):
 		t.Fatal("the call never waited for the limiter")
 	}
@@ -494,12 +495,12 @@ func TestRateLimitCountsRetries(t *testing.T) {
 		RateLimit:   RateLimit{PerSecond: 4, Burst: 1},
 	})
 	require.NoError(t, err)
-	clock := &limiterClock{t: time.Now()}
-	c.limiter.now, c.limiter.sleep = clock.now, clock.sleep
+	clock := &pacetest.Clock{T: time.Now()}
+	c.limiter.UseClock(clock.Now, clock.Sleep)
 	meta, err := invokeRedeem(t, c)
 	require.NoError(t, err)
 	assert.Equal(t, 3, meta.Attempts)
-	assert.Len(t, clock.slept, 2, "three attempts, one burst token: two waits")
+	assert.Len(t, clock.Slept, 2, "three attempts, one burst token: two waits")
 }
 
 func TestNewRejectsBadWireOptions(t *testing.T) {
