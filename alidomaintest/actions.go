@@ -180,6 +180,10 @@ type domainItem struct {
 	ExpirationDateStatus   string `json:"ExpirationDateStatus" xml:"ExpirationDateStatus"`
 	RegistrantType         string `json:"RegistrantType" xml:"RegistrantType"`
 	AutoRenewEnabled       bool   `json:"AutoRenewEnabled" xml:"AutoRenewEnabled"`
+	DNSList                struct {
+		DNSList []string `json:"DnsList" xml:"DnsList"`
+	} `json:"DnsList" xml:"DnsList"` // name servers (family_dns.go)
+	ResourceGroupID string `json:"ResourceGroupId" xml:"ResourceGroupId"` // family_groups.go
 }
 
 type domainListResponse struct {
@@ -273,7 +277,9 @@ func (s *Server) queryDomainList(c *actionCall) (any, *gatewayError) {
 			has[2] && reg < bounds[2], has[3] && reg > bounds[3],
 			productType != "" && !strings.EqualFold(productType, domainType(d.name)),
 			groupID != "" && groupID != d.groupID,
-			hasAutoRenew && d.autoRenew != autoRenew:
+			hasAutoRenew && d.autoRenew != autoRenew,
+			p["ResourceGroupId"] != "" && p["ResourceGroupId"] != d.fam.resourceGroupID(),
+			p["Dns"] != "" && !d.fam.usesNameServer(p["Dns"]):
 			continue
 		}
 		list = append(list, *d)
@@ -308,7 +314,7 @@ func (s *Server) queryDomainList(c *actionCall) (any, *gatewayError) {
 		if !d.expires.After(now) {
 			expStatus = "2"
 		}
-		resp.Data.Domain = append(resp.Data.Domain, domainItem{
+		item := domainItem{
 			DomainName:             d.name,
 			InstanceID:             d.instanceID,
 			ExpirationDate:         formatCST(d.expires),
@@ -327,7 +333,10 @@ func (s *Server) queryDomainList(c *actionCall) (any, *gatewayError) {
 			ExpirationDateStatus:   expStatus,
 			RegistrantType:         "1",
 			AutoRenewEnabled:       d.autoRenew,
-		})
+			ResourceGroupID:        d.fam.resourceGroupID(),
+		}
+		item.DNSList.DNSList = d.fam.nameServers()
+		resp.Data.Domain = append(resp.Data.Domain, item)
 	}
 	return resp, nil
 }
@@ -413,6 +422,7 @@ func (s *Server) queryTaskList(c *actionCall) (any, *gatewayError) {
 	resp.Data.TaskInfo = make([]taskInfoItem, 0, hi-lo)
 	for _, t := range list[lo:hi] {
 		st := t.status(now)
+		cancel, cancelCode := s.cancelStatus(t)
 		resp.Data.TaskInfo = append(resp.Data.TaskInfo, taskInfoItem{
 			TaskNo:               t.no,
 			TaskType:             t.typ,
@@ -421,8 +431,8 @@ func (s *Server) queryTaskList(c *actionCall) (any, *gatewayError) {
 			TaskStatusCode:       st,
 			TaskNum:              len(t.details),
 			CreateTime:           formatCST(t.created),
-			TaskCancelStatus:     "NOT_CANCEL",
-			TaskCancelStatusCode: 0,
+			TaskCancelStatus:     cancel,
+			TaskCancelStatusCode: cancelCode,
 			ClientIP:             t.clientIP,
 		})
 	}

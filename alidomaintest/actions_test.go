@@ -244,7 +244,12 @@ func TestQueryDomainListShape(t *testing.T) {
 		"ExpirationDateStatus":   "2",
 		"RegistrantType":         "1",
 		"AutoRenewEnabled":       false,
+		"ResourceGroupId":        DefaultResourceGroupID,
 	}
+	if dns := fmt.Sprint(d["DnsList"]); dns != "map[DnsList:[dns1.hichina.com dns2.hichina.com]]" {
+		t.Errorf("DnsList = %s", dns)
+	}
+	delete(d, "DnsList")
 	if len(d) != len(want) {
 		t.Errorf("item keys %s", keys(d))
 	}

@@ -88,6 +88,35 @@
 // answer built with the helpers of generic.go) or a *gatewayError.
 // TestActionTableIsInCatalog refuses a table entry the catalog lacks.
 //
+// # Domain settings, groups, searches and task history
+//
+// These families are modelled with state (family_state.go and the files it
+// names); every task write among them creates one detail per domain, which
+// fails for a domain the account lacks or as FailTasks says, and changes the
+// domain only once it succeeds:
+//
+//   - name servers (SaveBatchTaskForModifyingDomainDns; NameServers sets
+//     them, DefaultNameServers otherwise): DnsList in QueryDomainByDomainName,
+//     QueryDomainList (also its Dns filter), QueryAdvancedDomainList and
+//     ScrollDomainList; a domain whose update lock is on refuses the change
+//     (MsgUpdateProhibited);
+//   - transfer and update prohibition locks and WHOIS privacy (the
+//     SaveBatchTask and SaveSingleTask writes; TransferLocked, UpdateLocked,
+//     WhoisPrivacy): QueryDomainByDomainName's TransferProhibitionLock,
+//     UpdateProhibitionLock and DomainNameProxyService;
+//   - remarks (SaveBatchDomainRemark, by instance id), domain groups
+//     (SaveDomainGroup, QueryDomainGroupList, DeleteDomainGroup,
+//     UpdateDomainToDomainGroup; AddDomainGroup, Group) and resource groups
+//     (ChangeResourceGroup; ResourceGroup, DefaultResourceGroupID otherwise),
+//     shown in the domain answers and used by their filters;
+//   - ScrollDomainList and QueryAdvancedDomainList over the whole account,
+//     with their keyword, suffix, length, form, status, type, group, date and
+//     premium filters; the scroll's cursor ends with an empty ScrollId;
+//   - QueryTaskInfoHistory and QueryTaskDetailHistory with their cursors,
+//     CancelTask (MsgTaskCancelled), PollTaskResult and AcknowledgeTaskResult,
+//     over every task, paid orders included;
+//   - QueryChangeLogList: the changes the families above made, newest first.
+//
 // Domain names are compared in one canonical form everywhere (IDNA ASCII,
 // lower case): 例子.cn and xn--fsqu00a.cn are one domain.
 //

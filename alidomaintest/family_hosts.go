@@ -44,17 +44,6 @@ type dsRecord struct {
 	digest                        string
 }
 
-// instanceDomain returns the domain with instance id, or nil. s.mu is
-// held.
-func (s *Server) instanceDomain(id string) *domain {
-	for _, d := range s.domains {
-		if d.instanceID == id {
-			return d
-		}
-	}
-	return nil
-}
-
 // changeDNSHost creates, changes, deletes or synchronises (no change) a
 // glue record of the domain with InstanceId; the detail fails when the
 // domain is not in the account or the host is there (create) or not
@@ -71,7 +60,7 @@ func (s *Server) changeDNSHost(c *actionCall) (any, *gatewayError) {
 	s.mu.Lock()
 	s.settle(c.now)
 	it := taskItem{instance: id}
-	dom := s.instanceDomain(id)
+	dom := s.domainByInstance(id)
 	if dom == nil {
 		it.failMsg = MsgDomainNotFound
 	} else {
@@ -114,7 +103,7 @@ func (s *Server) queryDNSHost(c *actionCall) (any, *gatewayError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.settle(c.now)
-	dom := s.instanceDomain(c.p["InstanceId"])
+	dom := s.domainByInstance(c.p["InstanceId"])
 	if dom == nil {
 		return nil, errInvalid("InstanceId")
 	}

@@ -10,13 +10,15 @@ import (
 	"github.com/alidomain/alidomain/alidomaintest"
 )
 
-// A task write the simulator answers from data, called through the SDK's
-// Client.Call, creates a task that Tasks.Wait follows to the end: one
-// detail per domain, the one FailTasks named failed with its reason, in
-// JSON and in XML.
+// A task write (the name server change, modelled with state), called
+// through the SDK's Client.Call, creates a task that Tasks.Wait follows to
+// the end: one detail per domain, the one FailTasks named failed with its
+// reason, in JSON and in XML.
 func TestSDKWaitsForGenericTask(t *testing.T) {
 	srv := alidomaintest.NewServer(alidomaintest.WithTaskDuration(300 * time.Millisecond))
 	defer srv.Close()
+	srv.AddDomain("a.example.com", time.Now().AddDate(1, 0, 0))
+	srv.AddDomain("b.example.com", time.Now().AddDate(1, 0, 0))
 	const action = "SaveBatchTaskForModifyingDomainDns"
 	srv.FailTasks(action, "b.example.com", "the registry refused the name servers")
 	for _, format := range []string{"JSON", "XML"} {

@@ -177,6 +177,7 @@ type Server struct {
 	prices       map[priceKey]float64     // SetPrice
 
 	data dataState // SetAnswer, FailTasks: what the generic handler answers
+	fam  famServer // groups, change log, task cancels and polls, scrolls (family_state.go)
 }
 
 // credential is an access key pair the gateway accepts, with the STS token

@@ -64,6 +64,7 @@ type domain struct {
 	groupName  string
 	autoRenew  bool
 	fail       map[OrderKind]string // scripted failures, by order kind
+	fam        domainFam            // name servers, locks, privacy, resource group (family_state.go)
 }
 
 // DomainOption configures a domain added with Server.AddDomain.

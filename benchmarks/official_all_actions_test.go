@@ -1,6 +1,7 @@
 package benchmarks_test
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"net/url"
@@ -16,6 +17,7 @@ import (
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/domain"
 
+	"github.com/alidomain/alidomain"
 	"github.com/alidomain/alidomain/alidomaintest"
 )
 
@@ -178,15 +180,21 @@ func newV1RequestOf(rt reflect.Type, action, host string) reflect.Value {
 // The account the all-actions tests run against, and the values its facts
 // require of the actions modelled with state (by wire name, or
 // List.Field for a struct list's item).
-func simAccount(srv *alidomaintest.Server) map[string]map[string]string {
+func simAccount(t *testing.T, srv *alidomaintest.Server) map[string]map[string]string {
 	exp := time.Now().Add(-40 * 24 * time.Hour)
 	srv.AddDomain("example.com", exp, alidomaintest.NeedsRedemption(), alidomaintest.InstanceID("S1"))
 	srv.AddDomain("renew.com", exp, alidomaintest.NeedsRenewal())
 	srv.AddAvailable("new.com")
 	srv.AddTransferable("in.com", "code", exp)
 	srv.AddRegistrantProfile(1)
+	srv.AddDomainGroup(1, "deleted")
+	srv.AddDomainGroup(2, "kept")
 	ms := strconv.FormatInt(exp.UnixMilli(), 10)
 	state := map[string]map[string]string{
+		"CancelTask":                                {"TaskNo": simTask(t, srv)},
+		"ChangeResourceGroup":                       {"ResourceId": "S1"},
+		"SaveBatchDomainRemark":                     {"InstanceIds": "S1"},
+		"UpdateDomainToDomainGroup":                 {"DomainGroupId": "2", "DomainName": "example.com"},
 		"SaveBatchTaskForCreatingOrderActivate":     {"OrderActivateParam.DomainName": "new.com", "OrderActivateParam.RegistrantProfileId": "1", "OrderActivateParam.SubscriptionDuration": "1"},
 		"SaveSingleTaskForCreatingOrderActivate":    {"DomainName": "new.com", "RegistrantProfileId": "1"},
 		"SaveBatchTaskForCreatingOrderRedeem":       {"OrderRedeemParam.CurrentExpirationDate": ms},
@@ -256,6 +264,20 @@ func simFamilies(srv *alidomaintest.Server) map[string]map[string]string {
 	}
 }
 
+// simTask creates a task in the simulator, for the actions that name one.
+func simTask(t *testing.T, srv *alidomaintest.Server) string {
+	c, err := alidomain.New(alidomain.Options{Endpoint: srv.URL, Credentials: alidomain.StaticCredentials(srv.AccessKeyID, srv.AccessKeySecret)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out struct{ TaskNo string }
+	if _, err := c.Call(context.Background(), &alidomain.CallRequest{Action: "SaveSingleTaskForUpdateProhibitionLock",
+		Params: url.Values{"DomainName": {"renew.com"}, "Status": {"true"}}}, &out); err != nil {
+		t.Fatal(err)
+	}
+	return out.TaskNo
+}
+
 // The official v1 SDK calls each of its 131 actions against the simulator
 // with a valid request (required parameters from the catalog, set by
 // reflection) and decodes every answer into its own response type; the
@@ -268,7 +290,7 @@ func TestOfficialV1AllActions(t *testing.T) {
 	}
 	srv := alidomaintest.NewServer()
 	defer srv.Close()
-	state := simAccount(srv)
+	state := simAccount(t, srv)
 	u, err := url.Parse(srv.URL)
 	if err != nil {
 		t.Fatal(err)
@@ -382,7 +404,7 @@ func TestOfficialV2AllActions(t *testing.T) {
 		t.Run("algorithm="+algo, func(t *testing.T) {
 			srv := alidomaintest.NewServer()
 			defer srv.Close()
-			state := simAccount(srv)
+			state := simAccount(t, srv)
 			state["QueryDomainRealTimePrice"] = map[string]string{"DomainItem": `[{"Action":"renew","DomainName":"example.com"}]`}
 			good := newV2Ops(t, srv, srv.AccessKeySecret, algo).(v2Ops)
 			bad := newV2Ops(t, srv, "wrong-secret", algo).(v2Ops)

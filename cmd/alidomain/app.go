@@ -13,6 +13,7 @@ import (
 
 	"github.com/alidomain/alidomain"
 	"github.com/alidomain/alidomain/alidomaintest"
+	"github.com/alidomain/alidomain/internal/redact"
 	"github.com/spf13/cobra"
 )
 
@@ -103,6 +104,32 @@ type app struct {
 	client  *alidomain.Client
 	cmdName string
 	emitted bool
+	// secrets are the values (secret parameters, transfer codes) that
+	// errors and the --debug log never show.
+	secrets redact.Set
+}
+
+// addSecrets adds values that errors and logs must never show.
+func (a *app) addSecrets(vs ...string) { a.secrets.Add(vs...) }
+
+// scrub removes the run's secrets from a text bound for an error or a log.
+func (a *app) scrub(s string) string {
+	if s == "" {
+		return s
+	}
+	return a.secrets.Redact(s)
+}
+
+// scrubWriter scrubs what is written through it (the --debug log: one
+// record per Write).
+type scrubWriter struct{ a *app }
+
+// Write writes p scrubbed; it reports len(p) written.
+func (w scrubWriter) Write(p []byte) (int, error) {
+	if _, err := io.WriteString(w.a.stderr, w.a.scrub(string(p))); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }
 
 // exitError ends a command with an exit code; its message goes to stderr
@@ -150,10 +177,15 @@ func run(ctx context.Context, args []string, a *app) int {
 		return code
 	}
 	jsonMode := a.output == "json" || a.jsonOut || jsonRequested(args)
+	msg := a.scrub(err.Error())
 	if !a.emitted && jsonMode {
-		a.writeJSON(map[string]any{"command": a.cmdName, "error": err.Error(), "exit_code": code})
+		doc := map[string]any{"command": a.cmdName, "error": msg, "exit_code": code}
+		if calls := a.apiCalls(); calls != nil {
+			doc["api_calls"] = calls
+		}
+		a.writeJSON(doc)
 	}
-	if msg := err.Error(); msg != "" {
+	if msg != "" {
 		fmt.Fprintf(a.stderr, "alidomain: %s\n", msg)
 	}
 	if ee == nil && !jsonMode {
@@ -191,7 +223,9 @@ func (a *app) rootCommand() *cobra.Command {
 		Use:   "alidomain",
 		Short: "Manage a domain portfolio on the Alibaba Cloud Domain API (2018-01-29)",
 		Long: `alidomain lists, prices, renews, redeems, transfers in and registers domains on the
-Alibaba Cloud Domain API (2018-01-29), and follows the tasks that orders create.
+Alibaba Cloud Domain API (2018-01-29), and follows the tasks that orders create;
+sets name servers, locks and WHOIS privacy in bulk, hands out transfer codes, and
+calls any of the API's actions by name (actions, call).
 
 Every paid order is shown first (each price and the total) and placed only with
 --yes, never above --max-total; its task is followed to the end. When an order's
@@ -232,11 +266,6 @@ ECS instance's RAM role, ALIBABA_CLOUD_CREDENTIALS_URI.`,
 	f.StringVar(&a.currency, "currency", "", "currency of prices (default CNY, USD with --intl)")
 	f.BoolVar(&a.noProgress, "no-progress", false, "never draw progress bars (they are drawn only on a terminal anyway)")
 
-	// The catalog-based commands attach here as they are written: actions
-	// and call (call's task writes --wait with a.follow, its paid actions
-	// behind a.yes), and dns set, lock, privacy and transfer-out code, each
-	// a task followed by a.follow to a per-domain result, with the same
-	// outputs (table, itemTable's columns, one JSON document) and exit codes.
 	root.AddCommand(
 		a.domainsCommand(),
 		a.priceCommand(),
@@ -246,6 +275,12 @@ ECS instance's RAM role, ALIBABA_CLOUD_CREDENTIALS_URI.`,
 		a.orderCommand(registerKind),
 		a.tasksCommand(),
 		a.reconcileCommand(),
+		a.actionsCommand(),
+		a.callCommand(),
+		a.dnsCommand(),
+		a.lockCommand(),
+		a.privacyCommand(),
+		a.transferOutCommand(),
 	)
 	root.InitDefaultCompletionCmd()
 	for _, c := range root.Commands() {
@@ -324,7 +359,7 @@ func (a *app) getClient() (*alidomain.Client, error) {
 		}
 	}
 	if a.debug {
-		opts.Logger = slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		opts.Logger = slog.New(slog.NewTextHandler(scrubWriter{a}, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
 	if a.simulate {
 		if a.sim == nil {
@@ -352,25 +387,12 @@ func (a *app) apiCalls() map[string]int {
 		return nil
 	}
 	out := map[string]int{}
-	for _, act := range simActions {
-		if n := a.sim.Requests(act); n > 0 {
-			out[act] = n
+	for _, act := range theCatalog().Actions {
+		if n := a.sim.Requests(act.Name); n > 0 {
+			out[act.Name] = n
 		}
 	}
 	return out
-}
-
-// simActions are the actions whose calls the JSON report counts.
-var simActions = []string{
-	alidomaintest.ActionQueryDomainList,
-	alidomaintest.ActionQueryDomainByDomainName,
-	alidomaintest.ActionQueryDomainRealTimePrice,
-	alidomaintest.ActionSaveBatchTaskForCreatingOrderRenew,
-	alidomaintest.ActionSaveBatchTaskForCreatingOrderRedeem,
-	alidomaintest.ActionSaveBatchTaskForCreatingOrderTransfer,
-	alidomaintest.ActionSaveBatchTaskForCreatingOrderActivate,
-	alidomaintest.ActionQueryTaskList,
-	alidomaintest.ActionQueryTaskDetailList,
 }
 
 // writeJSON writes v as the run's one JSON document.

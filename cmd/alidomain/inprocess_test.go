@@ -181,10 +181,7 @@ func TestBigAccount(t *testing.T) {
 	batches := (expiring + maxBatch - 1) / maxBatch
 	polls := batches * ((maxBatch + 999) / 1000) // one poll of each task at least, 1000 details a page
 	bound := pages + quotes + batches + polls
-	got := 0
-	for _, a := range simActions {
-		got += sim.Requests(a)
-	}
+	got := totalRequests(sim)
 	t.Logf("big account: %d domains, %d expiring: %d API calls (QueryDomainList %d, QueryDomainRealTimePrice %d, SaveBatchTaskForCreatingOrderRenew %d, QueryTaskDetailList %d); lower bound %d; throttled %d; wall %v at --rate %d",
 		total, expiring, got, sim.Requests("QueryDomainList"), sim.Requests("QueryDomainRealTimePrice"),
 		sim.Requests("SaveBatchTaskForCreatingOrderRenew"), sim.Requests("QueryTaskDetailList"), bound, sim.Throttled(), wall.Round(10*time.Millisecond), rate)

@@ -603,6 +603,7 @@ func (a *app) follow(ctx context.Context, tasks []string, items []*item) map[str
 			switch d.Status {
 			case alidomain.TaskSucceeded:
 				it.Status = stSucceeded
+				it.result = d.TaskResult
 				if strings.HasPrefix(it.Message, "reconciled") {
 					it.Message = "reconciled: the order was placed and succeeded"
 				}

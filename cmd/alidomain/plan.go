@@ -53,6 +53,9 @@ type item struct {
 	key   string // canonical name
 	cents int64  // price in minor units
 	code  string // transfer authorization code: a secret, never shown
+	// result is the succeeded detail's TaskResult (transfer-out code
+	// prints it once; nothing else shows it).
+	result string
 }
 
 // priced reports whether the item has a price.

@@ -89,15 +89,9 @@ func injectFaults(sim *alidomaintest.Server, spec string) error {
 	return nil
 }
 
-// knownAction reports whether the simulator implements action.
-func knownAction(action string) bool {
-	for _, a := range simActions {
-		if a == action {
-			return true
-		}
-	}
-	return action == alidomaintest.ActionCheckDomain || action == alidomaintest.ActionSetupDomainAutoRenew
-}
+// knownAction reports whether the simulator answers action: every action
+// of the catalog.
+func knownAction(action string) bool { return theCatalog().Lookup(action) != nil }
 
 // price sets a domain's prices for every order kind, in CNY and USD.
 func price(sim *alidomaintest.Server, name string, cny float64) {
