@@ -69,7 +69,7 @@ func (c *Client) Call(ctx context.Context, req *CallRequest, out any, optFns ...
 		}
 	}
 	langs, hasLang := req.Params["Lang"]
-	cr := &call{action: req.Action, idempotent: req.Idempotent, params: wire.EncodeValues(params), secrets: secrets}
+	cr := &encodedCall{action: req.Action, idempotent: req.Idempotent, params: wire.EncodeValues(params), secrets: secrets}
 	if hasLang {
 		cr.lang = req.Params.Get("Lang")
 		cr.noLang = len(langs) == 0 || langs[0] == ""

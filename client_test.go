@@ -427,7 +427,7 @@ func invokeRead(c *Client, ctx context.Context) (Meta, *readResponse, error) {
 		return Meta{}, nil, err
 	}
 	var out typed[readResponse]
-	m, err := c.invoke(ctx, &call{action: "QueryTaskList", idempotent: true, params: ps, lang: lang}, &out, nil)
+	m, err := c.invoke(ctx, &encodedCall{action: "QueryTaskList", idempotent: true, params: ps, lang: lang}, &out, nil)
 	return m, &out.r, err
 }
 

@@ -135,7 +135,7 @@ func AssumeRoleCredentials(o AssumeRoleOptions) CredentialsProvider {
 		if !src.valid() {
 			return Credentials{}, errors.New("the source returned an empty AccessKey ID or secret")
 		}
-		return sts.call(ctx, "AssumeRole", params, &src)
+		return sts.requestCredentials(ctx, "AssumeRole", params, &src)
 	}
 	return p
 }
@@ -207,7 +207,7 @@ func OIDCCredentials(o OIDCOptions) CredentialsProvider {
 		if o.Policy != "" {
 			params.Set("Policy", o.Policy)
 		}
-		return sts.call(ctx, "AssumeRoleWithOIDC", params, nil, token)
+		return sts.requestCredentials(ctx, "AssumeRoleWithOIDC", params, nil, token)
 	}
 	return p
 }
@@ -335,11 +335,11 @@ type stsAnswer struct {
 	} `json:"Credentials"`
 }
 
-// call sends action with params, signed by signer (nil: anonymous), and
+// requestCredentials sends action with params, signed by signer (nil: anonymous), and
 // returns the credentials of the answer. Transport errors, 5xx and
 // throttling are retried with backoff. secrets are values (besides the
 // signer's) that must not appear in an error.
-func (s *stsClient) call(ctx context.Context, action string, params url.Values, signer *Credentials, secrets ...string) (Credentials, error) {
+func (s *stsClient) requestCredentials(ctx context.Context, action string, params url.Values, signer *Credentials, secrets ...string) (Credentials, error) {
 	if signer != nil {
 		secrets = append(secrets, signer.AccessKeySecret, signer.SecurityToken)
 	}

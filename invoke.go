@@ -26,8 +26,8 @@ import (
 // error, so a hostile or broken server cannot make the client buffer it.
 const maxBodyBytes = 8 << 20
 
-// call is one call of an action, encoded: what every attempt sends.
-type call struct {
+// encodedCall is one call of an action, encoded: what every attempt sends.
+type encodedCall struct {
 	action     string
 	idempotent bool        // reads are; orders that cost money are not
 	params     wire.Params // the request's parameters, sorted and escaped
@@ -59,7 +59,7 @@ type attempt struct {
 
 // invoke sends cl, retrying as its idempotence and the options allow, and
 // decodes the answer into out.
-func (c *Client) invoke(ctx context.Context, cl *call, out target, optFns []func(*Options)) (Meta, error) {
+func (c *Client) invoke(ctx context.Context, cl *encodedCall, out target, optFns []func(*Options)) (Meta, error) {
 	var meta Meta
 	o, d, err := c.callOptions(optFns)
 	if err != nil {

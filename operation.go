@@ -82,7 +82,7 @@ func (op *operation[Req, Resp, Out]) call(ctx context.Context, s *service, req *
 			return op.answers(req, r)
 		}
 	}
-	cl := &call{action: op.action, idempotent: op.idempotent, params: ps, lang: lang, noLang: op.noLang}
+	cl := &encodedCall{action: op.action, idempotent: op.idempotent, params: ps, lang: lang, noLang: op.noLang}
 	if op.secrets != nil && req != nil {
 		cl.secrets = op.secrets(req)
 	}

@@ -79,7 +79,7 @@ func fixedClient(t *testing.T, o Options) (*Client, *captureDoer) {
 // invokeRedeem sends wire.md's two-domain redeem parameters as they are.
 func invokeRedeem(t *testing.T, c *Client, optFns ...func(*Options)) (Meta, error) {
 	t.Helper()
-	cl := &call{action: "SaveBatchTaskForCreatingOrderRedeem", params: wire.EncodeValues(signtest.RedeemParams())}
+	cl := &encodedCall{action: "SaveBatchTaskForCreatingOrderRedeem", params: wire.EncodeValues(signtest.RedeemParams())}
 	return c.invoke(context.Background(), cl, &typed[submitResponse]{checkFn: (*submitResponse).check}, optFns)
 }
 
