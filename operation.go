@@ -21,7 +21,7 @@ type operation[Req any, Resp response, Out any] struct {
 	action     string
 	idempotent bool   // reads are; orders that cost money are not
 	taskType   string // orders: the TaskType of the task the order creates
-	// noLang: the action's API has no Lang parameter (wire.md §5, §6), so
+	// noLang: the action's API has no Lang parameter (docs/wire.md, Lang), so
 	// Options.Lang is never sent with it.
 	noLang bool
 

@@ -229,5 +229,5 @@ func (s *RegisterService) Reconcile(ctx context.Context, since time.Time, domain
 // isRegisterType reports whether a task type is a registration, or unknown.
 func isRegisterType(t string) bool { return t == "" || strings.EqualFold(t, registerTaskType) }
 
-// registerTaskType is the TaskType of registration orders (docs/wire.md, task types).
+// registerTaskType is the TaskType of registration orders (docs/wire.md, Task types).
 const registerTaskType = "ORDER_ACTIVATE"

@@ -162,5 +162,5 @@ func (s *RenewService) Reconcile(ctx context.Context, since time.Time, domains [
 // isRenewType reports whether a task type is a renewal, or unknown.
 func isRenewType(t string) bool { return t == "" || strings.EqualFold(t, renewTaskType) }
 
-// renewTaskType is the TaskType of renewal orders (docs/wire.md, task types).
+// renewTaskType is the TaskType of renewal orders (docs/wire.md, Task types).
 const renewTaskType = "ORDER_RENEW"

@@ -62,7 +62,7 @@ func (d *captureDoer) requests() []captured {
 }
 
 // fixedClient returns a Client for the public endpoint whose requests the
-// doer captures, with wire.md §9.3's date and nonce.
+// doer captures, with the date and nonce of docs/wire.md's V3 worked example.
 func fixedClient(t *testing.T, o Options) (*Client, *captureDoer) {
 	t.Helper()
 	doer := &captureDoer{}
@@ -76,14 +76,14 @@ func fixedClient(t *testing.T, o Options) (*Client, *captureDoer) {
 	return c, doer
 }
 
-// invokeRedeem sends wire.md's two-domain redeem parameters as they are.
+// invokeRedeem sends the two-domain redeem parameters of docs/wire.md's worked example as they are.
 func invokeRedeem(t *testing.T, c *Client, optFns ...func(*Options)) (Meta, error) {
 	t.Helper()
 	cl := &encodedCall{action: "SaveBatchTaskForCreatingOrderRedeem", params: wire.EncodeValues(signtest.RedeemParams())}
 	return c.invoke(context.Background(), cl, &typed[submitResponse]{checkFn: (*submitResponse).check}, optFns)
 }
 
-// The exact wire of a V3 call equals wire.md §9.3's captures A1 (query) and
+// The exact wire of a V3 call equals docs/wire.md's V3 worked example, cases A1 (query) and
 // B1 (body): URL, signed headers, Authorization, body; nothing else signed,
 // no Idempotency-Key, POST.
 func TestV3WireEqualsCapture(t *testing.T) {
@@ -148,7 +148,7 @@ func TestV3WireEqualsCapture(t *testing.T) {
 }
 
 // The exact wire of a V2 call with its parameters in a body: the URL
-// carries the common parameters and the signature of wire.md §10.2 (b),
+// carries the common parameters and the signature of docs/wire.md (Signature V2, the set without RegionId),
 // the body is §9.3 B1's 209 bytes.
 func TestV2BodyWireEqualsWorkedExample(t *testing.T) {
 	c, doer := fixedClient(t, Options{Params: ParamsBody})

@@ -34,7 +34,7 @@ type TransferDomain struct {
 	// PermitPremium allows transferring a premium name
 	// (PermitPremiumTransfer); false is not sent (the service's default).
 	// true = allowed follows the name and the other kinds; one doc page
-	// states the values inverted (wire.md §3.1), unverified live.
+	// states the values inverted (docs/wire.md, Transfer codes), unverified live.
 	PermitPremium bool `url:"PermitPremiumTransfer,omitempty"`
 }
 
@@ -164,7 +164,7 @@ func (s *TransferService) Submit(ctx context.Context, req *TransferRequest, optF
 // type that is wrong would report "no order" for an order that was placed.
 // So Reconcile does not depend on it: it counts the detail of any task
 // whose type is not one of the documented types of other kinds
-// (ORDER_RENEW, ORDER_REDEEM, ORDER_ACTIVATE, CHG_DNS, ... ; wire.md §8.1),
+// (ORDER_RENEW, ORDER_REDEEM, ORDER_ACTIVATE, CHG_DNS, ... ; docs/wire.md, Task types),
 // including types it has never seen. It may therefore report a task of
 // another undocumented kind that names the domain; its TaskType tells.
 func (s *TransferService) Reconcile(ctx context.Context, since time.Time, domains []string, optFns ...func(*Options)) (map[string]*TaskDetail, error) {
@@ -277,7 +277,7 @@ func (r TransferRequest) MarshalJSON() ([]byte, error) {
 }
 
 // documentedTaskTypes is the documented TaskType enum of the task queries
-// (wire.md §8.1). None of them is a transfer-in.
+// (docs/wire.md, Task types). None of them is a transfer-in.
 var documentedTaskTypes = map[string]bool{
 	"CHG_HOLDER": true, "CHG_DNS": true, "SET_WHOIS_PROTECT": true,
 	"UPDATE_ADMIN_CONTACT": true, "UPDATE_BILLING_CONTACT": true, "UPDATE_TECH_CONTACT": true,
