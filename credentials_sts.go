@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -15,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/alidomain/alidomain/internal/credsrc"
 	"github.com/alidomain/alidomain/internal/sign"
 	"github.com/alidomain/alidomain/internal/wire"
 
@@ -189,7 +189,7 @@ func OIDCCredentials(o OIDCOptions) CredentialsProvider {
 	p := newCachingProvider("AssumeRoleWithOIDC "+o.RoleARN, nil)
 	sts.now = func() time.Time { return p.now() }
 	p.fetch = func(ctx context.Context) (Credentials, error) {
-		raw, err := readCredentialFile(ctx, o.OIDCTokenFile)
+		raw, err := credsrc.ReadFile(ctx, o.OIDCTokenFile)
 		if err != nil {
 			return Credentials{}, fmt.Errorf("the OIDC token file %s: %w", o.OIDCTokenFile, err)
 		}
@@ -263,28 +263,8 @@ func stsEndpoint(region string, vpc bool) string {
 	return "https://" + host + region + ".aliyuncs.com/"
 }
 
-// credentialsHTTPClient returns an HTTP client for a credentials source:
-// dial bounds connecting, attempt the whole exchange; no redirects.
-func credentialsHTTPClient(dial, attempt time.Duration, proxy bool) *http.Client {
-	t := &http.Transport{
-		DialContext:           (&net.Dialer{Timeout: dial}).DialContext,
-		TLSHandshakeTimeout:   dial,
-		ResponseHeaderTimeout: attempt,
-		MaxIdleConnsPerHost:   2,
-		IdleConnTimeout:       30 * time.Second,
-	}
-	if proxy {
-		t.Proxy = http.ProxyFromEnvironment
-	}
-	return &http.Client{
-		Timeout:       attempt,
-		Transport:     t,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}
-}
-
 // defaultSTSHTTPClient is shared by the STS providers made without an HTTPClient.
-var defaultSTSHTTPClient = credentialsHTTPClient(5*time.Second, 10*time.Second, true)
+var defaultSTSHTTPClient = credsrc.HTTPClient(5*time.Second, 10*time.Second, true)
 
 // stsRetryPolicy is how STS calls are retried; tests shorten the delays.
 var stsRetryPolicy = retry.DefaultPolicy()
