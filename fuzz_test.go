@@ -81,22 +81,6 @@ func FuzzDecodeSubmitResponse(f *testing.F) {
 	})
 }
 
-// FuzzFlexInt checks that the tolerant integer decoder agrees with
-// encoding/json on plain numbers and never panics.
-func FuzzFlexInt(f *testing.F) {
-	for _, s := range []string{`12`, `"12"`, `""`, `null`, `1e3`, `"x"`, `-7`, `1.5`} {
-		f.Add([]byte(s))
-	}
-	f.Fuzz(func(t *testing.T, b []byte) {
-		var n wire.FlexInt
-		err := n.UnmarshalJSON(b)
-		var want int64
-		if json.Unmarshal(b, &want) == nil && err == nil && int64(n) != want {
-			t.Fatalf("wire.FlexInt(%s) = %d, encoding/json says %d", b, n, want)
-		}
-	})
-}
-
 // FuzzCheckDomainName checks invariants of the domain name validator.
 func FuzzCheckDomainName(f *testing.F) {
 	for _, s := range []string{"example.com", "例子.中国", "xn--fsqu00a.xn--fiqs8s", "a..b", " a.com", "", "-a.com", "a.com."} {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -190,55 +189,3 @@ func TestWirePageHasNext(t *testing.T) {
 
 // oi is an integer the service sent.
 func oi(v int64) wire.OptionalInt { return wire.OptionalInt{V: v, OK: true} }
-
-func TestDecodeListJSONShapes(t *testing.T) {
-	type item struct{ A int }
-	for _, tc := range []struct {
-		in   string
-		want []item
-	}{
-		{`null`, nil},
-		{`""`, nil},
-		{`{}`, nil},
-		{` { } `, nil},
-		{`[]`, nil},
-		{`{"X":[]}`, nil},
-		{`{"X":{}}`, nil},
-		{`{"X":""}`, nil},
-		{`{"X":null}`, nil},
-		{`{"Other":[{"A":1}]}`, nil},
-		{`{"X":[{"A":1},{"A":2}]}`, []item{{1}, {2}}},
-		{`{"x":[{"A":1}]}`, []item{{1}}},
-		{`{"X":{"A":3}}`, []item{{3}}},
-		{`[{"A":4}]`, []item{{4}}},
-	} {
-		got, err := wire.DecodeListJSON[item]([]byte(tc.in), "X")
-		require.NoError(t, err, tc.in)
-		require.Equal(t, tc.want, got, tc.in)
-	}
-	for _, in := range []string{`"abc"`, `12`, `{"X":"abc"}`, `{"X":5}`, `{"X":[1]}`} {
-		_, err := wire.DecodeListJSON[item]([]byte(in), "X")
-		require.Error(t, err, in)
-	}
-}
-
-func TestParseServiceTime(t *testing.T) {
-	want := time.Date(2024, 3, 5, 2, 4, 5, 0, time.UTC) // 10:04:05 in UTC+8
-	for _, in := range []string{
-		"2024-03-05 10:04:05",
-		"2024-03-05T02:04:05Z",
-		"2024-03-05T10:04:05+08:00",
-		"Mar 5,2024 10:04:05",
-		"1709604245000",
-	} {
-		got, err := wire.ParseServiceTime(in)
-		require.NoError(t, err, in)
-		require.True(t, want.Equal(got), "%s: got %v", in, got)
-		require.Equal(t, time.UTC, got.Location(), in)
-	}
-	got, err := wire.ParseServiceTime("")
-	require.NoError(t, err)
-	require.True(t, got.IsZero())
-	_, err = wire.ParseServiceTime("yesterday")
-	require.Error(t, err)
-}
