@@ -31,7 +31,7 @@
 // limit except, for registrations, 100,000 names per week. The SDK does not
 // split a longer batch; split it yourself. Nothing is known of a limit on
 // the items of one price request (DomainService.Price), which travel as one
-// JSON parameter; examples/renew asks for 50 at a time.
+// JSON parameter; alidomain price and renew ask for 1000 at a time.
 //
 // List and ListIter send PageSize 20 when the request leaves it at zero, so
 // ListIter makes one request per 20 items; set PageSize for fewer requests.

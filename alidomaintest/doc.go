@@ -120,6 +120,11 @@
 // Domain names are compared in one canonical form everywhere (IDNA ASCII,
 // lower case): 例子.cn and xn--fsqu00a.cn are one domain.
 //
+// Server.AddDemoAccount fills a Server with a documented account for demos
+// (the one `alidomain --simulate` runs on): about thirty domains in every
+// state, with groups, name servers, locks, privacy, prices, names to
+// transfer in and to register, and registrant profiles.
+//
 // Faults can be scripted per action with Server.Inject to exercise retry and
 // "outcome unknown" paths deterministically: throttling, 5xx answers, dropped
 // or reset connections, malformed, truncated, huge or slow bodies, delays,

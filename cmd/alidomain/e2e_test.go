@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/alidomain/alidomain/alidomaintest"
 	"github.com/mattn/go-runewidth"
 )
 
@@ -239,7 +240,8 @@ func TestPriceUnpricedNeverCounted(t *testing.T) {
 	r = runBin(t, nil, "", "--simulate", "price", "renew", "acme-legacy.xyz", "acme-shop.com", "-o", "csv")
 	expectCode(t, r, exitFailed)
 	recs := records(t, r)
-	if len(recs) != 3 || recs[1][2] != "no price" || recs[2][2] != "CNY 69.00" {
+	// The note gives the service's reason, without repeating the price column.
+	if len(recs) != 3 || recs[1][2] != "no price" || recs[1][3] != "no price for this action" || recs[2][2] != "CNY 69.00" {
 		t.Errorf("CSV: %v", recs)
 	}
 }
@@ -414,16 +416,16 @@ func TestTransferCodesNeverShown(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "transfer.txt")
 	var b strings.Builder
 	b.WriteString("# domain code\n")
-	for _, tr := range demoTransfers {
-		fmt.Fprintf(&b, "%s %s\n", tr.name, tr.code)
+	for _, tr := range alidomaintest.DemoTransfers() {
+		fmt.Fprintf(&b, "%s %s\n", tr.DomainName, tr.AuthorizationCode)
 	}
 	b.WriteString("acme-nope.com,WRONG-CODE-5F5F\n")
 	if err := os.WriteFile(file, []byte(b.String()), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	secrets := []string{"WRONG-CODE-5F5F"}
-	for _, tr := range demoTransfers {
-		secrets = append(secrets, tr.code)
+	for _, tr := range alidomaintest.DemoTransfers() {
+		secrets = append(secrets, tr.AuthorizationCode)
 	}
 	check := func(r result) {
 		t.Helper()

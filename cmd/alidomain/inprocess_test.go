@@ -28,7 +28,7 @@ func runIn(t *testing.T, sim *alidomaintest.Server, tty bool, args ...string) re
 func demoSim(t *testing.T, opts ...alidomaintest.Option) *alidomaintest.Server {
 	sim := alidomaintest.NewServer(opts...)
 	t.Cleanup(sim.Close)
-	seedDemo(sim, time.Now())
+	seedDemo(sim)
 	return sim
 }
 

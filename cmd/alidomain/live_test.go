@@ -18,7 +18,7 @@ import (
 func TestRealServicePathWithProfile(t *testing.T) {
 	sim := alidomaintest.NewServer()
 	defer sim.Close()
-	seedDemo(sim, time.Now())
+	seedDemo(sim)
 	cfg := filepath.Join(t.TempDir(), "config.json")
 	body := fmt.Sprintf(`{"current":"other","profiles":[{"name":"other","mode":"AK","access_key_id":"nope","access_key_secret":"nope"},`+
 		`{"name":"ops","mode":"AK","access_key_id":%q,"access_key_secret":%q}]}`, sim.AccessKeyID, sim.AccessKeySecret)

@@ -236,9 +236,10 @@ func (a *app) quote(ctx context.Context, action alidomain.PriceAction, items []*
 		for i, pr := range res.Prices {
 			it := chunk[i]
 			if pr.Avail != alidomain.AvailOrderable {
-				it.PriceNote = "no price"
-				if pr.Reason != "" {
-					it.PriceNote += ": " + pr.Reason
+				// The PRICE column already says "no price": the note gives why.
+				it.PriceNote = pr.Reason
+				if it.PriceNote == "" {
+					it.PriceNote = "no price"
 				}
 				continue
 			}
