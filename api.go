@@ -220,12 +220,12 @@ type inBand interface {
 
 // envelope returns the gateway's envelope, with an in-band failure of the
 // answer's own envelope folded in, so that it is an *APIError.
-func (a wireAnswer[T]) envelope() wireMeta {
+func (a wireAnswer[T]) Folded() wireMeta {
 	m := a.wireMeta
 	if _, ok := any(&a.body).(interface{ ownsCode() }); ok {
 		m.Code, m.Message = "", "" // a field of the answer (CheckTransferInFeasibility's verdict)
 	}
-	m = m.envelope()
+	m = m.Folded()
 	if m.Code != "" {
 		return m
 	}
@@ -233,7 +233,7 @@ func (a wireAnswer[T]) envelope() wireMeta {
 		if code, msg, status := f.inBandError(); code != "" {
 			m.Code, m.Message = code, msg
 			if status >= 100 && status <= 599 {
-				m.status = status
+				m.Status = status
 			}
 		}
 	}

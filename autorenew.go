@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"strings"
+
+	"github.com/alidomain/alidomain/internal/wire"
 )
 
 // validateAutoRenew checks the generated request (SetupDomainAutoRenewRequest,
@@ -22,7 +24,7 @@ func validateAutoRenew(r *SetupDomainAutoRenewRequest) error {
 // autoRenewResponse is SetupDomainAutoRenew's answer.
 type autoRenewResponse struct {
 	wireMeta
-	Result *flexBool `json:"Result" xml:"Result"`
+	Result *wire.FlexBool `json:"Result" xml:"Result"`
 }
 
 // check refuses Result false (the setting was not changed) and an answer

@@ -73,7 +73,7 @@ func (c *Client) Call(ctx context.Context, req *CallRequest, out any, optFns ...
 		}
 	}
 	langs, hasLang := req.Params["Lang"]
-	cr := &call{action: req.Action, idempotent: callIdempotent(req.Action, req.Idempotent), params: wire.EncodeValues(params), secrets: secrets}
+	cr := &encodedCall{action: req.Action, idempotent: callIdempotent(req.Action, req.Idempotent), params: wire.EncodeValues(params), secrets: secrets}
 	if hasLang {
 		cr.lang = req.Params.Get("Lang")
 		cr.noLang = len(langs) == 0 || langs[0] == ""
@@ -172,13 +172,13 @@ func (u *untyped) reset() {
 // order's, whose Meta the caller must get.
 func (u *untyped) decode(body []byte, xmlOK bool) (err error) {
 	if u.byOrderNo {
-		if err = decodeBody(body, xmlOK, &u.env.wireMeta); err == nil {
-			err = decodeBody(body, xmlOK, &u.order)
+		if err = wire.DecodeBody(body, xmlOK, &u.env.wireMeta); err == nil {
+			err = wire.DecodeBody(body, xmlOK, &u.order)
 		}
 	} else if u.paid {
-		err = decodeBody(body, xmlOK, &u.env)
+		err = wire.DecodeBody(body, xmlOK, &u.env)
 	} else {
-		err = decodeBody(body, xmlOK, &u.env.wireMeta)
+		err = wire.DecodeBody(body, xmlOK, &u.env.wireMeta)
 	}
 	if err != nil {
 		return err
@@ -194,7 +194,7 @@ func (u *untyped) decode(body []byte, xmlOK bool) (err error) {
 	case u.out == nil:
 		return nil
 	case !isMap:
-		return decodeBody(trimmed, xmlOK, u.out)
+		return wire.DecodeBody(trimmed, xmlOK, u.out)
 	case trimmed[0] == '<':
 		v, err := xmlToMap(xml.NewDecoder(bytes.NewReader(trimmed)))
 		*m = v
@@ -203,7 +203,7 @@ func (u *untyped) decode(body []byte, xmlOK bool) (err error) {
 	return json.Unmarshal(trimmed, m)
 }
 
-func (u *untyped) envelope() wireMeta { return u.env.envelope() }
+func (u *untyped) Folded() wireMeta { return u.env.Folded() }
 
 // check refuses a known paid order's answer without a TaskNo (or, for the
 // fixed-price order, without its Module.OrderNo).
@@ -221,7 +221,7 @@ func (u *untyped) check() error {
 
 // xmlToMap decodes the document's root element into a map: each child
 // element a key, repeated children a []any, elements without children their
-// text. (The depth was checked by decodeBody.)
+// text. (The depth was checked by wire.DecodeBody.)
 func xmlToMap(d *xml.Decoder) (map[string]any, error) {
 	for {
 		tok, err := d.Token()

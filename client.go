@@ -57,6 +57,12 @@ import (
 	"time"
 
 	"github.com/alidomain/alidomain/internal/sign"
+
+	"github.com/alidomain/alidomain/internal/retry"
+
+	"github.com/alidomain/alidomain/internal/pace"
+
+	"github.com/alidomain/alidomain/internal/transport"
 )
 
 // DefaultEndpoint is the Domain API's public endpoint for China-site
@@ -149,7 +155,7 @@ type Client struct {
 	now   func() time.Time
 	nonce func() string
 
-	limiter *limiter // nil: no pacing
+	limiter *pace.Limiter // nil: no pacing
 }
 
 // derived holds what resolveOptions computes from Options once.
@@ -160,7 +166,7 @@ type derived struct {
 	userAgent       string
 	userAgentHeader []string // {userAgent}, shared by every request
 	format          string
-	retry           RetryPolicy
+	retry           retry.Policy
 	traced          bool        // HTTPClient is known to report httptrace events
 	sign            sign.Signer // the signature version's signer
 }
@@ -206,10 +212,10 @@ const (
 var defaultTransport = newHTTPClient(DefaultAttemptTimeout, DefaultDialTimeout).Transport
 
 // newHTTPClient returns the default kind of HTTP client with the given
-// per-attempt and dial timeouts (transport.go; paid orders use its
+// per-attempt and dial timeouts (internal/transport; paid orders use its
 // HTTP/1.1-only twin).
 func newHTTPClient(attempt, dial time.Duration) *http.Client {
-	return newSDKHTTPClient(attempt, dial, nil)
+	return transport.NewHTTPClient(attempt, dial, nil)
 }
 
 // noRedirects returns a 3xx as it is: a POST redirected by the client would
@@ -229,7 +235,7 @@ func New(opts Options, optFns ...func(*Options)) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Client{opts: opts, derived: d, now: time.Now, nonce: newNonce, limiter: newLimiter(opts.RateLimit)}
+	c := &Client{opts: opts, derived: d, now: time.Now, nonce: newNonce, limiter: pace.New(opts.RateLimit.PerSecond, opts.RateLimit.Burst)}
 	common := &service{client: c}
 	c.Redeem = (*RedeemService)(common)
 	c.Renew = (*RenewService)(common)
@@ -287,8 +293,9 @@ func resolveOptions(o *Options) (derived, error) {
 	if r := o.Retry; r.MaxAttempts < 0 || r.BaseDelay < 0 || r.MaxDelay < 0 {
 		return d, fmt.Errorf("alidomain: Options.Retry %+v has a negative field (MaxAttempts 1 disables retries; zero means the default)", r)
 	}
-	o.Retry = o.Retry.withDefaults()
-	d.retry = o.Retry
+	// The one place where the public options become the internal packages' values.
+	d.retry = retry.Policy(o.Retry).WithDefaults()
+	o.Retry = RetryPolicy(d.retry)
 	switch strings.ToUpper(o.Format) {
 	case "", "JSON":
 		o.Format = "JSON"

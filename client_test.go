@@ -418,7 +418,7 @@ type readRequest struct {
 
 type readResponse struct {
 	wireMeta
-	TotalItemNum flexInt `json:"TotalItemNum" xml:"TotalItemNum"`
+	TotalItemNum wire.FlexInt `json:"TotalItemNum" xml:"TotalItemNum"`
 }
 
 func invokeRead(c *Client, ctx context.Context) (Meta, *readResponse, error) {
@@ -427,7 +427,7 @@ func invokeRead(c *Client, ctx context.Context) (Meta, *readResponse, error) {
 		return Meta{}, nil, err
 	}
 	var out typed[readResponse]
-	m, err := c.invoke(ctx, &call{action: "QueryTaskList", idempotent: true, params: ps, lang: lang}, &out, nil)
+	m, err := c.invoke(ctx, &encodedCall{action: "QueryTaskList", idempotent: true, params: ps, lang: lang}, &out, nil)
 	return m, &out.r, err
 }
 

@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/alidomain/alidomain/internal/credsrc"
 )
 
 // Environment variables read by ECSRoleCredentials.
@@ -34,7 +36,7 @@ const metadataCredsPath = "/latest/meta-data/ram/security-credentials/"
 // defaultECSHTTPClient has short timeouts, so that a program off ECS does
 // not hang, and no proxy: the metadata service is link-local.
 var defaultECSHTTPClient = func() *http.Client {
-	hc := credentialsHTTPClient(time.Second, 2*time.Second, false)
+	hc := credsrc.HTTPClient(time.Second, 2*time.Second, false)
 	hc.Transport.(*http.Transport).ResponseHeaderTimeout = time.Second
 	return hc
 }()

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/alidomain/alidomain/alidomaintest"
+	"github.com/alidomain/alidomain/internal/credsrc"
 )
 
 // fakeClock is a clock tests move by hand.
@@ -59,7 +60,7 @@ func newMetadata(t *testing.T, clock *fakeClock, o alidomaintest.MetadataOptions
 	t.Helper()
 	// The real timeouts (1 s) are for a network; a busy test machine gets more.
 	old := defaultECSHTTPClient
-	defaultECSHTTPClient = credentialsHTTPClient(30*time.Second, 60*time.Second, false)
+	defaultECSHTTPClient = credsrc.HTTPClient(30*time.Second, 60*time.Second, false)
 	t.Cleanup(func() { defaultECSHTTPClient = old })
 	o.Clock = clock.Now
 	m := alidomaintest.NewMetadataServer(o)

@@ -7,12 +7,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/alidomain/alidomain/internal/credsrc"
 )
 
 // Environment variables of the CLI's config file.
@@ -327,110 +328,6 @@ func cliSTSEndpoint(p *cliProfile) string {
 	return ""
 }
 
-// maxCredentialFile bounds a credentials file, a CLI config and an OIDC
-// token file: the real ones are a few KiB.
-const maxCredentialFile = 1 << 20
-
-// checkCredentialFile refuses what is not a regular file of at most
-// maxCredentialFile bytes: a device such as /dev/zero never ends, and
-// opening a FIFO waits for a writer.
-func checkCredentialFile(st fs.FileInfo) error {
-	m := st.Mode()
-	switch {
-	case m.IsRegular():
-		if st.Size() > maxCredentialFile {
-			return fmt.Errorf("it is larger than 1 MiB (%d bytes)", st.Size())
-		}
-		return nil
-	case m.IsDir():
-		return errors.New("it is a directory, not a regular file")
-	case m&fs.ModeNamedPipe != 0:
-		return errors.New("it is a named pipe (FIFO), not a regular file")
-	case m&fs.ModeSocket != 0:
-		return errors.New("it is a socket, not a regular file")
-	case m&fs.ModeDevice != 0:
-		return errors.New("it is a device, not a regular file")
-	}
-	return fmt.Errorf("it is not a regular file (mode %v)", m.Type())
-}
-
-// readCredentialFile reads the regular file at path, of at most
-// maxCredentialFile bytes, giving up when ctx ends (a file on a stalled
-// network mount: the read goes on in the background and its result is
-// dropped). Its errors never hold the file's content.
-func readCredentialFile(ctx context.Context, path string) ([]byte, error) {
-	read := credentialFileReader
-	if ctx.Done() == nil {
-		return read(path)
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("gave up reading it: %w", err)
-	}
-	type result struct {
-		data []byte
-		err  error
-	}
-	ch := make(chan result, 1)
-	go func() {
-		data, err := read(path)
-		ch <- result{data, err}
-	}()
-	select {
-	case r := <-ch:
-		return r.data, r.err
-	case <-ctx.Done():
-		return nil, fmt.Errorf("gave up reading it: %w", ctx.Err())
-	}
-}
-
-// credentialFileReader reads a credentials file; tests replace it to stall
-// like a file on a hung network mount.
-var credentialFileReader = readRegularFile
-
-// readRegularFile reads path if it is a regular file of at most
-// maxCredentialFile bytes, checked before opening and again on what was
-// opened (the path may have been swapped in between).
-func readRegularFile(path string) ([]byte, error) {
-	st, err := os.Stat(path)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkCredentialFile(st); err != nil {
-		return nil, err
-	}
-	f, err := openRegularFile(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxCredentialFile+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(data) > maxCredentialFile {
-		return nil, errors.New("it is larger than 1 MiB")
-	}
-	return data, nil
-}
-
-// openRegularFile opens path without waiting for a FIFO's writer and
-// checks what it opened, which may differ from what was checked before.
-func openRegularFile(path string) (*os.File, error) {
-	f, err := os.OpenFile(path, os.O_RDONLY|openNonblock, 0)
-	if err != nil {
-		return nil, err
-	}
-	st, err := f.Stat()
-	if err == nil {
-		err = checkCredentialFile(st)
-	}
-	if err != nil {
-		f.Close()
-		return nil, err
-	}
-	return f, nil
-}
-
 // fileSource reads a credentials file and builds its provider again only
 // when the file changes (its modification time or size), so that rotated
 // keys are picked up while cached temporary credentials are kept.
@@ -486,7 +383,7 @@ func (f *fileSource) provider(ctx context.Context) (CredentialsProvider, error) 
 		}
 		return nil, f.fail(path, explicit, err)
 	}
-	if err := checkCredentialFile(st); err != nil {
+	if err := credsrc.CheckFile(st); err != nil {
 		return nil, f.fail(path, explicit, err)
 	}
 	key := fileKey{path: path, profile: os.Getenv(EnvProfile), mod: st.ModTime(), size: st.Size()}
@@ -498,7 +395,7 @@ func (f *fileSource) provider(ctx context.Context) (CredentialsProvider, error) 
 	f.mu.Unlock()
 	// Read without the lock, so that a caller whose context ends is not
 	// held behind another's slow read.
-	data, err := readCredentialFile(ctx, path)
+	data, err := credsrc.ReadFile(ctx, path)
 	if err != nil {
 		return nil, f.fail(path, explicit, err)
 	}

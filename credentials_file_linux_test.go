@@ -12,6 +12,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/alidomain/alidomain/internal/credsrc"
 )
 
 // maxReadHeap bounds what refusing a file may allocate: generous, and far
@@ -95,7 +97,7 @@ func TestOpenRegularFileRefusesFIFO(t *testing.T) {
 	fifo := mkfifo(t)
 	done := make(chan error, 1)
 	go func() {
-		f, err := openRegularFile(fifo)
+		f, err := credsrc.OpenRegularFile(fifo)
 		if err == nil {
 			f.Close()
 		}

@@ -11,6 +11,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/alidomain/alidomain/internal/credsrc"
 )
 
 // hangBound is how long a credentials call may take before a test calls it
@@ -59,7 +61,7 @@ func TestCredentialFilesMustBeSmallRegularFiles(t *testing.T) {
 		t.Run(env, func(t *testing.T) {
 			dir := t.TempDir()
 			big := filepath.Join(dir, "big")
-			writeFile(t, big, paddedINI(maxCredentialFile+4096))
+			writeFile(t, big, paddedINI(credsrc.MaxFileSize+4096))
 			for _, tc := range []struct{ path, want string }{
 				{dir, "directory"},
 				{big, "larger than 1 MiB"},
@@ -78,7 +80,7 @@ func TestCredentialFilesMustBeSmallRegularFiles(t *testing.T) {
 	// The limit leaves room for any real file.
 	clearEnv(t)
 	ok := filepath.Join(t.TempDir(), "credentials")
-	writeFile(t, ok, paddedINI(maxCredentialFile-1024))
+	writeFile(t, ok, paddedINI(credsrc.MaxFileSize-1024))
 	t.Setenv(EnvCredentialsFile, ok)
 	c, err := DefaultCredentials().Credentials(context.Background())
 	require.NoError(t, err)
@@ -91,7 +93,7 @@ func TestOIDCTokenFileMustBeSmallRegularFile(t *testing.T) {
 	clearEnv(t)
 	dir := t.TempDir()
 	big := filepath.Join(dir, "token")
-	require.NoError(t, os.WriteFile(big, []byte(strings.Repeat("eyJ.SECRETVALUE.", maxCredentialFile/16+1)), 0o600))
+	require.NoError(t, os.WriteFile(big, []byte(strings.Repeat("eyJ.SECRETVALUE.", credsrc.MaxFileSize/16+1)), 0o600))
 	for _, tc := range []struct{ path, want string }{{dir, "directory"}, {big, "larger than 1 MiB"}} {
 		p := OIDCCredentials(OIDCOptions{RoleARN: "acs:ram::1:role/r", OIDCProviderARN: "acs:ram::1:oidc-provider/p",
 			OIDCTokenFile: tc.path, Endpoint: "http://127.0.0.1:1/"})
@@ -114,12 +116,12 @@ func TestCredentialFileReadHonoursContext(t *testing.T) {
 	release := make(chan struct{})
 	var once sync.Once
 	t.Cleanup(func() { once.Do(func() { close(release) }) })
-	old := credentialFileReader
-	credentialFileReader = func(p string) ([]byte, error) {
+	old := credsrc.FileReader
+	credsrc.FileReader = func(p string) ([]byte, error) {
 		<-release
 		return old(p)
 	}
-	t.Cleanup(func() { credentialFileReader = old })
+	t.Cleanup(func() { credsrc.FileReader = old })
 
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -15,8 +14,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/alidomain/alidomain/internal/credsrc"
 	"github.com/alidomain/alidomain/internal/sign"
 	"github.com/alidomain/alidomain/internal/wire"
+
+	"github.com/alidomain/alidomain/internal/retry"
 )
 
 // Environment variables read by the STS-based providers.
@@ -133,7 +135,7 @@ func AssumeRoleCredentials(o AssumeRoleOptions) CredentialsProvider {
 		if !src.valid() {
 			return Credentials{}, errors.New("the source returned an empty AccessKey ID or secret")
 		}
-		return sts.call(ctx, "AssumeRole", params, &src)
+		return sts.requestCredentials(ctx, "AssumeRole", params, &src)
 	}
 	return p
 }
@@ -187,7 +189,7 @@ func OIDCCredentials(o OIDCOptions) CredentialsProvider {
 	p := newCachingProvider("AssumeRoleWithOIDC "+o.RoleARN, nil)
 	sts.now = func() time.Time { return p.now() }
 	p.fetch = func(ctx context.Context) (Credentials, error) {
-		raw, err := readCredentialFile(ctx, o.OIDCTokenFile)
+		raw, err := credsrc.ReadFile(ctx, o.OIDCTokenFile)
 		if err != nil {
 			return Credentials{}, fmt.Errorf("the OIDC token file %s: %w", o.OIDCTokenFile, err)
 		}
@@ -205,7 +207,7 @@ func OIDCCredentials(o OIDCOptions) CredentialsProvider {
 		if o.Policy != "" {
 			params.Set("Policy", o.Policy)
 		}
-		return sts.call(ctx, "AssumeRoleWithOIDC", params, nil, token)
+		return sts.requestCredentials(ctx, "AssumeRoleWithOIDC", params, nil, token)
 	}
 	return p
 }
@@ -261,37 +263,17 @@ func stsEndpoint(region string, vpc bool) string {
 	return "https://" + host + region + ".aliyuncs.com/"
 }
 
-// credentialsHTTPClient returns an HTTP client for a credentials source:
-// dial bounds connecting, attempt the whole exchange; no redirects.
-func credentialsHTTPClient(dial, attempt time.Duration, proxy bool) *http.Client {
-	t := &http.Transport{
-		DialContext:           (&net.Dialer{Timeout: dial}).DialContext,
-		TLSHandshakeTimeout:   dial,
-		ResponseHeaderTimeout: attempt,
-		MaxIdleConnsPerHost:   2,
-		IdleConnTimeout:       30 * time.Second,
-	}
-	if proxy {
-		t.Proxy = http.ProxyFromEnvironment
-	}
-	return &http.Client{
-		Timeout:       attempt,
-		Transport:     t,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}
-}
-
 // defaultSTSHTTPClient is shared by the STS providers made without an HTTPClient.
-var defaultSTSHTTPClient = credentialsHTTPClient(5*time.Second, 10*time.Second, true)
+var defaultSTSHTTPClient = credsrc.HTTPClient(5*time.Second, 10*time.Second, true)
 
 // stsRetryPolicy is how STS calls are retried; tests shorten the delays.
-var stsRetryPolicy = DefaultRetryPolicy()
+var stsRetryPolicy = retry.DefaultPolicy()
 
 // stsClient calls one STS endpoint.
 type stsClient struct {
 	endpoint string
 	http     HTTPDoer
-	retry    RetryPolicy
+	retry    retry.Policy
 	now      func() time.Time
 	// sign signs the requests of signed actions (stsSigner); v2 says it
 	// is SignatureV2.
@@ -333,27 +315,27 @@ type stsAnswer struct {
 	} `json:"Credentials"`
 }
 
-// call sends action with params, signed by signer (nil: anonymous), and
+// requestCredentials sends action with params, signed by signer (nil: anonymous), and
 // returns the credentials of the answer. Transport errors, 5xx and
 // throttling are retried with backoff. secrets are values (besides the
 // signer's) that must not appear in an error.
-func (s *stsClient) call(ctx context.Context, action string, params url.Values, signer *Credentials, secrets ...string) (Credentials, error) {
+func (s *stsClient) requestCredentials(ctx context.Context, action string, params url.Values, signer *Credentials, secrets ...string) (Credentials, error) {
 	if signer != nil {
 		secrets = append(secrets, signer.AccessKeySecret, signer.SecurityToken)
 	}
 	ps := wire.EncodeValues(params)
 	for attempt := 1; ; attempt++ {
-		c, retry, err := s.attempt(ctx, action, ps, signer, secrets)
+		c, again, err := s.attempt(ctx, action, ps, signer, secrets)
 		if err == nil {
 			return c, nil
 		}
-		if !retry || attempt >= s.retry.MaxAttempts || ctx.Err() != nil {
+		if !again || attempt >= s.retry.MaxAttempts || ctx.Err() != nil {
 			if attempt > 1 {
 				err = fmt.Errorf("%w (after %d attempts)", err, attempt)
 			}
 			return Credentials{}, err
 		}
-		if werr := sleepCtx(ctx, s.retry.backoff(attempt)); werr != nil {
+		if werr := retry.Sleep(ctx, s.retry.Backoff(attempt)); werr != nil {
 			return Credentials{}, fmt.Errorf("%w (while waiting to retry after: %v)", werr, err)
 		}
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/alidomain/alidomain/alidomaintest"
+	"github.com/alidomain/alidomain/internal/retry"
 	"github.com/alidomain/alidomain/internal/wire"
 )
 
@@ -32,7 +33,7 @@ const (
 func newSTS(t *testing.T, clock *fakeClock, sinks ...alidomaintest.CredentialSink) *alidomaintest.STSServer {
 	t.Helper()
 	old := stsRetryPolicy
-	stsRetryPolicy = RetryPolicy{MaxAttempts: 3, BaseDelay: time.Millisecond, MaxDelay: 2 * time.Millisecond}
+	stsRetryPolicy = retry.Policy{MaxAttempts: 3, BaseDelay: time.Millisecond, MaxDelay: 2 * time.Millisecond}
 	t.Cleanup(func() { stsRetryPolicy = old })
 	s := alidomaintest.NewSTSServer(alidomaintest.STSOptions{Clock: clock.Now, MaxDuration: 12 * time.Hour, IssueTo: sinks})
 	t.Cleanup(s.Close)

@@ -8,13 +8,15 @@ import (
 	"net/url"
 	"os"
 	"time"
+
+	"github.com/alidomain/alidomain/internal/credsrc"
 )
 
 // EnvCredentialsURI names the URI that URICredentials reads by default.
 const EnvCredentialsURI = "ALIBABA_CLOUD_CREDENTIALS_URI"
 
 // defaultURIHTTPClient is used by URICredentials: 5s to connect, 10s in all.
-var defaultURIHTTPClient = credentialsHTTPClient(5*time.Second, 10*time.Second, true)
+var defaultURIHTTPClient = credsrc.HTTPClient(5*time.Second, 10*time.Second, true)
 
 // URICredentials returns a provider of temporary credentials served at uri
 // (empty: ALIBABA_CLOUD_CREDENTIALS_URI): a GET answered with JSON holding

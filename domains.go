@@ -7,6 +7,8 @@ import (
 	"iter"
 	"strconv"
 	"time"
+
+	"github.com/alidomain/alidomain/internal/wire"
 )
 
 // DomainService reads the account's domains (QueryDomainList,
@@ -167,18 +169,18 @@ type DomainPage struct {
 
 // wireDomain is one domain on the wire.
 type wireDomain struct {
-	DomainName             string     `json:"DomainName" xml:"DomainName"`
-	InstanceID             flexString `json:"InstanceId" xml:"InstanceId"`
-	ExpirationDate         flexString `json:"ExpirationDate" xml:"ExpirationDate"`
-	ExpirationDateLong     flexInt    `json:"ExpirationDateLong" xml:"ExpirationDateLong"`
-	RegistrationDate       flexString `json:"RegistrationDate" xml:"RegistrationDate"`
-	RegistrationDateLong   flexInt    `json:"RegistrationDateLong" xml:"RegistrationDateLong"`
-	DomainType             flexString `json:"DomainType" xml:"DomainType"`
-	DomainStatus           flexInt    `json:"DomainStatus" xml:"DomainStatus"`
-	Premium                flexBool   `json:"Premium" xml:"Premium"`
-	ExpirationCurrDateDiff flexInt    `json:"ExpirationCurrDateDiff" xml:"ExpirationCurrDateDiff"`
-	Remark                 flexString `json:"Remark" xml:"Remark"`
-	AutoRenewEnabled       flexBool   `json:"AutoRenewEnabled" xml:"AutoRenewEnabled"`
+	DomainName             string          `json:"DomainName" xml:"DomainName"`
+	InstanceID             wire.FlexString `json:"InstanceId" xml:"InstanceId"`
+	ExpirationDate         wire.FlexString `json:"ExpirationDate" xml:"ExpirationDate"`
+	ExpirationDateLong     wire.FlexInt    `json:"ExpirationDateLong" xml:"ExpirationDateLong"`
+	RegistrationDate       wire.FlexString `json:"RegistrationDate" xml:"RegistrationDate"`
+	RegistrationDateLong   wire.FlexInt    `json:"RegistrationDateLong" xml:"RegistrationDateLong"`
+	DomainType             wire.FlexString `json:"DomainType" xml:"DomainType"`
+	DomainStatus           wire.FlexInt    `json:"DomainStatus" xml:"DomainStatus"`
+	Premium                wire.FlexBool   `json:"Premium" xml:"Premium"`
+	ExpirationCurrDateDiff wire.FlexInt    `json:"ExpirationCurrDateDiff" xml:"ExpirationCurrDateDiff"`
+	Remark                 wire.FlexString `json:"Remark" xml:"Remark"`
+	AutoRenewEnabled       wire.FlexBool   `json:"AutoRenewEnabled" xml:"AutoRenewEnabled"`
 }
 
 func (wireDomain) listKey() string { return "Domain" }
@@ -256,7 +258,7 @@ func serviceDate(ms int64, s string) (time.Time, error) {
 	if ms != 0 {
 		return time.UnixMilli(ms).UTC(), nil
 	}
-	return parseServiceTime(s)
+	return wire.ParseServiceTime(s)
 }
 
 // opQueryDomainList sends the generated request; List and ListIter check

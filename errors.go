@@ -177,8 +177,8 @@ type errorBody struct {
 	Recommend string `json:"Recommend" xml:"Recommend"`
 }
 
-// errorBody returns the error fields of a 2xx answer's envelope.
-func (m wireMeta) errorBody() errorBody {
+// envelopeErrorBody returns the error fields of a 2xx answer's envelope.
+func envelopeErrorBody(m wireMeta) errorBody {
 	return errorBody{RequestID: m.RequestID, HostID: m.HostID, Code: m.Code, Message: m.Message, Recommend: m.Recommend}
 }
 

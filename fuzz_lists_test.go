@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/alidomain/alidomain/internal/wire"
 )
 
 // Fuzz targets for the decoders of the list responses (QueryDomainList,
@@ -16,7 +18,7 @@ import (
 // decoder are fuzzed in fuzz_test.go.
 
 // listSeeds are bodies shaped like the service's and the simulator's, and
-// like the odd shapes decodeListJSON tolerates, in both formats.
+// like the odd shapes wire.DecodeListJSON tolerates, in both formats.
 var listSeeds = []string{
 	``,
 	`null`,
@@ -99,11 +101,11 @@ func checkPage(t *testing.T, w *wirePage) {
 // and a page without items and a non-zero total only beyond the last page.
 // It reports whether the page has Data to look at.
 func checkEmptyVerdict(t *testing.T, w *wirePage, hasData bool, items int) bool {
-	if !hasData && (w.TotalItemNum.v != 0 || items != 0) {
-		t.Fatalf("accepted a page without Data: TotalItemNum %d, %d items", w.TotalItemNum.v, items)
+	if !hasData && (w.TotalItemNum.V != 0 || items != 0) {
+		t.Fatalf("accepted a page without Data: TotalItemNum %d, %d items", w.TotalItemNum.V, items)
 	}
-	if items == 0 && w.TotalItemNum.v != 0 && w.withinList() {
-		t.Fatalf("accepted page %d of %d without items, TotalItemNum %d", w.CurrentPageNum.v, w.TotalPageNum.v, w.TotalItemNum.v)
+	if items == 0 && w.TotalItemNum.V != 0 && w.withinList() {
+		t.Fatalf("accepted page %d of %d without items, TotalItemNum %d", w.CurrentPageNum.V, w.TotalPageNum.V, w.TotalItemNum.V)
 	}
 	return hasData
 }
@@ -139,9 +141,9 @@ func FuzzDecodeTaskDetailList(f *testing.F) {
 				t.Fatalf("accepted detail %d with DomainName %q (wire %q)", i, d.DomainName, w.DomainName)
 			}
 			switch {
-			case w.TaskStatusCode.ok && d.Status != TaskStatus(w.TaskStatusCode.v):
-				t.Fatalf("detail %d: Status %d, TaskStatusCode %d", i, d.Status, w.TaskStatusCode.v)
-			case !w.TaskStatusCode.ok && (d.Status < TaskWaiting || d.Status > TaskFailed):
+			case w.TaskStatusCode.OK && d.Status != TaskStatus(w.TaskStatusCode.V):
+				t.Fatalf("detail %d: Status %d, TaskStatusCode %d", i, d.Status, w.TaskStatusCode.V)
+			case !w.TaskStatusCode.OK && (d.Status < TaskWaiting || d.Status > TaskFailed):
 				t.Fatalf("detail %d: Status %d without a TaskStatusCode", i, d.Status)
 			}
 			checkUTC(t, "CreateTime", d.CreateTime)
@@ -313,7 +315,7 @@ func FuzzListJSONXMLAgree(f *testing.F) {
 		js, xm := encodeBoth(t, b)
 
 		var dj, dx taskDetailListResponse
-		ej, ex := decodeBody(js, false, &dj), decodeBody(xm, true, &dx)
+		ej, ex := wire.DecodeBody(js, false, &dj), wire.DecodeBody(xm, true, &dx)
 		if (ej == nil) != (ex == nil) {
 			t.Fatalf("task details: JSON error %v, XML error %v\nJSON %s\nXML %s", ej, ex, js, xm)
 		}
@@ -333,7 +335,7 @@ func FuzzListJSONXMLAgree(f *testing.F) {
 		}
 
 		var mj, mx domainListResponse
-		ej, ex = decodeBody(js, false, &mj), decodeBody(xm, true, &mx)
+		ej, ex = wire.DecodeBody(js, false, &mj), wire.DecodeBody(xm, true, &mx)
 		if (ej == nil) != (ex == nil) {
 			t.Fatalf("domains: JSON error %v, XML error %v\nJSON %s\nXML %s", ej, ex, js, xm)
 		}
@@ -391,61 +393,6 @@ func FuzzAPIErrorJSONXMLAgree(f *testing.F) {
 	})
 }
 
-// TestFlexScalarsJSONXMLAgree pins what FuzzListJSONXMLAgree found: the
-// tolerant scalars must read a value's text the same way whether it came as
-// a JSON string or as XML character data. JSON strings are unquoted (escapes
-// decoded), not stripped of quote characters; XML text is not parsed as
-// JSON, so a stray quote is an error, not 0; space around XML text is
-// ignored as it is in "12 " JSON strings.
-func TestFlexScalarsJSONXMLAgree(t *testing.T) {
-	for _, tc := range []struct {
-		json, xml string
-		want      int64
-		ok        bool
-	}{
-		{`12`, `<X>12</X>`, 12, true},
-		{`"12"`, `<X>12</X>`, 12, true},
-		{`" 12 "`, `<X> 12 </X>`, 12, true},
-		{`"1\u0032"`, `<X>&#49;2</X>`, 12, true},
-		{`""`, `<X></X>`, 0, true},
-		{`null`, `<X/>`, 0, true},
-		{`1.7e12`, `<X>1.7e12</X>`, 1_700_000_000_000, true},
-		{`"\""`, `<X>"</X>`, 0, false},
-		{`"\"12\""`, `<X>"12"</X>`, 0, false},
-		{`"1.5"`, `<X>1.5</X>`, 0, false},
-	} {
-		var j, x flexInt
-		ej := j.UnmarshalJSON([]byte(tc.json))
-		ex := xml.Unmarshal([]byte(tc.xml), &x)
-		if (ej == nil) != tc.ok || (ex == nil) != tc.ok || tc.ok && (int64(j) != tc.want || int64(x) != tc.want) {
-			t.Errorf("flexInt: JSON %s -> %d, %v; XML %s -> %d, %v; want %d, ok %v", tc.json, j, ej, tc.xml, x, ex, tc.want, tc.ok)
-		}
-		var oj, ox optionalInt
-		ej = oj.UnmarshalJSON([]byte(tc.json))
-		ex = xml.Unmarshal([]byte(tc.xml), &ox)
-		if (ej == nil) != tc.ok || (ex == nil) != tc.ok || oj != ox {
-			t.Errorf("optionalInt: JSON %s -> %+v, %v; XML %s -> %+v, %v", tc.json, oj, ej, tc.xml, ox, ex)
-		}
-	}
-	for _, tc := range []struct {
-		json, xml string
-		want, ok  bool
-	}{
-		{`true`, `<X>true</X>`, true, true},
-		{`"1"`, `<X> 1 </X>`, true, true},
-		{`"\u0030"`, `<X>0</X>`, false, true},
-		{`"\""`, `<X>"</X>`, false, false},
-		{`"\"true\""`, `<X>"true"</X>`, false, false},
-	} {
-		var j, x flexBool
-		ej := j.UnmarshalJSON([]byte(tc.json))
-		ex := xml.Unmarshal([]byte(tc.xml), &x)
-		if (ej == nil) != tc.ok || (ex == nil) != tc.ok || tc.ok && (bool(j) != tc.want || bool(x) != tc.want) {
-			t.Errorf("flexBool: JSON %s -> %v, %v; XML %s -> %v, %v; want %v, ok %v", tc.json, j, ej, tc.xml, x, ex, tc.want, tc.ok)
-		}
-	}
-}
-
 // The list responses under the names these tests were written with.
 type (
 	taskDetailListResponse = listResponse[wireTaskDetail, TaskDetail]
@@ -455,4 +402,4 @@ type (
 
 // sniffDecode decodes body as a client that asked for XML would: as XML
 // when it starts with '<', else as JSON.
-func sniffDecode(body []byte, out any) error { return decodeBody(body, true, out) }
+func sniffDecode(body []byte, out any) error { return wire.DecodeBody(body, true, out) }

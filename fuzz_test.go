@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/alidomain/alidomain/internal/wire"
 )
 
 // FuzzParseAPIError feeds arbitrary bodies to the error decoder: it must not
@@ -56,7 +58,7 @@ func FuzzDecodeSubmitResponse(f *testing.F) {
 		case len(trimmed) == 0:
 			wantErr = errors.New("empty")
 		case trimmed[0] == '<':
-			if wantErr = checkXMLDepth(trimmed); wantErr == nil {
+			if wantErr = wire.CheckXMLDepth(trimmed); wantErr == nil {
 				wantErr = xml.Unmarshal(trimmed, &want)
 			}
 		case trimmed[0] != '{':
@@ -65,32 +67,16 @@ func FuzzDecodeSubmitResponse(f *testing.F) {
 			wantErr = json.Unmarshal(trimmed, &want)
 		}
 		if (err == nil) != (wantErr == nil) {
-			t.Fatalf("decodeBody(%q): err %v, the plain decoder: %v", body, err, wantErr)
+			t.Fatalf("wire.DecodeBody(%q): err %v, the plain decoder: %v", body, err, wantErr)
 		}
 		if err != nil {
 			return
 		}
 		if got != want {
-			t.Fatalf("decodeBody(%q) = %+v, the plain decoder gives %+v", body, got, want)
+			t.Fatalf("wire.DecodeBody(%q) = %+v, the plain decoder gives %+v", body, got, want)
 		}
 		if (got.check() == nil) != (got.TaskNo != "") {
 			t.Fatalf("check() = %v for TaskNo %q", got.check(), got.TaskNo)
-		}
-	})
-}
-
-// FuzzFlexInt checks that the tolerant integer decoder agrees with
-// encoding/json on plain numbers and never panics.
-func FuzzFlexInt(f *testing.F) {
-	for _, s := range []string{`12`, `"12"`, `""`, `null`, `1e3`, `"x"`, `-7`, `1.5`} {
-		f.Add([]byte(s))
-	}
-	f.Fuzz(func(t *testing.T, b []byte) {
-		var n flexInt
-		err := n.UnmarshalJSON(b)
-		var want int64
-		if json.Unmarshal(b, &want) == nil && err == nil && int64(n) != want {
-			t.Fatalf("flexInt(%s) = %d, encoding/json says %d", b, n, want)
 		}
 	})
 }

@@ -28,6 +28,9 @@ import (
 	"github.com/stretchr/testify/require"
 	"golang.org/x/net/http2"
 	"golang.org/x/net/http2/hpack"
+
+	"github.com/alidomain/alidomain/internal/retry"
+	"github.com/alidomain/alidomain/internal/transport"
 )
 
 // h2Trigger is how the test server makes Go's HTTP/2 client replay a
@@ -333,7 +336,7 @@ func h2Clients(pool *x509.CertPool) []struct {
 		name string
 		hc   *http.Client
 	}{
-		{"SDK default client", newSDKHTTPClient(20*time.Second, 10*time.Second, &tls.Config{RootCAs: pool})},
+		{"SDK default client", transport.NewHTTPClient(20*time.Second, 10*time.Second, &tls.Config{RootCAs: pool})},
 		{"user client with HTTP/2", &http.Client{Timeout: 20 * time.Second, Transport: &http.Transport{
 			TLSClientConfig: &tls.Config{RootCAs: pool}, ForceAttemptHTTP2: true,
 		}}},
@@ -408,7 +411,7 @@ func TestPaidOrderHTTP1WireUnchanged(t *testing.T) {
 	var cl int64 = -2
 	ts := newH1Recorder(t, func(r *http.Request) { mu.Lock(); te, cl = r.TransferEncoding, r.ContentLength; mu.Unlock() })
 	seen := func() ([]string, int64) { mu.Lock(); defer mu.Unlock(); return te, cl }
-	c, err := New(Options{Endpoint: ts, Credentials: StaticCredentials(testKeyID, testSecret), HTTPClient: newSDKHTTPClient(10*time.Second, 10*time.Second, nil)})
+	c, err := New(Options{Endpoint: ts, Credentials: StaticCredentials(testKeyID, testSecret), HTTPClient: transport.NewHTTPClient(10*time.Second, 10*time.Second, nil)})
 	require.NoError(t, err)
 	_, err = c.Redeem.SubmitBatch(context.Background(), twoDomains())
 	require.NoError(t, err)
@@ -451,15 +454,15 @@ func newH1Recorder(t *testing.T, seen func(*http.Request)) string {
 // one attempt makes a paid order's outcome unknown, never retried.
 func TestSendCounterReplayed(t *testing.T) {
 	var trace httptrace.ClientTrace
-	count := func(events string) *sendCounter {
-		c := new(sendCounter)
-		c.hook(&trace)
+	count := func(events string) *transport.SendCounter {
+		c := new(transport.SendCounter)
+		c.Hook(&trace)
 		for _, e := range events {
 			switch e {
 			case 'c':
 				trace.GotConn(httptrace.GotConnInfo{})
 			case 'w':
-				c.wrote()
+				c.Wrote()
 			}
 		}
 		return c
@@ -472,28 +475,28 @@ func TestSendCounterReplayed(t *testing.T) {
 		"cww": true,  // two writes
 		"cc":  false,
 	} {
-		assert.Equal(t, want, count(events).replayed(), "events %q", events)
+		assert.Equal(t, want, count(events).Replayed(), "events %q", events)
 	}
 
 	// With stop set, a re-send is stopped where it starts: at the
 	// connection got after the write.
 	for events, want := range map[string]int{"cw": 0, "ccw": 0, "cwc": 1, "cww": 1} {
 		stops := 0
-		c := &sendCounter{stop: func() { stops++ }}
-		c.hook(&trace)
+		c := &transport.SendCounter{Stop: func() { stops++ }}
+		c.Hook(&trace)
 		for _, e := range events {
 			if e == 'c' {
 				trace.GotConn(httptrace.GotConnInfo{})
 			} else {
-				c.wrote()
+				c.Wrote()
 			}
 		}
 		assert.Equal(t, want, stops, "events %q", events)
 	}
 
 	a := replayedAttempt(actionBatch, nil, count("cwcw"))
-	got, _ := classify(false, a.written, a.kind, a.status, a.code)
-	assert.Equal(t, decideUnknown, got)
+	got, _ := retry.Classify(false, a.written, a.kind, a.status, a.code)
+	assert.Equal(t, retry.Unknown, got)
 	assert.Contains(t, a.err.Error(), "more than once")
 	assert.Contains(t, a.err.Error(), "2 writes, 2 connections")
 }

@@ -16,14 +16,18 @@ import (
 
 	"github.com/alidomain/alidomain/internal/sign"
 	"github.com/alidomain/alidomain/internal/wire"
+
+	"github.com/alidomain/alidomain/internal/retry"
+
+	"github.com/alidomain/alidomain/internal/transport"
 )
 
 // maxBodyBytes bounds how much of a response is read; a larger body is an
 // error, so a hostile or broken server cannot make the client buffer it.
 const maxBodyBytes = 8 << 20
 
-// call is one call of an action, encoded: what every attempt sends.
-type call struct {
+// encodedCall is one call of an action, encoded: what every attempt sends.
+type encodedCall struct {
 	action     string
 	idempotent bool        // reads are; orders that cost money are not
 	params     wire.Params // the request's parameters, sorted and escaped
@@ -33,11 +37,11 @@ type call struct {
 }
 
 // target is what a 2xx answer decodes into: reset before each attempt,
-// then decoded (see decodeBody), then its envelope and check consulted.
+// then decoded (see wire.DecodeBody), then its envelope and check consulted.
 type target interface {
 	reset()
 	decode(body []byte, xmlOK bool) error
-	envelope() wireMeta
+	Folded() wireMeta
 	check() error
 }
 
@@ -46,7 +50,7 @@ type attempt struct {
 	status    int
 	requestID string
 	code      string // the service's error code, for classify
-	kind      failureKind
+	kind      retry.Failure
 	written   bool          // the request may have reached the server
 	err       error         // the failure, already safe to show
 	hint      time.Duration // a throttled answer's wait (throttleHint)
@@ -55,7 +59,7 @@ type attempt struct {
 
 // invoke sends cl, retrying as its idempotence and the options allow, and
 // decodes the answer into out.
-func (c *Client) invoke(ctx context.Context, cl *call, out target, optFns []func(*Options)) (Meta, error) {
+func (c *Client) invoke(ctx context.Context, cl *encodedCall, out target, optFns []func(*Options)) (Meta, error) {
 	var meta Meta
 	o, d, err := c.callOptions(optFns)
 	if err != nil {
@@ -80,7 +84,7 @@ func (c *Client) invoke(ctx context.Context, cl *call, out target, optFns []func
 	if logger != nil && !logger.Enabled(ctx, slog.LevelDebug) {
 		logger = nil
 	}
-	if err := c.limiter.wait(ctx); err != nil {
+	if err := c.limiter.Wait(ctx); err != nil {
 		return meta, fmt.Errorf("alidomain: %s: %w (waiting for Options.RateLimit; nothing was sent)", cl.action, err)
 	}
 	for {
@@ -88,16 +92,16 @@ func (c *Client) invoke(ctx context.Context, cl *call, out target, optFns []func
 		start := time.Now()
 		in.Now, in.Nonce = c.now(), c.nonce()
 		a := c.send(ctx, o, d, &in, cl.secrets, cl.idempotent, out)
-		dec, reason := classify(cl.idempotent, a.written, a.kind, a.status, a.code)
+		dec, reason := retry.Classify(cl.idempotent, a.written, a.kind, a.status, a.code)
 		last := meta.Attempts >= d.retry.MaxAttempts
-		if dec == decideRetry && last {
-			dec, reason = decideDone, reason+"; no attempts left"
+		if dec == retry.Again && last {
+			dec, reason = retry.Done, reason+"; no attempts left"
 		}
 		var delay time.Duration
-		if dec == decideRetry {
-			var retry bool
-			if delay, retry = throttleDelay(d.retry, meta.Attempts, a.hint, a.hinted && a.kind == failThrottled); !retry {
-				dec, reason = decideDone, reason+"; the service asks to wait "+a.hint.String()+", longer than Retry.MaxDelay"
+		if dec == retry.Again {
+			var again bool
+			if delay, again = retry.ThrottleDelay(d.retry, meta.Attempts, a.hint, a.hinted && a.kind == retry.Throttled); !again {
+				dec, reason = retry.Done, reason+"; the service asks to wait "+a.hint.String()+", longer than Retry.MaxDelay"
 			}
 		}
 		if logger != nil {
@@ -117,19 +121,19 @@ func (c *Client) invoke(ctx context.Context, cl *call, out target, optFns []func
 			logger.LogAttrs(ctx, slog.LevelDebug, "alidomain: attempt", attrs...)
 		}
 		switch dec {
-		case decideUnknown:
+		case retry.Unknown:
 			meta.RequestID = a.requestID // what is known of an order that may exist
 			return meta, &OutcomeUnknownError{Action: cl.action, SentAt: start, Err: &attemptsError{n: meta.Attempts, err: a.err}}
-		case decideDone:
+		case retry.Done:
 			meta.RequestID = a.requestID
-			if a.kind == failTransport || a.kind == failCanceled {
+			if a.kind == retry.Transport || a.kind == retry.Canceled {
 				return meta, &attemptsError{action: cl.action, n: meta.Attempts, unsent: !cl.idempotent && !a.written, err: a.err}
 			}
 			return meta, a.err
 		}
-		err := sleepCtx(ctx, delay)
+		err := retry.Sleep(ctx, delay)
 		if err == nil {
-			err = c.limiter.wait(ctx)
+			err = c.limiter.Wait(ctx)
 		}
 		if err != nil {
 			// The last attempt did not take effect (else it would not be retried).
@@ -180,7 +184,7 @@ var acceptHeader = []string{"application/json, application/xml"}
 // attemptTrace records the httptrace events of one attempt.
 type attemptTrace struct {
 	wrote, gotConn atomic.Bool
-	sends          sendCounter // transport.go: replays within the attempt
+	sends          transport.SendCounter // replays within the attempt
 	trace          httptrace.ClientTrace
 }
 
@@ -192,7 +196,7 @@ func (c *Client) send(ctx context.Context, o *Options, d *derived, in *sign.Inpu
 	doer, replayable := o.HTTPClient, false
 	if !idempotent {
 		var safe bool
-		doer, safe = paidDoer(doer) // transport.go: no replay by HTTP/2
+		doer, safe = transport.PaidDoer(doer) // no replay by HTTP/2
 		replayable = !safe
 	}
 	rctx := ctx
@@ -201,7 +205,7 @@ func (c *Client) send(ctx context.Context, o *Options, d *derived, in *sign.Inpu
 	// request's context into every RoundTripper a user wraps around another.
 	if d.traced || replayable {
 		tr = new(attemptTrace)
-		tr.trace.WroteHeaders = func() { tr.wrote.Store(true); tr.sends.wrote() }
+		tr.trace.WroteHeaders = func() { tr.wrote.Store(true); tr.sends.Wrote() }
 		if d.traced {
 			// The write proof (a.written) is taken from an http.Transport only.
 			tr.trace.GetConn = func(string) { tr.gotConn.Store(true) }
@@ -212,9 +216,9 @@ func (c *Client) send(ctx context.Context, o *Options, d *derived, in *sign.Inpu
 			var cancel context.CancelFunc
 			rctx, cancel = context.WithCancel(ctx)
 			defer cancel()
-			tr.sends.stop = cancel
+			tr.sends.Stop = cancel
 		}
-		tr.sends.hook(&tr.trace)
+		tr.sends.Hook(&tr.trace)
 		rctx = httptrace.WithClientTrace(rctx, &tr.trace)
 	}
 	var body io.Reader
@@ -224,7 +228,7 @@ func (c *Client) send(ctx context.Context, o *Options, d *derived, in *sign.Inpu
 	// The endpoint parsed once, not per attempt (BenchmarkInProcess/impl=alidomain/N=1).
 	req, err := http.NewRequestWithContext(rctx, http.MethodPost, "/", body)
 	if err != nil {
-		a.kind, a.err = failTransport, fmt.Errorf("alidomain: %s: %w", in.Action, err)
+		a.kind, a.err = retry.Transport, fmt.Errorf("alidomain: %s: %w", in.Action, err)
 		return a
 	}
 	*req.URL = *d.endpointURL
@@ -239,11 +243,11 @@ func (c *Client) send(ctx context.Context, o *Options, d *derived, in *sign.Inpu
 	}
 
 	if replayable {
-		unreplayable(req) // transport.go
+		transport.Unreplayable(req)
 	}
 	resp, err := doer.Do(req)
-	if tr != nil && !idempotent && tr.sends.replayed() {
-		return replayedAttempt(in.Action, resp, &tr.sends) // transport.go
+	if tr != nil && !idempotent && tr.sends.Replayed() {
+		return replayedAttempt(in.Action, resp, &tr.sends)
 	}
 	// Only an http.Transport that reported the start of the attempt but no
 	// write proves that nothing reached the server; another RoundTripper's
@@ -252,9 +256,9 @@ func (c *Client) send(ctx context.Context, o *Options, d *derived, in *sign.Inpu
 	// (its own replay of stale idle connections is safe).
 	a.written = !d.traced || tr == nil || tr.wrote.Load() || !tr.gotConn.Load()
 	if err != nil {
-		a.kind, a.err = failTransport, transportError(ctx, d.endpoint, in.Action, err, attemptScrubber(in, &sa, secrets))
+		a.kind, a.err = retry.Transport, transportError(ctx, d.endpoint, in.Action, err, attemptScrubber(in, &sa, secrets))
 		if ctx.Err() != nil {
-			a.kind = failCanceled
+			a.kind = retry.Canceled
 		}
 		return a
 	}
@@ -263,56 +267,65 @@ func (c *Client) send(ctx context.Context, o *Options, d *derived, in *sign.Inpu
 	defer resp.Body.Close()
 	body2, err := readBody(resp)
 	if err != nil {
-		a.kind, a.err = failTransport, fmt.Errorf("alidomain: %s: reading response (HTTP %d): %w", in.Action, resp.StatusCode, transportError(ctx, d.endpoint, in.Action, err, attemptScrubber(in, &sa, secrets)))
+		a.kind, a.err = retry.Transport, fmt.Errorf("alidomain: %s: reading response (HTTP %d): %w", in.Action, resp.StatusCode, transportError(ctx, d.endpoint, in.Action, err, attemptScrubber(in, &sa, secrets)))
 		if ctx.Err() != nil {
-			a.kind = failCanceled
+			a.kind = retry.Canceled
 		}
 		return a
 	}
 	// XML only when asked for or labelled so: a proxy's HTML page is never
 	// decoded as XML when JSON was asked.
-	xmlOK := d.format == "XML" || isXMLContentType(resp.Header.Get("Content-Type"))
+	xmlOK := d.format == "XML" || wire.IsXMLContentType(resp.Header.Get("Content-Type"))
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		if t := bytes.TrimSpace(body2); len(t) > 0 && t[0] == '<' && checkXMLDepth(t) != nil {
+		if t := bytes.TrimSpace(body2); len(t) > 0 && t[0] == '<' && wire.CheckXMLDepth(t) != nil {
 			body2 = t[:min(len(t), 1024)] // too deep to decode: keep an excerpt
 		}
 		e := parseAPIErrorScrubbed(in.Action, resp.StatusCode, body2, attemptScrubber(in, &sa, secrets))
 		a.requestID, a.code, a.err, a.kind = oneLine(e.RequestID), e.Code, e, apiErrorKind(e)
-		if a.kind == failThrottled {
-			a.hint, a.hinted = throttleHint(resp.Header)
+		if a.kind == retry.Throttled {
+			a.hint, a.hinted = retry.ThrottleHint(resp.Header)
 		}
 		return a
 	}
 	out.reset()
 	if err := out.decode(body2, xmlOK); err != nil {
-		a.requestID = oneLine(boundField(out.envelope().RequestID)) // if the envelope decoded
-		a.kind = failDecode
+		a.requestID = oneLine(boundField(out.Folded().RequestID)) // if the envelope decoded
+		a.kind = retry.Decode
 		a.err = fmt.Errorf("alidomain: %s: decoding the response (HTTP %d, %d bytes): %w", in.Action, resp.StatusCode, len(body2), scrubError(err, attemptScrubber(in, &sa, secrets)))
 		return a
 	}
-	env := out.envelope()
+	env := out.Folded()
 	a.requestID = oneLine(boundField(env.RequestID)) // a hostile RequestId stays small
 	if env.Code != "" {
 		status := resp.StatusCode
-		if env.status != 0 {
-			status = env.status
+		if env.Status != 0 {
+			status = env.Status
 		}
-		e := scrubbedAPIError(in.Action, status, env.errorBody(), attemptScrubber(in, &sa, secrets))
+		e := scrubbedAPIError(in.Action, status, envelopeErrorBody(env), attemptScrubber(in, &sa, secrets))
 		a.requestID, a.code, a.err, a.kind = oneLine(e.RequestID), e.Code, e, apiErrorKind(e)
-		if a.kind == failThrottled {
-			a.hint, a.hinted = throttleHint(resp.Header)
+		if a.kind == retry.Throttled {
+			a.hint, a.hinted = retry.ThrottleHint(resp.Header)
 		}
 		return a
 	}
-	if env.failed != "" {
-		a.kind = failDecode
-		a.err = fmt.Errorf("alidomain: %s: unusable response (HTTP %d, RequestId %s): %s", in.Action, resp.StatusCode, a.requestID, env.failed)
+	if env.Failed != "" {
+		a.kind = retry.Decode
+		a.err = fmt.Errorf("alidomain: %s: unusable response (HTTP %d, RequestId %s): %s", in.Action, resp.StatusCode, a.requestID, env.Failed)
 		return a
 	}
 	if err := out.check(); err != nil {
-		a.kind = failDecode
+		a.kind = retry.Decode
 		a.err = fmt.Errorf("alidomain: %s: unusable response (HTTP %d, RequestId %s): %w", in.Action, resp.StatusCode, a.requestID, err)
 	}
+	return a
+}
+
+// replayedAttempt is the attempt of a paid order that the transport may have
+// sent more than once: its outcome is unknown whatever the answer, and it is
+// never retried.
+func replayedAttempt(action string, resp *http.Response, c *transport.SendCounter) attempt {
+	a := attempt{kind: retry.Replayed, written: true}
+	a.status, a.err = c.ReplayError(action, resp)
 	return a
 }
 
@@ -342,14 +355,14 @@ func readBody(resp *http.Response) ([]byte, error) {
 
 // apiErrorKind classifies an error answer by its code, then its status: a
 // 2xx that carries a Code is classified like that code.
-func apiErrorKind(e *APIError) failureKind {
+func apiErrorKind(e *APIError) retry.Failure {
 	switch {
 	case e.throttled():
-		return failThrottled
+		return retry.Throttled
 	case e.HTTPStatus >= 500 || serverSideCode(e.Code):
-		return failServer
+		return retry.Server
 	}
-	return failRejected
+	return retry.Rejected
 }
 
 // serverSideCode reports whether a code says the service failed, rather

@@ -10,7 +10,7 @@ import (
 
 // Options.Lang goes with every action whose API has a Lang parameter, and
 // never with QueryDomainRealTimePrice and SetupDomainAutoRenew, which have
-// none (wire.md §5, §6). Every typed action is called once; the test server
+// none (docs/wire.md, Lang). Every typed action is called once; the test server
 // answers none of them, so each sends exactly one request.
 func TestOptionsLangOnlyWhereTheAPIHasLang(t *testing.T) {
 	c, ts := setup(t, func(o *Options) { o.Lang = "zh" })

@@ -75,25 +75,25 @@ func (r *listResponse[W, T]) convert() error {
 	if missing != "" {
 		return fmt.Errorf("the response has no %s", missing)
 	}
-	if total := r.TotalItemNum.v; len(wire) == 0 && total != 0 {
+	if total := r.TotalItemNum.V; len(wire) == 0 && total != 0 {
 		if r.Data == nil {
 			return fmt.Errorf("the response has no Data, and TotalItemNum is %d", total)
 		}
 		if r.withinList() {
-			return fmt.Errorf("page %d lists no items, and TotalItemNum is %d", r.CurrentPageNum.v, total)
+			return fmt.Errorf("page %d lists no items, and TotalItemNum is %d", r.CurrentPageNum.V, total)
 		}
 	}
 	return nil
 }
 
 // listData is the Data member: {"<key>":[...]} in JSON (in the shapes
-// decodeListJSON tolerates), repeated <key> elements in XML.
+// wire.DecodeListJSON tolerates), repeated <key> elements in XML.
 type listData[W listItem[T], T any] struct{ items []W }
 
 // UnmarshalJSON decodes the items listed under W's key.
 func (d *listData[W, T]) UnmarshalJSON(b []byte) error {
 	var zero W
-	items, err := decodeListJSON[W](b, zero.listKey())
+	items, err := wire.DecodeListJSON[W](b, zero.listKey())
 	d.items = items
 	return err
 }
@@ -129,23 +129,23 @@ func (d *listData[W, T]) UnmarshalXML(dec *xml.Decoder, start xml.StartElement) 
 // wirePage holds the paging fields of every list response; all but
 // NextPage are required.
 type wirePage struct {
-	TotalItemNum   optionalInt `json:"TotalItemNum" xml:"TotalItemNum"`
-	CurrentPageNum optionalInt `json:"CurrentPageNum" xml:"CurrentPageNum"`
-	TotalPageNum   optionalInt `json:"TotalPageNum" xml:"TotalPageNum"`
-	PageSize       optionalInt `json:"PageSize" xml:"PageSize"`
-	NextPage       *flexBool   `json:"NextPage" xml:"NextPage"`
+	TotalItemNum   wire.OptionalInt `json:"TotalItemNum" xml:"TotalItemNum"`
+	CurrentPageNum wire.OptionalInt `json:"CurrentPageNum" xml:"CurrentPageNum"`
+	TotalPageNum   wire.OptionalInt `json:"TotalPageNum" xml:"TotalPageNum"`
+	PageSize       wire.OptionalInt `json:"PageSize" xml:"PageSize"`
+	NextPage       *wire.FlexBool   `json:"NextPage" xml:"NextPage"`
 }
 
 // missing names the first required paging field the answer left out, or "".
 func (w *wirePage) missing() string {
 	switch {
-	case !w.CurrentPageNum.ok:
+	case !w.CurrentPageNum.OK:
 		return "CurrentPageNum"
-	case !w.TotalItemNum.ok:
+	case !w.TotalItemNum.OK:
 		return "TotalItemNum"
-	case !w.TotalPageNum.ok:
+	case !w.TotalPageNum.OK:
 		return "TotalPageNum"
-	case !w.PageSize.ok:
+	case !w.PageSize.OK:
 		return "PageSize"
 	}
 	return ""
@@ -155,21 +155,21 @@ func (w *wirePage) missing() string {
 // number is at most the number of pages, as TotalPageNum or TotalItemNum
 // and PageSize say (a page asked for beyond the end is empty).
 func (w *wirePage) withinList() bool {
-	last := w.TotalPageNum.v
-	if size := w.PageSize.v; size > 0 {
-		last = max(last, (w.TotalItemNum.v+size-1)/size)
+	last := w.TotalPageNum.V
+	if size := w.PageSize.V; size > 0 {
+		last = max(last, (w.TotalItemNum.V+size-1)/size)
 	}
-	return w.CurrentPageNum.v <= last
+	return w.CurrentPageNum.V <= last
 }
 
 // page converts the paging fields. When NextPage is absent, a next page
 // exists if the current page number is below the number of pages.
 func (w *wirePage) page() Page {
 	p := Page{
-		PageNum:    int(w.CurrentPageNum.v),
-		PageSize:   int(w.PageSize.v),
-		TotalPages: int(w.TotalPageNum.v),
-		TotalItems: int(w.TotalItemNum.v),
+		PageNum:    int(w.CurrentPageNum.V),
+		PageSize:   int(w.PageSize.V),
+		TotalPages: int(w.TotalPageNum.V),
+		TotalItems: int(w.TotalItemNum.V),
 	}
 	if w.NextPage != nil {
 		p.HasNext = bool(*w.NextPage)

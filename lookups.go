@@ -123,21 +123,21 @@ type StaticPrice struct {
 // Premium are strings, the price table has lower-case keys.
 type checkDomainResponse struct {
 	wireMeta
-	DomainName      flexString                             `json:"DomainName" xml:"DomainName"`
-	Avail           optionalInt                            `json:"Avail" xml:"Avail"`
-	Premium         flexBool                               `json:"Premium" xml:"Premium"`
-	Price           flexInt                                `json:"Price" xml:"Price"`
-	DynamicCheck    flexBool                               `json:"DynamicCheck" xml:"DynamicCheck"`
-	Reason          flexString                             `json:"Reason" xml:"Reason"`
+	DomainName      wire.FlexString                        `json:"DomainName" xml:"DomainName"`
+	Avail           wire.OptionalInt                       `json:"Avail" xml:"Avail"`
+	Premium         wire.FlexBool                          `json:"Premium" xml:"Premium"`
+	Price           wire.FlexInt                           `json:"Price" xml:"Price"`
+	DynamicCheck    wire.FlexBool                          `json:"DynamicCheck" xml:"DynamicCheck"`
+	Reason          wire.FlexString                        `json:"Reason" xml:"Reason"`
 	StaticPriceInfo listData[wireStaticPrice, StaticPrice] `json:"StaticPriceInfo" xml:"StaticPriceInfo"`
 }
 
 // wireStaticPrice is one PriceInfo entry; money is a number in v2's model
 // and a string in v1's, so both are accepted.
 type wireStaticPrice struct {
-	Action flexString `json:"action" xml:"action"`
-	Money  flexFloat  `json:"money" xml:"money"`
-	Period flexInt    `json:"period" xml:"period"`
+	Action wire.FlexString `json:"action" xml:"action"`
+	Money  wire.FlexFloat  `json:"money" xml:"money"`
+	Period wire.FlexInt    `json:"period" xml:"period"`
 }
 
 func (wireStaticPrice) listKey() string { return "PriceInfo" }
@@ -149,7 +149,7 @@ func (w wireStaticPrice) item() (StaticPrice, error) {
 // check refuses an answer without Avail: a missing code must not read as
 // "not registrable", nor any other code.
 func (r *checkDomainResponse) check() error {
-	if !r.Avail.ok {
+	if !r.Avail.OK {
 		return errors.New("the response has no Avail")
 	}
 	return nil
@@ -159,7 +159,7 @@ func (r *checkDomainResponse) result(m Meta) *CheckDomainResult {
 	out := &CheckDomainResult{
 		Meta:         m,
 		DomainName:   string(r.DomainName),
-		Avail:        Availability(r.Avail.v),
+		Avail:        Availability(r.Avail.V),
 		Premium:      bool(r.Premium),
 		Price:        int64(r.Price),
 		DynamicCheck: bool(r.DynamicCheck),
@@ -177,7 +177,7 @@ func (r *checkDomainResponse) result(m Meta) *CheckDomainResult {
 // it would be about the wrong name.
 func answersCheck(req *CheckDomainRequest, r *checkDomainResponse) error {
 	if r.DomainName == "" {
-		r.DomainName = flexString(req.DomainName)
+		r.DomainName = wire.FlexString(req.DomainName)
 	}
 	if !sameDomainName(req.DomainName, string(r.DomainName)) {
 		return fmt.Errorf("asked about %q, the response is about %q", req.DomainName, string(r.DomainName))
@@ -316,42 +316,42 @@ type DomainDetail struct {
 // domainInfoResponse is QueryDomainByDomainName's flat answer.
 type domainInfoResponse struct {
 	wireMeta
-	DomainName                   flexString                `json:"DomainName" xml:"DomainName"`
-	InstanceID                   flexString                `json:"InstanceId" xml:"InstanceId"`
-	UserID                       flexString                `json:"UserId" xml:"UserId"`
-	DomainStatus                 flexInt                   `json:"DomainStatus" xml:"DomainStatus"`
-	DomainType                   flexString                `json:"DomainType" xml:"DomainType"`
-	Premium                      flexBool                  `json:"Premium" xml:"Premium"`
-	RegistrationDate             flexString                `json:"RegistrationDate" xml:"RegistrationDate"`
-	RegistrationDateLong         flexInt                   `json:"RegistrationDateLong" xml:"RegistrationDateLong"`
-	ExpirationDate               flexString                `json:"ExpirationDate" xml:"ExpirationDate"`
-	ExpirationDateLong           flexInt                   `json:"ExpirationDateLong" xml:"ExpirationDateLong"`
-	ExpirationDateStatus         flexString                `json:"ExpirationDateStatus" xml:"ExpirationDateStatus"`
-	ExpirationCurrDateDiff       flexInt                   `json:"ExpirationCurrDateDiff" xml:"ExpirationCurrDateDiff"`
+	DomainName                   wire.FlexString           `json:"DomainName" xml:"DomainName"`
+	InstanceID                   wire.FlexString           `json:"InstanceId" xml:"InstanceId"`
+	UserID                       wire.FlexString           `json:"UserId" xml:"UserId"`
+	DomainStatus                 wire.FlexInt              `json:"DomainStatus" xml:"DomainStatus"`
+	DomainType                   wire.FlexString           `json:"DomainType" xml:"DomainType"`
+	Premium                      wire.FlexBool             `json:"Premium" xml:"Premium"`
+	RegistrationDate             wire.FlexString           `json:"RegistrationDate" xml:"RegistrationDate"`
+	RegistrationDateLong         wire.FlexInt              `json:"RegistrationDateLong" xml:"RegistrationDateLong"`
+	ExpirationDate               wire.FlexString           `json:"ExpirationDate" xml:"ExpirationDate"`
+	ExpirationDateLong           wire.FlexInt              `json:"ExpirationDateLong" xml:"ExpirationDateLong"`
+	ExpirationDateStatus         wire.FlexString           `json:"ExpirationDateStatus" xml:"ExpirationDateStatus"`
+	ExpirationCurrDateDiff       wire.FlexInt              `json:"ExpirationCurrDateDiff" xml:"ExpirationCurrDateDiff"`
 	DNSList                      listData[wireDNS, string] `json:"DnsList" xml:"DnsList"`
 	Tag                          listData[wireTag, Tag]    `json:"Tag" xml:"Tag"`
-	Email                        flexString                `json:"Email" xml:"Email"`
-	EmailVerificationStatus      flexInt                   `json:"EmailVerificationStatus" xml:"EmailVerificationStatus"`
-	EmailVerificationClientHold  flexBool                  `json:"EmailVerificationClientHold" xml:"EmailVerificationClientHold"`
-	RealNameStatus               flexString                `json:"RealNameStatus" xml:"RealNameStatus"`
-	DomainNameVerificationStatus flexString                `json:"DomainNameVerificationStatus" xml:"DomainNameVerificationStatus"`
-	DomainNameProxyService       flexBool                  `json:"DomainNameProxyService" xml:"DomainNameProxyService"`
-	RegistrantType               flexString                `json:"RegistrantType" xml:"RegistrantType"`
-	RegistrantName               flexString                `json:"RegistrantName" xml:"RegistrantName"`
-	RegistrantOrganization       flexString                `json:"RegistrantOrganization" xml:"RegistrantOrganization"`
-	ZhRegistrantName             flexString                `json:"ZhRegistrantName" xml:"ZhRegistrantName"`
-	ZhRegistrantOrganization     flexString                `json:"ZhRegistrantOrganization" xml:"ZhRegistrantOrganization"`
-	RegistrantUpdatingStatus     flexString                `json:"RegistrantUpdatingStatus" xml:"RegistrantUpdatingStatus"`
-	TransferOutStatus            flexString                `json:"TransferOutStatus" xml:"TransferOutStatus"`
-	TransferProhibitionLock      flexString                `json:"TransferProhibitionLock" xml:"TransferProhibitionLock"`
-	UpdateProhibitionLock        flexString                `json:"UpdateProhibitionLock" xml:"UpdateProhibitionLock"`
-	DomainGroupID                flexInt                   `json:"DomainGroupId" xml:"DomainGroupId"`
-	DomainGroupName              flexString                `json:"DomainGroupName" xml:"DomainGroupName"`
-	ResourceGroupID              flexString                `json:"ResourceGroupId" xml:"ResourceGroupId"`
-	Remark                       flexString                `json:"Remark" xml:"Remark"`
-	Registrar                    flexString                `json:"Registrar" xml:"Registrar"`
-	PrivacyServiceStatus         flexString                `json:"PrivacyServiceStatus" xml:"PrivacyServiceStatus"`
-	CnnicPrivacyServiceStatus    flexString                `json:"CnnicPrivacyServiceStatus" xml:"CnnicPrivacyServiceStatus"`
+	Email                        wire.FlexString           `json:"Email" xml:"Email"`
+	EmailVerificationStatus      wire.FlexInt              `json:"EmailVerificationStatus" xml:"EmailVerificationStatus"`
+	EmailVerificationClientHold  wire.FlexBool             `json:"EmailVerificationClientHold" xml:"EmailVerificationClientHold"`
+	RealNameStatus               wire.FlexString           `json:"RealNameStatus" xml:"RealNameStatus"`
+	DomainNameVerificationStatus wire.FlexString           `json:"DomainNameVerificationStatus" xml:"DomainNameVerificationStatus"`
+	DomainNameProxyService       wire.FlexBool             `json:"DomainNameProxyService" xml:"DomainNameProxyService"`
+	RegistrantType               wire.FlexString           `json:"RegistrantType" xml:"RegistrantType"`
+	RegistrantName               wire.FlexString           `json:"RegistrantName" xml:"RegistrantName"`
+	RegistrantOrganization       wire.FlexString           `json:"RegistrantOrganization" xml:"RegistrantOrganization"`
+	ZhRegistrantName             wire.FlexString           `json:"ZhRegistrantName" xml:"ZhRegistrantName"`
+	ZhRegistrantOrganization     wire.FlexString           `json:"ZhRegistrantOrganization" xml:"ZhRegistrantOrganization"`
+	RegistrantUpdatingStatus     wire.FlexString           `json:"RegistrantUpdatingStatus" xml:"RegistrantUpdatingStatus"`
+	TransferOutStatus            wire.FlexString           `json:"TransferOutStatus" xml:"TransferOutStatus"`
+	TransferProhibitionLock      wire.FlexString           `json:"TransferProhibitionLock" xml:"TransferProhibitionLock"`
+	UpdateProhibitionLock        wire.FlexString           `json:"UpdateProhibitionLock" xml:"UpdateProhibitionLock"`
+	DomainGroupID                wire.FlexInt              `json:"DomainGroupId" xml:"DomainGroupId"`
+	DomainGroupName              wire.FlexString           `json:"DomainGroupName" xml:"DomainGroupName"`
+	ResourceGroupID              wire.FlexString           `json:"ResourceGroupId" xml:"ResourceGroupId"`
+	Remark                       wire.FlexString           `json:"Remark" xml:"Remark"`
+	Registrar                    wire.FlexString           `json:"Registrar" xml:"Registrar"`
+	PrivacyServiceStatus         wire.FlexString           `json:"PrivacyServiceStatus" xml:"PrivacyServiceStatus"`
+	CnnicPrivacyServiceStatus    wire.FlexString           `json:"CnnicPrivacyServiceStatus" xml:"CnnicPrivacyServiceStatus"`
 
 	detail DomainDetail // set by check
 }
@@ -365,9 +365,9 @@ func (w wireDNS) item() (string, error) { return string(w), nil }
 
 // wireTag is one tag; v2 spells its value Vaue, v1 has both spellings.
 type wireTag struct {
-	Key   flexString `json:"Key" xml:"Key"`
-	Value flexString `json:"Value" xml:"Value"`
-	Vaue  flexString `json:"Vaue" xml:"Vaue"`
+	Key   wire.FlexString `json:"Key" xml:"Key"`
+	Value wire.FlexString `json:"Value" xml:"Value"`
+	Vaue  wire.FlexString `json:"Vaue" xml:"Vaue"`
 }
 
 func (wireTag) listKey() string { return "Tag" }

@@ -6,6 +6,13 @@ import (
 	"github.com/alidomain/alidomain/internal/wire"
 )
 
+// response is what an operation decodes: a wire answer with the gateway's
+// envelope (internal/wire decodes it).
+type response = wire.Response
+
+// wireMeta is the envelope every wire answer embeds.
+type wireMeta = wire.Envelope
+
 // operation declares one API action, once: its name, whether repeating it
 // is harmless, how its request is checked and its answer checked and
 // turned into the result. The request's wire names are its `url` tags
@@ -14,7 +21,7 @@ type operation[Req any, Resp response, Out any] struct {
 	action     string
 	idempotent bool   // reads are; orders that cost money are not
 	taskType   string // orders: the TaskType of the task the order creates
-	// noLang: the action's API has no Lang parameter (wire.md §5, §6), so
+	// noLang: the action's API has no Lang parameter (docs/wire.md, Lang), so
 	// Options.Lang is never sent with it.
 	noLang bool
 
@@ -75,7 +82,7 @@ func (op *operation[Req, Resp, Out]) call(ctx context.Context, s *service, req *
 			return op.answers(req, r)
 		}
 	}
-	cl := &call{action: op.action, idempotent: op.idempotent, params: ps, lang: lang, noLang: op.noLang}
+	cl := &encodedCall{action: op.action, idempotent: op.idempotent, params: ps, lang: lang, noLang: op.noLang}
 	if op.secrets != nil && req != nil {
 		cl.secrets = op.secrets(req)
 	}
@@ -94,9 +101,9 @@ type typed[Resp response] struct {
 
 func (t *typed[Resp]) reset() { var zero Resp; t.r = zero }
 func (t *typed[Resp]) decode(b []byte, xmlOK bool) error {
-	return decodeBody(b, xmlOK, &t.r)
+	return wire.DecodeBody(b, xmlOK, &t.r)
 }
-func (t *typed[Resp]) envelope() wireMeta { return t.r.envelope() }
+func (t *typed[Resp]) Folded() wireMeta { return t.r.Folded() }
 func (t *typed[Resp]) check() error {
 	if t.checkFn == nil {
 		return nil

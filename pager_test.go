@@ -4,9 +4,10 @@ import (
 	"context"
 	"errors"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/alidomain/alidomain/internal/wire"
 )
 
 // fakePages serves pages of ints: page n holds n*10+1 .. n*10+per.
@@ -176,7 +177,7 @@ func TestFailedSeqYieldsOnce(t *testing.T) {
 }
 
 func TestWirePageHasNext(t *testing.T) {
-	yes, no := flexBool(true), flexBool(false)
+	yes, no := wire.FlexBool(true), wire.FlexBool(false)
 	require.True(t, (&wirePage{CurrentPageNum: oi(1), TotalPageNum: oi(1), NextPage: &yes}).page().HasNext)
 	require.False(t, (&wirePage{CurrentPageNum: oi(1), TotalPageNum: oi(3), NextPage: &no}).page().HasNext)
 	// NextPage absent: derived from the page numbers.
@@ -187,56 +188,4 @@ func TestWirePageHasNext(t *testing.T) {
 }
 
 // oi is an integer the service sent.
-func oi(v int64) optionalInt { return optionalInt{v: v, ok: true} }
-
-func TestDecodeListJSONShapes(t *testing.T) {
-	type item struct{ A int }
-	for _, tc := range []struct {
-		in   string
-		want []item
-	}{
-		{`null`, nil},
-		{`""`, nil},
-		{`{}`, nil},
-		{` { } `, nil},
-		{`[]`, nil},
-		{`{"X":[]}`, nil},
-		{`{"X":{}}`, nil},
-		{`{"X":""}`, nil},
-		{`{"X":null}`, nil},
-		{`{"Other":[{"A":1}]}`, nil},
-		{`{"X":[{"A":1},{"A":2}]}`, []item{{1}, {2}}},
-		{`{"x":[{"A":1}]}`, []item{{1}}},
-		{`{"X":{"A":3}}`, []item{{3}}},
-		{`[{"A":4}]`, []item{{4}}},
-	} {
-		got, err := decodeListJSON[item]([]byte(tc.in), "X")
-		require.NoError(t, err, tc.in)
-		require.Equal(t, tc.want, got, tc.in)
-	}
-	for _, in := range []string{`"abc"`, `12`, `{"X":"abc"}`, `{"X":5}`, `{"X":[1]}`} {
-		_, err := decodeListJSON[item]([]byte(in), "X")
-		require.Error(t, err, in)
-	}
-}
-
-func TestParseServiceTime(t *testing.T) {
-	want := time.Date(2024, 3, 5, 2, 4, 5, 0, time.UTC) // 10:04:05 in UTC+8
-	for _, in := range []string{
-		"2024-03-05 10:04:05",
-		"2024-03-05T02:04:05Z",
-		"2024-03-05T10:04:05+08:00",
-		"Mar 5,2024 10:04:05",
-		"1709604245000",
-	} {
-		got, err := parseServiceTime(in)
-		require.NoError(t, err, in)
-		require.True(t, want.Equal(got), "%s: got %v", in, got)
-		require.Equal(t, time.UTC, got.Location(), in)
-	}
-	got, err := parseServiceTime("")
-	require.NoError(t, err)
-	require.True(t, got.IsZero())
-	_, err = parseServiceTime("yesterday")
-	require.Error(t, err)
-}
+func oi(v int64) wire.OptionalInt { return wire.OptionalInt{V: v, OK: true} }

@@ -10,6 +10,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/alidomain/alidomain/internal/retry"
 )
 
 // paidActions are the paid orders the SDK knows: the typed ones and those
@@ -174,13 +176,14 @@ func TestSignatureNonceUsedOnPaidOrderIsUnknown(t *testing.T) {
 }
 
 func TestClassifySecondDelivery(t *testing.T) {
-	for _, kind := range []failureKind{failRejected, failServer, failThrottled} {
-		d, reason := classify(false, true, kind, http.StatusBadRequest, "SignatureNonceUsed")
-		assert.Equal(t, decideUnknown, d, "%v: %s", kind, reason)
-		d, _ = classify(true, true, kind, http.StatusBadRequest, "SignatureNonceUsed")
-		assert.Equal(t, decideRetry, d)
+	for _, kind := range []retry.Failure{retry.Rejected, retry.Server, retry.Throttled} {
+		d, reason := retry.Classify(false, true, kind, http.StatusBadRequest, "SignatureNonceUsed")
+		assert.Equal(t, retry.Unknown, d, "%v: %s", kind, reason)
+		d, _ = retry.Classify(true, true, kind, http.StatusBadRequest, "SignatureNonceUsed")
+		assert.Equal(t, retry.Again, d)
 	}
-	d, _ := classify(false, true, failRejected, http.StatusBadRequest, "SignatureDoesNotMatch")
-	assert.Equal(t, decideDone, d, "another 400 is a refusal")
-	assert.False(t, secondDelivery("SignatureNonceUsedX"))
+	d, _ := retry.Classify(false, true, retry.Rejected, http.StatusBadRequest, "SignatureDoesNotMatch")
+	assert.Equal(t, retry.Done, d, "another 400 is a refusal")
+	d, _ = retry.Classify(true, true, retry.Rejected, http.StatusBadRequest, "SignatureNonceUsedX")
+	assert.Equal(t, retry.Done, d, "a code that only starts with SignatureNonceUsed is no second delivery")
 }

@@ -212,14 +212,14 @@ func (r *priceResponse) check() error {
 // whether they were sent: a missing price is not a price of 0, and a
 // missing period is not the period asked for.
 type wirePrice struct {
-	DomainName flexString    `json:"DomainName" xml:"DomainName"`
-	Action     flexString    `json:"Action" xml:"Action"`
-	Period     optionalInt   `json:"Period" xml:"Period"`
-	Currency   flexString    `json:"Currency" xml:"Currency"`
-	Price      optionalFloat `json:"Price" xml:"Price"`
-	Premium    flexBool      `json:"Premium" xml:"Premium"`
-	Avail      flexInt       `json:"Avail" xml:"Avail"`
-	Reason     flexString    `json:"Reason" xml:"Reason"`
+	DomainName wire.FlexString    `json:"DomainName" xml:"DomainName"`
+	Action     wire.FlexString    `json:"Action" xml:"Action"`
+	Period     wire.OptionalInt   `json:"Period" xml:"Period"`
+	Currency   wire.FlexString    `json:"Currency" xml:"Currency"`
+	Price      wire.OptionalFloat `json:"Price" xml:"Price"`
+	Premium    wire.FlexBool      `json:"Premium" xml:"Premium"`
+	Avail      wire.FlexInt       `json:"Avail" xml:"Avail"`
+	Reason     wire.FlexString    `json:"Reason" xml:"Reason"`
 }
 
 func (wirePrice) listKey() string { return "DomainPrices" }
@@ -235,19 +235,19 @@ func (w wirePrice) item() (DomainPrice, error) {
 	p := DomainPrice{
 		DomainName: string(w.DomainName),
 		Action:     PriceAction(w.Action),
-		Years:      int(w.Period.v),
+		Years:      int(w.Period.V),
 		Currency:   string(w.Currency),
 		Premium:    bool(w.Premium),
 		Avail:      OrderAvailability(w.Avail),
 		Reason:     string(w.Reason),
 	}
 	switch {
-	case !w.Price.ok:
+	case !w.Price.OK:
 		p.Err = fmt.Errorf("alidomain: the service quoted no price for %s (Price missing, null or empty)", p.DomainName)
-	case w.Price.v < 0:
-		p.Err = fmt.Errorf("alidomain: the service quoted a negative price for %s (%v)", p.DomainName, w.Price.v)
+	case w.Price.V < 0:
+		p.Err = fmt.Errorf("alidomain: the service quoted a negative price for %s (%v)", p.DomainName, w.Price.V)
 	default:
-		p.Price = w.Price.v
+		p.Price = w.Price.V
 	}
 	if p.Err != nil {
 		if p.Avail == AvailOrderable {
@@ -287,7 +287,7 @@ func answersPrices(req *PriceRequest, r *priceResponse) error {
 				p.Action != "" && !strings.EqualFold(string(p.Action), string(it.Action)) {
 				continue
 			}
-			if !r.Module.items[j].Period.ok || it.Years != 0 && p.Years != it.Years {
+			if !r.Module.items[j].Period.OK || it.Years != 0 && p.Years != it.Years {
 				near = j
 				continue
 			}
@@ -297,7 +297,7 @@ func answersPrices(req *PriceRequest, r *priceResponse) error {
 		if match < 0 {
 			msg := fmt.Sprintf("no price for %s (%s, %d years) in the response", it.DomainName, it.Action, it.Years)
 			switch {
-			case near >= 0 && !r.Module.items[near].Period.ok:
+			case near >= 0 && !r.Module.items[near].Period.OK:
 				msg += ": its price has no Period, so the years it is for are unknown"
 			case near >= 0:
 				msg += fmt.Sprintf(": its price is for %d years", got[near].Years)

@@ -37,8 +37,7 @@ var wantPrices = []DomainPrice{
 }
 
 // The list goes as ONE parameter DomainItem holding a JSON array with the
-// official SDK's keys and order, without HTML escaping or spaces (wire.md
-// §6.1), never as DomainItem.N.* keys.
+// official SDK's keys and order, without HTML escaping or spaces (docs/wire.md,// Parameters sent as JSON), never as DomainItem.N.* keys.
 func TestPriceParams(t *testing.T) {
 	c, ts := setup(t)
 	ts.reply("QueryDomainRealTimePrice", 200, `{"RequestId":"R","Success":true,"Module":{"DomainPrices":[
@@ -49,7 +48,7 @@ func TestPriceParams(t *testing.T) {
 	require.NoError(t, err)
 	reqs := ts.requests()
 	require.Len(t, reqs, 1)
-	// wire.md §6.1, derived with the real v2 client.
+	// docs/wire.md (Parameters sent as JSON), derived with the real v2 client.
 	assertParams(t, commonParams("QueryDomainRealTimePrice", map[string]string{
 		"Currency":   "USD",
 		"DomainItem": `[{"Action":"renew","DomainName":"example.com","Period":1,"Suffix":"com"}]`,

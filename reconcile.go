@@ -4,14 +4,10 @@ import (
 	"context"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/alidomain/alidomain/internal/wire"
 )
-
-// redeemTaskType is the TaskType of redemption orders.
-const redeemTaskType = "ORDER_REDEEM"
 
 // reconcileTaskPageSize is the page size Reconcile lists tasks with.
 const reconcileTaskPageSize = 100
@@ -21,52 +17,6 @@ const reconcileTaskPageSize = 100
 // so an order sent at SentAt by the client's clock may carry a CreateTime up
 // to 15 minutes earlier; 5 minutes more is margin.
 const reconcileSkew = 20 * time.Minute
-
-// Reconcile finds out what became of redemption orders for domains: for
-// each requested domain, the detail of an ORDER_REDEEM task created since
-// `since` minus 20 minutes that tells most about it (a succeeded, waiting
-// or executing one before a failed one; then the newest, by CreateTime), or
-// nil when there is none. Every requested name is a key of the result,
-// spelled as given; names are matched in canonical form (IDNA ASCII, lower
-// case), so 例子.cn finds an order for xn--fsqu00a.cn and the reverse. The
-// names are validated first (an empty list or a malformed name is a
-// *ValidationError, and nothing is sent).
-//
-// It reads QueryTaskList from since minus 20 minutes (BeginCreateTime;
-// every page), whatever since is, because the service's clock may be up to
-// 15 minutes behind the client's; and QueryTaskDetailList for each
-// redemption task found. So an older order can be reported; its CreateTime
-// tells. A zero since is not sent: every task is read.
-//
-// An answer it cannot check is an error, never "no order": a redemption
-// task whose details number fewer than its TaskNum (details appear late;
-// call Reconcile again later), or any failed read.
-//
-// Use it after SubmitBatch or Submit failed with an *OutcomeUnknownError,
-// before submitting again:
-//
-//	var unknown *alidomain.OutcomeUnknownError
-//	if errors.As(err, &unknown) {
-//		// Reconcile itself looks 20 minutes further back, for clock skew.
-//		found, err := client.Redeem.Reconcile(ctx, unknown.SentAt, names)
-//		if err != nil {
-//			return err // unknown still: do not submit again
-//		}
-//		for name, d := range found {
-//			if d == nil {
-//				// no order was placed: safe to submit name again
-//			}
-//		}
-//	}
-//
-// A nil detail means no order was placed since since minus 20 minutes;
-// a detail that is waiting or executing means the order was placed and
-// should be followed with TaskService.Wait (d.TaskNo); a failed one (only
-// returned when no other detail for the domain exists) may be submitted
-// again.
-func (s *RedeemService) Reconcile(ctx context.Context, since time.Time, domains []string, optFns ...func(*Options)) (map[string]*TaskDetail, error) {
-	return reconcileKind(ctx, (*service)(s), since, domains, isRedeemType, optFns)
-}
 
 // reconcileTasks is Reconcile for the orders whose TaskType match accepts
 // (orders_reconcile.go).
@@ -129,11 +79,6 @@ func reconcileTasks(ctx context.Context, s *service, since time.Time, domains []
 		out[name] = best[wire.CanonicalName(name)]
 	}
 	return out, nil
-}
-
-// isRedeemType reports whether a task type is a redemption, or unknown.
-func isRedeemType(t string) bool {
-	return t == "" || strings.EqualFold(t, redeemTaskType)
 }
 
 // betterDetail reports whether a tells more than b about a domain's order:

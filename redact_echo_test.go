@@ -20,6 +20,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/alidomain/alidomain/internal/retry"
 	"github.com/alidomain/alidomain/internal/wire"
 )
 
@@ -164,7 +165,7 @@ func fakeSTS(t *testing.T, h http.HandlerFunc) *httptest.Server {
 func TestSTSEchoedTokensNeverShow(t *testing.T) {
 	clearEnv(t)
 	old := stsRetryPolicy
-	stsRetryPolicy = RetryPolicy{MaxAttempts: 1}
+	stsRetryPolicy = retry.Policy{MaxAttempts: 1}
 	t.Cleanup(func() { stsRetryPolicy = old })
 	const srcToken = "CAIS/Source+Token==0123456789abcdefXYZ"
 	const oidcToken = "eyJ.oidc/Token+Value==0123456789abcdef"

@@ -2,16 +2,8 @@ package alidomain
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"net"
-	"strconv"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
-
-	"github.com/alidomain/alidomain/internal/wire"
 )
 
 // RedeemService submits redemption orders for domains in their redemption
@@ -73,16 +65,6 @@ type RedeemRequest struct {
 	Lang string `url:"Lang,omitempty"`
 }
 
-// SubmitResult is the answer to a paid order of any kind (redemption,
-// renewal, transfer in, registration; batch or single): the task that
-// carries it out, one detail per domain. Follow it with TaskService.Wait;
-// each domain's outcome is in the task's details, never in this answer.
-type SubmitResult struct {
-	Meta
-	// TaskNo identifies the task created for the order.
-	TaskNo string
-}
-
 // minExpiration is the earliest plausible expiration date; an earlier one is
 // almost surely a unit mix-up (seconds for milliseconds) or an unset field.
 var minExpiration = time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -96,20 +78,11 @@ func (r *BatchRedeemRequest) Validate() error {
 	if r == nil {
 		return &ValidationError{Field: "BatchRedeemRequest", Reason: "is nil"}
 	}
-	if len(r.Domains) == 0 {
-		return &ValidationError{Field: "Domains", Reason: "is empty: give at least one domain"}
-	}
-	seen := make(map[string]int, len(r.Domains))
-	for i, d := range r.Domains {
-		// The field name is built only on failure: batches hold thousands.
-		if field, reason := checkRedeemDomain(d.DomainName, d.CurrentExpirationDate); reason != "" {
-			return &ValidationError{Field: "Domains[" + strconv.Itoa(i) + "]." + field, Reason: reason}
-		}
-		key := wire.CanonicalName(d.DomainName) // wire.CanonicalName: one domain in any form
-		if j, dup := seen[key]; dup {
-			return &ValidationError{Field: "Domains[" + strconv.Itoa(i) + "].DomainName", Reason: fmt.Sprintf("%q is already Domains[%d]; a batch may name a domain once", d.DomainName, j)}
-		}
-		seen[key] = i
+	if err := checkBatch(r.Domains, func(d *RedeemDomain) string { return d.DomainName },
+		func(d *RedeemDomain) (string, string) {
+			return checkRedeemDomain(d.DomainName, d.CurrentExpirationDate)
+		}); err != nil {
+		return err
 	}
 	return validateOrderOptions(r.UseCoupon, r.CouponNo, r.UsePromotion, r.PromotionNo, r.UserClientIP, r.Lang)
 }
@@ -141,108 +114,9 @@ func checkRedeemDomain(name string, expires time.Time) (field, reason string) {
 	return "", ""
 }
 
-func validateOrderOptions(useCoupon bool, couponNo string, usePromotion bool, promotionNo, ip, lang string) error {
-	if couponNo != "" && !useCoupon {
-		return &ValidationError{Field: "CouponNo", Reason: "is set but UseCoupon is false"}
-	}
-	if promotionNo != "" && !usePromotion {
-		return &ValidationError{Field: "PromotionNo", Reason: "is set but UsePromotion is false"}
-	}
-	if ip != "" && net.ParseIP(ip) == nil {
-		return &ValidationError{Field: "UserClientIP", Reason: fmt.Sprintf("%q is not an IP address", ip)}
-	}
-	return checkLang("Lang", lang)
-}
-
-// checkDomainName returns why name is not a valid domain name, or "". Labels
-// may hold ASCII letters, digits and inner hyphens, or Unicode letters,
-// digits and marks (IDN in Unicode form); punycode labels are ASCII.
-func checkDomainName(name string) string {
-	switch {
-	case name == "":
-		return "is empty"
-	case len(name) > 253:
-		return fmt.Sprintf("is %d bytes long; the limit is 253", len(name))
-	case !utf8.ValidString(name):
-		return "is not valid UTF-8"
-	}
-	if reason := checkNameForm(name); reason != "" { // names.go
-		return reason
-	}
-	labels := 0
-	for rest, more := name, true; more; labels++ {
-		var l string
-		l, rest, more = strings.Cut(rest, ".")
-		switch {
-		case l == "":
-			return fmt.Sprintf("%q has an empty label", name)
-		case len(l) > 63:
-			return fmt.Sprintf("%q has a label longer than 63 bytes", name)
-		case l[0] == '-' || l[len(l)-1] == '-':
-			return fmt.Sprintf("%q has a label that starts or ends with a hyphen", name)
-		}
-		for _, c := range l {
-			ok := c < utf8.RuneSelf && ('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-') ||
-				c >= utf8.RuneSelf && (unicode.IsLetter(c) || unicode.IsDigit(c) || unicode.IsMark(c))
-			switch {
-			case ok:
-			case unicode.IsSpace(c):
-				return fmt.Sprintf("%q contains white space", name)
-			default:
-				return fmt.Sprintf("%q contains the character %q", name, c)
-			}
-		}
-	}
-	if labels < 2 {
-		return fmt.Sprintf("%q has no top-level domain", name)
-	}
-	return checkIDNA(name) // names.go
-}
-
-// submitResponse is the answer of both redeem actions.
-type submitResponse struct {
-	wireMeta
-	TaskNo string `json:"TaskNo" xml:"TaskNo"`
-}
-
-// check makes an answer without a TaskNo a failed decode: for a paid order,
-// an outcome to reconcile rather than a success.
-func (r *submitResponse) check() error {
-	if r.TaskNo == "" {
-		return errors.New("the response has no TaskNo")
-	}
-	return nil
-}
-
 var opSaveBatchRedeem = orderOperation("SaveBatchTaskForCreatingOrderRedeem", redeemTaskType, (*BatchRedeemRequest).Validate)
 
 var opSaveSingleRedeem = orderOperation("SaveSingleTaskForCreatingOrderRedeem", redeemTaskType, (*RedeemRequest).Validate)
-
-// result is the SubmitResult of every order action.
-func (r *submitResponse) result(m Meta) *SubmitResult {
-	return &SubmitResult{Meta: m, TaskNo: r.TaskNo}
-}
-
-// orderOperation declares a paid order: not idempotent, answered by a
-// TaskNo, creating a task of taskType ("" where it is undocumented). The
-// catalog's table (api_tables.go) holds the action as a paid order, which
-// Client.Call keeps to the same rule.
-func orderOperation[Req any](action, taskType string, validate func(*Req) error) *operation[Req, submitResponse, SubmitResult] {
-	return &operation[Req, submitResponse, SubmitResult]{
-		action:   action,
-		taskType: taskType,
-		validate: validate,
-		check:    (*submitResponse).check,
-		result:   (*submitResponse).result,
-	}
-}
-
-// withSecrets sets the declaration's secrets: the request values that never
-// appear in an error.
-func withSecrets[Req any, Resp response, Out any](op *operation[Req, Resp, Out], secrets func(*Req) []string) *operation[Req, Resp, Out] {
-	op.secrets = secrets
-	return op
-}
 
 // SubmitBatch submits one task that redeems every domain of req
 // (SaveBatchTaskForCreatingOrderRedeem), and returns the task's number.
@@ -262,4 +136,58 @@ func (s *RedeemService) SubmitBatch(ctx context.Context, req *BatchRedeemRequest
 // same rule for re-sending as SubmitBatch.
 func (s *RedeemService) Submit(ctx context.Context, req *RedeemRequest, optFns ...func(*Options)) (*SubmitResult, error) {
 	return opSaveSingleRedeem.call(ctx, (*service)(s), req, optFns)
+}
+
+// redeemTaskType is the TaskType of redemption orders.
+const redeemTaskType = "ORDER_REDEEM"
+
+// Reconcile finds out what became of redemption orders for domains: for
+// each requested domain, the detail of an ORDER_REDEEM task created since
+// `since` minus 20 minutes that tells most about it (a succeeded, waiting
+// or executing one before a failed one; then the newest, by CreateTime), or
+// nil when there is none. Every requested name is a key of the result,
+// spelled as given; names are matched in canonical form (IDNA ASCII, lower
+// case), so 例子.cn finds an order for xn--fsqu00a.cn and the reverse. The
+// names are validated first (an empty list or a malformed name is a
+// *ValidationError, and nothing is sent).
+//
+// It reads QueryTaskList from since minus 20 minutes (BeginCreateTime;
+// every page), whatever since is, because the service's clock may be up to
+// 15 minutes behind the client's; and QueryTaskDetailList for each
+// redemption task found. So an older order can be reported; its CreateTime
+// tells. A zero since is not sent: every task is read.
+//
+// An answer it cannot check is an error, never "no order": a redemption
+// task whose details number fewer than its TaskNum (details appear late;
+// call Reconcile again later), or any failed read.
+//
+// Use it after SubmitBatch or Submit failed with an *OutcomeUnknownError,
+// before submitting again:
+//
+//	var unknown *alidomain.OutcomeUnknownError
+//	if errors.As(err, &unknown) {
+//		// Reconcile itself looks 20 minutes further back, for clock skew.
+//		found, err := client.Redeem.Reconcile(ctx, unknown.SentAt, names)
+//		if err != nil {
+//			return err // unknown still: do not submit again
+//		}
+//		for name, d := range found {
+//			if d == nil {
+//				// no order was placed: safe to submit name again
+//			}
+//		}
+//	}
+//
+// A nil detail means no order was placed since since minus 20 minutes;
+// a detail that is waiting or executing means the order was placed and
+// should be followed with TaskService.Wait (d.TaskNo); a failed one (only
+// returned when no other detail for the domain exists) may be submitted
+// again.
+func (s *RedeemService) Reconcile(ctx context.Context, since time.Time, domains []string, optFns ...func(*Options)) (map[string]*TaskDetail, error) {
+	return reconcileTasks(ctx, (*service)(s), since, domains, isRedeemType, optFns)
+}
+
+// isRedeemType reports whether a task type is a redemption, or unknown.
+func isRedeemType(t string) bool {
+	return t == "" || strings.EqualFold(t, redeemTaskType)
 }

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/alidomain/alidomain/internal/wire"
 )
 
 // RegisterService submits registration orders
@@ -182,7 +184,7 @@ func (d *RegisterDomain) check() (field, reason string) {
 				return ns.field, reason
 			}
 		}
-		if orderNameKey(d.DNS1) == orderNameKey(d.DNS2) {
+		if wire.CanonicalName(d.DNS1) == wire.CanonicalName(d.DNS2) {
 			return "DNS2", "is the same name server as DNS1"
 		}
 	}
@@ -221,5 +223,11 @@ func (s *RegisterService) Submit(ctx context.Context, req *RegisterRequest, optF
 // that did not fail before one that failed, then the newest), or nil when
 // there is none. Its errors, and what a nil detail means, are Redeem's.
 func (s *RegisterService) Reconcile(ctx context.Context, since time.Time, domains []string, optFns ...func(*Options)) (map[string]*TaskDetail, error) {
-	return reconcileKind(ctx, (*service)(s), since, domains, isRegisterType, optFns)
+	return reconcileTasks(ctx, (*service)(s), since, domains, isRegisterType, optFns)
 }
+
+// isRegisterType reports whether a task type is a registration, or unknown.
+func isRegisterType(t string) bool { return t == "" || strings.EqualFold(t, registerTaskType) }
+
+// registerTaskType is the TaskType of registration orders (docs/wire.md, Task types).
+const registerTaskType = "ORDER_ACTIVATE"

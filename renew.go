@@ -2,6 +2,7 @@ package alidomain
 
 import (
 	"context"
+	"strings"
 	"time"
 )
 
@@ -155,5 +156,11 @@ func (s *RenewService) Submit(ctx context.Context, req *RenewRequest, optFns ...
 // that did not fail before one that failed, then the newest), or nil when
 // there is none. Its errors, and what a nil detail means, are Redeem's.
 func (s *RenewService) Reconcile(ctx context.Context, since time.Time, domains []string, optFns ...func(*Options)) (map[string]*TaskDetail, error) {
-	return reconcileKind(ctx, (*service)(s), since, domains, isRenewType, optFns)
+	return reconcileTasks(ctx, (*service)(s), since, domains, isRenewType, optFns)
 }
+
+// isRenewType reports whether a task type is a renewal, or unknown.
+func isRenewType(t string) bool { return t == "" || strings.EqualFold(t, renewTaskType) }
+
+// renewTaskType is the TaskType of renewal orders (docs/wire.md, Task types).
+const renewTaskType = "ORDER_RENEW"

@@ -12,97 +12,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// The classifier for every (idempotent?) × (written?) × (failure kind).
-func TestClassifyTable(t *testing.T) {
-	type row struct {
-		idempotent, written bool
-		kind                failureKind
-		want                decision
-	}
-	var rows []row
-	for _, idem := range []bool{true, false} {
-		for _, written := range []bool{true, false} {
-			add := func(k failureKind, d decision) { rows = append(rows, row{idem, written, k, d}) }
-			add(failNone, decideDone)
-			add(failRejected, decideDone)
-			add(failThrottled, decideRetry)
-			switch {
-			case !written:
-				add(failTransport, decideRetry)
-				add(failServer, decideRetry)
-				add(failDecode, decideRetry)
-				add(failCanceled, decideDone)
-			case idem:
-				add(failTransport, decideRetry)
-				add(failServer, decideRetry)
-				add(failDecode, decideDone)
-				add(failCanceled, decideDone)
-			default: // a paid order that left
-				add(failTransport, decideUnknown)
-				add(failServer, decideUnknown)
-				add(failDecode, decideUnknown)
-				add(failCanceled, decideUnknown)
-			}
-		}
-	}
-	require.Len(t, rows, 28)
-	for _, r := range rows {
-		// Statuses and codes that leave the kind's meaning as it is.
-		status, code := 0, ""
-		switch r.kind {
-		case failThrottled:
-			status, code = 400, "Throttling.User"
-		case failServer:
-			status, code = 502, ""
-		case failRejected:
-			status, code = 400, "InvalidParameter"
-		case failNone, failDecode:
-			status = 200
-		}
-		got, reason := classify(r.idempotent, r.written, r.kind, status, code)
-		assert.Equal(t, r.want, got, "idempotent=%v written=%v kind=%v", r.idempotent, r.written, r.kind)
-		assert.NotEmpty(t, reason)
-	}
-}
-
-// A paid order's error answers, by status and code (issue 9): throttling is
-// retried only where the status says the request was not processed, and a
-// server-side failure is an unknown outcome whatever the status.
-func TestClassifyPaidAnswersByStatusAndCode(t *testing.T) {
-	rows := []struct {
-		kind   failureKind
-		status int
-		code   string
-		paid   decision // a paid order that reached the server
-		read   decision
-	}{
-		{failThrottled, 400, "Throttling.User", decideRetry, decideRetry},
-		{failThrottled, 429, "Throttling", decideRetry, decideRetry},
-		{failThrottled, 503, "Throttling.Api", decideRetry, decideRetry},
-		{failThrottled, 500, "Throttling.User", decideUnknown, decideRetry},
-		{failThrottled, 502, "Throttling", decideUnknown, decideRetry},
-		{failThrottled, 504, "Throttling", decideUnknown, decideRetry},
-		{failThrottled, 200, "Throttling", decideUnknown, decideRetry},
-		{failRejected, 400, "InternalError", decideUnknown, decideDone},
-		{failRejected, 400, "ServiceUnavailable", decideUnknown, decideDone},
-		{failRejected, 404, "InternalError.Database", decideUnknown, decideDone},
-		{failRejected, 403, "UnknownError", decideUnknown, decideDone},
-		{failRejected, 408, "", decideUnknown, decideDone},
-		{failRejected, 408, "RequestTimeout", decideUnknown, decideDone},
-		{failRejected, 400, "InvalidParameter", decideDone, decideDone},
-		{failRejected, 400, "InternalErrorX", decideDone, decideDone},
-		{failRejected, 404, "InvalidDomainName.NoExist", decideDone, decideDone},
-		{failServer, 500, "InternalError", decideUnknown, decideRetry},
-		{failServer, 503, "", decideUnknown, decideRetry},
-	}
-	for _, r := range rows {
-		got, reason := classify(false, true, r.kind, r.status, r.code)
-		assert.Equal(t, r.paid, got, "paid: kind=%v status=%d code=%q (%s)", r.kind, r.status, r.code, reason)
-		got, reason = classify(true, true, r.kind, r.status, r.code)
-		assert.Equal(t, r.read, got, "read: kind=%v status=%d code=%q (%s)", r.kind, r.status, r.code, reason)
-	}
-}
-
 // End to end: the answers a server that committed could give are never
 // retried for a paid order, and never reported as "nothing was ordered".
 func TestPaidOrderServerFailureAnswersAreUnknown(t *testing.T) {
@@ -126,34 +35,6 @@ func TestPaidOrderServerFailureAnswersAreUnknown(t *testing.T) {
 			assert.Len(t, ts.requests(), 1, "a paid order was sent again")
 		})
 	}
-}
-
-func TestBackoffIsFullJitterAndCapped(t *testing.T) {
-	p := RetryPolicy{MaxAttempts: 10, BaseDelay: 10 * time.Millisecond, MaxDelay: 40 * time.Millisecond}
-	for attempt, ceil := range map[int]time.Duration{1: 10 * time.Millisecond, 2: 20 * time.Millisecond, 3: 40 * time.Millisecond, 9: 40 * time.Millisecond} {
-		var maxSeen time.Duration
-		var minSeen = ceil
-		for i := 0; i < 2000; i++ {
-			d := p.backoff(attempt)
-			require.GreaterOrEqual(t, d, time.Duration(0))
-			require.LessOrEqual(t, d, ceil, "attempt %d", attempt)
-			maxSeen, minSeen = max(maxSeen, d), min(minSeen, d)
-		}
-		assert.Greater(t, maxSeen, ceil/2, "attempt %d never waited long: not jittered over the full range", attempt)
-		assert.Less(t, minSeen, ceil/2, "attempt %d never waited briefly: not full jitter", attempt)
-	}
-	d := RetryPolicy{}.withDefaults()
-	assert.Equal(t, DefaultRetryPolicy(), d)
-	assert.Equal(t, 3, d.MaxAttempts)
-}
-
-func TestSleepHonoursContext(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	start := time.Now()
-	require.ErrorIs(t, sleepCtx(ctx, time.Hour), context.Canceled)
-	assert.Less(t, time.Since(start), time.Second)
-	require.NoError(t, sleepCtx(context.Background(), time.Millisecond))
 }
 
 func TestPaidOrderRetriesThrottlingThenSucceeds(t *testing.T) {

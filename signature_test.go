@@ -20,6 +20,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/alidomain/alidomain/alidomaintest"
+	"github.com/alidomain/alidomain/internal/pace/pacetest"
 	"github.com/alidomain/alidomain/internal/sign/signtest"
 	"github.com/alidomain/alidomain/internal/wire"
 )
@@ -61,7 +62,7 @@ func (d *captureDoer) requests() []captured {
 }
 
 // fixedClient returns a Client for the public endpoint whose requests the
-// doer captures, with wire.md §9.3's date and nonce.
+// doer captures, with the date and nonce of docs/wire.md's V3 worked example.
 func fixedClient(t *testing.T, o Options) (*Client, *captureDoer) {
 	t.Helper()
 	doer := &captureDoer{}
@@ -75,14 +76,14 @@ func fixedClient(t *testing.T, o Options) (*Client, *captureDoer) {
 	return c, doer
 }
 
-// invokeRedeem sends wire.md's two-domain redeem parameters as they are.
+// invokeRedeem sends the two-domain redeem parameters of docs/wire.md's worked example as they are.
 func invokeRedeem(t *testing.T, c *Client, optFns ...func(*Options)) (Meta, error) {
 	t.Helper()
-	cl := &call{action: "SaveBatchTaskForCreatingOrderRedeem", params: wire.EncodeValues(signtest.RedeemParams())}
+	cl := &encodedCall{action: "SaveBatchTaskForCreatingOrderRedeem", params: wire.EncodeValues(signtest.RedeemParams())}
 	return c.invoke(context.Background(), cl, &typed[submitResponse]{checkFn: (*submitResponse).check}, optFns)
 }
 
-// The exact wire of a V3 call equals wire.md §9.3's captures A1 (query) and
+// The exact wire of a V3 call equals docs/wire.md's V3 worked example, cases A1 (query) and
 // B1 (body): URL, signed headers, Authorization, body; nothing else signed,
 // no Idempotency-Key, POST.
 func TestV3WireEqualsCapture(t *testing.T) {
@@ -147,7 +148,7 @@ func TestV3WireEqualsCapture(t *testing.T) {
 }
 
 // The exact wire of a V2 call with its parameters in a body: the URL
-// carries the common parameters and the signature of wire.md §10.2 (b),
+// carries the common parameters and the signature of docs/wire.md (Signature V2, the set without RegionId),
 // the body is §9.3 B1's 209 bytes.
 func TestV2BodyWireEqualsWorkedExample(t *testing.T) {
 	c, doer := fixedClient(t, Options{Params: ParamsBody})
@@ -440,8 +441,8 @@ func TestRateLimitThroughClient(t *testing.T) {
 	c, doer := fixedClient(t, Options{RateLimit: RateLimit{PerSecond: 10, Burst: 2}})
 	c.nonce = newNonce
 	require.NotNil(t, c.limiter)
-	clock := &limiterClock{t: time.Now()}
-	c.limiter.now, c.limiter.sleep = clock.now, clock.sleep
+	clock := &pacetest.Clock{T: time.Now()}
+	c.limiter.UseClock(clock.Now, clock.Sleep)
 	for i := range 12 {
 		var fns []func(*Options)
 		if i%2 == 1 {
@@ -452,12 +453,12 @@ func TestRateLimitThroughClient(t *testing.T) {
 		require.NoError(t, err)
 	}
 	assert.Len(t, doer.requests(), 12)
-	require.Len(t, clock.slept, 10, "12 calls, a burst of 2: 10 waited")
-	for _, d := range clock.slept {
+	require.Len(t, clock.Slept, 10, "12 calls, a burst of 2: 10 waited")
+	for _, d := range clock.Slept {
 		assert.InDelta(t, float64(100*time.Millisecond), float64(d), float64(time.Microsecond))
 	}
 
-	clock.block = make(chan struct{})
+	clock.Block = make(chan struct{})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
@@ -465,7 +466,7 @@ func TestRateLimitThroughClient(t *testing.T) {
 		done <- err
 	}()
 	select {
-	case <-clock.block:
+	case <-clock.Block:
 	case <-time.After(20 * time.Second):
 		t.Fatal("the call never waited for the limiter")
 	}
@@ -494,12 +495,12 @@ func TestRateLimitCountsRetries(t *testing.T) {
 		RateLimit:   RateLimit{PerSecond: 4, Burst: 1},
 	})
 	require.NoError(t, err)
-	clock := &limiterClock{t: time.Now()}
-	c.limiter.now, c.limiter.sleep = clock.now, clock.sleep
+	clock := &pacetest.Clock{T: time.Now()}
+	c.limiter.UseClock(clock.Now, clock.Sleep)
 	meta, err := invokeRedeem(t, c)
 	require.NoError(t, err)
 	assert.Equal(t, 3, meta.Attempts)
-	assert.Len(t, clock.slept, 2, "three attempts, one burst token: two waits")
+	assert.Len(t, clock.Slept, 2, "three attempts, one burst token: two waits")
 }
 
 func TestNewRejectsBadWireOptions(t *testing.T) {

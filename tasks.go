@@ -2,12 +2,16 @@ package alidomain
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"iter"
+	"log/slog"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/alidomain/alidomain/internal/wire"
 )
 
 // TaskService reads the tasks that orders create (QueryTaskList,
@@ -133,20 +137,20 @@ type TaskDetailPage struct {
 
 // wireTaskDetail is one detail on the wire.
 type wireTaskDetail struct {
-	TaskNo              flexString  `json:"TaskNo" xml:"TaskNo"`
-	TaskDetailNo        flexString  `json:"TaskDetailNo" xml:"TaskDetailNo"`
-	TaskType            flexString  `json:"TaskType" xml:"TaskType"`
-	TaskTypeDescription flexString  `json:"TaskTypeDescription" xml:"TaskTypeDescription"`
-	InstanceID          flexString  `json:"InstanceId" xml:"InstanceId"`
-	DomainName          flexString  `json:"DomainName" xml:"DomainName"`
-	TaskStatus          flexString  `json:"TaskStatus" xml:"TaskStatus"`
-	TaskStatusCode      optionalInt `json:"TaskStatusCode" xml:"TaskStatusCode"`
-	TryCount            flexInt     `json:"TryCount" xml:"TryCount"`
-	ErrorMsg            flexString  `json:"ErrorMsg" xml:"ErrorMsg"`
-	FailReason          flexString  `json:"FailReason" xml:"FailReason"`
-	TaskResult          flexString  `json:"TaskResult" xml:"TaskResult"`
-	CreateTime          serviceTime `json:"CreateTime" xml:"CreateTime"`
-	UpdateTime          serviceTime `json:"UpdateTime" xml:"UpdateTime"`
+	TaskNo              wire.FlexString  `json:"TaskNo" xml:"TaskNo"`
+	TaskDetailNo        wire.FlexString  `json:"TaskDetailNo" xml:"TaskDetailNo"`
+	TaskType            wire.FlexString  `json:"TaskType" xml:"TaskType"`
+	TaskTypeDescription wire.FlexString  `json:"TaskTypeDescription" xml:"TaskTypeDescription"`
+	InstanceID          wire.FlexString  `json:"InstanceId" xml:"InstanceId"`
+	DomainName          wire.FlexString  `json:"DomainName" xml:"DomainName"`
+	TaskStatus          wire.FlexString  `json:"TaskStatus" xml:"TaskStatus"`
+	TaskStatusCode      wire.OptionalInt `json:"TaskStatusCode" xml:"TaskStatusCode"`
+	TryCount            wire.FlexInt     `json:"TryCount" xml:"TryCount"`
+	ErrorMsg            wire.FlexString  `json:"ErrorMsg" xml:"ErrorMsg"`
+	FailReason          wire.FlexString  `json:"FailReason" xml:"FailReason"`
+	TaskResult          wire.FlexString  `json:"TaskResult" xml:"TaskResult"`
+	CreateTime          wire.ServiceTime `json:"CreateTime" xml:"CreateTime"`
+	UpdateTime          wire.ServiceTime `json:"UpdateTime" xml:"UpdateTime"`
 }
 
 // detailStatusNames maps QueryTaskDetailList's TaskStatus texts.
@@ -170,8 +174,8 @@ func (w wireTaskDetail) item() (TaskDetail, error) {
 
 func (w *wireTaskDetail) detail() TaskDetail {
 	st := TaskWaiting
-	if w.TaskStatusCode.ok {
-		st = TaskStatus(w.TaskStatusCode.v)
+	if w.TaskStatusCode.OK {
+		st = TaskStatus(w.TaskStatusCode.V)
 	} else if s, ok := detailStatusNames[strings.ToUpper(strings.TrimSpace(string(w.TaskStatus)))]; ok {
 		st = s
 	}
@@ -287,15 +291,15 @@ type TaskPage struct {
 
 // wireTaskInfo is one task on the wire.
 type wireTaskInfo struct {
-	TaskNo              flexString  `json:"TaskNo" xml:"TaskNo"`
-	TaskType            flexString  `json:"TaskType" xml:"TaskType"`
-	TaskTypeDescription flexString  `json:"TaskTypeDescription" xml:"TaskTypeDescription"`
-	TaskStatus          flexString  `json:"TaskStatus" xml:"TaskStatus"`
-	TaskStatusCode      flexInt     `json:"TaskStatusCode" xml:"TaskStatusCode"`
-	TaskNum             flexInt     `json:"TaskNum" xml:"TaskNum"`
-	CreateTime          serviceTime `json:"CreateTime" xml:"CreateTime"`
-	TaskCancelStatus    flexString  `json:"TaskCancelStatus" xml:"TaskCancelStatus"`
-	ClientIP            flexString  `json:"Clientip" xml:"Clientip"`
+	TaskNo              wire.FlexString  `json:"TaskNo" xml:"TaskNo"`
+	TaskType            wire.FlexString  `json:"TaskType" xml:"TaskType"`
+	TaskTypeDescription wire.FlexString  `json:"TaskTypeDescription" xml:"TaskTypeDescription"`
+	TaskStatus          wire.FlexString  `json:"TaskStatus" xml:"TaskStatus"`
+	TaskStatusCode      wire.FlexInt     `json:"TaskStatusCode" xml:"TaskStatusCode"`
+	TaskNum             wire.FlexInt     `json:"TaskNum" xml:"TaskNum"`
+	CreateTime          wire.ServiceTime `json:"CreateTime" xml:"CreateTime"`
+	TaskCancelStatus    wire.FlexString  `json:"TaskCancelStatus" xml:"TaskCancelStatus"`
+	ClientIP            wire.FlexString  `json:"Clientip" xml:"Clientip"`
 }
 
 // taskStatusNames maps QueryTaskList's TaskStatus texts.
@@ -363,3 +367,53 @@ func (s *TaskService) ListIter(ctx context.Context, req *ListTasksRequest, optFn
 	}
 	return listIter(ctx, (*service)(s), opQueryTaskList, req.wire(), optFns)
 }
+
+// taskDetailFields has TaskDetail's fields and no methods.
+type taskDetailFields TaskDetail
+
+// redacted returns the detail with TaskResult, which can carry a domain's
+// transfer authorization code, redacted.
+func (d TaskDetail) redacted() taskDetailFields {
+	d.TaskResult = redactedOrEmpty(d.TaskResult)
+	return taskDetailFields(d)
+}
+
+// String returns the detail as %+v shows it. TaskResult is redacted: it
+// can carry a domain's transfer authorization code (read the field itself).
+func (d TaskDetail) String() string { return fmt.Sprintf("%+v", d.redacted()) }
+
+// GoString returns the detail as %#v shows it, TaskResult redacted.
+func (d TaskDetail) GoString() string {
+	return "alidomain.TaskDetail" + strings.TrimPrefix(fmt.Sprintf("%#v", d.redacted()), "alidomain.taskDetailFields")
+}
+
+// Format prints the detail for every verb with TaskResult redacted.
+func (d TaskDetail) Format(f fmt.State, verb rune) {
+	if verb == 'v' && f.Flag('#') {
+		fmt.Fprint(f, d.GoString())
+		return
+	}
+	fmt.Fprintf(f, fmt.FormatString(f, verb), d.redacted())
+}
+
+// LogValue logs the detail with TaskResult redacted.
+func (d TaskDetail) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("task_no", d.TaskNo),
+		slog.String("task_detail_no", d.TaskDetailNo),
+		slog.String("domain_name", d.DomainName),
+		slog.String("instance_id", d.InstanceID),
+		slog.String("task_type", d.TaskType),
+		slog.String("status", d.Status.String()),
+		slog.Int("try_count", d.TryCount),
+		slog.String("error_msg", d.ErrorMsg),
+		slog.String("fail_reason", d.FailReason),
+		slog.String("task_result", redactedOrEmpty(d.TaskResult)),
+		slog.Time("create_time", d.CreateTime),
+		slog.Time("update_time", d.UpdateTime),
+	)
+}
+
+// MarshalJSON encodes the detail with TaskResult redacted, so that a JSON
+// log of a report does not carry an authorization code.
+func (d TaskDetail) MarshalJSON() ([]byte, error) { return json.Marshal(d.redacted()) }

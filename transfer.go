@@ -34,7 +34,7 @@ type TransferDomain struct {
 	// PermitPremium allows transferring a premium name
 	// (PermitPremiumTransfer); false is not sent (the service's default).
 	// true = allowed follows the name and the other kinds; one doc page
-	// states the values inverted (wire.md §3.1), unverified live.
+	// states the values inverted (docs/wire.md, Transfer codes), unverified live.
 	PermitPremium bool `url:"PermitPremiumTransfer,omitempty"`
 }
 
@@ -164,11 +164,11 @@ func (s *TransferService) Submit(ctx context.Context, req *TransferRequest, optF
 // type that is wrong would report "no order" for an order that was placed.
 // So Reconcile does not depend on it: it counts the detail of any task
 // whose type is not one of the documented types of other kinds
-// (ORDER_RENEW, ORDER_REDEEM, ORDER_ACTIVATE, CHG_DNS, ... ; wire.md §8.1),
+// (ORDER_RENEW, ORDER_REDEEM, ORDER_ACTIVATE, CHG_DNS, ... ; docs/wire.md, Task types),
 // including types it has never seen. It may therefore report a task of
 // another undocumented kind that names the domain; its TaskType tells.
 func (s *TransferService) Reconcile(ctx context.Context, since time.Time, domains []string, optFns ...func(*Options)) (map[string]*TaskDetail, error) {
-	return reconcileKind(ctx, (*service)(s), since, domains, isTransferType, optFns)
+	return reconcileTasks(ctx, (*service)(s), since, domains, isTransferType, optFns)
 }
 
 // Redaction of the AuthorizationCode.
@@ -274,4 +274,23 @@ func (r TransferRequest) MarshalJSON() ([]byte, error) {
 		UserClientIP string
 		Lang         string
 	}{v.TransferDomain, v.UseCoupon, v.CouponNo, v.UsePromotion, v.PromotionNo, v.UserClientIP, v.Lang})
+}
+
+// documentedTaskTypes is the documented TaskType enum of the task queries
+// (docs/wire.md, Task types). None of them is a transfer-in.
+var documentedTaskTypes = map[string]bool{
+	"CHG_HOLDER": true, "CHG_DNS": true, "SET_WHOIS_PROTECT": true,
+	"UPDATE_ADMIN_CONTACT": true, "UPDATE_BILLING_CONTACT": true, "UPDATE_TECH_CONTACT": true,
+	"SET_UPDATE_PROHIBITED": true, "SET_TRANSFER_PROHIBITED": true,
+	"ORDER_ACTIVATE": true, "ORDER_RENEW": true, "ORDER_REDEEM": true,
+	"CREATE_DNSHOST": true, "UPDATE_DNSHOST": true, "SYNC_DNSHOST": true,
+	"UPDATE_REGISTRANT_CONTACT": true, "DELETE_DOMAIN": true,
+}
+
+// isTransferType reports whether a task may be a transfer-in: any type but
+// the documented ones, which are all other kinds. The transfer-in type is
+// documented nowhere, and a guess that is wrong would make Reconcile report
+// "no order" for an order that was placed.
+func isTransferType(t string) bool {
+	return !documentedTaskTypes[strings.ToUpper(strings.TrimSpace(t))]
 }

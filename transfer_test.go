@@ -17,7 +17,7 @@ import (
 const (
 	actionBatchTransfer  = "SaveBatchTaskForCreatingOrderTransfer"
 	actionSingleTransfer = "SaveSingleTaskForCreatingOrderTransfer"
-	// testAuthCode has the characters wire.md §3.3 says codes may hold.
+	// testAuthCode has the characters docs/wire.md (Transfer codes) says codes may hold.
 	testAuthCode = "Ab1#x y+z&q=1"
 )
 

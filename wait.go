@@ -7,6 +7,8 @@ import (
 	"math/rand/v2"
 	"strings"
 	"time"
+
+	"github.com/alidomain/alidomain/internal/retry"
 )
 
 // TaskCounts counts a task's details by state.
@@ -143,7 +145,7 @@ func (s *TaskService) Wait(ctx context.Context, taskNo string, opts *WaitOptions
 			return last, nil
 		}
 		d := pause - time.Duration(rand.Int64N(int64(pause)/5+1))
-		if err := sleepCtx(ctx, d); err != nil {
+		if err := retry.Sleep(ctx, d); err != nil {
 			return last, waitEnded(ctx, taskNo, last, err)
 		}
 		pause = min(pause*2, o.MaxInterval)

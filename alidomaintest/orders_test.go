@@ -396,7 +396,7 @@ func TestAutoRenewAndDomainLookup(t *testing.T) {
 		t.Error("QueryDomainByDomainName has AutoRenewEnabled, the real answer has none")
 	}
 	if len(d) != 37 {
-		t.Errorf("%d keys, want the 37 of wire.md §7.1: %s", len(d), keys(d))
+		t.Errorf("%d keys, want the 37 of docs/wire.md (QueryDomainByDomainName's answer): %s", len(d), keys(d))
 	}
 	dns := d["DnsList"].(map[string]any)["Dns"].([]any)
 	if len(dns) != 2 {

@@ -706,7 +706,7 @@ func parseV2(r *http.Request, params map[string]string, version string) (*signed
 	}, nil
 }
 
-// The token errors' HTTP status is not in wire-basics.md (it only says 4xx);
+// The token errors' HTTP status is documented only as 4xx (docs/wire.md, Error codes);
 // 400 is what the gateway answers for its other parameter errors.
 var (
 	errMissingToken = &gatewayError{http.StatusBadRequest, "MissingSecurityToken",

@@ -63,7 +63,7 @@ func parseV3Authorization(h string) (v3Auth, bool) {
 
 // errIncompleteSignature answers a V3 request whose Authorization header is
 // malformed or leaves a header that must be signed unsigned. The code is the
-// one seen in the wild for malformed signatures (wire-basics §3.1); when the
+// one seen in the wild for malformed signatures (docs/wire.md, Error codes); when the
 // real gateway uses it for V3 is not documented.
 var errIncompleteSignature = &gatewayError{http.StatusBadRequest, "IncompleteSignature",
 	"The request signature does not conform to Aliyun standards."}
@@ -74,11 +74,11 @@ var errIncompleteSignature = &gatewayError{http.StatusBadRequest, "IncompleteSig
 var errContentHash = errInvalid("x-acs-content-sha256")
 
 // v3Canon replaces, in an already encoded string, what V3 canonical forms
-// spell differently from url.QueryEscape (wire.md §9.2).
+// spell differently from url.QueryEscape (docs/wire.md, Signature V3).
 var v3Canon = strings.NewReplacer("+", "%20", "*", "%2A", "%7E", "~")
 
 // parseV3 checks the syntax of a signature V3 (ACS3-HMAC-SHA256) request as
-// wire.md §9 describes it: Action and Version from the x-acs-action and
+// docs/wire.md (Signature V3) describes it: Action and Version from the x-acs-action and
 // x-acs-version headers, the date, nonce and body hash headers, and the
 // Authorization header. params are the action parameters, from the URL query
 // and a form body; body is the request's exact bytes; version is the API
@@ -136,7 +136,7 @@ func parseV3(r *http.Request, params map[string]string, body []byte, version str
 }
 
 // v3CanonicalRequest builds METHOD, URI, query, headers, signed headers and
-// payload hash, one per line (wire.md §9.2). The payload hash is the
+// payload hash, one per line (docs/wire.md, Signature V3). The payload hash is the
 // x-acs-content-sha256 header, already checked against the body.
 func v3CanonicalRequest(r *http.Request, query url.Values, signedHeaders []string) string {
 	var b strings.Builder

@@ -14,7 +14,7 @@ import (
 	"time"
 )
 
-// The inputs of wire.md §9.3.
+// The inputs of docs/wire.md's V3 worked example.
 const (
 	v3Date     = "2023-03-13T08:34:30Z"
 	v3Nonce    = "edb2b34af0af9a6d14deaf7c1a5315eb"
@@ -75,7 +75,7 @@ func serve(s *Server, r *http.Request) (*httptest.ResponseRecorder, map[string]a
 
 // Each worked example verifies with the right secret (and its parameters,
 // in the query or the body, reach the action); with a wrong secret it is
-// SignatureDoesNotMatch, and the message carries wire.md's string to sign.
+// SignatureDoesNotMatch, and the message carries the string to sign of docs/wire.md's worked example.
 func TestV3WorkedExamples(t *testing.T) {
 	for _, ex := range workedExamples {
 		t.Run(ex.name, func(t *testing.T) {
@@ -105,7 +105,7 @@ func TestV3WorkedExamples(t *testing.T) {
 	}
 }
 
-// The published V3 vector (wire-basics §2.3), through the Server's own
+// The published V3 vector (docs/wire.md, Published vector), through the Server's own
 // canonicalization and signing.
 func TestV3OfficialVector(t *testing.T) {
 	r := httptest.NewRequest(http.MethodPost, "http://ecs.cn-shanghai.aliyuncs.com/?ImageId=win2019_1809_x64_dtc_zh-cn_40G_alibase_20230811.vhd&RegionId=cn-shanghai", nil)

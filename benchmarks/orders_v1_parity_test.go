@@ -50,7 +50,7 @@ func (ps *parityServer) last(t *testing.T) url.Values {
 
 // paritySigned are the parameters that change per attempt: only their
 // presence is compared. v1Only are the common parameters the v1 SDK adds
-// and alidomain does not send (wire.md §10.1), with their values.
+// and alidomain does not send (docs/wire.md, Signature V2), with their values.
 var (
 	paritySigned = []string{"Signature", "SignatureNonce", "Timestamp"}
 	v1Only       = map[string]string{"RegionId": "cn-hangzhou", "SignatureType": ""}

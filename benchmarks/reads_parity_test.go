@@ -141,7 +141,7 @@ func TestReadsSendWhatV1Sends(t *testing.T) {
 	}
 }
 
-// v2PriceItem is the v2 model of one DomainItem entry (wire.md §6.1), with
+// v2PriceItem is the v2 model of one DomainItem entry (docs/wire.md, Parameters sent as JSON), with
 // the pointer fields and omitempty keys of the generated models.
 type v2PriceItem struct {
 	Action     *string `json:"Action,omitempty"`

@@ -13,8 +13,8 @@ import (
 	"github.com/alidomain/alidomain/internal/wire"
 )
 
-// commonV2 returns the escaped, sorted common parameters of wire.md §10.2's
-// worked example, with extra ones added.
+// commonV2 returns the escaped, sorted common parameters of the V2 worked
+// example (docs/wire.md, Signature V2), with extra ones added.
 func commonV2(format string, extra map[string]string) wire.Params {
 	v := url.Values{
 		"AccessKeyId":      {"testid"},
@@ -32,7 +32,7 @@ func commonV2(format string, extra map[string]string) wire.Params {
 	return wire.EncodeValues(v)
 }
 
-// wire.md §10.2 and §9.3 B1: the body is the 209 bytes of the worked
+// docs/wire.md, Signature V2 and the V3 case B1: the body is the 209 bytes of the worked
 // example, the URL carries the common parameters and the signature, and the
 // signature is the one of the same parameters all in the query.
 func TestSignV2FormWorkedExample(t *testing.T) {

@@ -16,7 +16,7 @@ import (
 	"github.com/alidomain/alidomain/internal/wire"
 )
 
-// wireExample is the request of wire.md §9.3 with the query or the body
+// wireExample is the request of docs/wire.md's V3 worked example with the query or the body
 // filled in by the test.
 func wireExample() v3Request {
 	return v3Request{
@@ -37,7 +37,7 @@ func canonicalOf(r *v3Request) (string, string) {
 	return string(c), v3StringToSign(c)
 }
 
-// The worked examples of wire.md §9.3, byte for byte: canonical request,
+// The V3 worked examples of docs/wire.md, byte for byte: canonical request,
 // string to sign and Authorization.
 func TestSignV3WireExamples(t *testing.T) {
 	const a1Canonical = "POST\n/\n" +
@@ -129,7 +129,7 @@ func TestSignV3WireExamples(t *testing.T) {
 	}
 }
 
-// The headers to send for wire.md's captures A2 and B2: exactly the signed
+// The headers to send for docs/wire.md's worked examples A2 and B2: exactly the signed
 // set, with the body's hash and, with a body, the content type.
 func TestSignV3Headers(t *testing.T) {
 	r := wireExample()
@@ -158,7 +158,7 @@ func TestSignV3Headers(t *testing.T) {
 }
 
 // The official V3 vector (V3 signature doc, "Fixed parameter values"), and
-// the vector wire-basics §2.3 derived for our operation with the same date,
+// the vector derived for our operation (docs/wire.md, Published vector) with the same date,
 // nonce and key.
 func TestSignV3PublishedVector(t *testing.T) {
 	creds := Credentials{AccessKeyID: "YourAccessKeyId", AccessKeySecret: "YourAccessKeySecret"}

@@ -129,7 +129,7 @@ func TestEncodeJSONAndEncoderFields(t *testing.T) {
 	require.Equal(t, "zh", lang, "Lang is resolved with the common parameters, not sent twice")
 	require.Equal(t, []string{"CA", "D", "DomainList", "M", "Tag.1", "Tag.2", "ZC"}, keysOf(ps))
 	v, _ := url.PathUnescape(ps[2].Value)
-	// As the official SDK writes JSON parameters (wire.md §6.1): no HTML escaping.
+	// As the official SDK writes JSON parameters (docs/wire.md, Parameters sent as JSON): no HTML escaping.
 	require.Equal(t, `[{"name":"a.com"},{"name":"b&c"}]`, v)
 	require.Equal(t, "1700000000123", ps[3].Value)
 

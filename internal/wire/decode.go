@@ -1,4 +1,4 @@
-package alidomain
+package wire
 
 import (
 	"bytes"
@@ -13,17 +13,17 @@ import (
 	"time"
 )
 
-// response is implemented by every wire response (through the embedded
-// wireMeta): the envelope that every answer of the RPC gateway carries.
-type response interface{ envelope() wireMeta }
+// Response is implemented by every wire response (through the embedded
+// Envelope): the envelope that every answer of the RPC gateway carries.
+type Response interface{ Folded() Envelope }
 
-// wireMeta is embedded in every wire response: the gateway's envelope
+// Envelope is embedded in every wire response: the gateway's envelope
 // (RequestId, and Code and Message on an error) and the business envelope
 // some actions answer with inside HTTP 200 (Success, ErrorCode, ErrorMsg,
 // HttpStatusCode). Either kind of error in a 2xx answer is an error answer;
-// envelope folds the second into the first, so that every action, typed or
+// Folded folds the second into the first, so that every action, typed or
 // through Client.Call, decides it in one place.
-type wireMeta struct {
+type Envelope struct {
 	RequestID string `json:"RequestId" xml:"RequestId"`
 	Code      string `json:"Code" xml:"Code"`
 	Message   string `json:"Message" xml:"Message"`
@@ -32,30 +32,30 @@ type wireMeta struct {
 
 	// The business envelope (QueryDomainRealTimePrice's, and that of any
 	// action answering the same way): absent from most answers.
-	Success        *flexBool  `json:"Success" xml:"Success"`
-	HTTPStatusCode flexInt    `json:"HttpStatusCode" xml:"HttpStatusCode"`
-	ErrorCode      flexString `json:"ErrorCode" xml:"ErrorCode"`
-	ErrorMsg       flexString `json:"ErrorMsg" xml:"ErrorMsg"`
-	ErrorMessage   flexString `json:"ErrorMessage" xml:"ErrorMessage"`
-	DynamicCode    flexString `json:"DynamicCode" xml:"DynamicCode"`
-	DynamicMessage flexString `json:"DynamicMessage" xml:"DynamicMessage"`
+	Success        *FlexBool  `json:"Success" xml:"Success"`
+	HTTPStatusCode FlexInt    `json:"HttpStatusCode" xml:"HttpStatusCode"`
+	ErrorCode      FlexString `json:"ErrorCode" xml:"ErrorCode"`
+	ErrorMsg       FlexString `json:"ErrorMsg" xml:"ErrorMsg"`
+	ErrorMessage   FlexString `json:"ErrorMessage" xml:"ErrorMessage"`
+	DynamicCode    FlexString `json:"DynamicCode" xml:"DynamicCode"`
+	DynamicMessage FlexString `json:"DynamicMessage" xml:"DynamicMessage"`
 
-	// status, when set by envelope, is the HTTP status an error answer
+	// Status, when set by Folded, is the HTTP status an error answer
 	// carries in its body (HttpStatusCode); the APIError reports it
 	// instead of the 200.
-	status int
-	// failed, when set by envelope, says why an answer without a code is
+	Status int `json:"-" xml:"-"`
+	// Failed, when set by Folded, says why an answer without a code is
 	// still no result: Success false with no code, or Success true with an
 	// ErrorCode (neither a result nor a refusal).
-	failed string
+	Failed string `json:"-" xml:"-"`
 }
 
-// envelope returns the envelope with a business failure folded in: an
+// Folded returns the envelope with a business failure folded in: an
 // ErrorCode (or, with Success false, a DynamicCode) becomes the Code, its
 // ErrorMsg (ErrorMessage, DynamicMessage) the Message, and the body's
 // HttpStatusCode the status. An answer that contradicts itself or says
-// Success false without a code sets failed instead.
-func (m wireMeta) envelope() wireMeta {
+// Success false without a code sets Failed instead.
+func (m Envelope) Folded() Envelope {
 	if m.Code != "" {
 		return m
 	}
@@ -63,12 +63,12 @@ func (m wireMeta) envelope() wireMeta {
 	switch {
 	case m.Success == nil:
 	case bool(*m.Success) && code != "":
-		m.failed = "the response says Success true and carries an ErrorCode"
+		m.Failed = "the response says Success true and carries an ErrorCode"
 		return m
 	case !bool(*m.Success) && code == "":
 		code = string(m.DynamicCode)
 		if code == "" {
-			m.failed = "the response says Success false with no ErrorCode"
+			m.Failed = "the response says Success false with no ErrorCode"
 			return m
 		}
 	}
@@ -76,13 +76,13 @@ func (m wireMeta) envelope() wireMeta {
 		return m
 	}
 	m.Code = code
-	for _, msg := range [...]flexString{m.ErrorMsg, m.ErrorMessage, m.DynamicMessage} {
+	for _, msg := range [...]FlexString{m.ErrorMsg, m.ErrorMessage, m.DynamicMessage} {
 		if msg != "" {
 			m.Message = string(msg)
 			break
 		}
 	}
-	m.status = inBodyStatus(int(m.HTTPStatusCode))
+	m.Status = inBodyStatus(int(m.HTTPStatusCode))
 	return m
 }
 
@@ -95,29 +95,29 @@ func inBodyStatus(s int) int {
 	return s
 }
 
-// maxXMLDepth bounds the nesting of an XML answer; the service's are a few
+// MaxXMLDepth bounds the nesting of an XML answer; the service's are a few
 // levels deep.
-const maxXMLDepth = 32
+const MaxXMLDepth = 32
 
-// isXMLContentType reports whether a Content-Type header names XML
+// IsXMLContentType reports whether a Content-Type header names XML
 // (application/xml, text/xml or a +xml type, any parameters).
-func isXMLContentType(ct string) bool {
+func IsXMLContentType(ct string) bool {
 	mt, _, _ := strings.Cut(ct, ";")
 	mt = strings.TrimSpace(mt)
 	return strings.EqualFold(mt, "application/xml") || strings.EqualFold(mt, "text/xml") ||
 		len(mt) > 4 && strings.EqualFold(mt[len(mt)-4:], "+xml")
 }
 
-// decodeBody decodes a 2xx body into out: a JSON object, or, only when
+// DecodeBody decodes a 2xx body into out: a JSON object, or, only when
 // xmlOK (XML was asked for, or the Content-Type says XML), an XML document.
 // Anything else is an error.
-func decodeBody(body []byte, xmlOK bool, out any) error {
+func DecodeBody(body []byte, xmlOK bool, out any) error {
 	trimmed := bytes.TrimLeft(body, " \t\r\n")
 	switch {
 	case len(trimmed) == 0:
 		return errors.New("empty body")
 	case trimmed[0] == '<' && xmlOK:
-		if err := checkXMLDepth(trimmed); err != nil {
+		if err := CheckXMLDepth(trimmed); err != nil {
 			return err
 		}
 		return xml.Unmarshal(trimmed, out)
@@ -129,10 +129,10 @@ func decodeBody(body []byte, xmlOK bool, out any) error {
 	return json.Unmarshal(trimmed, out)
 }
 
-// checkXMLDepth reads the tokens of an XML document until its nesting
-// exceeds maxXMLDepth: a document nested deeper is refused before it is
+// CheckXMLDepth reads the tokens of an XML document until its nesting
+// exceeds MaxXMLDepth: a document nested deeper is refused before it is
 // decoded (an 8 MiB <a><a>... otherwise takes seconds and hundreds of MB).
-func checkXMLDepth(b []byte) error {
+func CheckXMLDepth(b []byte) error {
 	d := xml.NewDecoder(bytes.NewReader(b))
 	depth := 0
 	for {
@@ -145,8 +145,8 @@ func checkXMLDepth(b []byte) error {
 		}
 		switch tok.(type) {
 		case xml.StartElement:
-			if depth++; depth > maxXMLDepth {
-				return fmt.Errorf("XML nested deeper than %d elements", maxXMLDepth)
+			if depth++; depth > MaxXMLDepth {
+				return fmt.Errorf("XML nested deeper than %d elements", MaxXMLDepth)
 			}
 		case xml.EndElement:
 			depth--
@@ -154,12 +154,12 @@ func checkXMLDepth(b []byte) error {
 	}
 }
 
-// decodeListJSON decodes the Data member of a list response, normally
+// DecodeListJSON decodes the Data member of a list response, normally
 // {"<key>":[item, ...]}, tolerating the shapes the service and the gateways
 // in front of it produce for few or no items: Data or the list absent, null,
 // "" , {} or []; a single item sent as an object instead of a list; and the
 // list sent directly as Data.
-func decodeListJSON[T any](b []byte, key string) ([]T, error) {
+func DecodeListJSON[T any](b []byte, key string) ([]T, error) {
 	b = trimJSON(b)
 	if emptyJSON(b) {
 		return nil, nil
@@ -242,10 +242,10 @@ var serviceTimeLayouts = []string{
 	"2006-01-02",
 }
 
-// parseServiceTime parses a date the service wrote as a string (see
+// ParseServiceTime parses a date the service wrote as a string (see
 // serviceTimeLayouts) or as Unix milliseconds, and returns it in UTC. An
 // empty string is the zero time.
-func parseServiceTime(s string) (time.Time, error) {
+func ParseServiceTime(s string) (time.Time, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return time.Time{}, nil
@@ -264,14 +264,14 @@ func parseServiceTime(s string) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("not a date: %.40q", s)
 }
 
-// serviceTime decodes a date sent as "2006-01-02 15:04:05" (China Standard
+// ServiceTime decodes a date sent as "2006-01-02 15:04:05" (China Standard
 // Time), another layout of serviceTimeLayouts, or Unix milliseconds as a
 // number or a numeric string; empty and null are the zero time. The result
 // is in UTC.
-type serviceTime time.Time
+type ServiceTime time.Time
 
 // UnmarshalJSON accepts a date string, a number of milliseconds or null.
-func (t *serviceTime) UnmarshalJSON(b []byte) error {
+func (t *ServiceTime) UnmarshalJSON(b []byte) error {
 	var s string
 	if len(b) > 0 && b[0] == '"' {
 		if err := json.Unmarshal(b, &s); err != nil {
@@ -280,36 +280,36 @@ func (t *serviceTime) UnmarshalJSON(b []byte) error {
 	} else if string(b) != "null" {
 		s = string(b)
 	}
-	v, err := parseServiceTime(s)
+	v, err := ParseServiceTime(s)
 	if err != nil {
 		return err
 	}
-	*t = serviceTime(v)
+	*t = ServiceTime(v)
 	return nil
 }
 
 // UnmarshalXML accepts an element whose text is a date or milliseconds.
-func (t *serviceTime) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
+func (t *ServiceTime) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 	var s string
 	if err := d.DecodeElement(&s, &start); err != nil {
 		return err
 	}
-	v, err := parseServiceTime(s)
+	v, err := ParseServiceTime(s)
 	if err != nil {
 		return err
 	}
-	*t = serviceTime(v)
+	*t = ServiceTime(v)
 	return nil
 }
 
-// optionalInt is an integer that remembers whether it was sent at all.
-type optionalInt struct {
-	v  int64
-	ok bool
+// OptionalInt is an integer that remembers whether it was sent at all.
+type OptionalInt struct {
+	V  int64 // the value, when OK
+	OK bool  // whether the answer carried it
 }
 
-// UnmarshalJSON accepts what flexInt does; "" and null leave it unset.
-func (n *optionalInt) UnmarshalJSON(b []byte) error {
+// UnmarshalJSON accepts what FlexInt does; "" and null leave it unset.
+func (n *OptionalInt) UnmarshalJSON(b []byte) error {
 	s, err := jsonScalarText(b)
 	if err != nil {
 		return err
@@ -318,7 +318,7 @@ func (n *optionalInt) UnmarshalJSON(b []byte) error {
 }
 
 // UnmarshalXML accepts an element whose text is an integer or empty.
-func (n *optionalInt) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
+func (n *OptionalInt) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 	var s string
 	if err := d.DecodeElement(&s, &start); err != nil {
 		return err
@@ -327,25 +327,25 @@ func (n *optionalInt) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error
 }
 
 // set parses the text of the integer; blank or null leaves it unset.
-func (n *optionalInt) set(s string) error {
+func (n *OptionalInt) set(s string) error {
 	if s = strings.TrimSpace(s); s == "" || s == "null" {
-		*n = optionalInt{}
+		*n = OptionalInt{}
 		return nil
 	}
 	v, err := parseFlexInt(s)
 	if err != nil {
 		return err
 	}
-	*n = optionalInt{v: int64(v), ok: true}
+	*n = OptionalInt{V: int64(v), OK: true}
 	return nil
 }
 
-// flexInt decodes an integer sent as a JSON number, a numeric string, an
+// FlexInt decodes an integer sent as a JSON number, a numeric string, an
 // empty string or null, as the service does not always send the same.
-type flexInt int64
+type FlexInt int64
 
 // UnmarshalJSON accepts 12, "12", "" and null.
-func (n *flexInt) UnmarshalJSON(b []byte) error {
+func (n *FlexInt) UnmarshalJSON(b []byte) error {
 	s, err := jsonScalarText(b)
 	if err != nil {
 		return err
@@ -356,7 +356,7 @@ func (n *flexInt) UnmarshalJSON(b []byte) error {
 }
 
 // UnmarshalXML accepts an element whose text is an integer or empty.
-func (n *flexInt) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
+func (n *FlexInt) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 	var s string
 	if err := d.DecodeElement(&s, &start); err != nil {
 		return err
@@ -385,7 +385,7 @@ func jsonScalarText(b []byte) (string, error) {
 // parseFlexInt parses the text of an integer, from JSON or XML alike:
 // surrounding space is ignored, "" and "null" are 0, and a number with an
 // exponent and no fraction (1.7e12) is accepted.
-func parseFlexInt(s string) (flexInt, error) {
+func parseFlexInt(s string) (FlexInt, error) {
 	s = strings.TrimSpace(s)
 	if s == "" || s == "null" {
 		return 0, nil
@@ -398,14 +398,14 @@ func parseFlexInt(s string) (flexInt, error) {
 		}
 		v = int64(f)
 	}
-	return flexInt(v), nil
+	return FlexInt(v), nil
 }
 
-// flexBool decodes a boolean sent as true/false, "true"/"false" or 1/0.
-type flexBool bool
+// FlexBool decodes a boolean sent as true/false, "true"/"false" or 1/0.
+type FlexBool bool
 
 // UnmarshalJSON accepts true, "true", 1, "1" and their opposites, "" and null.
-func (p *flexBool) UnmarshalJSON(b []byte) error {
+func (p *FlexBool) UnmarshalJSON(b []byte) error {
 	s, err := jsonScalarText(b)
 	if err != nil {
 		return err
@@ -416,7 +416,7 @@ func (p *flexBool) UnmarshalJSON(b []byte) error {
 }
 
 // UnmarshalXML accepts an element whose text is a boolean.
-func (p *flexBool) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
+func (p *FlexBool) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 	var s string
 	if err := d.DecodeElement(&s, &start); err != nil {
 		return err
@@ -427,7 +427,7 @@ func (p *flexBool) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 }
 
 // parseFlexBool parses the text of a boolean, from JSON or XML alike.
-func parseFlexBool(s string) (flexBool, error) {
+func parseFlexBool(s string) (FlexBool, error) {
 	switch strings.TrimSpace(s) {
 	case "true", "1", "True", "TRUE":
 		return true, nil
@@ -437,17 +437,17 @@ func parseFlexBool(s string) (flexBool, error) {
 	return false, fmt.Errorf("not a boolean: %.40q", s)
 }
 
-// flexString decodes a string that the service sometimes sends as a number.
-type flexString string
+// FlexString decodes a string that the service sometimes sends as a number.
+type FlexString string
 
 // UnmarshalJSON accepts a string, a number or null.
-func (p *flexString) UnmarshalJSON(b []byte) error {
+func (p *FlexString) UnmarshalJSON(b []byte) error {
 	if len(b) > 0 && b[0] == '"' {
 		var s string
 		if err := json.Unmarshal(b, &s); err != nil {
 			return err
 		}
-		*p = flexString(s)
+		*p = FlexString(s)
 		return nil
 	}
 	if string(b) == "null" {
@@ -458,16 +458,16 @@ func (p *flexString) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &num); err != nil {
 		return fmt.Errorf("not a string or number: %.40q", b)
 	}
-	*p = flexString(num)
+	*p = FlexString(num)
 	return nil
 }
 
-// flexFloat decodes a number sent as a JSON number, a numeric string, an
+// FlexFloat decodes a number sent as a JSON number, a numeric string, an
 // empty string or null (v1 and v2 models disagree on CheckDomain's money).
-type flexFloat float64
+type FlexFloat float64
 
 // UnmarshalJSON accepts 16.22, "16.22", "" and null.
-func (f *flexFloat) UnmarshalJSON(b []byte) error {
+func (f *FlexFloat) UnmarshalJSON(b []byte) error {
 	s, err := jsonScalarText(b)
 	if err != nil {
 		return err
@@ -478,7 +478,7 @@ func (f *flexFloat) UnmarshalJSON(b []byte) error {
 }
 
 // UnmarshalXML accepts an element whose text is a number or empty.
-func (f *flexFloat) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
+func (f *FlexFloat) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 	var s string
 	if err := d.DecodeElement(&s, &start); err != nil {
 		return err
@@ -489,7 +489,7 @@ func (f *flexFloat) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 }
 
 // parseFlexFloat parses the text of a finite number; "" and "null" are 0.
-func parseFlexFloat(s string) (flexFloat, error) {
+func parseFlexFloat(s string) (FlexFloat, error) {
 	s = strings.TrimSpace(s)
 	if s == "" || s == "null" {
 		return 0, nil
@@ -498,18 +498,18 @@ func parseFlexFloat(s string) (flexFloat, error) {
 	if err != nil || math.IsInf(v, 0) || math.IsNaN(v) {
 		return 0, fmt.Errorf("not a number: %.40q", s)
 	}
-	return flexFloat(v), nil
+	return FlexFloat(v), nil
 }
 
-// optionalFloat is a number that remembers whether it was sent at all: a
+// OptionalFloat is a number that remembers whether it was sent at all: a
 // price left out, null or "" is no price, never a price of 0.
-type optionalFloat struct {
-	v  float64
-	ok bool
+type OptionalFloat struct {
+	V  float64 // the value, when OK
+	OK bool    // whether the answer carried it
 }
 
-// UnmarshalJSON accepts what flexFloat does; "" and null leave it unset.
-func (f *optionalFloat) UnmarshalJSON(b []byte) error {
+// UnmarshalJSON accepts what FlexFloat does; "" and null leave it unset.
+func (f *OptionalFloat) UnmarshalJSON(b []byte) error {
 	s, err := jsonScalarText(b)
 	if err != nil {
 		return err
@@ -518,7 +518,7 @@ func (f *optionalFloat) UnmarshalJSON(b []byte) error {
 }
 
 // UnmarshalXML accepts an element whose text is a number or empty.
-func (f *optionalFloat) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
+func (f *OptionalFloat) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 	var s string
 	if err := d.DecodeElement(&s, &start); err != nil {
 		return err
@@ -527,15 +527,15 @@ func (f *optionalFloat) UnmarshalXML(d *xml.Decoder, start xml.StartElement) err
 }
 
 // set parses the text of the number; blank or null leaves it unset.
-func (f *optionalFloat) set(s string) error {
+func (f *OptionalFloat) set(s string) error {
 	if s = strings.TrimSpace(s); s == "" || s == "null" {
-		*f = optionalFloat{}
+		*f = OptionalFloat{}
 		return nil
 	}
 	v, err := parseFlexFloat(s)
 	if err != nil {
 		return err
 	}
-	*f = optionalFloat{v: float64(v), ok: true}
+	*f = OptionalFloat{V: float64(v), OK: true}
 	return nil
 }

@@ -1,6 +1,6 @@
 //go:build unix
 
-package alidomain
+package credsrc
 
 import "syscall"
 

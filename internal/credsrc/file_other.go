@@ -1,6 +1,6 @@
 //go:build !unix
 
-package alidomain
+package credsrc
 
 // openNonblock is zero where opening a file cannot wait for a writer.
 const openNonblock = 0

@@ -1,4 +1,7 @@
-package alidomain
+// Package transport holds the HTTP side of an attempt: the SDK's own HTTP
+// client, and the guard that keeps a paid order from reaching the network
+// more than once per attempt the SDK counts.
+package transport
 
 import (
 	"crypto/tls"
@@ -10,6 +13,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/alidomain/alidomain/internal/retry"
 )
 
 // A paid order must reach the network at most once per attempt the SDK
@@ -21,7 +26,7 @@ import (
 //
 //   - the SDK's own client sends paid orders over an HTTP/1.1-only twin of
 //     its transport (reads keep HTTP/2), and the wire stays as it was;
-//   - through any other HTTPDoer a paid order carries a non-nil, empty body
+//   - through any other Doer a paid order carries a non-nil, empty body
 //     without GetBody, which HTTP/2 refuses to replay once the request has
 //     started (over HTTP/1 that body is sent chunked, as "0\r\n\r\n");
 //   - a RoundTripper the user puts in front (logging, metrics) may buffer
@@ -37,11 +42,11 @@ import (
 // h1Twins maps each transport the SDK made to its HTTP/1.1-only twin.
 var h1Twins sync.Map // *http.Transport -> *http.Transport
 
-// newSDKHTTPClient returns the SDK's kind of HTTP client, with the given
+// NewHTTPClient returns the SDK's kind of HTTP client, with the given
 // per-attempt and dial timeouts and TLS configuration (nil for the
 // default). Its transport may speak HTTP/2; paid orders sent through it use
-// an HTTP/1.1-only twin of the transport (see paidDoer).
-func newSDKHTTPClient(attempt, dial time.Duration, tlsConf *tls.Config) *http.Client {
+// an HTTP/1.1-only twin of the transport (see PaidDoer).
+func NewHTTPClient(attempt, dial time.Duration, tlsConf *tls.Config) *http.Client {
 	rt := newSDKTransport(attempt, dial, tlsConf, true)
 	h1Twins.Store(rt, newSDKTransport(attempt, dial, tlsConf, false))
 	return &http.Client{
@@ -78,10 +83,10 @@ func newSDKTransport(attempt, dial time.Duration, tlsConf *tls.Config, h2 bool) 
 	return t
 }
 
-// paidDoer returns the doer a paid order is sent with, and whether it
+// PaidDoer returns the doer a paid order is sent with, and whether it
 // cannot replay the request by itself: for a client the SDK made, a copy of
 // it on the HTTP/1.1-only twin of its transport.
-func paidDoer(doer HTTPDoer) (HTTPDoer, bool) {
+func PaidDoer(doer Doer) (Doer, bool) {
 	hc, ok := doer.(*http.Client)
 	if !ok {
 		return doer, false
@@ -99,12 +104,12 @@ func paidDoer(doer HTTPDoer) (HTTPDoer, bool) {
 	return &cp, true
 }
 
-// unreplayable makes req, a paid order sent through a doer that may replay
+// Unreplayable makes req, a paid order sent through a doer that may replay
 // it, un-replayable by the transport: an empty body without GetBody where
 // there is none, and no GetBody for its own. A RoundTripper in between may
 // still buffer the body and set GetBody; the attempt's trace stops that
-// re-send (sendCounter).
-func unreplayable(req *http.Request) {
+// re-send (SendCounter).
+func Unreplayable(req *http.Request) {
 	if req.Body == nil || req.Body == http.NoBody {
 		req.Body, req.ContentLength = emptyBody{}, 0
 	}
@@ -119,20 +124,20 @@ type emptyBody struct{}
 func (emptyBody) Read([]byte) (int, error) { return 0, io.EOF }
 func (emptyBody) Close() error             { return nil }
 
-// sendCounter counts, within one attempt, the connections the transport got
+// SendCounter counts, within one attempt, the connections the transport got
 // and the times it wrote the request's headers, and notes a replay: a
 // second write, or a connection got after a write. A connection got after
 // a write is the start of a re-send (Go's HTTP/2 client gets one before
-// each try); stop, when set, cancels the request's context there, and the
+// each try); Stop, when set, cancels the request's context there, and the
 // HTTP/2 client checks that context before it writes the headers again.
-type sendCounter struct {
+type SendCounter struct {
 	conns, writes atomic.Int32
 	again         atomic.Bool
-	stop          func() // nil: a re-send is only noted
+	Stop          func() // nil: a re-send is only noted
 }
 
-// hook adds the counter's GotConn hook to trace.
-func (c *sendCounter) hook(trace *httptrace.ClientTrace) {
+// Hook adds the counter's GotConn hook to trace.
+func (c *SendCounter) Hook(trace *httptrace.ClientTrace) {
 	trace.GotConn = func(httptrace.GotConnInfo) {
 		if c.writes.Load() > 0 {
 			c.replay()
@@ -141,42 +146,46 @@ func (c *sendCounter) hook(trace *httptrace.ClientTrace) {
 	}
 }
 
-// wrote records one write of the headers.
-func (c *sendCounter) wrote() {
+// Wrote records one write of the headers.
+func (c *SendCounter) Wrote() {
 	if c.writes.Add(1) > 1 {
 		c.replay()
 	}
 }
 
 // replay notes a re-send, and stops it if it can.
-func (c *sendCounter) replay() {
+func (c *SendCounter) replay() {
 	c.again.Store(true)
-	if c.stop != nil {
-		c.stop()
+	if c.Stop != nil {
+		c.Stop()
 	}
 }
 
-// replayed reports whether the transport may have sent the request more
+// Replayed reports whether the transport may have sent the request more
 // than once. A new connection before any write (a connection found unusable
 // first) is no replay.
-func (c *sendCounter) replayed() bool { return c.again.Load() }
+func (c *SendCounter) Replayed() bool { return c.again.Load() }
 
-// replayedAttempt is the attempt of a paid order that the transport may have
+// Doer sends an HTTP request (the root package's Doer).
+type Doer interface {
+	Do(*http.Request) (*http.Response, error)
+}
+
+// ReplayError describes a paid order's attempt that the transport may have
 // sent more than once: its outcome is unknown whatever the answer, and it is
-// never retried.
-func replayedAttempt(action string, resp *http.Response, c *sendCounter) attempt {
-	a := attempt{kind: failReplayed, written: true}
-	status := "no answer"
+// never retried. It closes resp's body, and returns its status (0 without
+// an answer).
+func (c *SendCounter) ReplayError(action string, resp *http.Response) (status int, err error) {
+	what := "no answer"
 	if resp != nil {
-		a.status = resp.StatusCode
-		status = "HTTP " + statusText(resp.StatusCode)
+		status = resp.StatusCode
+		what = "HTTP " + retry.StatusText(resp.StatusCode)
 		resp.Body.Close()
 	}
-	what := "may have sent the request more than once in one attempt"
-	if c.stop != nil && c.writes.Load() <= 1 {
-		what = "began to send the request again in one attempt, after writing it once (the SDK cancelled the second send)"
+	sent := "may have sent the request more than once in one attempt"
+	if c.Stop != nil && c.writes.Load() <= 1 {
+		sent = "began to send the request again in one attempt, after writing it once (the SDK cancelled the second send)"
 	}
-	a.err = fmt.Errorf("alidomain: %s: the HTTP transport %s (%d writes, %d connections; last: %s)",
-		action, what, c.writes.Load(), c.conns.Load(), status)
-	return a
+	return status, fmt.Errorf("alidomain: %s: the HTTP transport %s (%d writes, %d connections; last: %s)",
+		action, sent, c.writes.Load(), c.conns.Load(), what)
 }
