@@ -71,6 +71,9 @@ func (s *Server) perform(action string, p params, reqID string, r *http.Request)
 	if err != nil {
 		return err.result(reqID)
 	}
+	s.mu.Lock()
+	s.performed[action]++
+	s.mu.Unlock()
 	return result{status: http.StatusOK, body: body}
 }
 

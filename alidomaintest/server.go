@@ -160,6 +160,8 @@ type Server struct {
 	orders   map[bookKey]int // paid orders
 	submits  map[bookKey]int // details created, paid or failed
 	requests map[string]int
+	// performed counts, per action, the requests the action carried out.
+	performed map[string]int
 	faults   map[string][]Fault
 	nonces   nonceStore
 	seq      int
@@ -286,6 +288,7 @@ func NewServer(opts ...Option) *Server {
 		orders:          make(map[bookKey]int),
 		submits:         make(map[bookKey]int),
 		requests:        make(map[string]int),
+		performed:       make(map[string]int),
 		faults:          make(map[string][]Fault),
 		transferable:    make(map[string]*transferable),
 		available:       make(map[string]*domain),
@@ -377,6 +380,21 @@ func (s *Server) Requests(action string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.requests[action]
+}
+
+// Performed returns how many requests with the given Action the action
+// carried out: each passed the gateway checks, was not answered by a fault
+// in its place (Throttle, ServiceUnavailable, ResetBeforeCommit, InBodyError,
+// a Delay the client gave up on) nor by the rate limit, and was accepted by
+// the action (not refused with an error of its own, such as a missing
+// parameter). A fault after commit (CommitThenDrop, ServerErrorAfterCommit,
+// MalformedBody, ...) does not undo it: such a request is counted. For a
+// write this is how many times it took effect, whatever the kind: a task
+// write's tasks, an other write's changes, a paid order's submissions.
+func (s *Server) Performed(action string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.performed[action]
 }
 
 // bookKey is a line of the Server's books: an order kind and a domain's
