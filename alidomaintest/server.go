@@ -162,10 +162,10 @@ type Server struct {
 	requests map[string]int
 	// performed counts, per action, the requests the action carried out.
 	performed map[string]int
-	faults   map[string][]Fault
-	nonces   nonceStore
-	seq      int
-	extra    map[string]credential // AddCredentials, by access key id
+	faults    map[string][]Fault
+	nonces    nonceStore
+	seq       int
+	extra     map[string]credential // AddCredentials, by access key id
 
 	limiter   rateLimiter
 	throttled int // requests refused by the rate limit
