@@ -425,25 +425,26 @@ func cellContext(c matrixCase) (context.Context, context.CancelFunc) {
 // reconcileFunc is one order kind's Reconcile.
 type reconcileFunc func(ctx context.Context, since time.Time, domains []string, optFns ...func(*alidomain.Options)) (map[string]*alidomain.TaskDetail, error)
 
-// reconcileCell runs reconcile after an unknown outcome, in the cases that
-// ask for it, and returns what the matrix shows of its answer.
-func reconcileCell(t *testing.T, cfg matrixConfig, c matrixCase, callErr error, reconcile reconcileFunc) string {
+// reconcileCell runs lk after an unknown outcome, in the cases that ask
+// for it, and returns what the matrix shows of its answer.
+func reconcileCell(t *testing.T, cfg matrixConfig, c matrixCase, callErr error, lk lookup) string {
 	var unknown *alidomain.OutcomeUnknownError
 	if !c.reconcile || !errors.As(callErr, &unknown) {
 		return ""
 	}
-	found, err := reconcile(context.Background(), unknown.SentAt, []string{matrixDomain})
+	found, read, err := lk.find(context.Background(), unknown.SentAt)
 	if cfg.observe != nil {
-		cfg.observe("Reconcile", found, err)
+		cfg.observe("Reconcile", read, err)
 	}
+	show := func(s string) string { return strings.ReplaceAll(s, "`Reconcile`", lk.name) }
 	switch {
 	case err != nil:
-		t.Errorf("Reconcile: %v", err)
-		return " → `Reconcile` error"
-	case found[matrixDomain] != nil:
-		return reconcileFound
+		t.Errorf("%s: %v", lk.name, err)
+		return show(" → `Reconcile` error")
+	case found:
+		return show(reconcileFound)
 	}
-	return reconcileMissing
+	return show(reconcileMissing)
 }
 
 func runCell(t *testing.T, cfg matrixConfig, c matrixCase, op matrixOp) (res cellResult) {
@@ -493,7 +494,7 @@ func runCell(t *testing.T, cfg matrixConfig, c matrixCase, op matrixOp) (res cel
 	if res.panicked != nil {
 		t.Errorf("the call panicked: %v", res.panicked)
 	}
-	reconciled := reconcileCell(t, cfg, c, res.err, client.Redeem.Reconcile)
+	reconciled := reconcileCell(t, cfg, c, res.err, reconciler(func(c *alidomain.Client) reconcileFunc { return c.Redeem.Reconcile })(client))
 	if cfg.observe != nil {
 		cfg.observe(matrixOps[op].name, res.res, res.err)
 	}

@@ -128,7 +128,9 @@
 // Faults can be scripted per action with Server.Inject to exercise retry and
 // "outcome unknown" paths deterministically: throttling, 5xx answers, dropped
 // or reset connections, malformed, truncated, huge or slow bodies, delays,
-// errors inside an HTTP 200.
+// errors inside an HTTP 200. Server.Requests counts an action's requests
+// that passed the gateway, Server.Performed those the action carried out:
+// for any write, paid or not, how many times it took effect.
 //
 // Two fakes of the credential services run beside it, for testing how a
 // program gets its credentials: NewMetadataServer is an ECS instance
