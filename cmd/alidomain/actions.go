@@ -98,7 +98,9 @@ or separate them with commas).`,
 				a.writeJSON(map[string]any{"command": a.cmdName, "actions": nonNil(list), "count": len(list), "exit_code": exitOK})
 				return nil
 			}
-			t := &table{header: []string{"ACTION", "KIND", "SUMMARY"}}
+			// On a terminal the summaries wrap to its width (action names
+			// are never cut: they are what "call" takes).
+			t := &table{header: []string{"ACTION", "KIND", "SUMMARY"}, fit: a.termWidth()}
 			for _, x := range list {
 				c := cell{text: strings.ReplaceAll(x.Kind, "_", " ")}
 				if x.Kind == "paid_order" {

@@ -98,6 +98,8 @@ type app struct {
 	ownSim bool
 	// tty forces the terminal detection (tests); nil: detect.
 	tty *bool
+	// columns forces the terminal's width (tests); 0: ask the terminal.
+	columns int
 	// poll overrides the task polling intervals (tests); zero: defaults.
 	poll alidomain.WaitOptions
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 	"strings"
 	"sync"
 
@@ -30,10 +29,81 @@ const bulkParallel = 4
 // in as few tasks as the action's list limit allows (one per domain for an
 // action that takes a single DomainName).
 type bulkOp struct {
-	action string     // the catalog's action
-	params url.Values // its parameters other than the domains
+	action string     // the catalog's action, for the batch size and the report
+	send   submitFunc // sends one part through the typed layer
 	what   string     // what it does, for the report
 	codes  bool       // the succeeded details' TaskResult is a transfer code to show
+}
+
+// submitFunc sends one task write of a bulk command for the domains (one
+// domain for an action without a batch form) through the generated typed
+// layer, which validates the request before sending it, and returns the
+// task's TaskNo.
+type submitFunc func(ctx context.Context, c *alidomain.Client, domains []string) (string, error)
+
+// taskNo returns an answer's TaskNo; an answer without one is an unknown
+// outcome, never a success.
+func taskNo(action, no string) (string, error) {
+	if no == "" {
+		return "", fmt.Errorf("%w: %s answered without a TaskNo", alidomain.ErrOutcomeUnknown, action)
+	}
+	return no, nil
+}
+
+// modifyDNS sets the domains' name servers (ns), or Alibaba Cloud DNS's.
+func modifyDNS(aliyun bool, ns []string) submitFunc {
+	return func(ctx context.Context, c *alidomain.Client, domains []string) (string, error) {
+		res, err := c.API.SaveBatchTaskForModifyingDomainDns(ctx, &alidomain.SaveBatchTaskForModifyingDomainDnsRequest{
+			DomainName: domains, AliyunDNS: aliyun, DomainNameServer: ns,
+		})
+		if err != nil {
+			return "", err
+		}
+		return taskNo(actModifyDNS, res.TaskNo)
+	}
+}
+
+// setLock turns the transfer prohibition lock (or with update, the update
+// prohibition lock) on or off.
+func setLock(update, on bool) submitFunc {
+	return func(ctx context.Context, c *alidomain.Client, domains []string) (string, error) {
+		if update {
+			res, err := c.API.SaveBatchTaskForUpdateProhibitionLock(ctx, &alidomain.SaveBatchTaskForUpdateProhibitionLockRequest{DomainName: domains, Status: on})
+			if err != nil {
+				return "", err
+			}
+			return taskNo(actUpdateLock, res.TaskNo)
+		}
+		res, err := c.API.SaveBatchTaskForTransferProhibitionLock(ctx, &alidomain.SaveBatchTaskForTransferProhibitionLockRequest{DomainName: domains, Status: on})
+		if err != nil {
+			return "", err
+		}
+		return taskNo(actTransferLock, res.TaskNo)
+	}
+}
+
+// setPrivacy turns WHOIS privacy protection on or off.
+func setPrivacy(on bool) submitFunc {
+	return func(ctx context.Context, c *alidomain.Client, domains []string) (string, error) {
+		res, err := c.API.SaveBatchTaskForDomainNameProxyService(ctx, &alidomain.SaveBatchTaskForDomainNameProxyServiceRequest{DomainName: domains, Status: on})
+		if err != nil {
+			return "", err
+		}
+		return taskNo(actPrivacy, res.TaskNo)
+	}
+}
+
+// transferOutCode asks for one domain's transfer authorization code (the
+// action has no batch form, so runBulk sends one domain per part).
+func transferOutCode(ctx context.Context, c *alidomain.Client, domains []string) (string, error) {
+	if len(domains) != 1 {
+		return "", fmt.Errorf("%s takes one domain, not %d", actTransferOutKey, len(domains))
+	}
+	res, err := c.API.SaveSingleTaskForQueryingTransferAuthorizationCode(ctx, &alidomain.SaveSingleTaskForQueryingTransferAuthorizationCodeRequest{DomainName: domains[0]})
+	if err != nil {
+		return "", err
+	}
+	return taskNo(actTransferOutKey, res.TaskNo)
 }
 
 // bulkRow is one domain of a bulk command's report.
@@ -100,29 +170,28 @@ func (a *app) dnsCommand() *cobra.Command {
 		Example: `  alidomain --simulate dns set --ns ns1.example.net,ns2.example.net acme-01.com acme-02.com
   alidomain --simulate dns set --aliyun acme-01.com      # back to Alibaba Cloud DNS`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			op := &bulkOp{action: actModifyDNS, params: url.Values{}}
+			op := &bulkOp{action: actModifyDNS}
 			switch {
 			case aliyun && len(ns) > 0:
 				return usageErr("give --ns or --aliyun, not both")
 			case aliyun:
-				op.params.Set("AliyunDns", "true")
+				op.send = modifyDNS(true, nil)
 				op.what = "name servers set to Alibaba Cloud DNS"
 			case len(ns) == 0:
 				return usageErr("give the name servers (--ns NS1,NS2) or --aliyun")
 			default:
-				limit := maxItems(actModifyDNS, "DomainNameServer")
-				if limit > 0 && len(ns) > limit {
-					return usageErr("--ns: %d name servers, at most %d", len(ns), limit)
-				}
-				op.params.Set("AliyunDns", "false")
+				// The list's limit is the typed request's to check: its
+				// *ValidationError ends the command before anything is sent.
+				servers := make([]string, len(ns))
 				for i, n := range ns {
 					n = strings.TrimSuffix(strings.TrimSpace(n), ".")
 					if n == "" || strings.ContainsAny(n, " \t/") {
 						return usageErr("--ns: %q is not a name server", n)
 					}
-					op.params.Set(fmt.Sprintf("DomainNameServer.%d", i+1), n)
+					servers[i] = n
 				}
-				op.what = "name servers set to " + strings.Join(ns, ", ")
+				op.send = modifyDNS(false, servers)
+				op.what = "name servers set to " + strings.Join(servers, ", ")
 			}
 			items, err := a.domainArgs(args, file)
 			if err != nil {
@@ -169,7 +238,7 @@ tasks to each domain's result.`,
 			if err != nil {
 				return err
 			}
-			op := &bulkOp{action: actTransferLock, params: url.Values{"Status": {fmt.Sprint(on)}}, what: "transfer lock " + onOffWord(on)}
+			op := &bulkOp{action: actTransferLock, send: setLock(update, on), what: "transfer lock " + onOffWord(on)}
 			if update {
 				op.action, op.what = actUpdateLock, "update lock "+onOffWord(on)
 			}
@@ -200,7 +269,7 @@ in as few tasks as the API allows, and follow the tasks to each domain's result.
 			if err != nil {
 				return err
 			}
-			return a.runBulk(cmd, &bulkOp{action: actPrivacy, params: url.Values{"Status": {fmt.Sprint(on)}}, what: "WHOIS privacy " + onOffWord(on)}, items)
+			return a.runBulk(cmd, &bulkOp{action: actPrivacy, send: setPrivacy(on), what: "WHOIS privacy " + onOffWord(on)}, items)
 		},
 	}
 	cmd.Flags().StringVar(&file, "file", "", "read the domains from `F` (one per line; - for stdin)")
@@ -228,7 +297,7 @@ whoever holds it: mind where stdout goes.`,
 			if err != nil {
 				return err
 			}
-			return a.runBulk(cmd, &bulkOp{action: actTransferOutKey, params: url.Values{}, what: "transfer code issued", codes: true}, items)
+			return a.runBulk(cmd, &bulkOp{action: actTransferOutKey, send: transferOutCode, what: "transfer code issued", codes: true}, items)
 		},
 	}
 	code.Flags().StringVar(&file, "file", "", "read the domains from `F` (one per line; - for stdin)")
@@ -250,33 +319,6 @@ func onOffWord(on bool) string {
 		return "on"
 	}
 	return "off"
-}
-
-// maxItems is the catalog's limit of an action's list parameter (0: none).
-func maxItems(action, param string) int {
-	if act := theCatalog().Lookup(action); act != nil {
-		if p := act.Param(param); p != nil {
-			return p.MaxItems
-		}
-	}
-	return 0
-}
-
-// submitTask sends one task write through Client.Call with the catalog's
-// names and returns its TaskNo. It is the one place that sends the bulk
-// commands' actions: with the generated layer, it becomes a switch calling
-// c.API.<Action>(ctx, &alidomain.<Action>Request{...}) per action.
-func submitTask(ctx context.Context, c *alidomain.Client, action string, params url.Values) (string, error) {
-	var ans struct {
-		TaskNo string `json:"TaskNo" xml:"TaskNo"`
-	}
-	if _, err := c.Call(ctx, &alidomain.CallRequest{Action: action, Params: params}, &ans); err != nil {
-		return "", err
-	}
-	if ans.TaskNo == "" {
-		return "", fmt.Errorf("%w: %s answered without a TaskNo", alidomain.ErrOutcomeUnknown, action)
-	}
-	return ans.TaskNo, nil
 }
 
 // runBulk submits op over the items in as few tasks as the action allows,
@@ -311,23 +353,16 @@ func (a *app) runBulk(cmd *cobra.Command, op *bulkOp, items []*item) error {
 	sem := make(chan struct{}, bulkParallel)
 	var wg sync.WaitGroup
 	for i, part := range parts {
-		params := url.Values{}
-		for k, v := range op.params {
-			params[k] = v
-		}
+		domains := make([]string, len(part))
 		for j, it := range part {
-			if batch == 1 {
-				params.Set("DomainName", it.Domain)
-			} else {
-				params.Set(fmt.Sprintf("DomainName.%d", j+1), it.Domain)
-			}
+			domains[j] = it.Domain
 		}
 		wg.Add(1)
 		sem <- struct{}{}
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			taskNos[i], errs[i] = submitTask(ctx, c, op.action, params)
+			taskNos[i], errs[i] = op.send(ctx, c, domains)
 		}()
 	}
 	wg.Wait()

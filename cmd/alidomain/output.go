@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -34,6 +35,27 @@ func (a *app) stderrTTY() bool {
 		return *a.tty
 	}
 	return isTerminal(a.stderr)
+}
+
+// termWidth is the width a table is fitted to: the terminal's columns
+// when the output is a table on a terminal, else 0 (pipes, files, CSV and
+// JSON get every line whole).
+func (a *app) termWidth() int {
+	if a.output != "table" || !a.stdoutTTY() {
+		return 0
+	}
+	if a.columns > 0 {
+		return a.columns
+	}
+	if f, ok := a.stdout.(*os.File); ok {
+		if w, _, err := term.GetSize(int(f.Fd())); err == nil && w > 0 {
+			return w
+		}
+	}
+	if n, err := strconv.Atoi(a.getenv("COLUMNS")); err == nil && n > 0 {
+		return n
+	}
+	return 80
 }
 
 // colour reports whether the table may use colour: a terminal, table
@@ -69,7 +91,15 @@ type table struct {
 	header []string
 	right  map[int]bool // right-aligned columns (amounts, counts)
 	rows   [][]cell
+	// fit, when not 0, is the terminal width the table is fitted to: the
+	// last column wraps at spaces onto lines indented to it and, when it
+	// would still get fewer than minLastColumn columns, a first cell wider
+	// than the rest of the column goes on a line of its own.
+	fit int
 }
+
+// minLastColumn is the least width a fitted table leaves its last column.
+const minLastColumn = 30
 
 // add appends a row of plain cells.
 func (t *table) add(cells ...string) {
@@ -114,8 +144,21 @@ func (t *table) write(w io.Writer, format string, colour bool) error {
 			}
 		}
 	}
+	fitted := t.fit > 0 && len(width) > 1
+	if fitted {
+		last := len(width) - 1
+		start := 2 * last
+		for _, w := range width[:last] {
+			start += w
+		}
+		width[0] = t.firstColumn(width[0], start-width[0])
+	}
 	var b strings.Builder
 	line := func(cells []cell, head bool) {
+		if fitted {
+			t.fitLine(&b, width, cells, head, colour)
+			return
+		}
 		start := b.Len()
 		for i, c := range cells {
 			if i >= len(width) {
@@ -156,6 +199,115 @@ func (t *table) write(w io.Writer, format string, colour bool) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// firstColumn is the first column's width in a table fitted to t.fit, up
+// to widest (its widest cell) with rest the columns before the last other
+// than it: the width that takes the fewest lines, first cells wider than
+// it going on lines of their own, leaving the last column at least
+// minLastColumn when it can.
+func (t *table) firstColumn(widest, rest int) int {
+	last := len(t.header) - 1
+	best, bestLines := widest, -1
+	for w := widest; w >= runewidth.StringWidth(t.header[0]); w-- {
+		room := t.fit - w - rest
+		if room < minLastColumn && w < widest {
+			continue // narrower only where it leaves the last column enough
+		}
+		lines := 0
+		for _, r := range t.rows {
+			if len(r) > 0 && runewidth.StringWidth(r[0].text) > w {
+				lines++
+			}
+			if len(r) > last {
+				lines += max(1, len(wrapText(r[last].text, max(room, minLastColumn/2))))
+			}
+		}
+		if bestLines < 0 || lines < bestLines {
+			best, bestLines = w, lines
+		}
+	}
+	return best
+}
+
+// fitLine writes one row of a fitted table: a first cell wider than its
+// column on a line of its own, then the other cells aligned, the last one
+// wrapped to what is left of t.fit.
+func (t *table) fitLine(b *strings.Builder, width []int, cells []cell, head, colour bool) {
+	paint := func(c cell) string {
+		switch {
+		case colour && c.colour != "":
+			return "\x1b[" + c.colour + "m" + c.text + "\x1b[0m"
+		case colour && head:
+			return "\x1b[1m" + c.text + "\x1b[0m"
+		}
+		return c.text
+	}
+	last := len(width) - 1
+	cells = append([]cell(nil), cells...)
+	if len(cells) > 0 && runewidth.StringWidth(cells[0].text) > width[0] && len(cells) > 1 {
+		b.WriteString(paint(cells[0]) + "\n")
+		cells[0] = cell{}
+	}
+	var prefix strings.Builder
+	start := 0
+	for i := 0; i < last && i < len(cells); i++ {
+		pad := strings.Repeat(" ", max(0, width[i]-runewidth.StringWidth(cells[i].text)))
+		if t.right[i] {
+			prefix.WriteString(pad + paint(cells[i]))
+		} else {
+			prefix.WriteString(paint(cells[i]) + pad)
+		}
+		prefix.WriteString("  ")
+		start += width[i] + 2
+	}
+	var parts []string
+	if len(cells) > last {
+		parts = wrapText(cells[last].text, max(t.fit-start, minLastColumn/2))
+	}
+	if len(parts) == 0 {
+		b.WriteString(strings.TrimRight(prefix.String(), " ") + "\n")
+		return
+	}
+	for k, p := range parts {
+		lead := strings.Repeat(" ", start)
+		if k == 0 {
+			lead = prefix.String()
+		}
+		b.WriteString(lead + paint(cell{text: p, colour: cells[last].colour}) + "\n")
+	}
+}
+
+// wrapText breaks s at spaces into lines of at most width columns (a word
+// wider than that is split).
+func wrapText(s string, width int) []string {
+	var lines []string
+	cur := ""
+	for _, word := range strings.Fields(s) {
+		for runewidth.StringWidth(word) > width {
+			if cur != "" {
+				lines, cur = append(lines, cur), ""
+			}
+			head := runewidth.Truncate(word, width, "")
+			if head == "" { // a character wider than the line
+				head = string([]rune(word)[:1])
+			}
+			lines, word = append(lines, head), word[len(head):]
+		}
+		switch {
+		case word == "":
+		case cur == "":
+			cur = word
+		case runewidth.StringWidth(cur)+1+runewidth.StringWidth(word) <= width:
+			cur += " " + word
+		default:
+			lines, cur = append(lines, cur), word
+		}
+	}
+	if cur != "" {
+		lines = append(lines, cur)
+	}
+	return lines
 }
 
 // display returns a domain name as a person reads it: Unicode for an IDN
