@@ -579,7 +579,7 @@ func TestAPIOnSimulator(t *testing.T) {
 	assert.ElementsMatch(t, []string{"renew.com", "two.net"}, names)
 
 	res, err := c.API.SaveSingleTaskForCreatingOrderRenew(ctx, &SaveSingleTaskForCreatingOrderRenewRequest{
-		DomainName: "renew.com", SubscriptionDuration: 2, CurrentExpirationDate: simExpiry,
+		DomainName: "renew.com", Years: 2, CurrentExpirationDate: simExpiry,
 	})
 	require.NoError(t, err)
 	require.NotEmpty(t, res.TaskNo)
