@@ -8,25 +8,11 @@ import (
 	"fmt"
 )
 
-// QueryDomainRealTimePriceRequest is the request of QueryDomainRealTimePrice: prices names for an action and period in a currency, at the current rate.
-type QueryDomainRealTimePriceRequest struct {
-	// Currency: required.
-	Currency string `url:"Currency"`
-	// DomainItem: required; sent as one JSON array.
-	DomainItem []QueryDomainRealTimePriceDomainItem `url:"DomainItem,json,omitempty"`
-}
+// QueryDomainRealTimePriceRequest is the request of QueryDomainRealTimePrice (PriceRequest): prices names for an action and period in a currency, at the current rate.
+type QueryDomainRealTimePriceRequest = PriceRequest
 
-// QueryDomainRealTimePriceDomainItem is an item of QueryDomainRealTimePriceRequest.DomainItem.
-type QueryDomainRealTimePriceDomainItem struct {
-	// Action: required.
-	Action string `json:"Action,omitempty"`
-	// DomainName: required.
-	DomainName string `json:"DomainName,omitempty"`
-	// Period: optional.
-	Period int32 `json:"Period,omitempty"`
-	// Suffix: optional.
-	Suffix string `json:"Suffix,omitempty"`
-}
+// QueryDomainRealTimePriceDomainItem is an item of QueryDomainRealTimePriceRequest.Items (PriceItem).
+type QueryDomainRealTimePriceDomainItem = PriceItem
 
 // QueryDomainRealTimePriceResponse is the answer of QueryDomainRealTimePrice.
 type QueryDomainRealTimePriceResponse struct {
@@ -85,16 +71,16 @@ func (r *QueryDomainRealTimePriceRequest) validate() error {
 	if r.Currency == "" {
 		return missingParam("Currency", "Currency")
 	}
-	if len(r.DomainItem) == 0 {
-		return missingParam("DomainItem", "DomainItem")
+	if len(r.Items) == 0 {
+		return missingParam("Items", "DomainItem")
 	}
-	for i, it := range r.DomainItem {
+	for i, it := range r.Items {
 		_ = i
 		if it.Action == "" {
-			return missingParam(fmt.Sprintf("DomainItem[%d].Action", i), "Action")
+			return missingParam(fmt.Sprintf("Items[%d].Action", i), "Action")
 		}
 		if it.DomainName == "" {
-			return missingParam(fmt.Sprintf("DomainItem[%d].DomainName", i), "DomainName")
+			return missingParam(fmt.Sprintf("Items[%d].DomainName", i), "DomainName")
 		}
 	}
 	return nil

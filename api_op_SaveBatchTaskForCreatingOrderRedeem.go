@@ -5,34 +5,13 @@ package alidomain
 import (
 	"context"
 	"errors"
-	"time"
 )
 
-// SaveBatchTaskForCreatingOrderRedeemRequest is the request of SaveBatchTaskForCreatingOrderRedeem: starts a task that redeems several domains (a charged order).
-type SaveBatchTaskForCreatingOrderRedeemRequest struct {
-	// CouponNo: optional.
-	CouponNo string `url:"CouponNo,omitempty"`
-	// Lang (en or zh) overrides Options.Lang for this call.
-	Lang string `url:"Lang,omitempty"`
-	// OrderRedeemParam: required; sent as OrderRedeemParam.N.<field>; at most 1000 items.
-	OrderRedeemParam []SaveBatchTaskForCreatingOrderRedeemOrderRedeemParam `url:"OrderRedeemParam"`
-	// PromotionNo: optional.
-	PromotionNo string `url:"PromotionNo,omitempty"`
-	// UseCoupon: optional.
-	UseCoupon *bool `url:"UseCoupon"`
-	// UsePromotion: optional.
-	UsePromotion *bool `url:"UsePromotion"`
-	// UserClientIP (UserClientIp on the wire): optional.
-	UserClientIP string `url:"UserClientIp,omitempty"`
-}
+// SaveBatchTaskForCreatingOrderRedeemRequest is the request of SaveBatchTaskForCreatingOrderRedeem (BatchRedeemRequest): starts a task that redeems several domains (a charged order).
+type SaveBatchTaskForCreatingOrderRedeemRequest = BatchRedeemRequest
 
-// SaveBatchTaskForCreatingOrderRedeemOrderRedeemParam is an item of SaveBatchTaskForCreatingOrderRedeemRequest.OrderRedeemParam.
-type SaveBatchTaskForCreatingOrderRedeemOrderRedeemParam struct {
-	// CurrentExpirationDate: optional; sent as Unix milliseconds.
-	CurrentExpirationDate time.Time `url:"CurrentExpirationDate,unixmilli"`
-	// DomainName: optional.
-	DomainName string `url:"DomainName,omitempty"`
-}
+// SaveBatchTaskForCreatingOrderRedeemOrderRedeemParam is an item of SaveBatchTaskForCreatingOrderRedeemRequest.Domains (RedeemDomain).
+type SaveBatchTaskForCreatingOrderRedeemOrderRedeemParam = RedeemDomain
 
 // SaveBatchTaskForCreatingOrderRedeemResponse is the answer of SaveBatchTaskForCreatingOrderRedeem.
 type SaveBatchTaskForCreatingOrderRedeemResponse struct {
@@ -48,11 +27,11 @@ func (r *SaveBatchTaskForCreatingOrderRedeemRequest) validate() error {
 	if r == nil {
 		return nilRequest("SaveBatchTaskForCreatingOrderRedeemRequest")
 	}
-	if len(r.OrderRedeemParam) == 0 {
-		return missingParam("OrderRedeemParam", "OrderRedeemParam")
+	if len(r.Domains) == 0 {
+		return missingParam("Domains", "OrderRedeemParam")
 	}
-	if len(r.OrderRedeemParam) > 1000 {
-		return tooManyItems("OrderRedeemParam", "OrderRedeemParam", len(r.OrderRedeemParam), 1000)
+	if len(r.Domains) > 1000 {
+		return tooManyItems("Domains", "OrderRedeemParam", len(r.Domains), 1000)
 	}
 	return nil
 }

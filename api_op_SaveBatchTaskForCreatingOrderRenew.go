@@ -5,38 +5,13 @@ package alidomain
 import (
 	"context"
 	"errors"
-	"time"
 )
 
-// SaveBatchTaskForCreatingOrderRenewRequest is the request of SaveBatchTaskForCreatingOrderRenew: starts a task that renews several domains (a charged order).
-type SaveBatchTaskForCreatingOrderRenewRequest struct {
-	// CouponNo: optional.
-	CouponNo string `url:"CouponNo,omitempty"`
-	// Lang (en or zh) overrides Options.Lang for this call.
-	Lang string `url:"Lang,omitempty"`
-	// OrderRenewParam: required; sent as OrderRenewParam.N.<field>; at most 1000 items.
-	OrderRenewParam []SaveBatchTaskForCreatingOrderRenewOrderRenewParam `url:"OrderRenewParam"`
-	// PromotionNo: optional.
-	PromotionNo string `url:"PromotionNo,omitempty"`
-	// UseCoupon: optional.
-	UseCoupon *bool `url:"UseCoupon"`
-	// UsePromotion: optional.
-	UsePromotion *bool `url:"UsePromotion"`
-	// UserClientIP (UserClientIp on the wire): optional.
-	UserClientIP string `url:"UserClientIp,omitempty"`
-}
+// SaveBatchTaskForCreatingOrderRenewRequest is the request of SaveBatchTaskForCreatingOrderRenew (BatchRenewRequest): starts a task that renews several domains (a charged order).
+type SaveBatchTaskForCreatingOrderRenewRequest = BatchRenewRequest
 
-// SaveBatchTaskForCreatingOrderRenewOrderRenewParam is an item of SaveBatchTaskForCreatingOrderRenewRequest.OrderRenewParam.
-type SaveBatchTaskForCreatingOrderRenewOrderRenewParam struct {
-	// CurrentExpirationDate: optional; sent as Unix milliseconds.
-	CurrentExpirationDate time.Time `url:"CurrentExpirationDate,unixmilli"`
-	// DomainName: optional.
-	DomainName string `url:"DomainName,omitempty"`
-	// PermitPremiumRenew: optional.
-	PermitPremiumRenew *bool `url:"PermitPremiumRenew"`
-	// SubscriptionDuration: optional.
-	SubscriptionDuration int32 `url:"SubscriptionDuration,omitempty"`
-}
+// SaveBatchTaskForCreatingOrderRenewOrderRenewParam is an item of SaveBatchTaskForCreatingOrderRenewRequest.Domains (RenewDomain).
+type SaveBatchTaskForCreatingOrderRenewOrderRenewParam = RenewDomain
 
 // SaveBatchTaskForCreatingOrderRenewResponse is the answer of SaveBatchTaskForCreatingOrderRenew.
 type SaveBatchTaskForCreatingOrderRenewResponse struct {
@@ -52,11 +27,11 @@ func (r *SaveBatchTaskForCreatingOrderRenewRequest) validate() error {
 	if r == nil {
 		return nilRequest("SaveBatchTaskForCreatingOrderRenewRequest")
 	}
-	if len(r.OrderRenewParam) == 0 {
-		return missingParam("OrderRenewParam", "OrderRenewParam")
+	if len(r.Domains) == 0 {
+		return missingParam("Domains", "OrderRenewParam")
 	}
-	if len(r.OrderRenewParam) > 1000 {
-		return tooManyItems("OrderRenewParam", "OrderRenewParam", len(r.OrderRenewParam), 1000)
+	if len(r.Domains) > 1000 {
+		return tooManyItems("Domains", "OrderRenewParam", len(r.Domains), 1000)
 	}
 	return nil
 }

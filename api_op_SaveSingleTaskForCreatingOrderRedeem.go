@@ -5,28 +5,10 @@ package alidomain
 import (
 	"context"
 	"errors"
-	"time"
 )
 
-// SaveSingleTaskForCreatingOrderRedeemRequest is the request of SaveSingleTaskForCreatingOrderRedeem: starts a task that redeems one domain (a charged order).
-type SaveSingleTaskForCreatingOrderRedeemRequest struct {
-	// CouponNo: optional.
-	CouponNo string `url:"CouponNo,omitempty"`
-	// CurrentExpirationDate: required; sent as Unix milliseconds.
-	CurrentExpirationDate time.Time `url:"CurrentExpirationDate,unixmilli"`
-	// DomainName: required.
-	DomainName string `url:"DomainName"`
-	// Lang (en or zh) overrides Options.Lang for this call.
-	Lang string `url:"Lang,omitempty"`
-	// PromotionNo: optional.
-	PromotionNo string `url:"PromotionNo,omitempty"`
-	// UseCoupon: optional.
-	UseCoupon *bool `url:"UseCoupon"`
-	// UsePromotion: optional.
-	UsePromotion *bool `url:"UsePromotion"`
-	// UserClientIP (UserClientIp on the wire): optional.
-	UserClientIP string `url:"UserClientIp,omitempty"`
-}
+// SaveSingleTaskForCreatingOrderRedeemRequest is the request of SaveSingleTaskForCreatingOrderRedeem (RedeemRequest): starts a task that redeems one domain (a charged order).
+type SaveSingleTaskForCreatingOrderRedeemRequest = RedeemRequest
 
 // SaveSingleTaskForCreatingOrderRedeemResponse is the answer of SaveSingleTaskForCreatingOrderRedeem.
 type SaveSingleTaskForCreatingOrderRedeemResponse struct {

@@ -5,32 +5,10 @@ package alidomain
 import (
 	"context"
 	"errors"
-	"time"
 )
 
-// SaveSingleTaskForCreatingOrderRenewRequest is the request of SaveSingleTaskForCreatingOrderRenew: starts a task that renews one domain (a charged order).
-type SaveSingleTaskForCreatingOrderRenewRequest struct {
-	// CouponNo: optional.
-	CouponNo string `url:"CouponNo,omitempty"`
-	// CurrentExpirationDate: required; sent as Unix milliseconds.
-	CurrentExpirationDate time.Time `url:"CurrentExpirationDate,unixmilli"`
-	// DomainName: required.
-	DomainName string `url:"DomainName"`
-	// Lang (en or zh) overrides Options.Lang for this call.
-	Lang string `url:"Lang,omitempty"`
-	// PermitPremiumRenew: optional.
-	PermitPremiumRenew *bool `url:"PermitPremiumRenew"`
-	// PromotionNo: optional.
-	PromotionNo string `url:"PromotionNo,omitempty"`
-	// SubscriptionDuration: required.
-	SubscriptionDuration int32 `url:"SubscriptionDuration"`
-	// UseCoupon: optional.
-	UseCoupon *bool `url:"UseCoupon"`
-	// UsePromotion: optional.
-	UsePromotion *bool `url:"UsePromotion"`
-	// UserClientIP (UserClientIp on the wire): optional.
-	UserClientIP string `url:"UserClientIp,omitempty"`
-}
+// SaveSingleTaskForCreatingOrderRenewRequest is the request of SaveSingleTaskForCreatingOrderRenew (RenewRequest): starts a task that renews one domain (a charged order).
+type SaveSingleTaskForCreatingOrderRenewRequest = RenewRequest
 
 // SaveSingleTaskForCreatingOrderRenewResponse is the answer of SaveSingleTaskForCreatingOrderRenew.
 type SaveSingleTaskForCreatingOrderRenewResponse struct {

@@ -12,6 +12,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/alidomain/alidomain/internal/credsrc"
@@ -35,11 +36,28 @@ const metadataCredsPath = "/latest/meta-data/ram/security-credentials/"
 
 // defaultECSHTTPClient has short timeouts, so that a program off ECS does
 // not hang, and no proxy: the metadata service is link-local.
-var defaultECSHTTPClient = func() *http.Client {
+var defaultECSHTTPClient = &lazyHTTPClient{build: newECSHTTPClient}
+
+// newECSHTTPClient makes defaultECSHTTPClient's client.
+func newECSHTTPClient() *http.Client {
 	hc := credsrc.HTTPClient(time.Second, 2*time.Second, false)
 	hc.Transport.(*http.Transport).ResponseHeaderTimeout = time.Second
 	return hc
-}()
+}
+
+// lazyHTTPClient is a client made on first use, so that a program that
+// never uses a credential source neither builds nor links its client.
+type lazyHTTPClient struct {
+	once  sync.Once
+	build func() *http.Client
+	c     *http.Client
+}
+
+// get returns the client, made by build on the first call.
+func (l *lazyHTTPClient) get() *http.Client {
+	l.once.Do(func() { l.c = l.build() })
+	return l.c
+}
 
 // ECSRoleOptions configures ECSRoleCredentials.
 type ECSRoleOptions struct {
@@ -80,7 +98,7 @@ func ECSRoleCredentials(o ECSRoleOptions) CredentialsProvider {
 		return errorProvider{&ValidationError{Field: "ECSRoleOptions.Endpoint", Reason: fmt.Sprintf("%q is not an absolute http(s) URL without a query", o.Endpoint)}}
 	}
 	if o.HTTPClient == nil {
-		o.HTTPClient = defaultECSHTTPClient
+		o.HTTPClient = defaultECSHTTPClient.get()
 	}
 	m := &imds{base: strings.TrimSuffix(u.String(), "/"), opts: o}
 	name := "ECS RAM role"

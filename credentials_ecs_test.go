@@ -60,7 +60,7 @@ func newMetadata(t *testing.T, clock *fakeClock, o alidomaintest.MetadataOptions
 	t.Helper()
 	// The real timeouts (1 s) are for a network; a busy test machine gets more.
 	old := defaultECSHTTPClient
-	defaultECSHTTPClient = credsrc.HTTPClient(30*time.Second, 60*time.Second, false)
+	defaultECSHTTPClient = &lazyHTTPClient{build: func() *http.Client { return credsrc.HTTPClient(30*time.Second, 60*time.Second, false) }}
 	t.Cleanup(func() { defaultECSHTTPClient = old })
 	o.Clock = clock.Now
 	m := alidomaintest.NewMetadataServer(o)
@@ -388,7 +388,7 @@ func TestECSRoleUnreachableIsAbsent(t *testing.T) {
 
 // Off ECS, the metadata service must fail fast, and never through a proxy.
 func TestECSDefaultHTTPClientIsShortAndDirect(t *testing.T) {
-	hc := defaultECSHTTPClient
+	hc := defaultECSHTTPClient.get()
 	assert.Equal(t, 2*time.Second, hc.Timeout)
 	tr := hc.Transport.(*http.Transport)
 	assert.Nil(t, tr.Proxy)
@@ -396,7 +396,7 @@ func TestECSDefaultHTTPClientIsShortAndDirect(t *testing.T) {
 	assert.Equal(t, time.Second, tr.ResponseHeaderTimeout)
 	assert.NotNil(t, tr.DialContext)
 	assert.Equal(t, "http://100.100.100.200", defaultMetadataEndpoint)
-	sts := defaultSTSHTTPClient
+	sts := defaultSTSHTTPClient.get()
 	assert.Equal(t, 10*time.Second, sts.Timeout)
 	assert.NotNil(t, sts.Transport.(*http.Transport).Proxy, "STS honours HTTPS_PROXY")
 }

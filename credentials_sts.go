@@ -264,7 +264,7 @@ func stsEndpoint(region string, vpc bool) string {
 }
 
 // defaultSTSHTTPClient is shared by the STS providers made without an HTTPClient.
-var defaultSTSHTTPClient = credsrc.HTTPClient(5*time.Second, 10*time.Second, true)
+var defaultSTSHTTPClient = &lazyHTTPClient{build: newProxiedHTTPClient}
 
 // stsRetryPolicy is how STS calls are retried; tests shorten the delays.
 var stsRetryPolicy = retry.DefaultPolicy()
@@ -295,7 +295,7 @@ func newSTSClient(field, endpoint string, doer HTTPDoer) (*stsClient, error) {
 		u.Path = "/"
 	}
 	if doer == nil {
-		doer = defaultSTSHTTPClient
+		doer = defaultSTSHTTPClient.get()
 	}
 	return &stsClient{endpoint: u.String(), http: doer, retry: stsRetryPolicy, now: time.Now}, nil
 }

@@ -16,7 +16,13 @@ import (
 const EnvCredentialsURI = "ALIBABA_CLOUD_CREDENTIALS_URI"
 
 // defaultURIHTTPClient is used by URICredentials: 5s to connect, 10s in all.
-var defaultURIHTTPClient = credsrc.HTTPClient(5*time.Second, 10*time.Second, true)
+var defaultURIHTTPClient = &lazyHTTPClient{build: newProxiedHTTPClient}
+
+// newProxiedHTTPClient makes the client of the STS and URI sources: 5s to
+// connect, 10s in all, through the environment's proxy.
+func newProxiedHTTPClient() *http.Client {
+	return credsrc.HTTPClient(5*time.Second, 10*time.Second, true)
+}
 
 // URICredentials returns a provider of temporary credentials served at uri
 // (empty: ALIBABA_CLOUD_CREDENTIALS_URI): a GET answered with JSON holding
@@ -25,7 +31,7 @@ var defaultURIHTTPClient = credsrc.HTTPClient(5*time.Second, 10*time.Second, tru
 // AssumeRoleCredentials'. Errors name the URI without its query and never
 // quote the answer.
 func URICredentials(uri string) CredentialsProvider {
-	return uriCredentials(uri, defaultURIHTTPClient)
+	return uriCredentials(uri, defaultURIHTTPClient.get())
 }
 
 func uriCredentials(uri string, doer HTTPDoer) CredentialsProvider {

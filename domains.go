@@ -263,9 +263,13 @@ func serviceDate(ms int64, s string) (time.Time, error) {
 
 // opQueryDomainList sends the generated request; List and ListIter check
 // the friendly one first.
-var opQueryDomainList = listOperation[QueryDomainListRequest, wireDomain, Domain](
-	"QueryDomainList", nil,
-	func(r *QueryDomainListRequest) (*int, *int) { return &r.PageNum, &r.PageSize })
+var opQueryDomainList = &operation[QueryDomainListRequest, listResponse[wireDomain, Domain], listPage[Domain]]{
+	action:     "QueryDomainList",
+	idempotent: true,
+	paging:     func(r *QueryDomainListRequest) (*int, *int) { return &r.PageNum, &r.PageSize },
+	check:      (*listResponse[wireDomain, Domain]).convert,
+	result:     listResult[wireDomain, Domain],
+}
 
 // List returns one page of the account's domains (QueryDomainList). A nil
 // req lists every domain, first page, default page size. Use ListIter to go

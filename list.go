@@ -179,19 +179,10 @@ func (w *wirePage) page() Page {
 	return p
 }
 
-// listOperation declares a paged read: its answer is checked and converted
-// as every list's is.
-func listOperation[Req any, W listItem[T], T any](action string, validate func(*Req) error, paging func(*Req) (num, size *int)) *operation[Req, listResponse[W, T], listPage[T]] {
-	return &operation[Req, listResponse[W, T], listPage[T]]{
-		action:     action,
-		idempotent: true,
-		validate:   validate,
-		paging:     paging,
-		check:      (*listResponse[W, T]).convert,
-		result: func(r *listResponse[W, T], m Meta) *listPage[T] {
-			return &listPage[T]{Meta: m, Page: r.page(), Items: r.items}
-		},
-	}
+// listResult is the result of every list declaration: the page and its
+// converted items.
+func listResult[W listItem[T], T any](r *listResponse[W, T], m Meta) *listPage[T] {
+	return &listPage[T]{Meta: m, Page: r.page(), Items: r.items}
 }
 
 // listIter returns an iterator over every item that req selects, page after

@@ -107,27 +107,6 @@ func (r *submitResponse) result(m Meta) *SubmitResult {
 	return &SubmitResult{Meta: m, TaskNo: r.TaskNo}
 }
 
-// orderOperation declares a paid order: not idempotent, answered by a
-// TaskNo, creating a task of taskType ("" where it is undocumented). The
-// catalog's table (api_tables.go) holds the action as a paid order, which
-// Client.Call keeps to the same rule.
-func orderOperation[Req any](action, taskType string, validate func(*Req) error) *operation[Req, submitResponse, SubmitResult] {
-	return &operation[Req, submitResponse, SubmitResult]{
-		action:   action,
-		taskType: taskType,
-		validate: validate,
-		check:    (*submitResponse).check,
-		result:   (*submitResponse).result,
-	}
-}
-
-// withSecrets sets the declaration's secrets: the request values that never
-// appear in an error.
-func withSecrets[Req any, Resp response, Out any](op *operation[Req, Resp, Out], secrets func(*Req) []string) *operation[Req, Resp, Out] {
-	op.secrets = secrets
-	return op
-}
-
 // maxYears is the longest subscription an order may ask for.
 const maxYears = 10
 

@@ -114,9 +114,21 @@ func checkRedeemDomain(name string, expires time.Time) (field, reason string) {
 	return "", ""
 }
 
-var opSaveBatchRedeem = orderOperation("SaveBatchTaskForCreatingOrderRedeem", redeemTaskType, (*BatchRedeemRequest).Validate)
+var opSaveBatchRedeem = &operation[BatchRedeemRequest, submitResponse, SubmitResult]{
+	action:   "SaveBatchTaskForCreatingOrderRedeem",
+	taskType: redeemTaskType,
+	validate: (*BatchRedeemRequest).Validate,
+	check:    (*submitResponse).check,
+	result:   (*submitResponse).result,
+}
 
-var opSaveSingleRedeem = orderOperation("SaveSingleTaskForCreatingOrderRedeem", redeemTaskType, (*RedeemRequest).Validate)
+var opSaveSingleRedeem = &operation[RedeemRequest, submitResponse, SubmitResult]{
+	action:   "SaveSingleTaskForCreatingOrderRedeem",
+	taskType: redeemTaskType,
+	validate: (*RedeemRequest).Validate,
+	check:    (*submitResponse).check,
+	result:   (*submitResponse).result,
+}
 
 // SubmitBatch submits one task that redeems every domain of req
 // (SaveBatchTaskForCreatingOrderRedeem), and returns the task's number.

@@ -196,9 +196,21 @@ func (d *RegisterDomain) check() (field, reason string) {
 	return "", ""
 }
 
-var opSaveBatchRegister = orderOperation("SaveBatchTaskForCreatingOrderActivate", registerTaskType, (*BatchRegisterRequest).Validate)
+var opSaveBatchRegister = &operation[BatchRegisterRequest, submitResponse, SubmitResult]{
+	action:   "SaveBatchTaskForCreatingOrderActivate",
+	taskType: registerTaskType,
+	validate: (*BatchRegisterRequest).Validate,
+	check:    (*submitResponse).check,
+	result:   (*submitResponse).result,
+}
 
-var opSaveSingleRegister = orderOperation("SaveSingleTaskForCreatingOrderActivate", registerTaskType, (*RegisterRequest).Validate)
+var opSaveSingleRegister = &operation[RegisterRequest, submitResponse, SubmitResult]{
+	action:   "SaveSingleTaskForCreatingOrderActivate",
+	taskType: registerTaskType,
+	validate: (*RegisterRequest).Validate,
+	check:    (*submitResponse).check,
+	result:   (*submitResponse).result,
+}
 
 // SubmitBatch submits one task that registers every domain of req
 // (SaveBatchTaskForCreatingOrderActivate), and returns the task's number.

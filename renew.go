@@ -126,9 +126,21 @@ func checkRenewDomain(name string, expires time.Time, years int) (field, reason 
 	return "", ""
 }
 
-var opSaveBatchRenew = orderOperation("SaveBatchTaskForCreatingOrderRenew", renewTaskType, (*BatchRenewRequest).Validate)
+var opSaveBatchRenew = &operation[BatchRenewRequest, submitResponse, SubmitResult]{
+	action:   "SaveBatchTaskForCreatingOrderRenew",
+	taskType: renewTaskType,
+	validate: (*BatchRenewRequest).Validate,
+	check:    (*submitResponse).check,
+	result:   (*submitResponse).result,
+}
 
-var opSaveSingleRenew = orderOperation("SaveSingleTaskForCreatingOrderRenew", renewTaskType, (*RenewRequest).Validate)
+var opSaveSingleRenew = &operation[RenewRequest, submitResponse, SubmitResult]{
+	action:   "SaveSingleTaskForCreatingOrderRenew",
+	taskType: renewTaskType,
+	validate: (*RenewRequest).Validate,
+	check:    (*submitResponse).check,
+	result:   (*submitResponse).result,
+}
 
 // SubmitBatch submits one task that renews every domain of req
 // (SaveBatchTaskForCreatingOrderRenew), and returns the task's number.

@@ -198,9 +198,13 @@ func (w *wireTaskDetail) detail() TaskDetail {
 
 // opQueryTaskDetailList sends the generated request; ListDetails and
 // ListDetailsIter check the friendly one first.
-var opQueryTaskDetailList = listOperation[QueryTaskDetailListRequest, wireTaskDetail, TaskDetail](
-	"QueryTaskDetailList", nil,
-	func(r *QueryTaskDetailListRequest) (*int, *int) { return &r.PageNum, &r.PageSize })
+var opQueryTaskDetailList = &operation[QueryTaskDetailListRequest, listResponse[wireTaskDetail, TaskDetail], listPage[TaskDetail]]{
+	action:     "QueryTaskDetailList",
+	idempotent: true,
+	paging:     func(r *QueryTaskDetailListRequest) (*int, *int) { return &r.PageNum, &r.PageSize },
+	check:      (*listResponse[wireTaskDetail, TaskDetail]).convert,
+	result:     listResult[wireTaskDetail, TaskDetail],
+}
 
 // ListDetails returns one page of a task's details (QueryTaskDetailList):
 // the state of each domain of the task. The request is validated first
@@ -337,9 +341,13 @@ func (w *wireTaskInfo) info() TaskInfo {
 
 // opQueryTaskList sends the generated request; List and ListIter check the
 // friendly one first.
-var opQueryTaskList = listOperation[QueryTaskListRequest, wireTaskInfo, TaskInfo](
-	"QueryTaskList", nil,
-	func(r *QueryTaskListRequest) (*int, *int) { return &r.PageNum, &r.PageSize })
+var opQueryTaskList = &operation[QueryTaskListRequest, listResponse[wireTaskInfo, TaskInfo], listPage[TaskInfo]]{
+	action:     "QueryTaskList",
+	idempotent: true,
+	paging:     func(r *QueryTaskListRequest) (*int, *int) { return &r.PageNum, &r.PageSize },
+	check:      (*listResponse[wireTaskInfo, TaskInfo]).convert,
+	result:     listResult[wireTaskInfo, TaskInfo],
+}
 
 // List returns one page of the account's tasks (QueryTaskList), newest
 // first as the service orders them. A nil req lists every task, first page,

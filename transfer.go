@@ -131,11 +131,21 @@ func transferCodes(ds []TransferDomain) []string {
 	return codes
 }
 
-var opSaveBatchTransfer = withSecrets(orderOperation("SaveBatchTaskForCreatingOrderTransfer", "", (*BatchTransferRequest).Validate),
-	func(r *BatchTransferRequest) []string { return transferCodes(r.Domains) })
+var opSaveBatchTransfer = &operation[BatchTransferRequest, submitResponse, SubmitResult]{
+	action:   "SaveBatchTaskForCreatingOrderTransfer",
+	validate: (*BatchTransferRequest).Validate,
+	check:    (*submitResponse).check,
+	result:   (*submitResponse).result,
+	secrets:  func(r *BatchTransferRequest) []string { return transferCodes(r.Domains) },
+}
 
-var opSaveSingleTransfer = withSecrets(orderOperation("SaveSingleTaskForCreatingOrderTransfer", "", (*TransferRequest).Validate),
-	func(r *TransferRequest) []string { return transferCodes([]TransferDomain{r.TransferDomain}) })
+var opSaveSingleTransfer = &operation[TransferRequest, submitResponse, SubmitResult]{
+	action:   "SaveSingleTaskForCreatingOrderTransfer",
+	validate: (*TransferRequest).Validate,
+	check:    (*submitResponse).check,
+	result:   (*submitResponse).result,
+	secrets:  func(r *TransferRequest) []string { return transferCodes([]TransferDomain{r.TransferDomain}) },
+}
 
 // SubmitBatch submits one task that transfers every domain of req into the
 // account (SaveBatchTaskForCreatingOrderTransfer), and returns the task's

@@ -96,6 +96,10 @@ type Action struct {
 	RepeatReason string `json:"repeat_reason,omitempty"`
 	// TaskType is the TaskType of the task a paid order creates (overlay).
 	TaskType string `json:"task_type,omitempty"`
+	// Request, when set (overlay), is the hand-written request type that
+	// the generated one is an alias of: one struct carries the wire names
+	// for the friendly service and the generated method.
+	Request string `json:"request,omitempty"`
 	// V1 is "absent" when the v1 SDK lacks the action.
 	V1 string `json:"v1,omitempty"`
 	// V1Only lists the parameters v1 sends that the 2026 API dropped.
@@ -249,6 +253,7 @@ type OverlayEntry struct {
 	Time       string `json:"time,omitempty"`
 	Money      bool   `json:"money,omitempty"`
 	Default    string `json:"default,omitempty"`
+	Request    string `json:"request,omitempty"`
 
 	Reason string `json:"reason"`
 }
@@ -329,7 +334,7 @@ func (c *Catalog) apply(o *Overlay) error {
 			if p == nil {
 				return fmt.Errorf("%s: no parameter %s", where, e.Param)
 			}
-			if e.Kind != "" || e.RepeatSafe || e.TaskType != "" {
+			if e.Kind != "" || e.RepeatSafe || e.TaskType != "" || e.Request != "" {
 				return fmt.Errorf("%s: action facts on a parameter", where)
 			}
 			p.Secret = p.Secret || e.Secret
@@ -351,7 +356,7 @@ func (c *Catalog) apply(o *Overlay) error {
 			if f == nil {
 				return fmt.Errorf("%s: no answer field %s", where, e.Answer)
 			}
-			if e.Kind != "" || e.RepeatSafe || e.TaskType != "" || e.Default != "" || e.GoType != "" {
+			if e.Kind != "" || e.RepeatSafe || e.TaskType != "" || e.Default != "" || e.GoType != "" || e.Request != "" {
 				return fmt.Errorf("%s: action or parameter facts on an answer field", where)
 			}
 			f.Secret = f.Secret || e.Secret
@@ -375,6 +380,9 @@ func (c *Catalog) apply(o *Overlay) error {
 				}
 				a.RepeatSafe = true
 				a.RepeatReason = e.Reason
+			}
+			if e.Request != "" {
+				a.Request = e.Request
 			}
 			if e.TaskType != "" {
 				a.TaskType = e.TaskType

@@ -377,31 +377,6 @@ func TestTypedActionsMatchRootPackage(t *testing.T) {
 						}
 					}
 				}
-			case *ast.CallExpr:
-				var fn ast.Expr
-				var req ast.Expr
-				switch x := n.Fun.(type) {
-				case *ast.IndexExpr:
-					fn, req = x.X, x.Index
-				case *ast.IndexListExpr:
-					fn, req = x.X, x.Indices[0]
-				}
-				if isIdent(n.Fun, "orderOperation") && len(n.Args) == 3 {
-					// orderOperation("Action", taskType, (*Req).Validate)
-					fn = n.Fun
-					if sel, ok := n.Args[2].(*ast.SelectorExpr); ok {
-						if par, ok := sel.X.(*ast.ParenExpr); ok {
-							if star, ok := par.X.(*ast.StarExpr); ok {
-								req = star.X
-							}
-						}
-					}
-				}
-				if (isIdent(fn, "orderOperation") || isIdent(fn, "listOperation")) && len(n.Args) > 0 && req != nil {
-					if lit, ok := n.Args[0].(*ast.BasicLit); ok {
-						typed[unquote(t, lit)] = req.(*ast.Ident).Name
-					}
-				}
 			}
 			return true
 		})

@@ -135,7 +135,9 @@ func (g *gen) file() ([]byte, error) {
 	if err := g.nameAnswer(); err != nil {
 		return nil, err
 	}
-	g.request()
+	if err := g.request(); err != nil {
+		return nil, err
+	}
 	g.response()
 	g.validate()
 	g.secrets()
@@ -174,7 +176,11 @@ func (g *gen) nameParams() error {
 		if len(p.Fields) == 0 {
 			continue
 		}
-		n, err := g.claim(g.a.Name + p.Go)
+		name := g.a.Name + p.Go
+		if g.a.Request != "" {
+			name = g.a.Name + p.Wire // the alias keeps the name the generated struct had
+		}
+		n, err := g.claim(name)
 		if err != nil {
 			return err
 		}
@@ -346,8 +352,11 @@ func facts(p *catalog.Param) string {
 
 func num(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 
-func (g *gen) request() {
+func (g *gen) request() error {
 	a := g.a
+	if a.Request != "" {
+		return g.requestAlias()
+	}
 	g.p("// %sRequest is the request of %s: %s\n", a.Name, a.Name, lowerFirst(a.Summary))
 	g.p("type %sRequest struct {\n", a.Name)
 	for _, p := range a.Params {
@@ -383,6 +392,27 @@ func (g *gen) request() {
 		}
 		g.p("}\n\n")
 	}
+	return nil
+}
+
+// requestAlias declares the request as the hand-written type the overlay
+// names, and each struct list's item as the item type its go_type names:
+// the friendly service and the generated method share one struct.
+func (g *gen) requestAlias() error {
+	a := g.a
+	g.p("// %sRequest is the request of %s (%s): %s\n", a.Name, a.Name, a.Request, lowerFirst(a.Summary))
+	g.p("type %sRequest = %s\n\n", a.Name, a.Request)
+	for _, p := range a.Params {
+		if len(p.Fields) == 0 {
+			continue
+		}
+		if p.GoType == "" {
+			return fmt.Errorf("%s: %s is a list of structs in the hand-written %s: the overlay names its item type (go_type)", a.Name, p.Wire, a.Request)
+		}
+		g.p("// %s is an item of %sRequest.%s (%s).\n", g.elemOf[p], a.Name, p.Go, p.GoType)
+		g.p("type %s = %s\n\n", g.elemOf[p], p.GoType)
+	}
+	return nil
 }
 
 func secretTag(p *catalog.Param) string {
@@ -521,7 +551,7 @@ func checkParam(w *bytes.Buffer, p *catalog.Param, recv, name string, paging boo
 			fmt.Fprintf(w, "if len(%s) == 0 {\nreturn missingParam(%s, %s)\n}\n", v, name, wire)
 		case p.Time == "unixmilli":
 			fmt.Fprintf(w, "if %s.IsZero() {\nreturn missingParam(%s, %s)\n}\n", v, name, wire)
-		case p.Type == "string" && p.GoType == "":
+		case p.Type == "string" && !strings.HasPrefix(p.GoType, "*"): // a named string type too
 			fmt.Fprintf(w, "if %s == \"\" {\nreturn missingParam(%s, %s)\n}\n", v, name, wire)
 		}
 	}
