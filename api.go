@@ -1,11 +1,9 @@
 package alidomain
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"encoding/xml"
-	"errors"
 	"fmt"
 	"iter"
 	"reflect"
@@ -42,158 +40,7 @@ func (a *wireAnswer[T]) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &a.wireMeta); err != nil {
 		return err
 	}
-	return decodeAnswerJSON(b, &a.body)
-}
-
-// decodeAnswerJSON decodes b into v as encoding/json does; where the
-// service sends a value of another JSON type than the field's (a number or
-// a boolean as text, a number where text is expected, one item instead of
-// a list), it converts it instead of failing the whole answer.
-func decodeAnswerJSON(b []byte, v any) error {
-	err := json.Unmarshal(b, v)
-	var te *json.UnmarshalTypeError
-	if err == nil || !errors.As(err, &te) {
-		return err
-	}
-	d := json.NewDecoder(bytes.NewReader(b))
-	d.UseNumber()
-	var raw any
-	if err := d.Decode(&raw); err != nil {
-		return err
-	}
-	rv := reflect.ValueOf(v).Elem()
-	rv.SetZero()
-	return assignLenient(rv, raw, "")
-}
-
-// assignLenient sets v from the decoded JSON value x, converting scalars
-// between text, numbers and booleans; path names the field in errors.
-func assignLenient(v reflect.Value, x any, path string) error {
-	if x == nil {
-		return nil
-	}
-	bad := func() error { return fmt.Errorf("%s: cannot use %T as %s", strings.TrimPrefix(path, "."), x, v.Type()) }
-	switch v.Kind() {
-	case reflect.Struct:
-		m, ok := x.(map[string]any)
-		if !ok {
-			if s, isText := x.(string); isText && s == "" {
-				return nil // an empty object sent as ""
-			}
-			return bad()
-		}
-		t := v.Type()
-		for i := 0; i < t.NumField(); i++ {
-			f := t.Field(i)
-			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-			if name == "-" || !f.IsExported() {
-				continue
-			}
-			if name == "" {
-				name = f.Name
-			}
-			val, ok := m[name]
-			if !ok {
-				for k, kv := range m {
-					if strings.EqualFold(k, name) {
-						val, ok = kv, true
-						break
-					}
-				}
-			}
-			if ok {
-				if err := assignLenient(v.Field(i), val, path+"."+name); err != nil {
-					return err
-				}
-			}
-		}
-	case reflect.Slice:
-		arr, ok := x.([]any)
-		if !ok {
-			if s, isText := x.(string); isText && s == "" {
-				return nil
-			}
-			arr = []any{x} // one item sent without its list
-		}
-		s := reflect.MakeSlice(v.Type(), len(arr), len(arr))
-		for i := range arr {
-			if err := assignLenient(s.Index(i), arr[i], path+"["+strconv.Itoa(i)+"]"); err != nil {
-				return err
-			}
-		}
-		v.Set(s)
-	case reflect.Interface:
-		if n, ok := x.(json.Number); ok {
-			f, _ := n.Float64()
-			x = f
-		}
-		v.Set(reflect.ValueOf(x))
-	case reflect.String:
-		switch t := x.(type) {
-		case string:
-			v.SetString(t)
-		case json.Number:
-			v.SetString(t.String())
-		case bool:
-			v.SetString(strconv.FormatBool(t))
-		default:
-			return bad()
-		}
-	case reflect.Bool:
-		switch t := x.(type) {
-		case bool:
-			v.SetBool(t)
-		case string:
-			b, err := strconv.ParseBool(strings.TrimSpace(t))
-			if err != nil && t != "" {
-				return bad()
-			}
-			v.SetBool(b)
-		case json.Number:
-			v.SetBool(t.String() != "0")
-		default:
-			return bad()
-		}
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		var s string
-		switch t := x.(type) {
-		case json.Number:
-			s = t.String()
-		case string:
-			s = strings.TrimSpace(t)
-		default:
-			return bad()
-		}
-		if s == "" {
-			return nil
-		}
-		n, err := strconv.ParseInt(s, 10, 64)
-		if err != nil || v.OverflowInt(n) {
-			return bad()
-		}
-		v.SetInt(n)
-	case reflect.Float32, reflect.Float64:
-		var s string
-		switch t := x.(type) {
-		case json.Number:
-			s = t.String()
-		case string:
-			s = strings.TrimSpace(t)
-		default:
-			return bad()
-		}
-		if s == "" {
-			return nil
-		}
-		f, err := strconv.ParseFloat(s, 64)
-		if err != nil {
-			return bad()
-		}
-		v.SetFloat(f)
-	default:
-		return bad()
-	}
-	return nil
+	return wire.DecodeLenientJSON(b, &a.body)
 }
 
 // UnmarshalXML decodes the envelope and the answer's fields from the root
