@@ -63,25 +63,38 @@ type taskHistoryItem struct {
 	TaskTypeDescription string `json:"TaskTypeDescription" xml:"TaskTypeDescription"`
 }
 
-type taskHistoryResponse struct {
-	RequestID         string            `json:"RequestId" xml:"RequestId"`
-	PageSize          int               `json:"PageSize" xml:"PageSize"`
-	Objects           []taskHistoryItem `json:"Objects" xml:"Objects"`
-	CurrentPageCursor *taskHistoryItem  `json:"CurrentPageCursor" xml:"CurrentPageCursor"`
-	NextPageCursor    *taskHistoryItem  `json:"NextPageCursor,omitempty" xml:"NextPageCursor,omitempty"`
-	PrePageCursor     *taskHistoryItem  `json:"PrePageCursor" xml:"PrePageCursor"`
+// historyResponse is the answer of both history lists: a page of items and
+// the items that start this page, the next and the previous one.
+type historyResponse[T any] struct {
+	RequestID         string `json:"RequestId" xml:"RequestId"`
+	PageSize          int    `json:"PageSize" xml:"PageSize"`
+	Objects           []T    `json:"Objects" xml:"Objects"`
+	CurrentPageCursor *T     `json:"CurrentPageCursor" xml:"CurrentPageCursor"`
+	NextPageCursor    *T     `json:"NextPageCursor,omitempty" xml:"NextPageCursor,omitempty"`
+	PrePageCursor     *T     `json:"PrePageCursor" xml:"PrePageCursor"`
 }
 
-// cursorWindow returns the bounds of the page of size items starting at
-// from, and where the previous page starts (-1 for none).
-func cursorWindow(n, from, size int) (lo, hi, prev int) {
-	lo = min(from, n)
-	hi = min(lo+size, n)
-	prev = -1
-	if lo > 0 {
-		prev = max(lo-size, 0)
+// historyPage answers the page of size items of list starting at from; the
+// cursors of a page or a previous page that does not exist are empty
+// objects, and a next page that does not exist is left out.
+func historyPage[E, T any](reqID string, list []E, from, size int, item func(E) *T) historyResponse[T] {
+	lo := min(from, len(list))
+	hi := min(lo+size, len(list))
+	resp := historyResponse[T]{RequestID: reqID, PageSize: size, Objects: make([]T, 0, hi-lo),
+		CurrentPageCursor: new(T), PrePageCursor: new(T)}
+	for _, e := range list[lo:hi] {
+		resp.Objects = append(resp.Objects, *item(e))
 	}
-	return lo, hi, prev
+	if lo < hi {
+		resp.CurrentPageCursor = item(list[lo])
+	}
+	if hi < len(list) {
+		resp.NextPageCursor = item(list[hi])
+	}
+	if lo > 0 {
+		resp.PrePageCursor = item(list[max(lo-size, 0)])
+	}
+	return resp
 }
 
 // queryTaskInfoHistory lists tasks newest first, filtered by
@@ -155,22 +168,7 @@ func (s *Server) queryTaskInfoHistory(c *actionCall) (any, *gatewayError) {
 			TaskTypeDescription: s.typeDescription(t.typ, lang),
 		}
 	}
-	lo, hi, prev := cursorWindow(len(list), from, size)
-	resp := taskHistoryResponse{RequestID: c.reqID, PageSize: size, Objects: make([]taskHistoryItem, 0, hi-lo),
-		CurrentPageCursor: &taskHistoryItem{}, PrePageCursor: &taskHistoryItem{}}
-	for _, t := range list[lo:hi] {
-		resp.Objects = append(resp.Objects, *item(t))
-	}
-	if lo < hi {
-		resp.CurrentPageCursor = item(list[lo])
-	}
-	if hi < len(list) {
-		resp.NextPageCursor = item(list[hi])
-	}
-	if prev >= 0 {
-		resp.PrePageCursor = item(list[prev])
-	}
-	return resp, nil
+	return historyPage(c.reqID, list, from, size, item), nil
 }
 
 type detailHistoryItem struct {
@@ -186,15 +184,6 @@ type detailHistoryItem struct {
 	TaskTypeDescription string `json:"TaskTypeDescription" xml:"TaskTypeDescription"`
 	TryCount            int    `json:"TryCount" xml:"TryCount"`
 	UpdateTime          string `json:"UpdateTime" xml:"UpdateTime"`
-}
-
-type detailHistoryResponse struct {
-	RequestID         string              `json:"RequestId" xml:"RequestId"`
-	PageSize          int                 `json:"PageSize" xml:"PageSize"`
-	Objects           []detailHistoryItem `json:"Objects" xml:"Objects"`
-	CurrentPageCursor *detailHistoryItem  `json:"CurrentPageCursor" xml:"CurrentPageCursor"`
-	NextPageCursor    *detailHistoryItem  `json:"NextPageCursor,omitempty" xml:"NextPageCursor,omitempty"`
-	PrePageCursor     *detailHistoryItem  `json:"PrePageCursor" xml:"PrePageCursor"`
 }
 
 // detailItem is a detail as the history and poll answers write it. s.mu
@@ -280,22 +269,7 @@ func (s *Server) queryTaskDetailHistory(c *actionCall) (any, *gatewayError) {
 		it := s.detailItem(d, c.now, lang)
 		return &it
 	}
-	lo, hi, prev := cursorWindow(len(list), from, size)
-	resp := detailHistoryResponse{RequestID: c.reqID, PageSize: size, Objects: make([]detailHistoryItem, 0, hi-lo),
-		CurrentPageCursor: &detailHistoryItem{}, PrePageCursor: &detailHistoryItem{}}
-	for _, d := range list[lo:hi] {
-		resp.Objects = append(resp.Objects, *item(d))
-	}
-	if lo < hi {
-		resp.CurrentPageCursor = item(list[lo])
-	}
-	if hi < len(list) {
-		resp.NextPageCursor = item(list[hi])
-	}
-	if prev >= 0 {
-		resp.PrePageCursor = item(list[prev])
-	}
-	return resp, nil
+	return historyPage(c.reqID, list, from, size, item), nil
 }
 
 // cancelTask stops the details of the task TaskNo that are not final yet:
