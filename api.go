@@ -156,9 +156,6 @@ func appendSecret(s []string, v string) []string {
 	return s
 }
 
-// redactSecret returns [REDACTED] for a secret, "" for none.
-func redactSecret(v string) string { return redactedOrEmpty(v) }
-
 // redactEach returns a copy of s with each item redacted by f.
 func redactEach[T any](s []T, f func(T) T) []T {
 	if s == nil {

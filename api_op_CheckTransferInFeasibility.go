@@ -59,7 +59,7 @@ type checkTransferInFeasibilityRequestFields CheckTransferInFeasibilityRequest
 
 // withoutSecrets returns a copy whose secrets read [REDACTED].
 func (r CheckTransferInFeasibilityRequest) withoutSecrets() checkTransferInFeasibilityRequestFields {
-	r.TransferAuthorizationCode = redactSecret(r.TransferAuthorizationCode)
+	r.TransferAuthorizationCode = redactedOrEmpty(r.TransferAuthorizationCode)
 	return checkTransferInFeasibilityRequestFields(r)
 }
 

@@ -62,8 +62,8 @@ type registrantProfileRealNameVerificationRequestFields RegistrantProfileRealNam
 
 // withoutSecrets returns a copy whose secrets read [REDACTED].
 func (r RegistrantProfileRealNameVerificationRequest) withoutSecrets() registrantProfileRealNameVerificationRequestFields {
-	r.IdentityCredential = redactSecret(r.IdentityCredential)
-	r.IdentityCredentialNo = redactSecret(r.IdentityCredentialNo)
+	r.IdentityCredential = redactedOrEmpty(r.IdentityCredential)
+	r.IdentityCredentialNo = redactedOrEmpty(r.IdentityCredentialNo)
 	return registrantProfileRealNameVerificationRequestFields(r)
 }
 

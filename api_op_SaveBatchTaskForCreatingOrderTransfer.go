@@ -104,7 +104,7 @@ type saveBatchTaskForCreatingOrderTransferOrderTransferParamFields SaveBatchTask
 
 // withoutSecrets returns a copy whose secrets read [REDACTED].
 func (r SaveBatchTaskForCreatingOrderTransferOrderTransferParam) withoutSecrets() saveBatchTaskForCreatingOrderTransferOrderTransferParamFields {
-	r.AuthorizationCode = redactSecret(r.AuthorizationCode)
+	r.AuthorizationCode = redactedOrEmpty(r.AuthorizationCode)
 	return saveBatchTaskForCreatingOrderTransferOrderTransferParamFields(r)
 }
 

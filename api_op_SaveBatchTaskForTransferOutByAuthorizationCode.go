@@ -85,7 +85,7 @@ type saveBatchTaskForTransferOutByAuthorizationCodeTransferOutParamListFields Sa
 
 // withoutSecrets returns a copy whose secrets read [REDACTED].
 func (r SaveBatchTaskForTransferOutByAuthorizationCodeTransferOutParamList) withoutSecrets() saveBatchTaskForTransferOutByAuthorizationCodeTransferOutParamListFields {
-	r.AuthorizationCode = redactSecret(r.AuthorizationCode)
+	r.AuthorizationCode = redactedOrEmpty(r.AuthorizationCode)
 	return saveBatchTaskForTransferOutByAuthorizationCodeTransferOutParamListFields(r)
 }
 

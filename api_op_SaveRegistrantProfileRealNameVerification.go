@@ -91,8 +91,8 @@ type saveRegistrantProfileRealNameVerificationRequestFields SaveRegistrantProfil
 
 // withoutSecrets returns a copy whose secrets read [REDACTED].
 func (r SaveRegistrantProfileRealNameVerificationRequest) withoutSecrets() saveRegistrantProfileRealNameVerificationRequestFields {
-	r.IdentityCredential = redactSecret(r.IdentityCredential)
-	r.IdentityCredentialNo = redactSecret(r.IdentityCredentialNo)
+	r.IdentityCredential = redactedOrEmpty(r.IdentityCredential)
+	r.IdentityCredentialNo = redactedOrEmpty(r.IdentityCredentialNo)
 	return saveRegistrantProfileRealNameVerificationRequestFields(r)
 }
 

@@ -69,7 +69,7 @@ type saveSingleTaskForCreatingOrderTransferRequestFields SaveSingleTaskForCreati
 
 // withoutSecrets returns a copy whose secrets read [REDACTED].
 func (r SaveSingleTaskForCreatingOrderTransferRequest) withoutSecrets() saveSingleTaskForCreatingOrderTransferRequestFields {
-	r.AuthorizationCode = redactSecret(r.AuthorizationCode)
+	r.AuthorizationCode = redactedOrEmpty(r.AuthorizationCode)
 	return saveSingleTaskForCreatingOrderTransferRequestFields(r)
 }
 

@@ -53,7 +53,7 @@ type saveSingleTaskForTransferOutByAuthorizationCodeRequestFields SaveSingleTask
 
 // withoutSecrets returns a copy whose secrets read [REDACTED].
 func (r SaveSingleTaskForTransferOutByAuthorizationCodeRequest) withoutSecrets() saveSingleTaskForTransferOutByAuthorizationCodeRequestFields {
-	r.AuthorizationCode = redactSecret(r.AuthorizationCode)
+	r.AuthorizationCode = redactedOrEmpty(r.AuthorizationCode)
 	return saveSingleTaskForTransferOutByAuthorizationCodeRequestFields(r)
 }
 

@@ -71,8 +71,8 @@ type saveTaskForSubmittingDomainRealNameVerificationByIdentityCredentialRequestF
 
 // withoutSecrets returns a copy whose secrets read [REDACTED].
 func (r SaveTaskForSubmittingDomainRealNameVerificationByIdentityCredentialRequest) withoutSecrets() saveTaskForSubmittingDomainRealNameVerificationByIdentityCredentialRequestFields {
-	r.IdentityCredential = redactSecret(r.IdentityCredential)
-	r.IdentityCredentialNo = redactSecret(r.IdentityCredentialNo)
+	r.IdentityCredential = redactedOrEmpty(r.IdentityCredential)
+	r.IdentityCredentialNo = redactedOrEmpty(r.IdentityCredentialNo)
 	return saveTaskForSubmittingDomainRealNameVerificationByIdentityCredentialRequestFields(r)
 }
 

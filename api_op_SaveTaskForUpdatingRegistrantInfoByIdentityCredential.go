@@ -116,8 +116,8 @@ type saveTaskForUpdatingRegistrantInfoByIdentityCredentialRequestFields SaveTask
 
 // withoutSecrets returns a copy whose secrets read [REDACTED].
 func (r SaveTaskForUpdatingRegistrantInfoByIdentityCredentialRequest) withoutSecrets() saveTaskForUpdatingRegistrantInfoByIdentityCredentialRequestFields {
-	r.IdentityCredential = redactSecret(r.IdentityCredential)
-	r.IdentityCredentialNo = redactSecret(r.IdentityCredentialNo)
+	r.IdentityCredential = redactedOrEmpty(r.IdentityCredential)
+	r.IdentityCredentialNo = redactedOrEmpty(r.IdentityCredentialNo)
 	return saveTaskForUpdatingRegistrantInfoByIdentityCredentialRequestFields(r)
 }
 

@@ -71,7 +71,7 @@ type submitDomainSpecialBizCredentialsRequestFields SubmitDomainSpecialBizCreden
 
 // withoutSecrets returns a copy whose secrets read [REDACTED].
 func (r SubmitDomainSpecialBizCredentialsRequest) withoutSecrets() submitDomainSpecialBizCredentialsRequestFields {
-	r.Credentials = redactSecret(r.Credentials)
+	r.Credentials = redactedOrEmpty(r.Credentials)
 	return submitDomainSpecialBizCredentialsRequestFields(r)
 }
 

@@ -50,7 +50,7 @@ type submitOperationCredentialsRequestFields SubmitOperationCredentialsRequest
 
 // withoutSecrets returns a copy whose secrets read [REDACTED].
 func (r SubmitOperationCredentialsRequest) withoutSecrets() submitOperationCredentialsRequestFields {
-	r.Credentials = redactSecret(r.Credentials)
+	r.Credentials = redactedOrEmpty(r.Credentials)
 	return submitOperationCredentialsRequestFields(r)
 }
 

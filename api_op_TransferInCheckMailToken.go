@@ -65,7 +65,7 @@ type transferInCheckMailTokenRequestFields TransferInCheckMailTokenRequest
 
 // withoutSecrets returns a copy whose secrets read [REDACTED].
 func (r TransferInCheckMailTokenRequest) withoutSecrets() transferInCheckMailTokenRequestFields {
-	r.Token = redactSecret(r.Token)
+	r.Token = redactedOrEmpty(r.Token)
 	return transferInCheckMailTokenRequestFields(r)
 }
 

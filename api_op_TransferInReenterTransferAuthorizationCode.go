@@ -54,7 +54,7 @@ type transferInReenterTransferAuthorizationCodeRequestFields TransferInReenterTr
 
 // withoutSecrets returns a copy whose secrets read [REDACTED].
 func (r TransferInReenterTransferAuthorizationCodeRequest) withoutSecrets() transferInReenterTransferAuthorizationCodeRequestFields {
-	r.TransferAuthorizationCode = redactSecret(r.TransferAuthorizationCode)
+	r.TransferAuthorizationCode = redactedOrEmpty(r.TransferAuthorizationCode)
 	return transferInReenterTransferAuthorizationCodeRequestFields(r)
 }
 

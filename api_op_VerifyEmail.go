@@ -49,7 +49,7 @@ type verifyEmailRequestFields VerifyEmailRequest
 
 // withoutSecrets returns a copy whose secrets read [REDACTED].
 func (r VerifyEmailRequest) withoutSecrets() verifyEmailRequestFields {
-	r.Token = redactSecret(r.Token)
+	r.Token = redactedOrEmpty(r.Token)
 	return verifyEmailRequestFields(r)
 }
 

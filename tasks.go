@@ -391,17 +391,11 @@ func (d TaskDetail) redacted() taskDetailFields {
 func (d TaskDetail) String() string { return fmt.Sprintf("%+v", d.redacted()) }
 
 // GoString returns the detail as %#v shows it, TaskResult redacted.
-func (d TaskDetail) GoString() string {
-	return "alidomain.TaskDetail" + strings.TrimPrefix(fmt.Sprintf("%#v", d.redacted()), "alidomain.taskDetailFields")
-}
+func (d TaskDetail) GoString() string { return fmt.Sprintf("%#v", d) }
 
 // Format prints the detail for every verb with TaskResult redacted.
 func (d TaskDetail) Format(f fmt.State, verb rune) {
-	if verb == 'v' && f.Flag('#') {
-		fmt.Fprint(f, d.GoString())
-		return
-	}
-	fmt.Fprintf(f, fmt.FormatString(f, verb), d.redacted())
+	formatRedacted(f, verb, "alidomain.TaskDetail", d.redacted())
 }
 
 // LogValue logs the detail with TaskResult redacted.

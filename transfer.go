@@ -183,9 +183,6 @@ func (s *TransferService) Reconcile(ctx context.Context, since time.Time, domain
 
 // Redaction of the AuthorizationCode.
 
-// redactCode returns [REDACTED] for a code, "" for none.
-func redactCode(code string) string { return redactedOrEmpty(code) }
-
 // transferDomainFields has TransferDomain's fields and no methods.
 type transferDomainFields TransferDomain
 
@@ -201,7 +198,7 @@ type transferRequestFields struct {
 }
 
 func (d TransferDomain) redacted() transferDomainFields {
-	d.AuthorizationCode = redactCode(d.AuthorizationCode)
+	d.AuthorizationCode = redactedOrEmpty(d.AuthorizationCode)
 	return transferDomainFields(d)
 }
 
@@ -213,24 +210,18 @@ func (r TransferRequest) redacted() transferRequestFields {
 func (d TransferDomain) String() string { return fmt.Sprintf("%+v", d.redacted()) }
 
 // GoString returns the domain as %#v shows it, the code redacted.
-func (d TransferDomain) GoString() string {
-	return "alidomain.TransferDomain" + strings.TrimPrefix(fmt.Sprintf("%#v", d.redacted()), "alidomain.transferDomainFields")
-}
+func (d TransferDomain) GoString() string { return fmt.Sprintf("%#v", d) }
 
 // Format prints the domain for every verb with the code redacted.
 func (d TransferDomain) Format(f fmt.State, verb rune) {
-	if verb == 'v' && f.Flag('#') {
-		fmt.Fprint(f, d.GoString())
-		return
-	}
-	fmt.Fprintf(f, fmt.FormatString(f, verb), d.redacted())
+	formatRedacted(f, verb, "alidomain.TransferDomain", d.redacted())
 }
 
 // LogValue logs the domain with the code redacted.
 func (d TransferDomain) LogValue() slog.Value {
 	return slog.GroupValue(
 		slog.String("domain_name", d.DomainName),
-		slog.String("authorization_code", redactCode(d.AuthorizationCode)),
+		slog.String("authorization_code", redactedOrEmpty(d.AuthorizationCode)),
 		slog.Int64("registrant_profile_id", d.RegistrantProfileID),
 		slog.Bool("permit_premium", d.PermitPremium),
 	)

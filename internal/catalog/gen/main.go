@@ -641,7 +641,7 @@ func (g *gen) secrets() {
 		g.p("// withoutSecrets returns a copy whose secrets read [REDACTED].\n")
 		g.p("func (r %s) withoutSecrets() %s {\n", st.name, fields)
 		for _, f := range st.scalars {
-			g.p("r.%s = redactSecret(r.%s)\n", f.Go, f.Go)
+			g.p("r.%s = redactedOrEmpty(r.%s)\n", f.Go, f.Go)
 		}
 		for _, p := range st.lists {
 			g.p("r.%s = redactEach(r.%s, func(it %s) %s { return %s(it.withoutSecrets()) })\n", p.Go, p.Go, g.elemOf[p], g.elemOf[p], g.elemOf[p])
