@@ -23,21 +23,11 @@ type DeleteEmailVerificationResponse struct {
 	// FailList is the answer's FailList.
 	FailList []DeleteEmailVerificationFailList `json:"FailList" xml:"FailList"`
 	// SuccessList is the answer's SuccessList.
-	SuccessList []DeleteEmailVerificationSuccessList `json:"SuccessList" xml:"SuccessList"`
+	SuccessList []DeleteEmailVerificationFailList `json:"SuccessList" xml:"SuccessList"`
 }
 
-// DeleteEmailVerificationFailList is an item of DeleteEmailVerificationResponse.FailList.
+// DeleteEmailVerificationFailList is an item of DeleteEmailVerificationResponse.FailList, DeleteEmailVerificationResponse.SuccessList.
 type DeleteEmailVerificationFailList struct {
-	// Code is the answer's Code.
-	Code string `json:"Code" xml:"Code"`
-	// Email is the answer's Email.
-	Email string `json:"Email" xml:"Email"`
-	// Message is the answer's Message.
-	Message string `json:"Message" xml:"Message"`
-}
-
-// DeleteEmailVerificationSuccessList is an item of DeleteEmailVerificationResponse.SuccessList.
-type DeleteEmailVerificationSuccessList struct {
 	// Code is the answer's Code.
 	Code string `json:"Code" xml:"Code"`
 	// Email is the answer's Email.
@@ -65,7 +55,7 @@ func (r *DeleteEmailVerificationResponse) Failed() []DeleteEmailVerificationFail
 }
 
 // Succeeded returns the items the service acted on (SuccessList).
-func (r *DeleteEmailVerificationResponse) Succeeded() []DeleteEmailVerificationSuccessList {
+func (r *DeleteEmailVerificationResponse) Succeeded() []DeleteEmailVerificationFailList {
 	return r.SuccessList
 }
 

@@ -92,7 +92,7 @@ type LookupTmchNoticeContact struct {
 	Voice string `json:"Voice" xml:"Voice"`
 }
 
-// LookupTmchNoticeClaimsClaimContactsContactAddr is the value of LookupTmchNoticeContact.Addr.
+// LookupTmchNoticeClaimsClaimContactsContactAddr is the value of LookupTmchNoticeContact.Addr, LookupTmchNoticeHolder.Addr.
 type LookupTmchNoticeClaimsClaimContactsContactAddr struct {
 	// Cc is the answer's Cc.
 	Cc string `json:"Cc" xml:"Cc"`
@@ -121,31 +121,11 @@ type LookupTmchNoticeHolders struct {
 // LookupTmchNoticeHolder is an item of LookupTmchNoticeHolders.Holder.
 type LookupTmchNoticeHolder struct {
 	// Addr is the answer's Addr.
-	Addr LookupTmchNoticeClaimsClaimHoldersHolderAddr `json:"Addr" xml:"Addr"`
+	Addr LookupTmchNoticeClaimsClaimContactsContactAddr `json:"Addr" xml:"Addr"`
 	// Entitlement is the answer's Entitlement.
 	Entitlement string `json:"Entitlement" xml:"Entitlement"`
 	// Org is the answer's Org.
 	Org string `json:"Org" xml:"Org"`
-}
-
-// LookupTmchNoticeClaimsClaimHoldersHolderAddr is the value of LookupTmchNoticeHolder.Addr.
-type LookupTmchNoticeClaimsClaimHoldersHolderAddr struct {
-	// Cc is the answer's Cc.
-	Cc string `json:"Cc" xml:"Cc"`
-	// City is the answer's City.
-	City string `json:"City" xml:"City"`
-	// Pc is the answer's Pc.
-	Pc string `json:"Pc" xml:"Pc"`
-	// Sp is the answer's Sp.
-	Sp string `json:"Sp" xml:"Sp"`
-	// Street is the answer's Street: the object the API wraps its list in.
-	Street LookupTmchNoticeClaimsClaimHoldersHolderAddrStreet `json:"Street" xml:"Street"`
-}
-
-// LookupTmchNoticeClaimsClaimHoldersHolderAddrStreet is the value of LookupTmchNoticeClaimsClaimHoldersHolderAddr.Street.
-type LookupTmchNoticeClaimsClaimHoldersHolderAddrStreet struct {
-	// Street is the answer's Street.
-	Street []string `json:"Street" xml:"Street"`
 }
 
 // LookupTmchNoticeJurDesc is the value of LookupTmchNoticeClaim.JurDesc.

@@ -32,103 +32,19 @@ type QueryTaskDetailHistoryResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
 	// CurrentPageCursor is the answer's CurrentPageCursor.
-	CurrentPageCursor QueryTaskDetailHistoryCurrentPageCursor `json:"CurrentPageCursor" xml:"CurrentPageCursor"`
+	CurrentPageCursor QueryTaskDetailHistoryObjects `json:"CurrentPageCursor" xml:"CurrentPageCursor"`
 	// NextPageCursor is the answer's NextPageCursor.
-	NextPageCursor QueryTaskDetailHistoryNextPageCursor `json:"NextPageCursor" xml:"NextPageCursor"`
+	NextPageCursor QueryTaskDetailHistoryObjects `json:"NextPageCursor" xml:"NextPageCursor"`
 	// Objects is the answer's Objects.
 	Objects []QueryTaskDetailHistoryObjects `json:"Objects" xml:"Objects"`
 	// PageSize is the answer's PageSize.
 	PageSize int32 `json:"PageSize" xml:"PageSize"`
 	// PrePageCursor is the answer's PrePageCursor.
-	PrePageCursor QueryTaskDetailHistoryPrePageCursor `json:"PrePageCursor" xml:"PrePageCursor"`
+	PrePageCursor QueryTaskDetailHistoryObjects `json:"PrePageCursor" xml:"PrePageCursor"`
 }
 
-// QueryTaskDetailHistoryCurrentPageCursor is the value of QueryTaskDetailHistoryResponse.CurrentPageCursor.
-type QueryTaskDetailHistoryCurrentPageCursor struct {
-	// CreateTime is the answer's CreateTime.
-	CreateTime string `json:"CreateTime" xml:"CreateTime"`
-	// DomainName is the answer's DomainName.
-	DomainName string `json:"DomainName" xml:"DomainName"`
-	// ErrorMsg is the answer's ErrorMsg.
-	ErrorMsg string `json:"ErrorMsg" xml:"ErrorMsg"`
-	// InstanceID is the answer's InstanceId.
-	InstanceID string `json:"InstanceId" xml:"InstanceId"`
-	// TaskDetailNo is the answer's TaskDetailNo.
-	TaskDetailNo string `json:"TaskDetailNo" xml:"TaskDetailNo"`
-	// TaskNo is the answer's TaskNo.
-	TaskNo string `json:"TaskNo" xml:"TaskNo"`
-	// TaskStatus is the answer's TaskStatus.
-	TaskStatus string `json:"TaskStatus" xml:"TaskStatus"`
-	// TaskStatusCode is the answer's TaskStatusCode.
-	TaskStatusCode int32 `json:"TaskStatusCode" xml:"TaskStatusCode"`
-	// TaskType is the answer's TaskType.
-	TaskType string `json:"TaskType" xml:"TaskType"`
-	// TaskTypeDescription is the answer's TaskTypeDescription.
-	TaskTypeDescription string `json:"TaskTypeDescription" xml:"TaskTypeDescription"`
-	// TryCount is the answer's TryCount.
-	TryCount int32 `json:"TryCount" xml:"TryCount"`
-	// UpdateTime is the answer's UpdateTime.
-	UpdateTime string `json:"UpdateTime" xml:"UpdateTime"`
-}
-
-// QueryTaskDetailHistoryNextPageCursor is the value of QueryTaskDetailHistoryResponse.NextPageCursor.
-type QueryTaskDetailHistoryNextPageCursor struct {
-	// CreateTime is the answer's CreateTime.
-	CreateTime string `json:"CreateTime" xml:"CreateTime"`
-	// DomainName is the answer's DomainName.
-	DomainName string `json:"DomainName" xml:"DomainName"`
-	// ErrorMsg is the answer's ErrorMsg.
-	ErrorMsg string `json:"ErrorMsg" xml:"ErrorMsg"`
-	// InstanceID is the answer's InstanceId.
-	InstanceID string `json:"InstanceId" xml:"InstanceId"`
-	// TaskDetailNo is the answer's TaskDetailNo.
-	TaskDetailNo string `json:"TaskDetailNo" xml:"TaskDetailNo"`
-	// TaskNo is the answer's TaskNo.
-	TaskNo string `json:"TaskNo" xml:"TaskNo"`
-	// TaskStatus is the answer's TaskStatus.
-	TaskStatus string `json:"TaskStatus" xml:"TaskStatus"`
-	// TaskStatusCode is the answer's TaskStatusCode.
-	TaskStatusCode int32 `json:"TaskStatusCode" xml:"TaskStatusCode"`
-	// TaskType is the answer's TaskType.
-	TaskType string `json:"TaskType" xml:"TaskType"`
-	// TaskTypeDescription is the answer's TaskTypeDescription.
-	TaskTypeDescription string `json:"TaskTypeDescription" xml:"TaskTypeDescription"`
-	// TryCount is the answer's TryCount.
-	TryCount int32 `json:"TryCount" xml:"TryCount"`
-	// UpdateTime is the answer's UpdateTime.
-	UpdateTime string `json:"UpdateTime" xml:"UpdateTime"`
-}
-
-// QueryTaskDetailHistoryObjects is an item of QueryTaskDetailHistoryResponse.Objects.
+// QueryTaskDetailHistoryObjects is the value of QueryTaskDetailHistoryResponse.CurrentPageCursor, QueryTaskDetailHistoryResponse.NextPageCursor, QueryTaskDetailHistoryResponse.Objects, QueryTaskDetailHistoryResponse.PrePageCursor.
 type QueryTaskDetailHistoryObjects struct {
-	// CreateTime is the answer's CreateTime.
-	CreateTime string `json:"CreateTime" xml:"CreateTime"`
-	// DomainName is the answer's DomainName.
-	DomainName string `json:"DomainName" xml:"DomainName"`
-	// ErrorMsg is the answer's ErrorMsg.
-	ErrorMsg string `json:"ErrorMsg" xml:"ErrorMsg"`
-	// InstanceID is the answer's InstanceId.
-	InstanceID string `json:"InstanceId" xml:"InstanceId"`
-	// TaskDetailNo is the answer's TaskDetailNo.
-	TaskDetailNo string `json:"TaskDetailNo" xml:"TaskDetailNo"`
-	// TaskNo is the answer's TaskNo.
-	TaskNo string `json:"TaskNo" xml:"TaskNo"`
-	// TaskStatus is the answer's TaskStatus.
-	TaskStatus string `json:"TaskStatus" xml:"TaskStatus"`
-	// TaskStatusCode is the answer's TaskStatusCode.
-	TaskStatusCode int32 `json:"TaskStatusCode" xml:"TaskStatusCode"`
-	// TaskType is the answer's TaskType.
-	TaskType string `json:"TaskType" xml:"TaskType"`
-	// TaskTypeDescription is the answer's TaskTypeDescription.
-	TaskTypeDescription string `json:"TaskTypeDescription" xml:"TaskTypeDescription"`
-	// TryCount is the answer's TryCount.
-	TryCount int32 `json:"TryCount" xml:"TryCount"`
-	// UpdateTime is the answer's UpdateTime.
-	UpdateTime string `json:"UpdateTime" xml:"UpdateTime"`
-}
-
-// QueryTaskDetailHistoryPrePageCursor is the value of QueryTaskDetailHistoryResponse.PrePageCursor.
-type QueryTaskDetailHistoryPrePageCursor struct {
 	// CreateTime is the answer's CreateTime.
 	CreateTime string `json:"CreateTime" xml:"CreateTime"`
 	// DomainName is the answer's DomainName.

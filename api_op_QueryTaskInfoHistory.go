@@ -32,85 +32,19 @@ type QueryTaskInfoHistoryResponse struct {
 	// Meta says which request answered and after how many attempts.
 	Meta `json:"-" xml:"-"`
 	// CurrentPageCursor is the answer's CurrentPageCursor.
-	CurrentPageCursor QueryTaskInfoHistoryCurrentPageCursor `json:"CurrentPageCursor" xml:"CurrentPageCursor"`
+	CurrentPageCursor QueryTaskInfoHistoryObjects `json:"CurrentPageCursor" xml:"CurrentPageCursor"`
 	// NextPageCursor is the answer's NextPageCursor.
-	NextPageCursor QueryTaskInfoHistoryNextPageCursor `json:"NextPageCursor" xml:"NextPageCursor"`
+	NextPageCursor QueryTaskInfoHistoryObjects `json:"NextPageCursor" xml:"NextPageCursor"`
 	// Objects is the answer's Objects.
 	Objects []QueryTaskInfoHistoryObjects `json:"Objects" xml:"Objects"`
 	// PageSize is the answer's PageSize.
 	PageSize int32 `json:"PageSize" xml:"PageSize"`
 	// PrePageCursor is the answer's PrePageCursor.
-	PrePageCursor QueryTaskInfoHistoryPrePageCursor `json:"PrePageCursor" xml:"PrePageCursor"`
+	PrePageCursor QueryTaskInfoHistoryObjects `json:"PrePageCursor" xml:"PrePageCursor"`
 }
 
-// QueryTaskInfoHistoryCurrentPageCursor is the value of QueryTaskInfoHistoryResponse.CurrentPageCursor.
-type QueryTaskInfoHistoryCurrentPageCursor struct {
-	// ClientIP is the answer's Clientip.
-	ClientIP string `json:"Clientip" xml:"Clientip"`
-	// CreateTime is the answer's CreateTime.
-	CreateTime string `json:"CreateTime" xml:"CreateTime"`
-	// CreateTimeLong is the answer's CreateTimeLong: an instant in Unix milliseconds.
-	CreateTimeLong int64 `json:"CreateTimeLong" xml:"CreateTimeLong"`
-	// TaskNo is the answer's TaskNo.
-	TaskNo string `json:"TaskNo" xml:"TaskNo"`
-	// TaskNum is the answer's TaskNum.
-	TaskNum int32 `json:"TaskNum" xml:"TaskNum"`
-	// TaskStatus is the answer's TaskStatus.
-	TaskStatus string `json:"TaskStatus" xml:"TaskStatus"`
-	// TaskStatusCode is the answer's TaskStatusCode.
-	TaskStatusCode int32 `json:"TaskStatusCode" xml:"TaskStatusCode"`
-	// TaskType is the answer's TaskType.
-	TaskType string `json:"TaskType" xml:"TaskType"`
-	// TaskTypeDescription is the answer's TaskTypeDescription.
-	TaskTypeDescription string `json:"TaskTypeDescription" xml:"TaskTypeDescription"`
-}
-
-// QueryTaskInfoHistoryNextPageCursor is the value of QueryTaskInfoHistoryResponse.NextPageCursor.
-type QueryTaskInfoHistoryNextPageCursor struct {
-	// ClientIP is the answer's Clientip.
-	ClientIP string `json:"Clientip" xml:"Clientip"`
-	// CreateTime is the answer's CreateTime.
-	CreateTime string `json:"CreateTime" xml:"CreateTime"`
-	// CreateTimeLong is the answer's CreateTimeLong: an instant in Unix milliseconds.
-	CreateTimeLong int64 `json:"CreateTimeLong" xml:"CreateTimeLong"`
-	// TaskNo is the answer's TaskNo.
-	TaskNo string `json:"TaskNo" xml:"TaskNo"`
-	// TaskNum is the answer's TaskNum.
-	TaskNum int32 `json:"TaskNum" xml:"TaskNum"`
-	// TaskStatus is the answer's TaskStatus.
-	TaskStatus string `json:"TaskStatus" xml:"TaskStatus"`
-	// TaskStatusCode is the answer's TaskStatusCode.
-	TaskStatusCode int32 `json:"TaskStatusCode" xml:"TaskStatusCode"`
-	// TaskType is the answer's TaskType.
-	TaskType string `json:"TaskType" xml:"TaskType"`
-	// TaskTypeDescription is the answer's TaskTypeDescription.
-	TaskTypeDescription string `json:"TaskTypeDescription" xml:"TaskTypeDescription"`
-}
-
-// QueryTaskInfoHistoryObjects is an item of QueryTaskInfoHistoryResponse.Objects.
+// QueryTaskInfoHistoryObjects is the value of QueryTaskInfoHistoryResponse.CurrentPageCursor, QueryTaskInfoHistoryResponse.NextPageCursor, QueryTaskInfoHistoryResponse.Objects, QueryTaskInfoHistoryResponse.PrePageCursor.
 type QueryTaskInfoHistoryObjects struct {
-	// ClientIP is the answer's Clientip.
-	ClientIP string `json:"Clientip" xml:"Clientip"`
-	// CreateTime is the answer's CreateTime.
-	CreateTime string `json:"CreateTime" xml:"CreateTime"`
-	// CreateTimeLong is the answer's CreateTimeLong: an instant in Unix milliseconds.
-	CreateTimeLong int64 `json:"CreateTimeLong" xml:"CreateTimeLong"`
-	// TaskNo is the answer's TaskNo.
-	TaskNo string `json:"TaskNo" xml:"TaskNo"`
-	// TaskNum is the answer's TaskNum.
-	TaskNum int32 `json:"TaskNum" xml:"TaskNum"`
-	// TaskStatus is the answer's TaskStatus.
-	TaskStatus string `json:"TaskStatus" xml:"TaskStatus"`
-	// TaskStatusCode is the answer's TaskStatusCode.
-	TaskStatusCode int32 `json:"TaskStatusCode" xml:"TaskStatusCode"`
-	// TaskType is the answer's TaskType.
-	TaskType string `json:"TaskType" xml:"TaskType"`
-	// TaskTypeDescription is the answer's TaskTypeDescription.
-	TaskTypeDescription string `json:"TaskTypeDescription" xml:"TaskTypeDescription"`
-}
-
-// QueryTaskInfoHistoryPrePageCursor is the value of QueryTaskInfoHistoryResponse.PrePageCursor.
-type QueryTaskInfoHistoryPrePageCursor struct {
 	// ClientIP is the answer's Clientip.
 	ClientIP string `json:"Clientip" xml:"Clientip"`
 	// CreateTime is the answer's CreateTime.

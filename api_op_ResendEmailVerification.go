@@ -23,21 +23,11 @@ type ResendEmailVerificationResponse struct {
 	// FailList is the answer's FailList.
 	FailList []ResendEmailVerificationFailList `json:"FailList" xml:"FailList"`
 	// SuccessList is the answer's SuccessList.
-	SuccessList []ResendEmailVerificationSuccessList `json:"SuccessList" xml:"SuccessList"`
+	SuccessList []ResendEmailVerificationFailList `json:"SuccessList" xml:"SuccessList"`
 }
 
-// ResendEmailVerificationFailList is an item of ResendEmailVerificationResponse.FailList.
+// ResendEmailVerificationFailList is an item of ResendEmailVerificationResponse.FailList, ResendEmailVerificationResponse.SuccessList.
 type ResendEmailVerificationFailList struct {
-	// Code is the answer's Code.
-	Code string `json:"Code" xml:"Code"`
-	// Email is the answer's Email.
-	Email string `json:"Email" xml:"Email"`
-	// Message is the answer's Message.
-	Message string `json:"Message" xml:"Message"`
-}
-
-// ResendEmailVerificationSuccessList is an item of ResendEmailVerificationResponse.SuccessList.
-type ResendEmailVerificationSuccessList struct {
 	// Code is the answer's Code.
 	Code string `json:"Code" xml:"Code"`
 	// Email is the answer's Email.
@@ -65,7 +55,7 @@ func (r *ResendEmailVerificationResponse) Failed() []ResendEmailVerificationFail
 }
 
 // Succeeded returns the items the service acted on (SuccessList).
-func (r *ResendEmailVerificationResponse) Succeeded() []ResendEmailVerificationSuccessList {
+func (r *ResendEmailVerificationResponse) Succeeded() []ResendEmailVerificationFailList {
 	return r.SuccessList
 }
 

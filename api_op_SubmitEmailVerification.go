@@ -25,33 +25,13 @@ type SubmitEmailVerificationResponse struct {
 	// ExistList is the answer's ExistList.
 	ExistList []SubmitEmailVerificationExistList `json:"ExistList" xml:"ExistList"`
 	// FailList is the answer's FailList.
-	FailList []SubmitEmailVerificationFailList `json:"FailList" xml:"FailList"`
+	FailList []SubmitEmailVerificationExistList `json:"FailList" xml:"FailList"`
 	// SuccessList is the answer's SuccessList.
-	SuccessList []SubmitEmailVerificationSuccessList `json:"SuccessList" xml:"SuccessList"`
+	SuccessList []SubmitEmailVerificationExistList `json:"SuccessList" xml:"SuccessList"`
 }
 
-// SubmitEmailVerificationExistList is an item of SubmitEmailVerificationResponse.ExistList.
+// SubmitEmailVerificationExistList is an item of SubmitEmailVerificationResponse.ExistList, SubmitEmailVerificationResponse.FailList, SubmitEmailVerificationResponse.SuccessList.
 type SubmitEmailVerificationExistList struct {
-	// Code is the answer's Code.
-	Code string `json:"Code" xml:"Code"`
-	// Email is the answer's Email.
-	Email string `json:"Email" xml:"Email"`
-	// Message is the answer's Message.
-	Message string `json:"Message" xml:"Message"`
-}
-
-// SubmitEmailVerificationFailList is an item of SubmitEmailVerificationResponse.FailList.
-type SubmitEmailVerificationFailList struct {
-	// Code is the answer's Code.
-	Code string `json:"Code" xml:"Code"`
-	// Email is the answer's Email.
-	Email string `json:"Email" xml:"Email"`
-	// Message is the answer's Message.
-	Message string `json:"Message" xml:"Message"`
-}
-
-// SubmitEmailVerificationSuccessList is an item of SubmitEmailVerificationResponse.SuccessList.
-type SubmitEmailVerificationSuccessList struct {
 	// Code is the answer's Code.
 	Code string `json:"Code" xml:"Code"`
 	// Email is the answer's Email.
@@ -74,12 +54,12 @@ func (r *SubmitEmailVerificationRequest) validate() error {
 
 // Failed returns the items the service did not act on (FailList): a
 // partial success is no error, so check it.
-func (r *SubmitEmailVerificationResponse) Failed() []SubmitEmailVerificationFailList {
+func (r *SubmitEmailVerificationResponse) Failed() []SubmitEmailVerificationExistList {
 	return r.FailList
 }
 
 // Succeeded returns the items the service acted on (SuccessList).
-func (r *SubmitEmailVerificationResponse) Succeeded() []SubmitEmailVerificationSuccessList {
+func (r *SubmitEmailVerificationResponse) Succeeded() []SubmitEmailVerificationExistList {
 	return r.SuccessList
 }
 

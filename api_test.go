@@ -710,3 +710,14 @@ func TestFriendlyDeclarationsMatchGenerated(t *testing.T) {
 		assert.Equal(t, p.generated, p.friendly)
 	}
 }
+
+// Answer objects of one shape share one generated type: a cursor of the
+// task history decodes into the type of the list's items.
+func TestAPISameShapeOneType(t *testing.T) {
+	rt := reflect.TypeOf(QueryTaskDetailHistoryResponse{})
+	items, _ := rt.FieldByName("Objects")
+	for _, name := range []string{"CurrentPageCursor", "NextPageCursor", "PrePageCursor"} {
+		f, _ := rt.FieldByName(name)
+		assert.Equal(t, items.Type.Elem(), f.Type, name)
+	}
+}

@@ -103,6 +103,10 @@ type gen struct {
 	imps  map[string]bool
 	// typeOf maps an answer field (by pointer) to its named Go type.
 	typeOf map[*catalog.Field]string
+	// sameAs maps an answer object to the earlier object of the same shape
+	// whose type it shares; uses lists the fields of each declared type.
+	sameAs map[*catalog.Field]*catalog.Field
+	uses   map[string][]string
 	// elemOf maps a struct-list parameter to its element type.
 	elemOf map[*catalog.Param]string
 	// secretTypes are the types of this file holding secrets.
@@ -123,6 +127,8 @@ func (g *gen) file() ([]byte, error) {
 	a := g.a
 	g.imps = map[string]bool{"context": true}
 	g.typeOf = map[*catalog.Field]string{}
+	g.sameAs = map[*catalog.Field]*catalog.Field{}
+	g.uses = map[string][]string{}
 	g.elemOf = map[*catalog.Param]string{}
 	req, resp := a.Name+"Request", a.Name+"Response"
 	g.names[req], g.names[resp] = true, true
@@ -203,28 +209,80 @@ func (g *gen) nameAnswer() error {
 		}
 	}
 	walk(g.a.Answer)
-	var name func(fs []*catalog.Field, path string) error
-	name = func(fs []*catalog.Field, path string) error {
+	// Objects of one shape share one type, named after a list of them if
+	// there is one (its items), else after the first.
+	type named struct {
+		f    *catalog.Field
+		path string
+	}
+	pref := map[string]named{}
+	var prefer func(fs []*catalog.Field, path string)
+	prefer = func(fs []*catalog.Field, path string) {
 		for _, f := range fs {
 			if len(f.Fields) == 0 {
 				continue
 			}
-			n := g.a.Name + f.Go
-			if count[f.Go] > 1 || g.names[n] || g.taken[n] {
-				n = g.a.Name + path + f.Go
+			k := shape(f.Fields)
+			if p, ok := pref[k]; !ok || p.f.Type != "array" && f.Type == "array" {
+				pref[k] = named{f, path}
+			}
+			prefer(f.Fields, path+f.Go)
+		}
+	}
+	prefer(g.a.Answer, "")
+	first := map[string]*catalog.Field{}
+	var name func(fs []*catalog.Field, path, parent string) error
+	name = func(fs []*catalog.Field, path, parent string) error {
+		for _, f := range fs {
+			if len(f.Fields) == 0 {
+				continue
+			}
+			if prev, ok := first[shape(f.Fields)]; ok {
+				g.sameAs[f] = prev
+				shareTypes(g.typeOf, f.Fields, prev.Fields)
+				g.typeOf[f] = g.typeOf[prev]
+				g.uses[g.typeOf[f]] = append(g.uses[g.typeOf[f]], parent+"."+f.Go)
+				continue
+			}
+			first[shape(f.Fields)] = f
+			p := pref[shape(f.Fields)]
+			n := g.a.Name + p.f.Go
+			if count[p.f.Go] > 1 || g.names[n] || g.taken[n] {
+				n = g.a.Name + p.path + p.f.Go
 			}
 			n, err := g.claim(n)
 			if err != nil {
 				return err
 			}
 			g.typeOf[f] = n
-			if err := name(f.Fields, path+f.Go); err != nil {
+			g.uses[n] = append(g.uses[n], parent+"."+f.Go)
+			if err := name(f.Fields, path+f.Go, n); err != nil {
 				return err
 			}
 		}
 		return nil
 	}
-	return name(g.a.Answer, "")
+	return name(g.a.Answer, "", g.a.Name+"Response")
+}
+
+// shape is the signature of an object's fields: two objects with the same
+// shape decode into the same Go type.
+func shape(fs []*catalog.Field) string {
+	var b strings.Builder
+	for _, f := range fs {
+		fmt.Fprintf(&b, "%s %s %s %s %s %t %t %t(%s);", f.Wire, f.Go, f.Type, f.Elem, f.Time, f.Money, f.Secret, f.Wrapper, shape(f.Fields))
+	}
+	return b.String()
+}
+
+// shareTypes gives the objects inside dst the types of their twins in src.
+func shareTypes(typeOf map[*catalog.Field]string, dst, src []*catalog.Field) {
+	for i, f := range dst {
+		if len(f.Fields) > 0 {
+			typeOf[f] = typeOf[src[i]]
+			shareTypes(typeOf, f.Fields, src[i].Fields)
+		}
+	}
 }
 
 // scalar is the Go type of a catalog scalar type.
@@ -491,12 +549,15 @@ func (g *gen) response() {
 			if len(f.Fields) == 0 {
 				continue
 			}
+			if g.sameAs[f] != nil {
+				continue // declared with its twin
+			}
 			n := g.typeOf[f]
 			what := "the value"
 			if f.Type == "array" {
 				what = "an item"
 			}
-			g.p("// %s is %s of %s.%s.\n", n, what, parent, f.Go)
+			g.p("// %s is %s of %s.\n", n, what, strings.Join(g.uses[n], ", "))
 			g.p("type %s struct {\n", n)
 			g.fields(f.Fields, false)
 			g.p("}\n\n")
